@@ -1,0 +1,54 @@
+"""lrviz: see a learning-rate schedule before a long run starts.
+
+    >>> import lrviz
+    >>> cos = lrviz.schedule("cosine", lr=0.1, total_steps=1000, min_lr=1e-4)
+    >>> float(cos(0)), float(cos(1000))
+    (0.1, 0.0001)
+
+Public API: :func:`schedule`, :func:`names`, :func:`load`, :func:`evaluate`,
+:class:`Schedule`, :class:`LrvizError`. Importing lrviz never imports matplotlib.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .errors import ConfigError, LrvizError, ParameterError, UnknownName
+from .schedule import Schedule
+
+__version__ = "0.1.0"
+__all__ = ["schedule", "names", "load", "evaluate", "Schedule", "LrvizError", "ConfigError", "ParameterError",
+           "UnknownName", "__version__"]
+
+
+def schedule(name: str, *, steps_per_epoch: int | None = None, **params: Any) -> Schedule:
+    """Build a registered schedule: ``lrviz.schedule("cosine", lr=0.1, total_steps=1000)``.
+
+    Durations may be written as ``"5ep"`` (with ``steps_per_epoch``) or ``"10%"``
+    (of ``total_steps``); nested schedules as ``{"name": ..., "params": {...}}``.
+    """
+    from . import registry
+
+    return registry.build_at(name, params, registry.Context(steps_per_epoch=steps_per_epoch))
+
+
+def names() -> list[str]:
+    """Every registered schedule name, sorted."""
+    from . import registry
+
+    return registry.names()
+
+
+def load(path: str):
+    """Parse and validate a YAML config; returns a :class:`lrviz.spec.Config`."""
+    from . import config
+
+    return config.load(path)
+
+
+def evaluate(config_or_path: Any):
+    """Evaluate a config (or the config at a path) into labelled curves on steps 0..total_steps."""
+    from . import evaluate as _evaluate
+
+    config = load(config_or_path) if isinstance(config_or_path, str) else config_or_path
+    return _evaluate.evaluate(config)

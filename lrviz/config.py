@@ -1,0 +1,347 @@
+"""YAML config -> :class:`~lrviz.spec.Config`, with line and column for every problem.
+
+The only module that imports yaml. Every problem found is reported in one pass
+as ``file:line:col: key.path: message``.
+
+    title: Warmup then cosine
+    total_steps: 10000
+    steps_per_epoch: 500      # lets durations be written as "5ep"
+    lr: 0.1                   # default lr of every schedule
+    schedules:
+      - name: cosine
+        label: cosine to 1e-4
+        params: {min_lr: 1e-4}
+      - name: warmup
+        params: {warmup_steps: 5%, schedule: {name: cosine}}
+    plot: {logy: true, x: epochs}
+    output: warmup.png
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import yaml
+
+from . import registry
+from .errors import ConfigError, Issue, ParameterError, did_you_mean
+from .params import as_bool, as_int, as_number
+from .spec import MOMENTUM_CHOICES, X_UNITS, Config, PlotSpec, ScheduleSpec
+from .units import COUNTING_MODES, _kind, to_steps
+
+MAX_BYTES = 1_000_000  # configs are small; a bigger file is refused
+MAX_NODES = 100_000  # guards against alias expansion ("billion laughs")
+TOP_KEYS = ("title", "total_steps", "steps_per_epoch", "lr", "counting", "schedules", "plot", "output")
+ENTRY_KEYS = ("name", "label", "params", "counting")
+PLOT_KEYS = ("logy", "x", "momentum", "size", "dpi")
+
+
+class _Located:
+    """Plain Python data from YAML, with the position of every key path."""
+
+    def __init__(self, source: str):
+        self.source = source
+        self.where: dict[str, tuple[int, int]] = {}
+        self.issues: list[Issue] = []
+        self.nodes = 0
+
+    def issue(self, path: str, message: str) -> None:
+        line, col = self.position(path)
+        self.issues.append(Issue(self.source, line, col, path, message))
+
+    def position(self, path: str) -> tuple[int | None, int | None]:
+        """Line and column of ``path``, or of its nearest written ancestor."""
+        while True:
+            if path in self.where:
+                return self.where[path]
+            if not path:
+                return (None, None)
+            cut = max(path.rfind("."), path.rfind("["))
+            path = path[:cut] if cut > 0 else ""
+
+
+def _child(path: str, key: Any) -> str:
+    if isinstance(key, int):
+        return f"{path}[{key}]"
+    return f"{path}.{key}" if path else str(key)
+
+
+def _walk(node: yaml.Node, path: str, doc: _Located, loader: yaml.SafeLoader) -> Any:
+    doc.nodes += 1
+    if doc.nodes > MAX_NODES:
+        raise _TooBig()
+    doc.where.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
+    if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.tag not in _PLAIN_TAGS:
+        raise yaml.constructor.ConstructorError(None, None, f"tag {node.tag} is not allowed", node.start_mark)
+    if isinstance(node, yaml.MappingNode):
+        out: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                doc.issues.append(Issue(doc.source, key_node.start_mark.line + 1, key_node.start_mark.column + 1,
+                                        path, "merge keys (<<) are not supported"))
+                continue
+            key = _walk(key_node, path, doc, loader) if not isinstance(key_node, yaml.ScalarNode) else loader.construct_object(key_node)
+            if isinstance(key, (dict, list)):
+                doc.issues.append(Issue(doc.source, key_node.start_mark.line + 1, key_node.start_mark.column + 1,
+                                        path, "a key must be a plain value"))
+                continue
+            sub = _child(path, key)
+            if key in out:
+                doc.issues.append(Issue(doc.source, key_node.start_mark.line + 1, key_node.start_mark.column + 1,
+                                        sub, "duplicate key (first given at line %d)" % doc.where[sub][0]))
+                continue
+            doc.where[sub] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            out[key] = _walk(value_node, sub, doc, loader)
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        return [_walk(item, _child(path, i), doc, loader) for i, item in enumerate(node.value)]
+    return loader.construct_object(node, deep=True)
+
+
+_PLAIN_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
+
+
+class _TooBig(Exception):
+    pass
+
+
+def parse(text: str, source: str = "<string>") -> tuple[Any, _Located]:
+    """Parse YAML text into plain data plus positions; syntax errors become issues."""
+    doc = _Located(source)
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            doc.issues.append(Issue(source, None, None, "", "the config is empty"))
+            return None, doc
+        data = _walk(node, "", doc, loader)
+    except _TooBig:
+        doc.issues.append(Issue(source, None, None, "", f"the config expands to more than {MAX_NODES} values (aliases?); refused"))
+        return None, doc
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        problem = (err.problem or err.context or "invalid YAML").strip()
+        if "\\t" in problem or "'\\t'" in problem or "tab" in problem:
+            problem += " (YAML does not allow tabs for indentation)"
+        doc.issues.append(Issue(source, mark.line + 1 if mark else None, mark.column + 1 if mark else None, "", f"YAML syntax: {problem}"))
+        return None, doc
+    except yaml.YAMLError as err:
+        doc.issues.append(Issue(source, None, None, "", f"YAML: {err}"))
+        return None, doc
+    finally:
+        loader.dispose()
+    return data, doc
+
+
+def read_text(path: str) -> str:
+    """Read a config file as UTF-8, refusing missing, huge or binary files."""
+    source = os.fspath(path)
+    if not os.path.exists(source):
+        raise ConfigError([Issue(source, None, None, "", "no such file")])
+    if os.path.isdir(source):
+        raise ConfigError([Issue(source, None, None, "", "is a directory, not a config file")])
+    try:
+        size = os.path.getsize(source)
+        if size > MAX_BYTES:
+            raise ConfigError([Issue(source, None, None, "", f"the file is {size} bytes; configs over {MAX_BYTES} bytes are refused")])
+        with open(source, "rb") as fh:
+            raw = fh.read()
+    except OSError as err:
+        raise ConfigError([Issue(source, None, None, "", f"cannot read: {err.strerror}")]) from None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        col = err.start - (raw.rfind(b"\n", 0, err.start) + 1) + 1
+        raise ConfigError([Issue(source, line, col, "", f"not UTF-8 text (byte 0x{raw[err.start]:02x})")]) from None
+
+
+def load(path: str) -> Config:
+    """Read, validate and return the config at ``path``; raise ConfigError listing every problem."""
+    return from_text(read_text(path), os.fspath(path))
+
+
+def from_text(text: str, source: str = "<string>") -> Config:
+    data, doc = parse(text, source)
+    if doc.issues:
+        raise ConfigError(doc.issues)
+    config = _to_config(data, doc)
+    if doc.issues:
+        raise ConfigError(doc.issues)
+    return config
+
+
+def _field(doc: _Located, path: str, convert, value: Any, default: Any = None) -> Any:
+    try:
+        return convert(path, value)
+    except ParameterError as err:
+        doc.issue(path, err.message)
+        return default
+
+
+def _to_config(data: Any, doc: _Located) -> Config:
+    if not isinstance(data, dict):
+        doc.issue("", f"the config must be a mapping of keys (title, total_steps, schedules, ...); got {_kind(data)}")
+        return Config(schedules=())
+    for key in data:
+        if key not in TOP_KEYS:
+            doc.issue(str(key), f"unknown key{did_you_mean(str(key), TOP_KEYS)}")
+
+    def positive_int(path: str, value: Any) -> int:
+        number = as_int(path, value)
+        if number < 1:
+            raise ParameterError(path, f"must be >= 1; got {number}")
+        return number
+
+    spe = _field(doc, "steps_per_epoch", positive_int, data["steps_per_epoch"]) if data.get("steps_per_epoch") is not None else None
+    total = 1000
+    if "total_steps" in data:
+        total = _field(doc, "total_steps", lambda p, v: _total_steps(p, v, spe), data["total_steps"], 1000) or 1000
+    lr = 0.1
+    if "lr" in data:
+        lr = _field(doc, "lr", _non_negative, data["lr"], 0.1)
+    counting = data.get("counting", "cumulative")
+    if counting not in COUNTING_MODES:
+        doc.issue("counting", f"must be one of {', '.join(COUNTING_MODES)}; got {counting!r}{did_you_mean(str(counting), COUNTING_MODES)}")
+        counting = "cumulative"
+    title = data.get("title")
+    if title is not None and not isinstance(title, str):
+        title = str(title)
+    output = data.get("output")
+    if output is not None and not isinstance(output, str):
+        doc.issue("output", f"expected a file path; got {_kind(output)}")
+        output = None
+    plot = _plot(data.get("plot"), doc)
+    schedules = _schedules(data.get("schedules"), doc, counting)
+    config = Config(
+        schedules=tuple(schedules), total_steps=total, lr=lr, steps_per_epoch=spe, counting=counting,
+        title=title, plot=plot, output=output, source=doc.source,
+    )
+    _check_builds(config, doc)
+    return config
+
+
+def _total_steps(path: str, value: Any, spe: int | None) -> int:
+    if isinstance(value, str) and value.strip().endswith("%"):
+        raise ParameterError(path, "total_steps cannot be a percentage")
+    steps = to_steps(value, param=path, steps_per_epoch=spe)
+    if steps < 1:
+        raise ParameterError(path, f"must be at least 1 step; got {value!r}")
+    return steps
+
+
+def _non_negative(path: str, value: Any) -> float:
+    number = as_number(path, value)
+    if number < 0:
+        raise ParameterError(path, f"must be >= 0; got {number:g}")
+    return number
+
+
+def _plot(raw: Any, doc: _Located) -> PlotSpec:
+    if raw is None:
+        return PlotSpec()
+    if not isinstance(raw, dict):
+        doc.issue("plot", f"expected a mapping of plot options; got {_kind(raw)}")
+        return PlotSpec()
+    options: dict[str, Any] = {}
+    for key, value in raw.items():
+        path = f"plot.{key}"
+        if key not in PLOT_KEYS:
+            doc.issue(path, f"unknown plot option{did_you_mean(str(key), PLOT_KEYS)}")
+        elif key == "logy":
+            options["logy"] = _field(doc, path, as_bool, value, False)
+        elif key == "x":
+            if value not in X_UNITS:
+                doc.issue(path, f"must be one of {', '.join(X_UNITS)}; got {value!r}")
+            else:
+                options["x"] = value
+        elif key == "momentum":
+            value = {True: "on", False: "off"}.get(value, value) if isinstance(value, bool) else value
+            if value not in MOMENTUM_CHOICES:
+                doc.issue(path, f"must be auto, true or false; got {value!r}")
+            else:
+                options["momentum"] = value
+        elif key == "size":
+            size = _field(doc, path, parse_size, value)
+            if size:
+                options["size"] = size
+        elif key == "dpi":
+            dpi = _field(doc, path, parse_dpi, value)
+            if dpi:
+                options["dpi"] = dpi
+    return PlotSpec(**options)
+
+
+def parse_size(path: str, value: Any) -> tuple[float, float]:
+    """A figure size in inches: [W, H] or "W,H", each in (0, 100]."""
+    if isinstance(value, str):
+        value = [part for part in value.replace("x", ",").split(",")]
+    if not isinstance(value, (list, tuple)) or len(value) != 2:
+        raise ParameterError(path, f"expected two numbers W,H in inches; got {value!r}")
+    width, height = (as_number(path, v) for v in value)
+    if not (0 < width <= 100 and 0 < height <= 100):
+        raise ParameterError(path, f"width and height must be in (0, 100] inches; got {width:g},{height:g}")
+    return (width, height)
+
+
+def parse_dpi(path: str, value: Any) -> int:
+    dpi = as_int(path, value)
+    if not 10 <= dpi <= 2400:
+        raise ParameterError(path, f"must be between 10 and 2400; got {dpi}")
+    return dpi
+
+
+def _schedules(raw: Any, doc: _Located, counting: str) -> list[ScheduleSpec]:
+    if raw is None:
+        doc.issue("schedules" if "schedules" in doc.where else "", "no schedules: add a 'schedules:' list of {name, params}")
+        return []
+    if not isinstance(raw, list):
+        doc.issue("schedules", f"expected a list of {{name, params}}; got {_kind(raw)}")
+        return []
+    if not raw:
+        doc.issue("schedules", "the list is empty; add at least one {name, params}")
+    specs = []
+    for i, item in enumerate(raw):
+        path = f"schedules[{i}]"
+        if isinstance(item, str):
+            item = {"name": item}
+        if not isinstance(item, dict):
+            doc.issue(path, f"expected a mapping {{name, label, params}}; got {_kind(item)}")
+            continue
+        for key in item:
+            if key not in ENTRY_KEYS:
+                doc.issue(f"{path}.{key}", f"unknown key{did_you_mean(str(key), ENTRY_KEYS)}")
+        if "name" not in item:
+            doc.issue(path, "missing 'name' (the schedule to draw; see 'lrviz list')")
+            continue
+        params = item.get("params") or {}
+        if not isinstance(params, dict):
+            doc.issue(f"{path}.params", f"expected a mapping of parameters; got {_kind(params)}")
+            continue
+        label = item.get("label")
+        entry_counting = item.get("counting", counting)
+        if entry_counting not in COUNTING_MODES:
+            doc.issue(f"{path}.counting", f"must be one of {', '.join(COUNTING_MODES)}; got {entry_counting!r}")
+            continue
+        specs.append(ScheduleSpec(str(item["name"]), dict(params), None if label is None else str(label), entry_counting, path))
+    return specs
+
+
+def _check_builds(config: Config, doc: _Located) -> None:
+    """Build every schedule once so parameter problems are found now, with positions."""
+    context = registry.Context(config.total_steps, config.lr, config.steps_per_epoch)
+    for spec in config.schedules:
+        try:
+            registry.build_at(spec.name, spec.params, context, spec.path, spec.counting)
+        except registry.ParameterErrors as errs:
+            for err in errs.errors:
+                doc.issue(err.param, err.message)
+
+
+def parse_value(text: str) -> Any:
+    """Parse one command-line value the way YAML would: '1e-4', '[60, 120]', 'true', 'cos'."""
+    try:
+        return yaml.safe_load(text) if text.strip() else text
+    except yaml.YAMLError:
+        return text

@@ -1,0 +1,37 @@
+"""Text for ``lrviz show NAME``: formula, parameters, framework twins, seeds."""
+
+from __future__ import annotations
+
+import inspect
+
+from .params import signature
+from .registry import lookup
+
+SEEDS = {
+    "000": "seed 000, decay factor strategies as dicts (formulas 8-11)",
+    "001": "seed 001, warmup and decay methods (figures 2-5)",
+    "002": "seed 002, step decay, warmup and cyclical learning rates",
+    "003": "seed 003, torch schedulers, warmup and one-cycle",
+    "004": "seed 004, TF decay functions and adaptive optimizers",
+}
+
+
+def describe(name: str) -> str:
+    canonical, entry = lookup(name)
+    lines = [f"{canonical}: {entry.summary}"]
+    if entry.aliases:
+        lines.append(f"aliases: {', '.join(entry.aliases)}")
+    doc = inspect.getdoc(entry.factory) or ""
+    lines += ["", doc, "", "parameters:"]
+    params = signature(entry.factory)
+    width = max(len(p) for p in params)
+    for p in params.values():
+        default = "required" if p.required else f"default {p.default!r}"
+        if p.default is None and not p.required:
+            default = "default: see above"
+        lines.append(f"  {p.name:<{width}}  {p.unit}; {default}")
+    if entry.twins:
+        lines += ["", "framework schedulers with this shape:"] + [f"  {t}" for t in entry.twins]
+    if entry.seeds:
+        lines += ["", "described in:"] + [f"  {SEEDS.get(s, s)}" for s in entry.seeds]
+    return "\n".join(lines)

@@ -1,0 +1,61 @@
+"""Output paths: check them before work starts, write them atomically.
+
+A file is written to a temporary name in the same folder and renamed over the
+target only when complete, so a failed or interrupted run never leaves a
+half-written file and never destroys the previous one.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from typing import Callable, Iterable
+
+from .errors import OutputError
+
+
+def check_output(path: str, allowed: Iterable[str]) -> str:
+    """Return the lower-case extension of ``path`` after checking it can be written."""
+    allowed = tuple(allowed)
+    if os.path.isdir(path):
+        raise OutputError(f"{path}: is a directory; give a file name such as {os.path.join(path, 'lr.' + allowed[0])}")
+    ext = os.path.splitext(path)[1].lower().lstrip(".")
+    if ext not in allowed:
+        shown = ", ".join(f".{e}" for e in allowed)
+        got = f".{ext}" if ext else "no extension"
+        raise OutputError(f"{path}: unknown output format ({got}); use one of {shown}")
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise OutputError(f"{path}: folder {os.path.dirname(path) or '.'} does not exist")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise OutputError(f"{path}: folder {os.path.dirname(path) or '.'} is not writable")
+    return ext
+
+
+def atomic_write(path: str, write: Callable[[object], None], *, binary: bool = True) -> None:
+    """Call ``write(fileobj)`` on a temporary file next to ``path``, then rename it into place."""
+    folder = os.path.dirname(os.path.abspath(path))
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=folder)
+    except OSError as err:
+        raise OutputError(f"{path}: cannot write: {err.strerror}") from None
+    try:
+        with os.fdopen(fd, "wb" if binary else "w", **({} if binary else {"encoding": "utf-8", "newline": ""})) as fh:
+            write(fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if os.path.exists(path):
+            os.chmod(tmp, os.stat(path).st_mode & 0o777)
+        else:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, path)
+    except BaseException as err:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        if isinstance(err, OSError):
+            raise OutputError(f"{path}: cannot write: {err.strerror}") from None
+        raise

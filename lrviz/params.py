@@ -1,0 +1,156 @@
+"""Typed parameters: read a factory's signature and coerce raw values to it.
+
+A factory's annotations say what each parameter accepts (``float``, ``bool``,
+``Steps``, ``list[Steps]``, ``Spec``, ...). Values from YAML or the command
+line arrive loosely typed (PyYAML reads ``1e-3`` as a string); this module
+turns them into what the factory expects or raises :class:`ParameterError`
+saying what was received.
+"""
+
+from __future__ import annotations
+
+import inspect
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Callable
+
+from .errors import ParameterError
+from .units import _kind, is_number, to_steps
+
+_NUMERIC = re.compile(r"^\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*$")
+
+UNIT_TEXT = {
+    "Steps": "steps, or '5ep', or '10%'",
+    "list[Steps]": "list of steps ('5ep', '10%' allowed)",
+    "dict[Steps, float]": "mapping step -> factor",
+    "float": "number",
+    "int": "whole number",
+    "bool": "true/false",
+    "str": "text",
+    "Spec": "schedule {name, params}",
+    "list[Spec]": "list of schedules {name, params}",
+    "list[Phase]": "list of phases {steps, name, params}",
+    "list[float]": "list of numbers",
+}
+
+
+@dataclass(frozen=True)
+class Param:
+    """One parameter of a factory: its name, type (annotation text) and default."""
+
+    name: str
+    kind: str  # annotation without "| None", e.g. "Steps", "list[float]"
+    optional: bool  # accepts None
+    default: Any
+    required: bool
+
+    @property
+    def unit(self) -> str:
+        return UNIT_TEXT.get(self.kind, self.kind)
+
+
+@lru_cache(maxsize=None)
+def signature(factory: Callable[..., Any]) -> dict[str, Param]:
+    """The parameters of a keyword-only factory, by name."""
+    out = {}
+    for p in inspect.signature(factory).parameters.values():
+        text = p.annotation if isinstance(p.annotation, str) else getattr(p.annotation, "__name__", "Any")
+        optional = text.endswith("| None")
+        kind = text.removesuffix("| None").strip()
+        required = p.default is inspect.Parameter.empty
+        out[p.name] = Param(p.name, kind, optional, None if required else p.default, required)
+    return out
+
+
+def as_number(name: str, value: Any) -> float:
+    """A real number; numeric strings such as '1e-3' (how YAML 1.1 reads them) count."""
+    if isinstance(value, str) and _NUMERIC.match(value):
+        value = float(value)
+    if not is_number(value):
+        raise ParameterError(name, f"expected a number; got {_kind(value)}")
+    value = float(value)
+    if not math.isfinite(value):
+        raise ParameterError(name, f"expected a finite number; got {value}")
+    return value
+
+
+def as_int(name: str, value: Any) -> int:
+    number = as_number(name, value)
+    if number != math.floor(number):
+        raise ParameterError(name, f"expected a whole number; got {number:g}")
+    return int(number)
+
+
+def as_bool(name: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ParameterError(name, f"expected true or false; got {_kind(value)}")
+    return value
+
+
+def as_list(name: str, value: Any) -> list:
+    if not isinstance(value, (list, tuple)):
+        raise ParameterError(name, f"expected a list; got {_kind(value)}")
+    return list(value)
+
+
+def coerce(
+    param: Param,
+    value: Any,
+    *,
+    total_steps: int | None,
+    steps_per_epoch: int | None,
+    nested: Callable[[str, Any], Any],
+) -> Any:
+    """Coerce ``value`` to ``param``'s type. ``nested(path, raw)`` builds child schedules."""
+    name, kind = param.name, param.kind
+    if value is None:
+        if param.optional or kind in ("Spec",):
+            return None
+        raise ParameterError(name, f"expected a {param.unit}; got nothing (null)")
+
+    def steps(path: str, raw: Any) -> int:
+        return to_steps(raw, param=path, total_steps=total_steps, steps_per_epoch=steps_per_epoch)
+
+    if kind == "float":
+        return as_number(name, value)
+    if kind == "int":
+        return as_int(name, value)
+    if kind == "bool":
+        return as_bool(name, value)
+    if kind == "str":
+        if not isinstance(value, str):
+            raise ParameterError(name, f"expected text; got {_kind(value)}")
+        return value
+    if kind == "Steps":
+        return steps(name, value)
+    if kind == "list[Steps]":
+        return [steps(f"{name}[{i}]", v) for i, v in enumerate(as_list(name, value))]
+    if kind == "list[float]":
+        return [as_number(f"{name}[{i}]", v) for i, v in enumerate(as_list(name, value))]
+    if kind == "dict[Steps, float]":
+        if not isinstance(value, dict):
+            raise ParameterError(name, f"expected a mapping of step -> value; got {_kind(value)}")
+        out: dict[int, float] = {}
+        for key, v in value.items():
+            step = steps(f"{name}[{key}]", key)
+            if step in out:
+                raise ParameterError(f"{name}[{key}]", f"step {step} is given twice")
+            out[step] = as_number(f"{name}[{key}]", v)
+        return out
+    if kind == "Spec":
+        return nested(name, value)
+    if kind == "list[Spec]":
+        return [nested(f"{name}[{i}]", v) for i, v in enumerate(as_list(name, value))]
+    if kind == "list[Phase]":
+        phases = []
+        for i, raw in enumerate(as_list(name, value)):
+            path = f"{name}[{i}]"
+            if not isinstance(raw, dict):
+                raise ParameterError(path, f"expected a phase {{steps, name, params}}; got {_kind(raw)}")
+            body = dict(raw)
+            duration = body.pop("steps", None)
+            phases.append((None if duration is None else steps(f"{path}.steps", duration), nested(path, body)))
+        return phases
+    return value  # Any: passed through unchanged

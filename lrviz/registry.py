@@ -1,0 +1,231 @@
+"""The registry: one table from schedule names to factories, and the builder
+that checks parameters against a factory's signature before calling it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Mapping
+
+from .errors import LrvizError, ParameterError, UnknownName, did_you_mean
+from .params import Param, coerce, signature
+from .schedule import Schedule
+from .schedules import compose, cosine, cyclic, decay, keyframes, transformer
+from .units import COUNTING_MODES, _kind, counted
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A registered schedule: its factory and what ``lrviz list``/``show`` say of it."""
+
+    factory: Callable[..., Schedule]
+    summary: str
+    seeds: tuple[str, ...] = ()  # seed documents that describe it
+    twins: tuple[str, ...] = ()  # framework schedulers with the same shape
+    aliases: tuple[str, ...] = ()
+
+
+TABLE: dict[str, Entry] = {
+    # classic decays
+    "constant": Entry(decay.constant, "fixed learning rate", ("003",), ("optax.constant_schedule", "hf.constant")),
+    "step": Entry(decay.step, "multiply by gamma every step_size steps", ("002", "003"), ("torch.StepLR",), ("step_decay", "steplr")),
+    "multistep": Entry(decay.multistep, "multiply by gamma at each milestone", ("003",), ("torch.MultiStepLR",), ("multi_step",)),
+    "piecewise": Entry(decay.piecewise, "piecewise constant values between boundaries", ("001", "004"),
+                       ("keras.PiecewiseConstantDecay (switches one step later)",), ("piecewise_constant",)),
+    "exponential": Entry(decay.exponential, "lr * decay_rate^(t/decay_steps), optional staircase", ("001", "003", "004"),
+                         ("keras.ExponentialDecay", "tf.exponential_decay", "optax.exponential_decay"), ("exp", "exponential_decay")),
+    "natural_exp": Entry(decay.natural_exp, "lr * exp(-decay_rate*t/decay_steps), optional staircase", ("001", "004"),
+                         ("tf.natural_exp_decay",), ("natural_exp_decay",)),
+    "inverse_time": Entry(decay.inverse_time, "lr / (1 + decay_rate*t/decay_steps), optional staircase", ("004",),
+                          ("keras.InverseTimeDecay", "tf.inverse_time_decay"), ("inverse_time_decay",)),
+    "polynomial": Entry(decay.polynomial, "polynomial decay to min_lr, optional cycle", ("001", "004"),
+                        ("keras.PolynomialDecay", "tf.polynomial_decay"), ("poly", "polynomial_decay")),
+    "linear": Entry(decay.linear, "linear decay from lr to min_lr", (), ("optax.linear_schedule",), ("linear_decay",)),
+    # cosine family
+    "cosine": Entry(cosine.cosine, "cosine annealing to min_lr, then flat", ("003", "004"),
+                    ("keras.CosineDecay (alpha = min_lr/lr)", "optax.cosine_decay_schedule",
+                     "torch.CosineAnnealingLR (which rises again after T_max)"), ("cosine_annealing", "cos")),
+    "cosine_restarts": Entry(cosine.cosine_restarts, "SGDR: cosine annealing with warm restarts", ("003",),
+                             ("torch.CosineAnnealingWarmRestarts", "keras.CosineDecayRestarts"), ("sgdr", "cosine_warm_restarts")),
+    "linear_cosine": Entry(cosine.linear_cosine, "linear times cosine decay, plus beta", ("004",), ("tf.linear_cosine_decay",)),
+    "noisy_linear_cosine": Entry(cosine.noisy_linear_cosine, "linear cosine with seeded Gaussian noise", ("004",),
+                                 ("tf.noisy_linear_cosine_decay (unseeded)",)),
+    # cycles
+    "cyclic": Entry(cyclic.cyclic, "cyclical lr: triangular, triangular2, exp_range or sine, with momentum", ("002",),
+                    ("torch.CyclicLR",), ("clr", "cyclical")),
+    "onecycle": Entry(cyclic.onecycle, "one-cycle policy with its momentum curve", ("003",),
+                      ("torch.OneCycleLR (peak one step earlier)", "optax.cosine_onecycle_schedule"), ("one_cycle", "1cycle")),
+    "keyframes": Entry(keyframes.keyframes, "seed 000's decay factor {t1: r1, ...}: warmup, decay, periodic", ("000",)),
+    # transformer era
+    "noam": Entry(transformer.noam, "Noam: linear warmup then inverse square root (Vaswani et al.)", (),
+                  ("paddle NoamDecay",)),
+    "inverse_sqrt": Entry(transformer.inverse_sqrt, "linear warmup then lr*sqrt(timescale/(t-W+timescale))", (),
+                          ("hf.inverse_sqrt", "fairseq inverse_sqrt")),
+    "wsd": Entry(transformer.wsd, "warmup-stable-decay with linear, cosine or 1-sqrt decay", (),
+                 ("hf.warmup_stable_decay",), ("warmup_stable_decay",)),
+    "tri_stage": Entry(transformer.tri_stage, "warmup, hold, exponential decay (fairseq tri_stage)", ()),
+    "tanh": Entry(transformer.tanh, "tanh decay (timm TanhLRScheduler, one cycle)", (), ("timm.tanh",)),
+    # composition
+    "warmup": Entry(compose.warmup, "warmup (linear, cosine or exponential) in front of any schedule", ("001", "002", "003")),
+    "sequence": Entry(compose.sequence, "phases one after another, each on its own local step", (), ("optax.join_schedules",)),
+    "multiply": Entry(compose.multiply, "product of schedules", (), ("torch.ChainedScheduler",)),
+    "clamp": Entry(compose.clamp, "clamp a schedule between min_lr and max_lr"),
+    "periodic": Entry(compose.periodic, "repeat a schedule every period steps"),
+}
+
+ALIASES: dict[str, str] = {alias: name for name, entry in TABLE.items() for alias in entry.aliases}
+
+
+def names() -> list[str]:
+    """Every registered schedule name (aliases not included), sorted."""
+    return sorted(TABLE)
+
+
+def lookup(name: str) -> tuple[str, Entry]:
+    """Resolve a name or alias; raise :class:`UnknownName` with a suggestion."""
+    if not isinstance(name, str):
+        raise UnknownName(repr(name), list(TABLE))
+    canonical = ALIASES.get(name, name)
+    if canonical not in TABLE:
+        raise UnknownName(name, list(TABLE) + list(ALIASES))
+    return canonical, TABLE[canonical]
+
+
+@dataclass(frozen=True)
+class Context:
+    """Defaults a schedule inherits from its config or parent."""
+
+    total_steps: int | None = None
+    lr: float | None = None
+    steps_per_epoch: int | None = None
+
+
+class ParameterErrors(LrvizError):
+    """Several parameter problems of one schedule, each a located ParameterError."""
+
+    def __init__(self, errors: list[ParameterError]):
+        self.errors = errors
+        super().__init__("\n".join(str(e) for e in errors))
+
+
+def _join(prefix: str, part: str) -> str:
+    return f"{prefix}.{part}" if prefix else part
+
+
+class _PendingSpec:
+    """A nested ``{name, params}`` waiting for the span its parent gives it."""
+
+    def __init__(self, raw: Any, context: Context, where: str):
+        self.raw, self.context, self.where = raw, context, where
+
+    def build(self, *, total_steps: int | None = None, lr: float | None = None) -> Schedule:
+        ctx = Context(
+            total_steps if total_steps is not None else self.context.total_steps,
+            lr if lr is not None else self.context.lr,
+            self.context.steps_per_epoch,
+        )
+        raw = self.raw
+        if isinstance(raw, str):
+            raw = {"name": raw}
+        if not isinstance(raw, Mapping):
+            raise ParameterErrors([located(self.where, f"expected a schedule {{name, params}}; got {_kind(raw)}")])
+        extra = [k for k in raw if k not in ("name", "params")]
+        if extra:
+            raise ParameterErrors(
+                [located(_join(self.where, str(k)), f"unknown key{did_you_mean(str(k), ['name', 'params'])}") for k in extra]
+            )
+        if "name" not in raw:
+            raise ParameterErrors([located(_join(self.where, "name"), "missing schedule name")])
+        return build_at(raw["name"], raw.get("params") or {}, ctx, self.where)
+
+
+def located(path: str, message: str) -> ParameterError:
+    err = ParameterError(path, message)
+    err.located = True  # type: ignore[attr-defined]
+    return err
+
+
+def build_at(name: Any, params: Any, ctx: Context, where: str = "", counting: str = "cumulative") -> Schedule:
+    """Build ``name`` with raw ``params``; errors carry paths below ``where``.
+
+    Paths look like ``params.warmup_steps`` or ``params.schedule.params.min_lr``
+    so the config layer can find the line and column of each one.
+    """
+    try:
+        canonical, entry = lookup(name)
+    except UnknownName as err:
+        raise ParameterErrors([located(_join(where, "name"), str(err))]) from None
+    if params is None:
+        params = {}
+    if not isinstance(params, Mapping):
+        raise ParameterErrors([located(_join(where, "params"), f"expected a mapping of parameters; got {_kind(params)}")])
+    if counting not in COUNTING_MODES:
+        raise ParameterErrors([located(_join(where, "counting"), f"must be one of {', '.join(COUNTING_MODES)}; got {counting!r}")])
+    if counting == "epoch_restart" and ctx.steps_per_epoch:
+        ctx = Context(ctx.steps_per_epoch, ctx.lr, ctx.steps_per_epoch)  # the schedule spans one epoch
+    sig = signature(entry.factory)
+    prefix = _join(where, "params")
+    errors: list[ParameterError] = []
+    for key in params:
+        if key not in sig:
+            errors.append(located(_join(prefix, str(key)), f"unknown parameter of {canonical}{did_you_mean(str(key), sig)}"))
+    kwargs: dict[str, Any] = {}
+    total = ctx.total_steps
+    if "total_steps" in sig:
+        try:
+            if "total_steps" in params:
+                total = coerce(sig["total_steps"], params["total_steps"], total_steps=ctx.total_steps,
+                               steps_per_epoch=ctx.steps_per_epoch, nested=_no_nesting)
+            if total is not None:
+                kwargs["total_steps"] = total
+        except ParameterError as err:
+            errors.append(located(_join(prefix, err.param), err.message))
+    if "lr" in sig and "lr" not in params and ctx.lr is not None:
+        kwargs["lr"] = ctx.lr
+    child_ctx = Context(total, ctx.lr, ctx.steps_per_epoch)
+    for key, value in params.items():
+        if key not in sig or key == "total_steps":
+            continue
+        param: Param = sig[key]
+        try:
+            kwargs[key] = coerce(
+                param, value, total_steps=total, steps_per_epoch=ctx.steps_per_epoch,
+                nested=lambda path, raw: _PendingSpec(raw, child_ctx, _join(prefix, path)),
+            )
+        except ParameterError as err:
+            errors.append(err if getattr(err, "located", False) else located(_join(prefix, err.param), err.message))
+    if errors:
+        raise ParameterErrors(errors)
+    try:
+        schedule = entry.factory(**kwargs)
+    except ParameterError as err:
+        if getattr(err, "located", False):
+            raise ParameterErrors([err]) from None
+        raise ParameterErrors([located(_join(prefix, err.param), err.message)]) from None
+    if counting != "cumulative":
+        schedule = _counted(schedule, counting, ctx.steps_per_epoch, where)
+    return schedule
+
+
+def _no_nesting(path: str, raw: Any) -> Any:
+    raise ParameterError(path, "a schedule is not allowed here")
+
+
+def _counted(schedule: Schedule, mode: str, steps_per_epoch: int | None, where: str) -> Schedule:
+    if not steps_per_epoch:
+        raise ParameterErrors([located(_join(where, "counting"), f"counting mode {mode!r} needs steps_per_epoch")])
+    lr_fn = schedule.lr_at
+    mom = schedule.momentum_at if schedule.has_momentum else None
+    return Schedule(
+        lambda t: lr_fn(counted(t, mode, steps_per_epoch)),
+        name=schedule.name,
+        params={**schedule.params, "counting": mode},
+        momentum_fn=(lambda t: mom(counted(t, mode, steps_per_epoch))) if mom else None,
+        marks=schedule.marks if mode == "epoch_constant" else (),
+        periodic=schedule.periodic or mode == "epoch_restart",
+    )
+
+
+def build(name: str, params: Mapping[str, Any] | None = None, **context: Any) -> Schedule:
+    """Build a schedule by name: ``build("cosine", {"min_lr": 1e-4}, total_steps=1000)``."""
+    return build_at(name, dict(params or {}), Context(**context))

@@ -1,0 +1,1 @@
+"""Schedule factories, one module per family; pure numpy, no framework imported."""

@@ -1,0 +1,239 @@
+"""Composition: warmup in front of a schedule, a sequence of phases, a product,
+a clamp, and periodic repetition.
+
+Children arrive as :class:`~lrviz.schedule.Schedule` objects or as pending
+specs that the parent builds with the span it gives them (see each factory).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+import numpy as np
+
+from ..errors import ParameterError
+from ..schedule import Schedule, realize
+from ..units import Steps
+from . import _checks as check
+
+Spec = Any  # annotation marker: a nested schedule, {name, params} in a config
+Phase = Any  # annotation marker: {steps, name, params}, a phase of a sequence
+WARMUP_SHAPES = ("linear", "cosine", "exponential")
+
+
+def _shifted(marks: Sequence[tuple[int, str]], offset: int, limit: int | None = None) -> list[tuple[int, str]]:
+    return [(s + offset, label) for s, label in marks if limit is None or s + offset <= limit]
+
+
+def warmup(
+    *,
+    lr: float = 0.1,
+    total_steps: Steps = 1000,
+    warmup_steps: Steps | None = None,
+    start_lr: float = 0.0,
+    shape: str = "linear",
+    schedule: Spec = None,
+) -> Schedule:
+    """Warmup in front of any schedule (seeds 001, 002, 003).
+
+    W = warmup_steps (default 10% of total_steps), target = inner(0):
+    lr(t) = start_lr + (target - start_lr) * g(t / W)   for t < W
+    lr(t) = inner(t - W)                                 for t >= W
+    g: linear p; cosine (1 - cos(pi p)) / 2; exponential (start_lr * (target/start_lr)**p,
+    needs start_lr > 0).
+
+    The inner schedule (default: constant lr) runs after the warmup and is
+    built over the remaining total_steps - W steps, so the whole curve ends at
+    total_steps: warmup is included in total_steps, as in HuggingFace.
+    """
+    total_steps = check.steps("total_steps", total_steps, minimum=1)
+    lr = check.non_negative("lr", lr)
+    warmup_steps = max(1, total_steps // 10) if warmup_steps is None else check.steps("warmup_steps", warmup_steps)
+    if warmup_steps >= total_steps:
+        raise ParameterError("warmup_steps", f"warmup of {warmup_steps} steps leaves nothing of total_steps={total_steps}")
+    start_lr = check.non_negative("start_lr", start_lr)
+    shape = check.choice("shape", shape, WARMUP_SHAPES)
+    if shape == "exponential" and start_lr <= 0:
+        raise ParameterError("start_lr", "an exponential warmup needs start_lr > 0")
+    if schedule is None:
+        from .decay import constant
+
+        inner = constant(lr=lr, total_steps=total_steps - warmup_steps)
+    else:
+        inner = realize(schedule, total_steps=total_steps - warmup_steps, lr=lr)
+    target = float(inner.lr_at(np.zeros(1, dtype=np.int64))[0])
+    W = warmup_steps
+
+    def ramp(t: np.ndarray) -> np.ndarray:
+        p = t / max(W, 1)
+        if shape == "linear":
+            return start_lr + (target - start_lr) * p
+        if shape == "cosine":
+            return start_lr + (target - start_lr) * (1.0 - np.cos(np.pi * p)) / 2.0
+        return start_lr * (target / start_lr) ** p
+
+    def f(t: np.ndarray) -> np.ndarray:
+        out = inner.lr_at(np.maximum(t - W, 0))
+        early = t < W
+        if early.any():
+            out[early] = ramp(t[early])
+        return out
+
+    momentum = None
+    if inner.has_momentum:
+        momentum = lambda t: inner.momentum_at(np.maximum(t - W, 0))  # noqa: E731
+    marks = check.marks((W, "end of warmup")) + tuple(_shifted(inner.marks, W))
+    params = dict(lr=lr, total_steps=total_steps, warmup_steps=W, start_lr=start_lr, shape=shape, schedule=inner)
+    return Schedule(f, name="warmup", params=params, momentum_fn=momentum, marks=marks, periodic=inner.periodic)
+
+
+def sequence(*, lr: float = 0.1, total_steps: Steps = 1000, phases: list[Phase] | None = None) -> Schedule:
+    """Phases one after another, each seeing its own local step (like optax's join_schedules).
+
+    With phase k starting at B_k:  lr(t) = phase_k(t - B_k)  for B_k <= t < B_(k+1).
+
+    Each phase is {steps, name, params}; it is built over its own steps, and
+    the last one may leave steps out to take the rest of total_steps.
+    Default: 10% linear warmup from 0, then cosine.
+    """
+    total_steps = check.steps("total_steps", total_steps, minimum=1)
+    lr = check.non_negative("lr", lr)
+    if phases is None:
+        from .cosine import cosine
+        from .decay import linear
+
+        head = max(1, total_steps // 10)
+        phases = [(head, linear(lr=0.0, min_lr=lr, total_steps=head)), (None, cosine(lr=lr, total_steps=total_steps - head))]
+    if not isinstance(phases, (list, tuple)) or not phases:
+        raise ParameterError("phases", "needs at least one phase")
+    starts: list[int] = []
+    children: list[Schedule] = []
+    begin = 0
+    for i, phase in enumerate(phases):
+        duration, child = phase
+        last = i == len(phases) - 1
+        if duration is None:
+            if not last:
+                raise ParameterError(f"phases[{i}].steps", "only the last phase may leave out its steps")
+            duration = total_steps - begin
+            if duration < 1:
+                raise ParameterError(f"phases[{i}].steps", f"nothing of total_steps={total_steps} is left for the last phase")
+        duration = check.steps(f"phases[{i}].steps", duration, minimum=1)
+        children.append(realize(child, total_steps=duration, lr=lr))
+        starts.append(begin)
+        begin += duration
+    bounds = np.asarray(starts[1:], dtype=np.int64)
+
+    def piecewise(t: np.ndarray, momentum: bool) -> np.ndarray:
+        which = np.searchsorted(bounds, t, side="right")
+        out = np.empty(t.shape) if not momentum else np.full(t.shape, np.nan)
+        for k, (start, child) in enumerate(zip(starts, children)):  # a loop over phases, not steps
+            inside = which == k
+            if not inside.any():
+                continue
+            if momentum:
+                values = child.momentum_at(t[inside] - start)
+                if values is not None:
+                    out[inside] = values
+            else:
+                out[inside] = child.lr_at(t[inside] - start)
+        return out
+
+    has_momentum = any(c.has_momentum for c in children)
+    marks: list[tuple[int, str]] = []
+    for start, child in zip(starts, children):
+        if start:
+            marks.append((start, f"{child.name} starts"))
+        marks.extend(_shifted(child.marks, start))
+    params = dict(lr=lr, total_steps=total_steps, phases=[(s, c) for s, c in zip(starts, children)])
+    return Schedule(
+        lambda t: piecewise(t, False),
+        name="sequence",
+        params=params,
+        momentum_fn=(lambda t: piecewise(t, True)) if has_momentum else None,
+        marks=tuple(marks),
+        periodic=children[-1].periodic,
+    )
+
+
+def multiply(*, lr: float = 0.1, total_steps: Steps = 1000, schedules: list[Spec] | None = None) -> Schedule:
+    """The product of schedules (like torch's ChainedScheduler of multiplicative schedulers).
+
+    lr(t) = s_1(t) * s_2(t) * ... * s_n(t)
+
+    The first schedule carries the lr; the others are factors and default to
+    lr = 1. All span total_steps. Momentum, if any, comes from the first
+    schedule that cycles it.
+    """
+    total_steps = check.steps("total_steps", total_steps, minimum=1)
+    lr = check.non_negative("lr", lr)
+    if not schedules:
+        raise ParameterError("schedules", "needs at least one schedule")
+    children = [realize(child, total_steps=total_steps, lr=lr if i == 0 else 1.0) for i, child in enumerate(schedules)]
+
+    def f(t: np.ndarray) -> np.ndarray:
+        out = children[0].lr_at(t).copy()
+        for child in children[1:]:
+            out *= child.lr_at(t)
+        return out
+
+    source = next((c for c in children if c.has_momentum), None)
+    marks = tuple(sorted({m for c in children for m in c.marks}))
+    return Schedule(
+        f,
+        name="multiply",
+        params=dict(lr=lr, total_steps=total_steps, schedules=children),
+        momentum_fn=source.momentum_at if source else None,
+        marks=marks,
+        periodic=any(c.periodic for c in children),
+    )
+
+
+def clamp(
+    *, lr: float = 0.1, total_steps: Steps = 1000, schedule: Spec = None, min_lr: float | None = None, max_lr: float | None = None
+) -> Schedule:
+    """Clamp a schedule between min_lr and max_lr (either may be left out).
+
+    lr(t) = min(max(inner(t), min_lr), max_lr)
+    """
+    total_steps = check.steps("total_steps", total_steps, minimum=1)
+    lr = check.non_negative("lr", lr)
+    if schedule is None:
+        raise ParameterError("schedule", "clamp needs the schedule to clamp")
+    lo = None if min_lr is None else check.non_negative("min_lr", min_lr)
+    hi = None if max_lr is None else check.non_negative("max_lr", max_lr)
+    if lo is not None and hi is not None and lo > hi:
+        raise ParameterError("min_lr", f"min_lr={lo:g} is above max_lr={hi:g}")
+    inner = realize(schedule, total_steps=total_steps, lr=lr)
+
+    def f(t: np.ndarray) -> np.ndarray:
+        return np.clip(inner.lr_at(t), lo, hi)
+
+    params = dict(lr=lr, total_steps=total_steps, schedule=inner, min_lr=lo, max_lr=hi)
+    return Schedule(f, name="clamp", params=params, momentum_fn=inner.momentum_at if inner.has_momentum else None,
+                    marks=inner.marks, periodic=inner.periodic)
+
+
+def periodic(*, lr: float = 0.1, total_steps: Steps = 1000, period: Steps | None = None, schedule: Spec = None) -> Schedule:
+    """Repeat a schedule every period steps (default: a quarter of total_steps).
+
+    lr(t) = inner(t mod period), the inner schedule built over one period
+    (default: cosine).
+    """
+    total_steps = check.steps("total_steps", total_steps, minimum=1)
+    lr = check.non_negative("lr", lr)
+    period = max(1, total_steps // 4) if period is None else check.steps("period", period, minimum=1)
+    if schedule is None:
+        from .cosine import cosine
+
+        inner = cosine(lr=lr, total_steps=period)
+    else:
+        inner = realize(schedule, total_steps=period, lr=lr)
+
+    def f(t: np.ndarray) -> np.ndarray:
+        return inner.lr_at(t % period)
+
+    momentum = (lambda t: inner.momentum_at(t % period)) if inner.has_momentum else None  # noqa: E731
+    repeats = check.marks(*((k * period, "repeat") for k in range(1, 101)), limit=total_steps)
+    params = dict(lr=lr, total_steps=total_steps, period=period, schedule=inner)
+    return Schedule(f, name="periodic", params=params, momentum_fn=momentum, marks=repeats, periodic=True)

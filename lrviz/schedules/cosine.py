@@ -1,0 +1,214 @@
+"""Cosine family: cosine annealing, SGDR warm restarts, linear cosine and
+noisy linear cosine (seeds 003, 004).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..schedule import Schedule
+from ..units import Steps
+from . import _checks as check
+from ._noise import normal
+
+_MAX_CYCLES = 10_000  # restart bookkeeping stops growing past this many cycles
+
+
+def cosine(*, lr: float = 0.1, total_steps: Steps = 1000, min_lr: float = 0.0, decay_steps: Steps | None = None) -> Schedule:
+    """Cosine annealing from lr to min_lr over decay_steps (default total_steps), then flat (seeds 003, 004).
+
+    t' = min(t, D)
+    lr(t) = min_lr + (lr - min_lr) * (1 + cos(pi * t' / D)) / 2
+
+    Unlike torch's CosineAnnealingLR it does not rise again after D.
+    """
+    lr = check.non_negative("lr", lr)
+    total_steps = check.steps("total_steps", total_steps, minimum=1)
+    min_lr = check.non_negative("min_lr", min_lr)
+    decay_steps = total_steps if decay_steps is None else check.steps("decay_steps", decay_steps, minimum=1)
+    half_span = (lr - min_lr) / 2.0
+
+    def f(t: np.ndarray) -> np.ndarray:
+        out = np.minimum(t, decay_steps).astype(np.float64)
+        out /= decay_steps  # exactly 1 at t = D, so cos gives exactly -1 there
+        out *= np.pi
+        np.cos(out, out=out)
+        out += 1.0
+        out *= half_span
+        out += min_lr
+        return out
+
+    params = dict(lr=lr, total_steps=total_steps, min_lr=min_lr, decay_steps=decay_steps)
+    return Schedule(f, name="cosine", params=params, marks=check.marks((decay_steps, "end of decay"), limit=total_steps - 1))
+
+
+def cycle_starts(first_period: int, period_mult: float, last_step: int) -> np.ndarray:
+    """Start steps of SGDR cycles covering [0, last_step]: B_0 = 0, B_(i+1) = B_i + first_period * mult**i.
+
+    Computed by exact accumulation (integers when first_period and mult are
+    whole), never with a floating-point logarithm, so no restart is missed.
+    """
+    starts = [0.0]
+    length = float(first_period)
+    while starts[-1] <= last_step and len(starts) < _MAX_CYCLES:
+        starts.append(starts[-1] + length)
+        length *= period_mult
+    return np.asarray(starts, dtype=np.float64)
+
+
+def cosine_restarts(
+    *,
+    lr: float = 0.1,
+    total_steps: Steps = 1000,
+    first_period: Steps | None = None,
+    period_mult: float = 1.0,
+    peak_decay: float = 1.0,
+    min_lr: float = 0.0,
+) -> Schedule:
+    """Cosine annealing with warm restarts, SGDR (seed 003).
+
+    Cycle i starts at B_i = first_period * (1 + m + ... + m**(i-1)) and lasts
+    T_i = first_period * m**i steps (m = period_mult). With t_cur = t - B_i:
+
+    lr(t) = min_lr + (lr * peak_decay**i - min_lr) * (1 + cos(pi * t_cur / T_i)) / 2
+
+    first_period defaults to a quarter of total_steps. The schedule restarts
+    forever; at whole steps min_lr is approached but not reached inside a cycle.
+    """
+    lr = check.non_negative("lr", lr)
+    total_steps = check.steps("total_steps", total_steps, minimum=1)
+    first_period = max(1, total_steps // 4) if first_period is None else check.steps("first_period", first_period, minimum=1)
+    period_mult = check.number("period_mult", period_mult)
+    if period_mult < 1:
+        raise check.ParameterError("period_mult", f"must be >= 1 (cycles would shrink to nothing); got {period_mult:g}")
+    peak_decay = check.non_negative("peak_decay", peak_decay)
+    min_lr = check.non_negative("min_lr", min_lr)
+
+    def f(t: np.ndarray) -> np.ndarray:
+        if period_mult == 1.0:
+            index = t // first_period
+            t_cur = (t - index * first_period).astype(np.float64)
+            length = float(first_period)
+        else:
+            starts = cycle_starts(first_period, period_mult, int(t.max()) if t.size else 0)
+            index = np.searchsorted(starts, t, side="right") - 1
+            t_cur = t - starts[index]
+            length = first_period * period_mult ** index.astype(np.float64)
+        peak = lr * peak_decay ** index.astype(np.float64) if peak_decay != 1.0 else lr
+        out = np.pi * t_cur / length
+        np.cos(out, out=out)
+        out += 1.0
+        out *= (peak - min_lr) / 2.0
+        out += min_lr
+        return out
+
+    starts = cycle_starts(first_period, period_mult, total_steps)
+    restarts = check.marks(*((s, "restart") for s in starts[1:101]), limit=total_steps)
+    params = dict(
+        lr=lr, total_steps=total_steps, first_period=first_period, period_mult=period_mult, peak_decay=peak_decay, min_lr=min_lr
+    )
+    return Schedule(f, name="cosine_restarts", params=params, marks=restarts, periodic=True)
+
+
+def _linear_cosine_parts(t: np.ndarray, decay_steps: int, num_periods: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    clipped = np.minimum(t, decay_steps).astype(np.float64)
+    linear = (decay_steps - clipped) / decay_steps
+    wave = 2.0 * np.pi * num_periods / decay_steps * clipped
+    np.cos(wave, out=wave)
+    wave += 1.0
+    wave *= 0.5
+    return clipped, linear, wave
+
+
+def linear_cosine(
+    *,
+    lr: float = 0.1,
+    total_steps: Steps = 1000,
+    decay_steps: Steps | None = None,
+    num_periods: float = 0.5,
+    alpha: float = 0.0,
+    beta: float = 0.001,
+) -> Schedule:
+    """Linear cosine decay (seed 004; TF's linear_cosine_decay).
+
+    t' = min(t, D)
+    linear = (D - t') / D
+    cosine = (1 + cos(2 pi * num_periods * t' / D)) / 2
+    lr(t) = lr * ((alpha + linear) * cosine + beta)
+
+    It starts at lr * (1 + alpha + beta), slightly above lr, and ends at lr * beta.
+    """
+    lr = check.non_negative("lr", lr)
+    total_steps = check.steps("total_steps", total_steps, minimum=1)
+    decay_steps = total_steps if decay_steps is None else check.steps("decay_steps", decay_steps, minimum=1)
+    num_periods = check.non_negative("num_periods", num_periods)
+    alpha = check.non_negative("alpha", alpha)
+    beta = check.non_negative("beta", beta)
+
+    def f(t: np.ndarray) -> np.ndarray:
+        _, linear, wave = _linear_cosine_parts(t, decay_steps, num_periods)
+        linear += alpha
+        linear *= wave
+        linear += beta
+        linear *= lr
+        return linear
+
+    params = dict(lr=lr, total_steps=total_steps, decay_steps=decay_steps, num_periods=num_periods, alpha=alpha, beta=beta)
+    return Schedule(f, name="linear_cosine", params=params, marks=check.marks((decay_steps, "end of decay"), limit=total_steps - 1))
+
+
+def noisy_linear_cosine(
+    *,
+    lr: float = 0.1,
+    total_steps: Steps = 1000,
+    decay_steps: Steps | None = None,
+    num_periods: float = 0.5,
+    alpha: float = 0.0,
+    beta: float = 0.001,
+    initial_variance: float = 1.0,
+    variance_decay: float = 0.55,
+    seed: int = 0,
+) -> Schedule:
+    """Noisy linear cosine decay (seed 004; TF's noisy_linear_cosine_decay).
+
+    As linear_cosine, with the linear term perturbed by Gaussian noise:
+    linear' = linear + eps_t,  eps_t ~ N(0, initial_variance / (1 + t')**variance_decay)
+    lr(t) = max(0, lr * ((alpha + linear') * cosine + beta))
+
+    The noise is a pure function of (seed, t): the same seed gives the same
+    curve (TF draws unseeded noise, so no two TF runs agree). Unlike TF, the
+    value is clipped at 0: a large early variance never gives a negative lr.
+    """
+    lr = check.non_negative("lr", lr)
+    total_steps = check.steps("total_steps", total_steps, minimum=1)
+    decay_steps = total_steps if decay_steps is None else check.steps("decay_steps", decay_steps, minimum=1)
+    num_periods = check.non_negative("num_periods", num_periods)
+    alpha = check.non_negative("alpha", alpha)
+    beta = check.non_negative("beta", beta)
+    initial_variance = check.non_negative("initial_variance", initial_variance)
+    variance_decay = check.non_negative("variance_decay", variance_decay)
+    seed = check.seed("seed", seed)
+
+    def f(t: np.ndarray) -> np.ndarray:
+        clipped, linear, wave = _linear_cosine_parts(t, decay_steps, num_periods)
+        std = np.sqrt(initial_variance / (1.0 + clipped) ** variance_decay)
+        linear += std * normal(seed, t)
+        linear += alpha
+        linear *= wave
+        linear += beta
+        linear *= lr
+        np.maximum(linear, 0.0, out=linear)
+        return linear
+
+    params = dict(
+        lr=lr,
+        total_steps=total_steps,
+        decay_steps=decay_steps,
+        num_periods=num_periods,
+        alpha=alpha,
+        beta=beta,
+        initial_variance=initial_variance,
+        variance_decay=variance_decay,
+        seed=seed,
+    )
+    return Schedule(f, name="noisy_linear_cosine", params=params, marks=check.marks((decay_steps, "end of decay"), limit=total_steps - 1))

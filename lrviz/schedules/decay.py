@@ -1,0 +1,314 @@
+"""Classic decays: constant, step, multistep, piecewise, exponential,
+natural exponential, inverse time, polynomial and linear (seeds 001-004).
+
+Every factory takes keyword arguments only, validates them, and returns a
+:class:`~lrviz.schedule.Schedule`. ``t`` is the integer step, ``T`` is
+``total_steps``. Defaults are chosen so that ``lr`` and ``total_steps`` alone
+give a sensible curve.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..schedule import Schedule
+from ..units import Steps
+from . import _checks as check
+
+
+def constant(*, lr: float = 0.1, total_steps: Steps = 1000) -> Schedule:
+    """Constant learning rate (seed 003).
+
+    lr(t) = lr
+    """
+    lr = check.non_negative("lr", lr)
+    check.steps("total_steps", total_steps, minimum=1)
+
+    def f(t: np.ndarray) -> np.ndarray:
+        return np.full(t.shape, lr)
+
+    return Schedule(f, name="constant", params=dict(lr=lr, total_steps=total_steps))
+
+
+def step(*, lr: float = 0.1, total_steps: Steps = 1000, step_size: Steps | None = None, gamma: float = 0.1) -> Schedule:
+    """Step decay (seeds 002, 003): multiply by gamma every step_size steps.
+
+    lr(t) = lr * gamma ** floor(t / step_size)
+
+    step_size defaults to a third of total_steps.
+    """
+    lr = check.non_negative("lr", lr)
+    total_steps = check.steps("total_steps", total_steps, minimum=1)
+    step_size = max(1, total_steps // 3) if step_size is None else check.steps("step_size", step_size, minimum=1)
+    gamma = check.non_negative("gamma", gamma)
+
+    def f(t: np.ndarray) -> np.ndarray:
+        out = (t // step_size).astype(np.float64)
+        np.power(gamma, out, out=out)
+        out *= lr
+        return out
+
+    drops = check.marks(*((k * step_size, f"x{gamma:g}") for k in range(1, total_steps // step_size + 1)), limit=total_steps)
+    return Schedule(f, name="step", params=dict(lr=lr, total_steps=total_steps, step_size=step_size, gamma=gamma), marks=drops[:100])
+
+
+def multistep(
+    *, lr: float = 0.1, total_steps: Steps = 1000, milestones: list[Steps] | None = None, gamma: float = 0.2
+) -> Schedule:
+    """Multi-step decay (seed 003): multiply by gamma at each milestone.
+
+    lr(t) = lr * gamma ** #{m in milestones : m <= t}
+
+    milestones default to 30%, 60% and 80% of total_steps, the proportions of
+    seed 003's MultiStepLR(milestones=[60, 120, 160], gamma=0.2) over 200 epochs.
+    """
+    lr = check.non_negative("lr", lr)
+    total_steps = check.steps("total_steps", total_steps, minimum=1)
+    if milestones is None:
+        milestones = sorted({max(1, round(total_steps * p)) for p in (0.3, 0.6, 0.8)})
+    milestones = check.step_list("milestones", milestones)
+    gamma = check.non_negative("gamma", gamma)
+    bounds = np.asarray(milestones, dtype=np.int64)
+    levels = lr * gamma ** np.arange(len(milestones) + 1, dtype=np.float64)
+
+    def f(t: np.ndarray) -> np.ndarray:
+        return levels[np.searchsorted(bounds, t, side="right")]
+
+    return Schedule(
+        f,
+        name="multistep",
+        params=dict(lr=lr, total_steps=total_steps, milestones=milestones, gamma=gamma),
+        marks=check.marks(*((m, f"x{gamma:g}") for m in milestones)),
+    )
+
+
+def piecewise(
+    *, lr: float = 0.1, total_steps: Steps = 1000, boundaries: list[Steps] | None = None, values: list[float] | None = None
+) -> Schedule:
+    """Piecewise constant (seeds 001, 004): absolute values between boundaries.
+
+    lr(t) = values[i]  for boundaries[i-1] <= t < boundaries[i]
+    (values[0] before the first boundary, values[-1] from the last one on).
+
+    The switch happens at t = boundary. Without boundaries and values: lr,
+    lr/10 and lr/100 over thirds of training. When values are given, lr is not used.
+    """
+    lr = check.non_negative("lr", lr)
+    total_steps = check.steps("total_steps", total_steps, minimum=1)
+    if boundaries is None and values is None:
+        boundaries = sorted({max(1, round(total_steps / 3)), max(2, round(2 * total_steps / 3))})
+        values = [lr * 10.0**-i for i in range(len(boundaries) + 1)]
+    elif boundaries is None or values is None:
+        missing = "boundaries" if boundaries is None else "values"
+        raise check.ParameterError(missing, "give both boundaries and values, or neither")
+    boundaries = check.step_list("boundaries", boundaries)
+    values = check.number_list("values", values)
+    if len(values) != len(boundaries) + 1:
+        raise check.ParameterError(
+            "values", f"needs one more entry than boundaries ({len(boundaries) + 1}); got {len(values)}"
+        )
+    for i, v in enumerate(values):
+        if v < 0:
+            raise check.ParameterError(f"values[{i}]", f"must be >= 0; got {v:g}")
+    bounds = np.asarray(boundaries, dtype=np.int64)
+    levels = np.asarray(values, dtype=np.float64)
+
+    def f(t: np.ndarray) -> np.ndarray:
+        return levels[np.searchsorted(bounds, t, side="right")]
+
+    return Schedule(
+        f,
+        name="piecewise",
+        params=dict(lr=values[0], total_steps=total_steps, boundaries=boundaries, values=values),
+        marks=check.marks(*((b, "switch") for b in boundaries)),
+    )
+
+
+def _decay_clock(total_steps: int, decay_steps: int | None, staircase: bool):
+    """Return ``t -> t / decay_steps`` (floored under staircase) as float64."""
+
+    def clock(t: np.ndarray) -> np.ndarray:
+        if staircase:
+            return (t // decay_steps).astype(np.float64)
+        out = t.astype(np.float64)
+        out /= decay_steps
+        return out
+
+    return clock
+
+
+def exponential(
+    *,
+    lr: float = 0.1,
+    total_steps: Steps = 1000,
+    decay_rate: float = 0.1,
+    decay_steps: Steps | None = None,
+    staircase: bool = False,
+) -> Schedule:
+    """Exponential decay (seeds 001, 003, 004).
+
+    lr(t) = lr * decay_rate ** (t / decay_steps)
+    with floor(t / decay_steps) under staircase.
+
+    decay_steps defaults to half of total_steps, so by default the lr falls
+    tenfold every half of training (to lr/100 at the end).
+    """
+    lr = check.non_negative("lr", lr)
+    total_steps = check.steps("total_steps", total_steps, minimum=1)
+    decay_rate = check.positive("decay_rate", decay_rate)
+    decay_steps = max(1, total_steps // 2) if decay_steps is None else check.steps("decay_steps", decay_steps, minimum=1)
+    staircase = check.flag("staircase", staircase)
+    clock = _decay_clock(total_steps, decay_steps, staircase)
+
+    def f(t: np.ndarray) -> np.ndarray:
+        out = clock(t)
+        np.power(decay_rate, out, out=out)
+        out *= lr
+        return out
+
+    marks = check.marks(*((k * decay_steps, "stair") for k in range(1, 101)), limit=total_steps) if staircase else ()
+    params = dict(lr=lr, total_steps=total_steps, decay_rate=decay_rate, decay_steps=decay_steps, staircase=staircase)
+    return Schedule(f, name="exponential", params=params, marks=marks)
+
+
+def natural_exp(
+    *,
+    lr: float = 0.1,
+    total_steps: Steps = 1000,
+    decay_rate: float = 0.5,
+    decay_steps: Steps | None = None,
+    staircase: bool = False,
+) -> Schedule:
+    """Natural exponential decay (seeds 001, 004), base e.
+
+    lr(t) = lr * exp(-decay_rate * t / decay_steps)
+    with floor(t / decay_steps) under staircase.
+
+    decay_steps defaults to a tenth of total_steps (lr * e**-5 at the end).
+    """
+    lr = check.non_negative("lr", lr)
+    total_steps = check.steps("total_steps", total_steps, minimum=1)
+    decay_rate = check.non_negative("decay_rate", decay_rate)
+    decay_steps = max(1, total_steps // 10) if decay_steps is None else check.steps("decay_steps", decay_steps, minimum=1)
+    staircase = check.flag("staircase", staircase)
+    clock = _decay_clock(total_steps, decay_steps, staircase)
+
+    def f(t: np.ndarray) -> np.ndarray:
+        out = clock(t)
+        out *= -decay_rate
+        np.exp(out, out=out)
+        out *= lr
+        return out
+
+    marks = check.marks(*((k * decay_steps, "stair") for k in range(1, 101)), limit=total_steps) if staircase else ()
+    params = dict(lr=lr, total_steps=total_steps, decay_rate=decay_rate, decay_steps=decay_steps, staircase=staircase)
+    return Schedule(f, name="natural_exp", params=params, marks=marks)
+
+
+def inverse_time(
+    *,
+    lr: float = 0.1,
+    total_steps: Steps = 1000,
+    decay_rate: float = 1.0,
+    decay_steps: Steps | None = None,
+    staircase: bool = False,
+) -> Schedule:
+    """Inverse time decay (seed 004).
+
+    lr(t) = lr / (1 + decay_rate * t / decay_steps)
+    with floor(t / decay_steps) under staircase.
+
+    decay_steps defaults to a tenth of total_steps (lr / 11 at the end).
+    """
+    lr = check.non_negative("lr", lr)
+    total_steps = check.steps("total_steps", total_steps, minimum=1)
+    decay_rate = check.non_negative("decay_rate", decay_rate)
+    decay_steps = max(1, total_steps // 10) if decay_steps is None else check.steps("decay_steps", decay_steps, minimum=1)
+    staircase = check.flag("staircase", staircase)
+    clock = _decay_clock(total_steps, decay_steps, staircase)
+
+    def f(t: np.ndarray) -> np.ndarray:
+        out = clock(t)
+        out *= decay_rate
+        out += 1.0
+        np.divide(lr, out, out=out)
+        return out
+
+    marks = check.marks(*((k * decay_steps, "stair") for k in range(1, 101)), limit=total_steps) if staircase else ()
+    params = dict(lr=lr, total_steps=total_steps, decay_rate=decay_rate, decay_steps=decay_steps, staircase=staircase)
+    return Schedule(f, name="inverse_time", params=params, marks=marks)
+
+
+def polynomial(
+    *,
+    lr: float = 0.1,
+    total_steps: Steps = 1000,
+    min_lr: float = 0.0,
+    power: float = 1.0,
+    decay_steps: Steps | None = None,
+    cycle: bool = False,
+) -> Schedule:
+    """Polynomial decay to min_lr (seeds 001, 004).
+
+    Without cycle:  t' = min(t, D)
+                    lr(t) = (lr - min_lr) * (1 - t'/D) ** power + min_lr
+    With cycle:     D' = D * ceil(t / D)  (D' = D at t = 0)
+                    lr(t) = (lr - min_lr) * (1 - t/D') ** power + min_lr
+
+    D is decay_steps (default total_steps). With cycle, the lr rises again at
+    every multiple of D, each time to a lower peak, as seed 001's Figure 5 shows.
+    """
+    lr = check.non_negative("lr", lr)
+    total_steps = check.steps("total_steps", total_steps, minimum=1)
+    min_lr = check.non_negative("min_lr", min_lr)
+    power = check.positive("power", power)
+    decay_steps = total_steps if decay_steps is None else check.steps("decay_steps", decay_steps, minimum=1)
+    cycle = check.flag("cycle", cycle)
+    span = lr - min_lr
+
+    def f(t: np.ndarray) -> np.ndarray:
+        if cycle:
+            horizon = np.maximum(-(-t // decay_steps), 1).astype(np.float64)
+            horizon *= decay_steps
+            out = t / horizon
+        else:
+            out = np.minimum(t, decay_steps).astype(np.float64)
+            out /= decay_steps
+        np.subtract(1.0, out, out=out)
+        if power != 1.0:
+            np.power(out, power, out=out)
+        out *= span
+        out += min_lr
+        return out
+
+    marks = (
+        check.marks(*((k * decay_steps, "restart") for k in range(1, 101)), limit=total_steps)
+        if cycle
+        else check.marks((decay_steps, "end of decay"), limit=total_steps - 1)
+    )
+    params = dict(lr=lr, total_steps=total_steps, min_lr=min_lr, power=power, decay_steps=decay_steps, cycle=cycle)
+    return Schedule(f, name="polynomial", params=params, marks=marks, periodic=cycle)
+
+
+def linear(*, lr: float = 0.1, total_steps: Steps = 1000, min_lr: float = 0.0, decay_steps: Steps | None = None) -> Schedule:
+    """Linear decay from lr to min_lr over decay_steps (default total_steps), then flat.
+
+    p = min(t, D) / D
+    lr(t) = (1 - p) * lr + p * min_lr      (exactly lr at t = 0 and min_lr from t = D on)
+    """
+    lr = check.non_negative("lr", lr)
+    total_steps = check.steps("total_steps", total_steps, minimum=1)
+    min_lr = check.non_negative("min_lr", min_lr)
+    decay_steps = total_steps if decay_steps is None else check.steps("decay_steps", decay_steps, minimum=1)
+
+    def f(t: np.ndarray) -> np.ndarray:
+        p = np.minimum(t, decay_steps).astype(np.float64)
+        p /= decay_steps
+        out = 1.0 - p
+        out *= lr
+        p *= min_lr
+        out += p
+        return out
+
+    params = dict(lr=lr, total_steps=total_steps, min_lr=min_lr, decay_steps=decay_steps)
+    return Schedule(f, name="linear", params=params, marks=check.marks((decay_steps, "end of decay"), limit=total_steps - 1))

@@ -1,0 +1,170 @@
+"""The command line: CliRunner for behaviour, one real subprocess per command."""
+
+import csv
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from lrviz import __version__
+from lrviz.cli import app
+
+runner = CliRunner()
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+CONFIGS = os.path.join(ROOT, "configs")
+
+
+def run(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run ``python -m lrviz`` for real, as a user's shell would."""
+    return subprocess.run([sys.executable, "-m", "lrviz", *args], capture_output=True, text=True, env=env, timeout=120)
+
+
+# ---- real subprocesses: one per command --------------------------------------------------
+
+
+def test_subprocess_version_and_help():
+    out = run("--version")
+    assert out.returncode == 0 and out.stdout.strip() == f"lrviz {__version__}"
+    out = run("--help")
+    assert out.returncode == 0 and "compare" in out.stdout and "Example" in out.stdout
+
+
+def test_subprocess_plot_png(tmp_path):
+    target = tmp_path / "w.png"
+    out = run("plot", os.path.join(CONFIGS, "warmup_cosine.yaml"), "-o", str(target))
+    assert out.returncode == 0, out.stderr
+    assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_subprocess_compare_svg_and_pdf(tmp_path):
+    for ext, magic in (("svg", b"<?xml"), ("pdf", b"%PDF-")):
+        target = tmp_path / f"c.{ext}"
+        out = run("compare", "step", "cosine", "onecycle", "--steps", "500", "-o", str(target))
+        assert out.returncode == 0, out.stderr
+        assert target.read_bytes()[:5] == magic
+
+
+def test_subprocess_list_and_show_do_not_import_matplotlib():
+    probe = (
+        "import sys, runpy; sys.argv = ['lrviz'] + sys.argv[1:]\n"
+        "try:\n    runpy.run_module('lrviz', run_name='__main__')\n"
+        "except SystemExit: pass\n"
+        "print('MPL' if 'matplotlib' in sys.modules else 'NO-MPL')\n"
+    )
+    for args in (["--help"], ["list"], ["show", "cosine"]):
+        out = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True, text=True, timeout=60)
+        assert out.stdout.strip().endswith("NO-MPL"), (args, out.stdout[-200:], out.stderr)
+
+
+def test_subprocess_export_csv(tmp_path):
+    target = tmp_path / "v.csv"
+    out = run("export", "cosine", "--steps", "10", "-o", str(target))
+    assert out.returncode == 0, out.stderr
+    rows = list(csv.reader(target.open()))
+    assert rows[0] == ["step", "cosine"] and len(rows) == 12
+    assert float(rows[1][1]) == pytest.approx(0.1) and float(rows[-1][1]) == pytest.approx(0.0, abs=1e-15)
+
+
+def test_subprocess_bad_config_is_one_line_exit_1(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("schedules:\n  - name: cosin\n")
+    out = run("plot", str(bad), "-o", str(tmp_path / "x.png"))
+    assert out.returncode == 1
+    assert out.stderr.strip().splitlines() == [f"{bad}:2:5: schedules[0].name: unknown schedule 'cosin'; did you mean cosine?"]
+    assert "Traceback" not in out.stderr and not (tmp_path / "x.png").exists()
+
+
+def test_subprocess_debug_shows_traceback(tmp_path):
+    env = dict(os.environ, LRVIZ_DEBUG="1")
+    out = run("compare", "cosin", "-o", str(tmp_path / "x.png"), env=env)
+    assert out.returncode != 0 and "Traceback" in out.stderr
+
+
+# ---- CliRunner ----------------------------------------------------------------------------
+
+
+def invoke(*args):
+    return runner.invoke(app, list(args))
+
+
+def test_list_has_every_name_with_a_summary():
+    import lrviz
+
+    result = invoke("list")
+    assert result.exit_code == 0
+    listed = {line.split()[0] for line in result.output.splitlines() if line.strip()}
+    assert listed == set(lrviz.names())
+
+
+def test_show_prints_formula_parameters_and_twins():
+    result = invoke("show", "cosine")
+    assert result.exit_code == 0
+    assert "lr(t) = min_lr + (lr - min_lr) * (1 + cos(pi * t' / D)) / 2" in result.output
+    assert "min_lr" in result.output and "default 0.0" in result.output
+    assert "torch.CosineAnnealingLR" in result.output
+
+
+def test_every_command_help_has_an_example():
+    for command in ("plot", "compare", "list", "show", "export"):
+        result = invoke(command, "--help")
+        assert result.exit_code == 0 and "Example: lrviz" in result.output, command
+
+
+def test_compare_set_applies_parameters(tmp_path):
+    target = tmp_path / "v.json"
+    result = invoke("export", "cosine", "step", "--steps", "100", "--set", "cosine.min_lr=1e-2",
+                    "--set", "step.step_size=10", "-o", str(target))
+    assert result.exit_code == 0, result.output
+    data = json.loads(target.read_text())
+    assert data["step"] == list(range(101))  # the step column; the "step" schedule is "step lr"
+    np.testing.assert_allclose(data["cosine"][100], 1e-2, rtol=1e-12)
+    np.testing.assert_allclose(data["step lr"][10], 0.1 * 0.1, rtol=1e-12)
+    np.testing.assert_allclose(data["step lr"][9], 0.1, rtol=1e-12)
+
+
+def test_export_momentum_columns(tmp_path):
+    target = tmp_path / "v.csv"
+    result = invoke("export", "onecycle", "--steps", "100", "-o", str(target))
+    assert result.exit_code == 0, result.output
+    header = next(csv.reader(target.open()))
+    assert header == ["step", "onecycle", "onecycle momentum"]
+
+
+@pytest.mark.parametrize(
+    "args, exit_code, message",
+    [
+        (["compare", "cosine", "--set", "cosine.min_lr"], 2, "expected NAME.PARAM=VALUE"),
+        (["compare", "cosine", "--set", "step.gamma=0.5"], 2, "'step' is not one of the schedules compared"),
+        (["compare", "cosine", "--steps", "0"], 2, "--steps: must be >= 1"),
+        (["compare", "cosine", "--size", "8"], 2, "--size: expected two numbers"),
+        (["compare", "cosine", "--x", "hours"], 2, "--x: must be one of steps, epochs, fraction"),
+    ],
+)
+def test_usage_errors_exit_2(args, exit_code, message, tmp_path):
+    result = runner.invoke(app, args + ["-o", str(tmp_path / "x.png")])
+    assert result.exit_code == exit_code
+    assert message in result.output
+    assert not (tmp_path / "x.png").exists()
+
+
+def test_bad_output_paths_keep_existing_files(tmp_path):
+    from lrviz.cli import main
+
+    existing = tmp_path / "keep.png"
+    existing.write_bytes(b"precious")
+    cases = [
+        (str(tmp_path / "missing" / "x.png"), "does not exist"),
+        (str(tmp_path), "is a directory"),
+        (str(tmp_path / "x.gif"), "unknown output format (.gif)"),
+    ]
+    for target, message in cases:
+        out = run("compare", "cosine", "-o", target)
+        assert out.returncode == 1 and message in out.stderr and len(out.stderr.strip().splitlines()) == 1
+    out = run("compare", "cosin", "-o", str(existing))
+    assert out.returncode == 1 and existing.read_bytes() == b"precious"
+    assert main  # the entry point exists
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["keep.png"]  # no temporary files left behind
