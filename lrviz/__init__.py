@@ -48,7 +48,7 @@ def load(path: str):
 
 def evaluate(config_or_path: Any):
     """Evaluate a config (or the config at a path) into labelled curves on steps 0..total_steps."""
-    from . import evaluate as _evaluate
+    from .curves import evaluate as _evaluate_config
 
     config = load(config_or_path) if isinstance(config_or_path, str) else config_or_path
-    return _evaluate.evaluate(config)
+    return _evaluate_config(config)

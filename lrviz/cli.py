@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 from typing import List, Optional
 
@@ -85,7 +86,7 @@ def _usage(message: str) -> None:
 
 def _draw(config, out: str) -> None:
     from . import render
-    from .evaluate import evaluate
+    from .curves import evaluate
     from .files import check_output
 
     fmt = check_output(out, render.FORMATS)
@@ -150,6 +151,23 @@ def _names_config(names, steps, lr, steps_per_epoch, assignments, title=None):
     return Config(schedules=specs, total_steps=steps, lr=lr, steps_per_epoch=steps_per_epoch, title=title, source="lrviz")
 
 
+@contextmanager
+def _options_named(names):
+    """Report a parameter problem of a named schedule as the --set option that gave it."""
+    try:
+        yield
+    except ConfigError as err:
+        issues = []
+        for issue in err.issues:
+            path = issue.path
+            for name in names:
+                if path.startswith(f"{name}.params."):
+                    path = "--set " + name + "." + path[len(name) + len(".params."):]
+                    break
+            issues.append(Issue("lrviz", None, None, path, issue.message))
+        raise ConfigError(issues) from None
+
+
 @app.command()
 def compare(
     names: List[str] = typer.Argument(..., help="Schedule names (see 'lrviz list')."),
@@ -173,7 +191,8 @@ def compare(
 
     cfg = _names_config(names, steps, lr, steps_per_epoch, assignments, title)
     cfg = replace(cfg, plot=_plot_spec(cfg.plot, logy, x, momentum, dpi, size))
-    _draw(cfg, output)
+    with _options_named(names):
+        _draw(cfg, output)
 
 
 @app.command("list")
@@ -215,7 +234,7 @@ def export(
     """
     from . import export as exporter
     from .config import load
-    from .evaluate import evaluate
+    from .curves import evaluate
     from .files import check_output
 
     fmt = check_output(output, exporter.FORMATS)
@@ -224,14 +243,16 @@ def export(
         cfg = load(first)
     else:
         cfg = _names_config(sources, steps, lr, steps_per_epoch, assignments)
-    exporter.write(evaluate(cfg), output, fmt)
+    with _options_named(sources):
+        curves = evaluate(cfg)
+    exporter.write(curves, output, fmt)
     typer.echo(f"wrote {output}")
 
 
 def main() -> None:
     """Entry point: run the app, turning lrviz errors into one line each and exit code 1."""
     try:
-        app(standalone_mode=False)
+        app(standalone_mode=False, prog_name="lrviz")
     except LrvizError as err:
         if os.environ.get("LRVIZ_DEBUG") == "1":
             raise

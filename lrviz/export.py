@@ -6,7 +6,7 @@ import csv
 import json
 from typing import Sequence
 
-from .evaluate import Curve
+from .curves import Curve
 from .files import atomic_write
 
 FORMATS = ("csv", "json")

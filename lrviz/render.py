@@ -12,7 +12,7 @@ from typing import Sequence
 import numpy as np
 
 from .decimate import m4
-from .evaluate import Curve
+from .curves import Curve
 from .files import atomic_write
 from .spec import PlotSpec
 

@@ -66,7 +66,7 @@ def to_steps(
         if number > 100:
             raise ParameterError(param, f"percentage over 100%: {value!r}")
         number = number / 100.0 * total_steps
-    elif not unit and is_number(value) and float(value) != math.floor(float(value)):
+    elif not unit.startswith(("ep", "%")) and number != math.floor(number):
         raise ParameterError(param, f"a number of steps must be whole; got {value!r}")
     return int(math.floor(number + 0.5))
 

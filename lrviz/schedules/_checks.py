@@ -48,7 +48,8 @@ def between(name: str, value: Any, lo: float, hi: float, *, open_lo: bool = Fals
 
 def steps(name: str, value: Any, *, minimum: int = 0) -> int:
     """A whole number of steps, at least ``minimum``."""
-    if isinstance(value, bool) or not is_number(value) or float(value) != math.floor(float(value)):
+    if (isinstance(value, bool) or not is_number(value) or not math.isfinite(float(value))
+            or float(value) != math.floor(float(value))):
         raise ParameterError(name, f"expected a whole number of steps; got {value!r}")
     value = int(value)
     if value < minimum:
@@ -93,8 +94,8 @@ def flag(name: str, value: Any) -> bool:
 
 
 def seed(name: str, value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ParameterError(name, f"expected a non-negative integer seed; got {value!r}")
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 2**64:
+        raise ParameterError(name, f"expected an integer seed in [0, 2**64); got {value!r}")
     return value
 
 

@@ -163,17 +163,25 @@ def multiply(*, lr: float = 0.1, total_steps: Steps = 1000, schedules: list[Spec
 
     The first schedule carries the lr; the others are factors and default to
     lr = 1. All span total_steps. Momentum, if any, comes from the first
-    schedule that cycles it.
+    schedule that cycles it. Default: cosine times a sine wave between 0.5 and 1.
     """
     total_steps = check.steps("total_steps", total_steps, minimum=1)
     lr = check.non_negative("lr", lr)
+    if schedules is None:
+        from .cosine import cosine
+        from .cyclic import cyclic
+
+        schedules = [cosine(lr=lr, total_steps=total_steps),
+                     cyclic(lr=1.0, min_lr=0.5, total_steps=total_steps, mode="sine", cycle_momentum=False)]
     if not schedules:
         raise ParameterError("schedules", "needs at least one schedule")
     children = [realize(child, total_steps=total_steps, lr=lr if i == 0 else 1.0) for i, child in enumerate(schedules)]
 
     def f(t: np.ndarray) -> np.ndarray:
-        out = children[0].lr_at(t).copy()
-        for child in children[1:]:
+        if len(children) == 1:
+            return children[0].lr_at(t).copy()
+        out = np.multiply(children[0].lr_at(t), children[1].lr_at(t))
+        for child in children[2:]:
             out *= child.lr_at(t)
         return out
 
@@ -195,11 +203,17 @@ def clamp(
     """Clamp a schedule between min_lr and max_lr (either may be left out).
 
     lr(t) = min(max(inner(t), min_lr), max_lr)
+
+    Default: a cosine clamped at min_lr = lr / 10.
     """
     total_steps = check.steps("total_steps", total_steps, minimum=1)
     lr = check.non_negative("lr", lr)
     if schedule is None:
-        raise ParameterError("schedule", "clamp needs the schedule to clamp")
+        from .cosine import cosine
+
+        schedule = cosine(lr=lr, total_steps=total_steps)
+        if min_lr is None and max_lr is None:
+            min_lr = lr / 10.0
     lo = None if min_lr is None else check.non_negative("min_lr", min_lr)
     hi = None if max_lr is None else check.non_negative("max_lr", max_lr)
     if lo is not None and hi is not None and lo > hi:

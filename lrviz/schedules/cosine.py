@@ -4,6 +4,8 @@ noisy linear cosine (seeds 003, 004).
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ..schedule import Schedule
@@ -11,7 +13,7 @@ from ..units import Steps
 from . import _checks as check
 from ._noise import normal
 
-_MAX_CYCLES = 10_000  # restart bookkeeping stops growing past this many cycles
+_MAX_MARKED_CYCLES = 100  # restart marks kept for plots
 
 
 def cosine(*, lr: float = 0.1, total_steps: Steps = 1000, min_lr: float = 0.0, decay_steps: Steps | None = None) -> Schedule:
@@ -43,17 +45,35 @@ def cosine(*, lr: float = 0.1, total_steps: Steps = 1000, min_lr: float = 0.0, d
 
 
 def cycle_starts(first_period: int, period_mult: float, last_step: int) -> np.ndarray:
-    """Start steps of SGDR cycles covering [0, last_step]: B_0 = 0, B_(i+1) = B_i + first_period * mult**i.
+    """Start steps of the first SGDR cycles up to ``last_step`` (at most 101 of them).
 
-    Computed by exact accumulation (integers when first_period and mult are
-    whole), never with a floating-point logarithm, so no restart is missed.
+    B_0 = 0, B_(i+1) = B_i + first_period * mult**i, accumulated exactly
+    (whole numbers when first_period and mult are whole).
     """
     starts = [0.0]
     length = float(first_period)
-    while starts[-1] <= last_step and len(starts) < _MAX_CYCLES:
+    while starts[-1] <= last_step and len(starts) <= _MAX_MARKED_CYCLES:
         starts.append(starts[-1] + length)
         length *= period_mult
     return np.asarray(starts, dtype=np.float64)
+
+
+def cycle_index(t: np.ndarray, first_period: int, period_mult: float) -> tuple[np.ndarray, np.ndarray]:
+    """Cycle index i and its start B_i for every step, for period_mult > 1.
+
+    B_i = first_period * (m**i - 1) / (m - 1). The logarithm gives a first
+    guess of i, which is then corrected against B_i and B_(i+1) so a float
+    rounding never misses a restart (timm's and Keras' float-log misses).
+    """
+    m = period_mult
+
+    def start(i: np.ndarray) -> np.ndarray:
+        return first_period * (m ** i - 1.0) / (m - 1.0)
+
+    i = np.floor(np.log1p(t * ((m - 1.0) / first_period)) / np.log(m))
+    i -= start(i) > t
+    i += start(i + 1.0) <= t
+    return i, start(i)
 
 
 def cosine_restarts(
@@ -90,9 +110,8 @@ def cosine_restarts(
             t_cur = (t - index * first_period).astype(np.float64)
             length = float(first_period)
         else:
-            starts = cycle_starts(first_period, period_mult, int(t.max()) if t.size else 0)
-            index = np.searchsorted(starts, t, side="right") - 1
-            t_cur = t - starts[index]
+            index, begin = cycle_index(t, first_period, period_mult)
+            t_cur = t - begin
             length = first_period * period_mult ** index.astype(np.float64)
         peak = lr * peak_decay ** index.astype(np.float64) if peak_decay != 1.0 else lr
         out = np.pi * t_cur / length
@@ -103,7 +122,8 @@ def cosine_restarts(
         return out
 
     starts = cycle_starts(first_period, period_mult, total_steps)
-    restarts = check.marks(*((s, "restart") for s in starts[1:101]), limit=total_steps)
+    # a cycle starting at a fractional step restarts at the next whole step
+    restarts = check.marks(*((math.ceil(s), "restart") for s in starts[1:101]), limit=total_steps)
     params = dict(
         lr=lr, total_steps=total_steps, first_period=first_period, period_mult=period_mult, peak_decay=peak_decay, min_lr=min_lr
     )
@@ -172,7 +192,7 @@ def noisy_linear_cosine(
     """Noisy linear cosine decay (seed 004; TF's noisy_linear_cosine_decay).
 
     As linear_cosine, with the linear term perturbed by Gaussian noise:
-    linear' = linear + eps_t,  eps_t ~ N(0, initial_variance / (1 + t')**variance_decay)
+    linear' = linear + eps_t',  eps_t' ~ N(0, initial_variance / (1 + t')**variance_decay)
     lr(t) = max(0, lr * ((alpha + linear') * cosine + beta))
 
     The noise is a pure function of (seed, t): the same seed gives the same
@@ -192,7 +212,7 @@ def noisy_linear_cosine(
     def f(t: np.ndarray) -> np.ndarray:
         clipped, linear, wave = _linear_cosine_parts(t, decay_steps, num_periods)
         std = np.sqrt(initial_variance / (1.0 + clipped) ** variance_decay)
-        linear += std * normal(seed, t)
+        linear += std * normal(seed, np.minimum(t, decay_steps))  # holds its last value after D
         linear += alpha
         linear *= wave
         linear += beta

@@ -60,7 +60,7 @@ def cyclic(
         if mode == "sine":
             s = (1.0 - np.cos(np.pi * s)) / 2.0
         elif mode == "triangular2":
-            s /= 2.0 ** (t // period)
+            s = np.ldexp(s, -(t // period))  # s / 2**(cycle - 1), no overflow far out
         elif mode == "exp_range":
             s *= gamma ** t.astype(np.float64)
         return s

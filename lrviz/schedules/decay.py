@@ -33,9 +33,9 @@ def constant(*, lr: float = 0.1, total_steps: Steps = 1000) -> Schedule:
 def step(*, lr: float = 0.1, total_steps: Steps = 1000, step_size: Steps | None = None, gamma: float = 0.1) -> Schedule:
     """Step decay (seeds 002, 003): multiply by gamma every step_size steps.
 
-    lr(t) = lr * gamma ** floor(t / step_size)
+    lr(t) = lr * gamma ** floor(min(t, T) / step_size)
 
-    step_size defaults to a third of total_steps.
+    step_size defaults to a third of total_steps; the value holds after T.
     """
     lr = check.non_negative("lr", lr)
     total_steps = check.steps("total_steps", total_steps, minimum=1)
@@ -43,7 +43,7 @@ def step(*, lr: float = 0.1, total_steps: Steps = 1000, step_size: Steps | None 
     gamma = check.non_negative("gamma", gamma)
 
     def f(t: np.ndarray) -> np.ndarray:
-        out = (t // step_size).astype(np.float64)
+        out = (np.minimum(t, total_steps) // step_size).astype(np.float64)
         np.power(gamma, out, out=out)
         out *= lr
         return out
@@ -114,7 +114,12 @@ def piecewise(
     levels = np.asarray(values, dtype=np.float64)
 
     def f(t: np.ndarray) -> np.ndarray:
-        return levels[np.searchsorted(bounds, t, side="right")]
+        if len(bounds) > 3:  # a binary search wins from about four boundaries on
+            return levels[np.searchsorted(bounds, t, side="right")]
+        out = np.where(t < bounds[0], levels[0], levels[1])
+        for b, v in zip(bounds[1:], levels[2:]):  # a loop over boundaries, not steps
+            np.copyto(out, v, where=t >= b)
+        return out
 
     return Schedule(
         f,
@@ -124,10 +129,11 @@ def piecewise(
     )
 
 
-def _decay_clock(total_steps: int, decay_steps: int | None, staircase: bool):
-    """Return ``t -> t / decay_steps`` (floored under staircase) as float64."""
+def _decay_clock(total_steps: int, decay_steps: int, staircase: bool):
+    """Return ``t -> min(t, T) / decay_steps`` (floored under staircase) as float64."""
 
     def clock(t: np.ndarray) -> np.ndarray:
+        t = np.minimum(t, total_steps)
         if staircase:
             return (t // decay_steps).astype(np.float64)
         out = t.astype(np.float64)
@@ -147,8 +153,8 @@ def exponential(
 ) -> Schedule:
     """Exponential decay (seeds 001, 003, 004).
 
-    lr(t) = lr * decay_rate ** (t / decay_steps)
-    with floor(t / decay_steps) under staircase.
+    lr(t) = lr * decay_rate ** (t' / decay_steps),  t' = min(t, T)
+    with floor(t' / decay_steps) under staircase; the value holds after T.
 
     decay_steps defaults to half of total_steps, so by default the lr falls
     tenfold every half of training (to lr/100 at the end).
@@ -181,8 +187,8 @@ def natural_exp(
 ) -> Schedule:
     """Natural exponential decay (seeds 001, 004), base e.
 
-    lr(t) = lr * exp(-decay_rate * t / decay_steps)
-    with floor(t / decay_steps) under staircase.
+    lr(t) = lr * exp(-decay_rate * t' / decay_steps),  t' = min(t, T)
+    with floor(t' / decay_steps) under staircase; the value holds after T.
 
     decay_steps defaults to a tenth of total_steps (lr * e**-5 at the end).
     """
@@ -215,8 +221,8 @@ def inverse_time(
 ) -> Schedule:
     """Inverse time decay (seed 004).
 
-    lr(t) = lr / (1 + decay_rate * t / decay_steps)
-    with floor(t / decay_steps) under staircase.
+    lr(t) = lr / (1 + decay_rate * t' / decay_steps),  t' = min(t, T)
+    with floor(t' / decay_steps) under staircase; the value holds after T.
 
     decay_steps defaults to a tenth of total_steps (lr / 11 at the end).
     """

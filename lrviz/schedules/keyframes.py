@@ -93,7 +93,7 @@ def keyframes(
         raise ParameterError("periodic", "a periodic schedule with warmup needs a keyframe after the warmup one")
 
     xp = np.asarray([0, *steps], dtype=np.float64)
-    fp = np.asarray([0.0 if warmup else 1.0, *factors], dtype=np.float64)
+    fp = lr * np.asarray([0.0 if warmup else 1.0, *factors], dtype=np.float64)  # lr folded into the factors
     start = steps[0] if (periodic and warmup) else 0  # where the repeating part begins
     period = steps[-1] - start
 
@@ -102,9 +102,7 @@ def keyframes(
             local = np.where(t > start, (t - start) % period + start, t)
         else:
             local = t
-        out = np.interp(local, xp, fp)
-        out *= lr
-        return out
+        return np.interp(local, xp, fp)
 
     marks = [(s, f"x{r:g}") for s, r in zip(steps, factors)]
     if periodic:

@@ -29,7 +29,8 @@ def _share(total_steps: int, percent: int, minimum: int = 0) -> int:
 
 def _whole(name: str, value: object, *, minimum: int) -> int:
     """A whole number (not a duration) of at least ``minimum``."""
-    if isinstance(value, bool) or not is_number(value) or not math.isfinite(float(value)) or float(value) != math.floor(float(value)):
+    whole = is_number(value) and not isinstance(value, bool) and math.isfinite(float(value))
+    if not whole or float(value) != math.floor(float(value)):
         raise ParameterError(name, f"expected a whole number; got {value!r}")
     if int(value) < minimum:
         raise ParameterError(name, f"must be >= {minimum}; got {int(value)}")
@@ -44,7 +45,9 @@ def _ramp(t: np.ndarray, steps: int, start: float, end: float) -> np.ndarray:
     return out
 
 
-def noam(*, lr: float = 0.1, total_steps: Steps = 1000, warmup_steps: Steps | None = None, d_model: int | None = None) -> Schedule:
+def noam(
+    *, lr: float = 0.1, total_steps: Steps = 1000, warmup_steps: Steps | None = None, d_model: int | None = None
+) -> Schedule:
     """Noam schedule (Vaswani et al. 2017, section 5.3): linear warmup, then 1/sqrt(step).
 
     Steps are counted from 1, as in the paper: with s = t + 1 (t = 0 is step 1),
@@ -200,6 +203,7 @@ def tri_stage(
     lr(t) = lr                                                        for W <= t < W + H
     lr(t) = lr * exp(-ln(1 / final_scale) * (t - W - H) / D)         for W + H <= t <= W + H + D
     lr(t) = final                                                     for t > W + H + D
+    (at t = W + H + D the exponential is final up to rounding; final is returned exactly)
 
     W, H and D default to 10%, 40% and 50% of total_steps (D at least 1),
     truncated as fairseq's phase_ratio does. Both scales are in (0, 1];
@@ -227,7 +231,7 @@ def tri_stage(
         out *= rate
         np.exp(out, out=out)
         out *= lr
-        out[t > decay_end] = final
+        out[t >= decay_end] = final  # exactly final_scale * lr from the end of the decay on
         out[t < decay_start] = lr
         if W > 0:
             early = t < W
@@ -235,7 +239,8 @@ def tri_stage(
         return out
 
     params = dict(
-        lr=lr, total_steps=total_steps, warmup_steps=W, hold_steps=H, decay_steps=D, init_scale=init_scale, final_scale=final_scale
+        lr=lr, total_steps=total_steps, warmup_steps=W, hold_steps=H, decay_steps=D,
+        init_scale=init_scale, final_scale=final_scale,
     )
     marks = check.marks((W, "hold"), (decay_start, "decay"), (decay_end, "end of decay"), limit=total_steps - 1)
     return Schedule(f, name="tri_stage", params=params, marks=marks)
