@@ -11,17 +11,28 @@ Public API: :func:`schedule`, :func:`names`, :func:`load`, :func:`evaluate`,
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import ConfigError, LrvizError, ParameterError, UnknownName
-from .schedule import Schedule
+
+if TYPE_CHECKING:
+    from .schedule import Schedule
 
 __version__ = "0.1.0"
 __all__ = ["schedule", "names", "load", "evaluate", "Schedule", "LrvizError", "ConfigError", "ParameterError",
            "UnknownName", "__version__"]
 
 
-def schedule(name: str, *, steps_per_epoch: int | None = None, **params: Any) -> Schedule:
+def __getattr__(name: str) -> Any:
+    """``lrviz.Schedule`` is imported on first use, so ``lrviz --help`` does not load numpy."""
+    if name == "Schedule":
+        from .schedule import Schedule
+
+        return Schedule
+    raise AttributeError(f"module 'lrviz' has no attribute {name!r}")
+
+
+def schedule(name: str, *, steps_per_epoch: int | None = None, **params: Any) -> "Schedule":
     """Build a registered schedule: ``lrviz.schedule("cosine", lr=0.1, total_steps=1000)``.
 
     Durations may be written as ``"5ep"`` (with ``steps_per_epoch``) or ``"10%"``
