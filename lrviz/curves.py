@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import registry
-from .schedule import Schedule
+from .schedule_type import Schedule
 from .spec import Config, ScheduleSpec
 
 

@@ -9,7 +9,7 @@ from typing import Any, Callable, Mapping
 
 from .errors import LrvizError, ParameterError, UnknownName, did_you_mean
 from .params import Param, coerce, signature
-from .schedule import Schedule
+from .schedule_type import Schedule
 from .schedules import compose, cosine, cyclic, decay, keyframes, transformer
 from .units import COUNTING_MODES, _kind, counted
 
