@@ -110,3 +110,12 @@ def test_labels_repeat_names_with_parameters():
     ))
     assert [c.label for c in curves] == ["cosine (min_lr=0.01)", "cosine (min_lr=0.001)", "step"]
     assert all(len(c.steps) == 1001 for c in curves)
+
+
+def test_api_names_survive_importing_every_submodule():
+    import importlib
+    import pkgutil
+
+    for info in pkgutil.walk_packages(lrviz.__path__, "lrviz."):
+        importlib.import_module(info.name)
+    assert callable(lrviz.schedule) and callable(lrviz.evaluate) and callable(lrviz.load) and callable(lrviz.names)
