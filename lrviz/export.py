@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 from typing import Sequence
 
 from .curves import Curve
@@ -28,8 +29,9 @@ def columns(curves: Sequence[Curve]) -> dict[str, list]:
 def write(curves: Sequence[Curve], path: str, fmt: str) -> None:
     """Write the curves to ``path`` atomically as ``fmt`` (csv or json)."""
     table = columns(curves)
-    if fmt == "json":
-        atomic_write(path, lambda fh: json.dump(table, fh, indent=None), binary=False)
+    if fmt == "json":  # JSON has no NaN: a step without a value (momentum of a plain phase) is null
+        clean = {k: [None if isinstance(v, float) and not math.isfinite(v) else v for v in col] for k, col in table.items()}
+        atomic_write(path, lambda fh: json.dump(clean, fh, allow_nan=False), binary=False)
         return
 
     def write_csv(fh) -> None:

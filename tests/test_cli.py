@@ -168,3 +168,18 @@ def test_bad_output_paths_keep_existing_files(tmp_path):
     assert out.returncode == 1 and existing.read_bytes() == b"precious"
     assert main  # the entry point exists
     assert sorted(p.name for p in tmp_path.iterdir()) == ["keep.png"]  # no temporary files left behind
+
+
+def test_json_export_has_no_nan(tmp_path):
+    # a sequence whose second phase cycles momentum: the first phase has no momentum value
+    cfg = tmp_path / "seq.yaml"
+    cfg.write_text(
+        "total_steps: 20\nschedules:\n  - name: sequence\n    params:\n      phases:\n"
+        "        - {steps: 10, name: constant}\n        - {name: onecycle}\n"
+    )
+    target = tmp_path / "v.json"
+    result = invoke("export", str(cfg), "-o", str(target))
+    assert result.exit_code == 0, result.output
+    data = json.loads(target.read_text())  # strict JSON parses
+    assert data["sequence momentum"][:10] == [None] * 10
+    np.testing.assert_allclose(data["sequence momentum"][10], 0.95, rtol=1e-12)  # onecycle starts at max_momentum
