@@ -5,7 +5,7 @@
     >>> float(cos(0)), float(cos(1000))
     (0.1, 0.0001)
 
-Public API: :func:`schedule`, :func:`names`, :func:`load`, :func:`evaluate`,
+Public API: :func:`schedule`, :func:`names`, :func:`load`, :func:`evaluate`, :func:`plot`,
 :class:`Schedule`, :class:`LrvizError`. Importing lrviz never imports matplotlib.
 """
 
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from .schedule_type import Schedule
 
 __version__ = "0.1.0"
-__all__ = ["schedule", "names", "load", "evaluate", "Schedule", "LrvizError", "ConfigError", "ParameterError",
+__all__ = ["schedule", "names", "load", "evaluate", "plot", "Schedule", "LrvizError", "ConfigError", "ParameterError",
            "UnknownName", "__version__"]
 
 
@@ -63,3 +63,26 @@ def evaluate(config_or_path: Any):
 
     config = load(config_or_path) if isinstance(config_or_path, str) else config_or_path
     return _evaluate_config(config)
+
+
+def plot(source: Any, *more: Any, ax: Any = None, output: str | None = None, total_steps: int | None = None,
+         lr: float | None = None, steps_per_epoch: int | None = None, title: str | None = None, **options: Any):
+    """Draw schedules and return the matplotlib Figure (for notebooks, or to save yourself).
+
+    ``source`` is a config path, a :class:`~lrviz.spec.Config`, schedule names or
+    :class:`Schedule` objects (several may follow as more arguments)::
+
+        fig = lrviz.plot("configs/warmup_cosine.yaml", style="paper")
+        fig = lrviz.plot("step", "cosine", "onecycle", total_steps=1000, layout="grid")
+        fig = lrviz.plot(lrviz.schedule("cosine", lr=0.1, total_steps=1000), output="cos.svg")
+
+    ``ax=`` draws an lr overlay into an existing matplotlib Axes instead (its
+    figure is returned). Options: ``layout`` (auto, overlay, grid, stack),
+    ``style`` (default, paper, dark), ``logy``, ``x`` (steps, epochs,
+    fraction), ``size`` ((W, H) inches or "column"/"page"), ``dpi``,
+    ``annotate``. ``output`` also writes the figure (PNG, SVG or PDF).
+    """
+    from .plotting import plot as _plot
+
+    return _plot(source, *more, ax=ax, output=output, total_steps=total_steps, lr=lr, steps_per_epoch=steps_per_epoch,
+                 title=title, **options)

@@ -29,12 +29,18 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-OutOption = typer.Option(None, "--output", "-o", help="Output file; the extension picks the format.")
+OutOption = typer.Option(None, "--output", "-o", help="Output file; the extension picks the format (.png, .svg, .pdf).")
+LayoutOption = typer.Option(None, "--layout", help="overlay (one axes), grid (a panel per schedule), stack (lr above "
+                            "momentum); default: stack when a schedule cycles momentum, else overlay.")
+StyleOption = typer.Option(None, "--style", help="default (screen), paper (3.5 in column, serif), dark.")
 LogyOption = typer.Option(None, "--logy/--no-logy", help="Logarithmic lr axis.")
 XOption = typer.Option(None, "--x", help="x axis unit: steps, epochs (needs steps_per_epoch) or fraction.")
-MomentumOption = typer.Option(None, "--momentum", help="Momentum panel: auto (when a curve cycles it), on or off.")
-DpiOption = typer.Option(None, "--dpi", help="Resolution of PNG output, dots per inch.")
-SizeOption = typer.Option(None, "--size", help="Figure size in inches, W,H (e.g. 8,4.5).")
+DpiOption = typer.Option(None, "--dpi", help="Resolution of PNG output, dots per inch (default: the style's).")
+SizeOption = typer.Option(None, "--size", help="Figure size in inches W,H (e.g. 8,4.5), or column (3.5 in wide), "
+                          "page (7 in), screen.")
+AnnotateOption = typer.Option(None, "--annotate/--no-annotate", help="Mark phase boundaries, peak and final lr "
+                              "(on by default).")
+TermOption = typer.Option(False, "--term", help="Preview in the terminal (braille dots) instead of writing a file.")
 
 
 def _version(value: bool) -> None:
@@ -50,33 +56,15 @@ def _root(
     """Plot and compare learning-rate schedules before you train."""
 
 
-def _plot_spec(base, logy, x, momentum, dpi, size):
-    """Apply command-line plot options over a config's ``plot:`` section."""
-    from dataclasses import replace
-
-    from .config import parse_dpi, parse_size
+def _plot_spec(base, **options):
+    """Apply command-line plot options over a config's ``plot:`` section (usage error on a bad one)."""
     from .errors import ParameterError
-    from .spec import MOMENTUM_CHOICES, X_UNITS
+    from .plotting import with_options
 
-    changes = {}
     try:
-        if logy is not None:
-            changes["logy"] = logy
-        if x is not None:
-            if x not in X_UNITS:
-                raise ParameterError("--x", f"must be one of {', '.join(X_UNITS)}; got {x!r}")
-            changes["x"] = x
-        if momentum is not None:
-            if momentum not in MOMENTUM_CHOICES:
-                raise ParameterError("--momentum", f"must be one of {', '.join(MOMENTUM_CHOICES)}; got {momentum!r}")
-            changes["momentum"] = momentum
-        if dpi is not None:
-            changes["dpi"] = parse_dpi("--dpi", dpi)
-        if size is not None:
-            changes["size"] = parse_size("--size", size)
+        return with_options(base, **options)
     except ParameterError as err:
-        _usage(f"{err.param}: {err.message}")
-    return replace(base, **changes)
+        _usage(f"--{err.param}: {err.message}")
 
 
 def _usage(message: str) -> None:
@@ -84,45 +72,73 @@ def _usage(message: str) -> None:
     raise typer.Exit(2)
 
 
-def _draw(config, out: str) -> None:
-    from . import render
-    from .curves import evaluate
-    from .files import check_output
+def _draw(config, out: str | None, term: bool) -> None:
+    """Write the figure to ``out``, or print a terminal preview."""
+    from . import plotting
 
-    fmt = check_output(out, render.FORMATS)
-    if config.plot.x == "epochs" and not config.steps_per_epoch:
-        raise ConfigError([Issue(config.source, None, None, "plot.x", "x in epochs needs steps_per_epoch")])
-    curves = evaluate(config)
-    fig = render.figure(curves, config.plot, title=config.title, total_steps=config.total_steps,
-                        steps_per_epoch=config.steps_per_epoch)
-    render.save(fig, out, fmt, title=config.title, source=config.source)
+    if term:
+        if out:
+            _usage("--term previews in the terminal and writes no file; drop --output")
+        typer.echo(plotting.preview(config, **_terminal()))
+        return
+    plotting.figure(config, output=out)
     typer.echo(f"wrote {out}")
+
+
+def _terminal() -> dict:
+    """Size, colour and characters for a terminal preview of this terminal."""
+    import shutil
+
+    size = shutil.get_terminal_size((100, 30))
+    encoding = getattr(sys.stdout, "encoding", None) or "ascii"
+    try:
+        "\u28ff".encode(encoding)
+        charset = "braille"
+    except (UnicodeEncodeError, LookupError):
+        charset = "ascii"
+    color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    return dict(width=max(40, min(size.columns, 160)), height=max(8, min(size.lines - 10, 20)), color=color,
+                charset=charset)
 
 
 @app.command()
 def plot(
     config: Path = typer.Argument(..., help="YAML config naming the schedules (see configs/)."),
     output: Optional[str] = OutOption,
+    layout: Optional[str] = LayoutOption,
+    style: Optional[str] = StyleOption,
     logy: Optional[bool] = LogyOption,
     x: Optional[str] = XOption,
-    momentum: Optional[str] = MomentumOption,
     dpi: Optional[int] = DpiOption,
     size: Optional[str] = SizeOption,
+    annotate: Optional[bool] = AnnotateOption,
+    term: bool = TermOption,
 ) -> None:
     """Draw the schedules of a YAML config into a PNG, SVG or PDF.
 
-    Example: lrviz plot configs/warmup_cosine.yaml -o warmup.pdf
+    Options given here override the config's plot: section.
+
+    Examples:
+
+      lrviz plot configs/warmup_cosine.yaml -o warmup.pdf --style paper
+
+      lrviz plot configs/seed004_tf_decays.yaml --layout grid --logy
+
+      lrviz plot configs/onecycle.yaml --term
     """
     from dataclasses import replace
 
     from .config import load
 
     cfg = load(str(config))
-    cfg = replace(cfg, plot=_plot_spec(cfg.plot, logy, x, momentum, dpi, size))
-    out = output or cfg.output or f"{config.stem}.png"
-    if not output and cfg.output and not os.path.isabs(cfg.output):
-        out = str(config.parent / cfg.output)
-    _draw(cfg, out)
+    cfg = replace(cfg, plot=_plot_spec(cfg.plot, layout=layout, style=style, logy=logy, x=x, dpi=dpi, size=size,
+                                       annotate=annotate))
+    out = output
+    if not out and not term:
+        out = f"{config.stem}.png"
+        if cfg.output:
+            out = cfg.output if os.path.isabs(cfg.output) else str(config.parent / cfg.output)
+    _draw(cfg, out, term)
 
 
 def _names_config(names, steps, lr, steps_per_epoch, assignments, title=None):
@@ -176,23 +192,34 @@ def compare(
     steps_per_epoch: Optional[int] = typer.Option(None, "--steps-per-epoch", help="Steps per epoch, for '5ep' durations and --x epochs."),
     assignments: Optional[List[str]] = typer.Option(None, "--set", help="NAME.PARAM=VALUE, repeatable."),
     title: Optional[str] = typer.Option(None, "--title", help="Figure title."),
-    output: str = typer.Option("lr.png", "--output", "-o", help="Output file; the extension picks the format."),
+    output: Optional[str] = typer.Option(None, "--output", "-o", help="Output file (default lr.png); the extension "
+                                         "picks the format (.png, .svg, .pdf)."),
+    layout: Optional[str] = LayoutOption,
+    style: Optional[str] = StyleOption,
     logy: Optional[bool] = LogyOption,
     x: Optional[str] = XOption,
-    momentum: Optional[str] = MomentumOption,
     dpi: Optional[int] = DpiOption,
     size: Optional[str] = SizeOption,
+    annotate: Optional[bool] = AnnotateOption,
+    term: bool = TermOption,
 ) -> None:
     """Compare schedules by name on shared defaults, without a config.
 
-    Example: lrviz compare step cosine onecycle --steps 1000 --set cosine.min_lr=1e-4 -o lr.svg
+    Examples:
+
+      lrviz compare step cosine onecycle --steps 1000 -o lr.svg
+
+      lrviz compare cosine wsd --set cosine.min_lr=1e-4 --layout grid --style paper -o lr.pdf
+
+      lrviz compare cosine_restarts --steps 100000 --term
     """
     from dataclasses import replace
 
     cfg = _names_config(names, steps, lr, steps_per_epoch, assignments, title)
-    cfg = replace(cfg, plot=_plot_spec(cfg.plot, logy, x, momentum, dpi, size))
+    cfg = replace(cfg, plot=_plot_spec(cfg.plot, layout=layout, style=style, logy=logy, x=x, dpi=dpi, size=size,
+                                       annotate=annotate))
     with _options_named(names):
-        _draw(cfg, output)
+        _draw(cfg, output or (None if term else "lr.png"), term)
 
 
 @app.command("list")

@@ -27,14 +27,15 @@ import yaml
 from . import registry
 from .errors import ConfigError, Issue, ParameterError, did_you_mean
 from .params import as_bool, as_int, as_number
-from .spec import MOMENTUM_CHOICES, X_UNITS, Config, PlotSpec, ScheduleSpec
+from .spec import LAYOUTS, X_UNITS, Config, PlotSpec, ScheduleSpec
+from .style import SIZES, STYLES
 from .units import COUNTING_MODES, _kind, to_steps
 
 MAX_BYTES = 1_000_000  # configs are small; a bigger file is refused
 MAX_NODES = 100_000  # guards against alias expansion ("billion laughs")
 TOP_KEYS = ("title", "total_steps", "steps_per_epoch", "lr", "counting", "schedules", "plot", "output")
 ENTRY_KEYS = ("name", "label", "params", "counting")
-PLOT_KEYS = ("logy", "x", "momentum", "size", "dpi")
+PLOT_KEYS = ("layout", "style", "logy", "x", "size", "dpi", "annotate")
 
 
 class _Located:
@@ -251,17 +252,14 @@ def _plot(raw: Any, doc: _Located) -> PlotSpec:
             doc.issue(path, f"unknown plot option{did_you_mean(str(key), PLOT_KEYS)}")
         elif key == "logy":
             options["logy"] = _field(doc, path, as_bool, value, False)
-        elif key == "x":
-            if value not in X_UNITS:
-                doc.issue(path, f"must be one of {', '.join(X_UNITS)}; got {value!r}")
+        elif key in ("x", "layout", "style"):
+            choices = {"x": X_UNITS, "layout": LAYOUTS, "style": STYLES}[key]
+            if value not in choices:
+                doc.issue(path, f"must be one of {', '.join(choices)}; got {value!r}{did_you_mean(str(value), choices)}")
             else:
-                options["x"] = value
-        elif key == "momentum":
-            value = {True: "on", False: "off"}.get(value, value) if isinstance(value, bool) else value
-            if value not in MOMENTUM_CHOICES:
-                doc.issue(path, f"must be auto, true or false; got {value!r}")
-            else:
-                options["momentum"] = value
+                options[key] = value
+        elif key == "annotate":
+            options["annotate"] = _field(doc, path, as_bool, value, True)
         elif key == "size":
             size = _field(doc, path, parse_size, value)
             if size:
@@ -273,12 +271,16 @@ def _plot(raw: Any, doc: _Located) -> PlotSpec:
     return PlotSpec(**options)
 
 
-def parse_size(path: str, value: Any) -> tuple[float, float]:
-    """A figure size in inches: [W, H] or "W,H", each in (0, 100]."""
+def parse_size(path: str, value: Any) -> tuple[float, float] | str:
+    """A figure size in inches, [W, H] or "W,H" (exact), or a name: column (3.5 in wide), page (7 in)
+    or screen (8 in), whose height lrviz adapts to the layout."""
+    if isinstance(value, str) and value.strip() in SIZES:
+        return value.strip()
+    given = value
     if isinstance(value, str):
         value = [part for part in value.replace("x", ",").split(",")]
     if not isinstance(value, (list, tuple)) or len(value) != 2:
-        raise ParameterError(path, f"expected two numbers W,H in inches; got {value!r}")
+        raise ParameterError(path, f"expected W,H in inches or one of {', '.join(SIZES)}; got {given!r}")
     width, height = (as_number(path, v) for v in value)
     if not (0 < width <= 100 and 0 < height <= 100):
         raise ParameterError(path, f"width and height must be in (0, 100] inches; got {width:g},{height:g}")

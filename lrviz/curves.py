@@ -1,4 +1,9 @@
-"""Config -> curves: build every schedule and evaluate it on steps 0..total_steps."""
+"""Config -> curves: build every schedule and evaluate it on steps 0..total_steps.
+
+:func:`evaluate` gives every step (for export and statistics); with
+``columns`` it gives only the M4 points a figure of that many pixel columns
+can show, evaluated in chunks (see :mod:`lrviz.decimate`).
+"""
 
 from __future__ import annotations
 
@@ -7,20 +12,26 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import registry
+from .decimate import reduce_curves
 from .schedule_type import Schedule
 from .spec import Config, ScheduleSpec
 
 
 @dataclass(frozen=True)
 class Curve:
-    """One evaluated schedule, ready to draw or export."""
+    """One evaluated schedule, ready to draw or export.
+
+    ``steps`` is 0..total_steps, or the kept subset of it when the curve was
+    decimated for display; ``lr`` and ``momentum`` are the values at ``steps``.
+    """
 
     label: str
-    steps: np.ndarray  # int64, 0..total_steps
+    steps: np.ndarray  # int64, increasing
     lr: np.ndarray  # float64
     momentum: np.ndarray | None
     marks: tuple[tuple[int, str], ...]
     schedule: Schedule
+    details: str = ""  # key parameters, e.g. "min_lr=0.0001, decay_steps=800"
 
 
 def build(config: Config) -> list[tuple[ScheduleSpec, Schedule]]:
@@ -37,30 +48,63 @@ def build(config: Config) -> list[tuple[ScheduleSpec, Schedule]]:
     return out
 
 
-def labels(specs: list[ScheduleSpec]) -> list[str]:
-    """Labels for the legend: the given label, else the name, with parameters added when names repeat."""
+def labels(specs: list[ScheduleSpec], *, with_details: bool = False) -> list[str]:
+    """The given label, else the name; with the parameters that were set when names repeat, or always
+    with ``with_details`` (legends). Export columns use the short form."""
     names = [s.name for s in specs]
     out = []
     for spec in specs:
         if spec.label:
             out.append(spec.label)
-        elif names.count(spec.name) > 1 and spec.params:
-            shown = ", ".join(f"{k}={_short(v)}" for k, v in spec.params.items() if not isinstance(v, (dict, list)))
-            out.append(f"{spec.name} ({shown})" if shown else spec.name)
+        elif details(spec.params) and (with_details or names.count(spec.name) > 1):
+            out.append(f"{spec.name} ({details(spec.params)})")
         else:
             out.append(spec.name)
     return out
+
+
+def details(params: dict) -> str:
+    """The parameters a user set, shortly: ``"warmup_steps=1000, schedule=cosine"``."""
+    parts = []
+    for key, value in params.items():
+        if isinstance(value, dict) and "name" in value:
+            value = value["name"]
+        elif isinstance(value, list) and value and all(isinstance(v, dict) and "name" in v for v in value):
+            value = "+".join(str(v["name"]) for v in value)
+        elif isinstance(value, list):
+            value = "[" + ", ".join(_short(v) for v in value[:4]) + (", ...]" if len(value) > 4 else "]")
+        elif isinstance(value, dict):
+            continue
+        parts.append(f"{key}={_short(value)}")
+    return ", ".join(parts)
 
 
 def _short(value: object) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
-def evaluate(config: Config) -> list[Curve]:
-    """Evaluate every schedule of ``config`` on steps 0, 1, ..., total_steps."""
+def evaluate(config: Config, *, columns: int | None = None, with_details: bool = False) -> list[Curve]:
+    """Evaluate every schedule of ``config`` on steps 0..total_steps.
+
+    With ``columns``, keep only the M4 points for that many pixel columns;
+    ``with_details`` puts the parameters set into unlabelled curves' labels.
+    """
     built = build(config)
-    steps = np.arange(config.total_steps + 1, dtype=np.int64)
     curves = []
-    for (spec, schedule), label in zip(built, labels([s for s, _ in built])):
-        curves.append(Curve(label, steps, schedule(steps), schedule.momentum(steps), schedule.marks, schedule))
+    for (spec, schedule), label in zip(built, labels([s for s, _ in built], with_details=with_details)):
+        curves.append(evaluate_schedule(schedule, config.total_steps, label=label, details=details(spec.params),
+                                        columns=columns))
     return curves
+
+
+def evaluate_schedule(schedule: Schedule, total_steps: int, *, label: str | None = None, details: str = "",
+                      columns: int | None = None) -> Curve:
+    """One schedule on steps 0..total_steps (M4-reduced to ``columns`` when given)."""
+    n = total_steps + 1
+    momentum = schedule.momentum if schedule.has_momentum else None
+    if columns is None:
+        steps = np.arange(n, dtype=np.int64)
+        lr, mom = schedule(steps), schedule.momentum(steps)
+    else:
+        steps, (lr, mom) = reduce_curves([schedule, momentum], n, columns)
+    return Curve(label or schedule.name, steps, lr, mom, schedule.marks, schedule, details)

@@ -1,33 +1,86 @@
 """Curves -> a matplotlib figure -> PNG, SVG or PDF.
 
-The only module that imports matplotlib, and only when a command draws. It
-builds figures with ``matplotlib.figure.Figure`` (no pyplot, no global state)
-and takes evaluated curves, never configs or schedules.
+The only module that draws. It builds figures with ``matplotlib.figure.Figure``
+(no pyplot, no global state), inside the chosen style's context, and takes
+evaluated curves, never configs or schedules.
+
+Layouts: ``overlay`` (one axes), ``grid`` (a panel per curve, shared axes,
+lettered (a), (b), ...), ``stack`` (lr above momentum, shared x). Each value is
+drawn as holding for its whole step (``steps-post``), as the training loop
+uses it. Each curve keeps one colour and one dash pattern in every panel, so curves stay apart
+in grayscale. Annotations: phase boundaries as faint vertical lines, the
+peak (filled dot) and final lr (open dot) with their values in the legend.
 """
 
 from __future__ import annotations
 
+import math
+import textwrap
 from typing import Sequence
 
 import numpy as np
 
-from .decimate import m4
+from . import annotate, axes, style
 from .curves import Curve
 from .files import atomic_write
 from .spec import PlotSpec
 
 FORMATS = ("png", "svg", "pdf")
-# Okabe-Ito: distinguishable with every common colour-vision deficiency.
-PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442")
-DASHES = ("-", "--", "-.", ":", (0, (5, 1, 1, 1)), (0, (3, 1, 1, 1, 1, 1)), (0, (1, 1)), (0, (8, 2)))
+DASHES = ("-", (0, (5, 2)), (0, (5, 1.5, 1, 1.5)), (0, (1.2, 1.2)), (0, (8, 2, 1, 2, 1, 2)),
+          (0, (3, 1, 1, 1, 1, 1)), (0, (10, 3)), (0, (2, 3)))
 
 
-def _x_values(steps: np.ndarray, plot: PlotSpec, total_steps: int, steps_per_epoch: int | None) -> tuple[np.ndarray, str]:
-    if plot.x == "epochs" and steps_per_epoch:
-        return steps / steps_per_epoch, "epoch"
-    if plot.x == "fraction":
-        return steps / max(total_steps, 1), "fraction of training"
-    return steps, "step"
+def layout_of(plot: PlotSpec, curves: Sequence[Curve]) -> str:
+    """The layout to draw: ``auto`` is ``stack`` when a curve cycles momentum, else ``overlay``."""
+    if plot.layout != "auto":
+        return plot.layout
+    return "stack" if any(c.momentum is not None for c in curves) else "overlay"
+
+
+def grid_shape(n: int) -> tuple[int, int]:
+    """(rows, columns) of small multiples: one row up to 3 panels, then 2, 3 or 4 columns."""
+    if n <= 3:
+        return 1, n
+    cols = 2 if n == 4 else 3 if n <= 9 else 4
+    return math.ceil(n / cols), cols
+
+
+def base_size(plot: PlotSpec) -> tuple[float, float]:
+    """(width, height) in inches before layout adjustments: a named size, else the style's figsize."""
+    if isinstance(plot.size, str):
+        return style.SIZES[plot.size]
+    if plot.size:
+        return plot.size
+    width, height = style.params(plot.style)["figure.figsize"]
+    return float(width), float(height)
+
+
+def figure_size(plot: PlotSpec, layout: str, n: int, legend_rows: int = 0) -> tuple[float, float]:
+    """The size in inches: exactly W,H when given, else the named or style size made taller for
+    grids, stacks and legends.
+
+    The base height is for the axes and a legend of up to two rows; each further
+    legend row adds its line height, so many curves do not squash the plot.
+    """
+    if isinstance(plot.size, tuple):
+        return plot.size
+    width, height = base_size(plot)
+    if layout == "grid":
+        rows, cols = grid_shape(n)
+        return width, round(rows * (width / cols) * 0.62 + 0.22 * height, 2)
+    height += max(0, legend_rows - 2) * 1.4 * _rc("legend.fontsize") / 72
+    if layout == "stack":
+        height += 0.35 * base_size(plot)[1]
+    return width, round(height, 2)
+
+
+def png_dpi(plot: PlotSpec) -> int:
+    return plot.dpi or int(float(style.params(plot.style)["savefig.dpi"]))
+
+
+def pixel_columns(plot: PlotSpec) -> int:
+    """How many points across a figure can show: twice its PNG width in pixels (M4 stays exact)."""
+    return 2 * math.ceil(base_size(plot)[0] * png_dpi(plot))
 
 
 def figure(
@@ -38,46 +91,206 @@ def figure(
     total_steps: int,
     steps_per_epoch: int | None = None,
 ):
-    """Draw the curves as an overlay (plus a momentum panel when asked) and return the Figure."""
+    """Draw the curves in the plot's layout and style; return the matplotlib Figure."""
     from matplotlib.figure import Figure
 
-    show_momentum = plot.momentum == "on" or (plot.momentum == "auto" and any(c.momentum is not None for c in curves))
-    fig = Figure(figsize=plot.size, dpi=plot.dpi, layout="constrained")
-    if show_momentum:
-        ax, ax_m = fig.subplots(2, 1, sharex=True, height_ratios=(3, 1.3))
-    else:
-        ax, ax_m = fig.subplots(1, 1), None
-    columns = int(plot.size[0] * plot.dpi)
-    for i, curve in enumerate(curves):
-        x, xlabel = _x_values(curve.steps, plot, total_steps, steps_per_epoch)
-        style = dict(color=PALETTE[i % len(PALETTE)], linestyle=DASHES[(i // len(PALETTE) + i) % len(DASHES)], linewidth=1.6)
-        xs, ys = m4(x, curve.lr, columns)
-        ax.plot(xs, ys, label=curve.label, **style)
-        if ax_m is not None and curve.momentum is not None:
-            xm, ym = m4(x, curve.momentum, columns)
-            ax_m.plot(xm, ym, label=curve.label, **style)
-    ax.set_ylabel("learning rate")
-    if plot.logy:
-        ax.set_yscale("log")
-    else:
-        ax.ticklabel_format(axis="y", style="sci", scilimits=(-3, 4), useMathText=True)
-        ax.set_ylim(bottom=min(0.0, min(float(np.nanmin(c.lr)) for c in curves)))
-    ax.grid(True, alpha=0.3)
-    ax.set_xlim(x[0], x[-1])
-    ax.legend(loc="best", frameon=False, fontsize="small")
-    if title:
-        ax.set_title(title)
-    bottom = ax
-    if ax_m is not None:
-        ax_m.set_ylabel("momentum")
-        ax_m.grid(True, alpha=0.3)
-        bottom = ax_m
-    bottom.set_xlabel(xlabel)
+    layout = layout_of(plot, curves)
+    with style.context(plot.style):
+        painter = _Painter(curves, plot, total_steps, steps_per_epoch)
+        rows = 0 if layout == "grid" else painter.legend_shape(base_size(plot)[0])[0]
+        fig = Figure(figsize=figure_size(plot, layout, len(curves), rows), layout="constrained")
+        if layout == "grid":
+            painter.grid(fig, title)
+        else:
+            if layout == "stack":
+                ax, ax_m = fig.subplots(2, 1, sharex=True, height_ratios=(3, 1.4))
+            else:
+                ax, ax_m = fig.subplots(1, 1), None
+            painter.lr_axes(ax, range(len(curves)), title=title)
+            painter.lr_scale(ax, curves)
+            if ax_m is not None:
+                painter.momentum_axes(ax_m)
+            painter.x_axis(ax_m or ax)
+            painter.legend(fig, ax)
+    fig._lrviz_style = plot.style  # save() applies the same style to the savefig.* settings
     return fig
 
 
-def save(fig, path: str, fmt: str, *, title: str | None = None, source: str | None = None) -> None:
-    """Write ``fig`` to ``path`` atomically; the same figure always gives the same bytes."""
+def draw_into(ax, curves: Sequence[Curve], plot: PlotSpec, *, total_steps: int, steps_per_epoch: int | None = None,
+              title: str | None = None) -> None:
+    """Draw an lr overlay into an existing axes (for notebooks); the legend goes inside it."""
+    painter = _Painter(curves, plot, total_steps, steps_per_epoch)
+    painter.lr_axes(ax, range(len(curves)), title=title)
+    painter.lr_scale(ax, curves)
+    painter.x_axis(ax)
+    handles, labels = painter.legend_entries()
+    ax.legend(handles, labels, loc="best", fontsize="small", frameon=False)
+
+
+class _Painter:
+    """Draws curves into axes with consistent colours, dashes, ticks and annotations."""
+
+    def __init__(self, curves: Sequence[Curve], plot: PlotSpec, total_steps: int, steps_per_epoch: int | None):
+        self.curves = list(curves)
+        self.plot = plot
+        self.total_steps = total_steps
+        self.steps_per_epoch = steps_per_epoch
+        self.colors = style.colors(plot.style)
+        self.lines: list = []
+
+    def style_of(self, i: int) -> dict:
+        n = len(self.colors)
+        return dict(color=self.colors[i % n], linestyle=DASHES[(i + i // n) % len(DASHES)])
+
+    def x(self, steps):
+        return axes.x_values(steps, self.plot.x, self.total_steps, self.steps_per_epoch)
+
+    def lr_axes(self, ax, which, *, title=None) -> None:
+        """Draw the lr curves ``which`` into ``ax``, with their annotations and the lr axis."""
+        for i in which:
+            curve = self.curves[i]
+            (line,) = ax.plot(self.x(curve.steps), curve.lr, **self.style_of(i), drawstyle="steps-post", zorder=2)
+            if len(self.lines) < len(self.curves):
+                self.lines.append(line)
+            if self.plot.annotate:
+                self.boundaries(ax, curve, i)
+                self.extremes(ax, curve, i)
+        ax.set_xlim(float(self.x(0)), float(self.x(self.total_steps)))
+        if title:
+            ax.set_title(title)
+
+    def boundaries(self, ax, curve: Curve, i: int) -> None:
+        color = self.style_of(i)["color"]
+        for step, _ in annotate.boundaries(curve.marks, self.total_steps):
+            ax.axvline(float(self.x(step)), color=color, alpha=0.35, linewidth=0.8, linestyle=(0, (2, 2)), zorder=1)
+
+    def extremes(self, ax, curve: Curve, i: int) -> None:
+        color = self.style_of(i)["color"]
+        face = ax.get_facecolor()
+        for point, filled in ((annotate.peak(curve.steps, curve.lr), True), (annotate.final(curve.steps, curve.lr), False)):
+            if point is None or (self.plot.logy and point.lr <= 0):
+                continue
+            ax.plot([float(self.x(point.step))], [point.lr], marker="o", markersize=4.5, color=color,
+                    markerfacecolor=color if filled else face, markeredgewidth=1.1, clip_on=False, zorder=3,
+                    linestyle="none")
+
+    def values(self, curve: Curve) -> str:
+        """``peak 0.1 at 1k, final 1e-4`` for the legend."""
+        top, last = annotate.peak(curve.steps, curve.lr), annotate.final(curve.steps, curve.lr)
+        parts = []
+        if top is not None:
+            parts.append(f"peak {annotate.fmt_lr(top.lr)} at {self.x_text(top.step)}")
+        if last is not None:
+            parts.append(f"final {annotate.fmt_lr(last.lr)}")
+        return ", ".join(parts)
+
+    def x_text(self, step: int) -> str:
+        if self.plot.x == "steps":
+            return axes.fmt_step(step)
+        return f"{float(self.x(step)):.3g}" + (" ep" if self.plot.x == "epochs" else "")
+
+    def lr_scale(self, ax, curves: Sequence[Curve]) -> None:
+        from matplotlib.ticker import FuncFormatter
+
+        ax.set_ylabel("learning rate")
+        if self.plot.logy:
+            ax.set_yscale("log")
+            return
+        values = np.concatenate([c.lr[np.isfinite(c.lr)] for c in curves] or [np.zeros(1)])
+        low = min(0.0, float(values.min())) if len(values) else 0.0
+        top = float(values.max()) if len(values) else 1.0
+        ax.set_ylim(low, top * 1.05 if top > 0 else 1.0)
+        exponent = axes.lr_exponent(top)
+        if exponent:
+            ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v / 10.0 ** exponent:.6g}"))
+            ax.set_ylabel(axes.lr_label(exponent))
+
+    def x_axis(self, ax) -> None:
+        from matplotlib.ticker import FuncFormatter
+
+        ax.set_xlabel(axes.x_label(self.plot.x, self.steps_per_epoch))
+        if self.plot.x == "steps" and self.total_steps >= 10_000:
+            ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: axes.fmt_step(v)))
+
+    def momentum_axes(self, ax) -> None:
+        for i, curve in enumerate(self.curves):
+            if curve.momentum is None:
+                continue
+            ax.plot(self.x(curve.steps), curve.momentum, **self.style_of(i), drawstyle="steps-post", zorder=2)
+            if self.plot.annotate:
+                self.boundaries(ax, curve, i)
+        ax.set_ylabel("momentum")
+        ax.set_xlim(float(self.x(0)), float(self.x(self.total_steps)))
+
+    def legend_entries(self) -> tuple[list, list[str]]:
+        labels = []
+        for curve in self.curves:
+            text = curve.label
+            if self.plot.annotate and (values := self.values(curve)):
+                text = f"{text}: {values}"
+            labels.append(text)
+        return self.lines, labels
+
+    def legend_shape(self, width: float) -> tuple[int, int]:
+        """(rows, columns) of the legend below a figure ``width`` inches wide."""
+        labels = self.legend_entries()[1]
+        chars_per_line = width * 72 / (0.6 * _rc("legend.fontsize"))
+        cols = max(1, min(len(labels), int(chars_per_line // (max(len(t) for t in labels) + 6))))
+        return math.ceil(len(labels) / cols), cols
+
+    def legend(self, fig, ax) -> None:
+        """Below the axes, outside them, so it never hides a curve."""
+        handles, labels = self.legend_entries()
+        fig.legend(handles, labels, loc="outside lower center", ncols=self.legend_shape(fig.get_figwidth())[1])
+
+    def grid(self, fig, title: str | None) -> None:
+        rows, cols = grid_shape(len(self.curves))
+        panels = fig.subplots(rows, cols, sharex=True, sharey=True, squeeze=False)
+        flat = list(panels.flat)
+        for i, ax in enumerate(flat[: len(self.curves)]):
+            curve = self.curves[i]
+            self.lr_axes(ax, [i])
+            head = f"({chr(ord('a') + i)}) {curve.label}" if i < 26 else curve.label
+            if curve.details and curve.details not in curve.label:
+                chars = int(fig.get_figwidth() / cols * 72 / (0.6 * _rc("axes.titlesize")))
+                head += "\n" + "\n".join(textwrap.wrap(curve.details, max(chars, 12), break_on_hyphens=False))
+            ax.set_title(head, loc="left")
+            ax.set_ylabel("")
+            if self.plot.annotate and (values := self.values(curve)):
+                ax.legend([self.lines[i]], [values], loc="best", fontsize="x-small", handlelength=0, handletextpad=0)
+        for ax in flat[len(self.curves):]:
+            ax.remove()
+        for i, ax in enumerate(flat[: len(self.curves)]):
+            if i + cols >= len(self.curves):  # no panel underneath: this one shows the x ticks
+                ax.xaxis.set_tick_params(labelbottom=True)
+        first = flat[0]
+        self.lr_scale(first, self.curves)  # the axes are shared: one scale for every panel
+        self.x_axis(first)
+        size = _rc("axes.labelsize")
+        fig.supylabel(first.get_ylabel(), fontsize=size)
+        fig.supxlabel(first.get_xlabel(), fontsize=size)
+        for ax in flat[: len(self.curves)]:
+            ax.set_ylabel("")
+            ax.set_xlabel("")
+        if title:
+            fig.suptitle(title)
+
+
+def _rc(key: str) -> float:
+    """A font size rcParam in points (named sizes such as 'small' resolved)."""
+    import matplotlib
+    from matplotlib.font_manager import FontProperties
+
+    return FontProperties(size=matplotlib.rcParams[key]).get_size_in_points()
+
+
+def save(fig, path: str, fmt: str, *, title: str | None = None, source: str | None = None, dpi: int | None = None) -> None:
+    """Write ``fig`` to ``path`` atomically; the same figure always gives the same bytes.
+
+    ``dpi`` (PNG resolution) defaults to the style's. Dates are left out of
+    the metadata and SVG ids are salted with a constant,
+    so a figure can be kept in git and regenerated without a diff.
+    """
     import matplotlib
 
     metadata: dict[str, str | None] = {"Title": title or "lrviz"}
@@ -95,7 +308,8 @@ def save(fig, path: str, fmt: str, *, title: str | None = None, source: str | No
             metadata["Source"] = source
 
     def write(fh) -> None:
-        with matplotlib.rc_context({"svg.hashsalt": "lrviz", "pdf.compression": 6}):
-            fig.savefig(fh, format=fmt, metadata=metadata)
+        with style.context(getattr(fig, "_lrviz_style", "default")):
+            with matplotlib.rc_context({"svg.hashsalt": "lrviz", "pdf.compression": 6}):
+                fig.savefig(fh, format=fmt, metadata=metadata, dpi=dpi)
 
     atomic_write(path, write)

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 X_UNITS = ("steps", "epochs", "fraction")
-MOMENTUM_CHOICES = ("auto", "on", "off")
+LAYOUTS = ("auto", "overlay", "grid", "stack")
 
 
 @dataclass(frozen=True)
@@ -22,13 +22,21 @@ class ScheduleSpec:
 
 @dataclass(frozen=True)
 class PlotSpec:
-    """How to draw the curves."""
+    """How to draw the curves.
 
+    ``layout``: ``overlay`` (every lr curve on one axes), ``grid`` (one panel
+    per curve, shared axes), ``stack`` (lr above momentum, shared x) or
+    ``auto`` (stack when a curve cycles momentum, else overlay). ``size``
+    and ``dpi`` default to the style's; a named size fixes the width only.
+    """
+
+    layout: str = "auto"
+    style: str = "default"  # default | paper | dark (lrviz/styles/*.mplstyle)
     logy: bool = False
     x: str = "steps"  # steps | epochs | fraction
-    momentum: str = "auto"  # auto (when a curve has one) | on | off
-    size: tuple[float, float] = (8.0, 4.5)  # inches
-    dpi: int = 150
+    size: tuple[float, float] | str | None = None  # (W, H) inches, exact; or column | page | screen
+    dpi: int | None = None  # PNG resolution
+    annotate: bool = True  # phase boundaries, peak and final lr
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
 """The command line: CliRunner for behaviour, one real subprocess per command."""
 
+import re
 import csv
 import json
 import os
@@ -111,7 +112,7 @@ def test_show_prints_formula_parameters_and_twins():
 def test_every_command_help_has_an_example():
     for command in ("plot", "compare", "list", "show", "export"):
         result = invoke(command, "--help")
-        assert result.exit_code == 0 and "Example: lrviz" in result.output, command
+        assert result.exit_code == 0 and re.search(r"Examples?:\s+lrviz", result.output), command
 
 
 def test_compare_set_applies_parameters(tmp_path):
@@ -140,7 +141,7 @@ def test_export_momentum_columns(tmp_path):
         (["compare", "cosine", "--set", "cosine.min_lr"], 2, "expected NAME.PARAM=VALUE"),
         (["compare", "cosine", "--set", "step.gamma=0.5"], 2, "'step' is not one of the schedules compared"),
         (["compare", "cosine", "--steps", "0"], 2, "--steps: must be >= 1"),
-        (["compare", "cosine", "--size", "8"], 2, "--size: expected two numbers"),
+        (["compare", "cosine", "--size", "8"], 2, "--size: expected W,H in inches or one of column, page, screen; got '8'"),
         (["compare", "cosine", "--x", "hours"], 2, "--x: must be one of steps, epochs, fraction"),
     ],
 )
@@ -183,3 +184,51 @@ def test_json_export_has_no_nan(tmp_path):
     data = json.loads(target.read_text())  # strict JSON parses
     assert data["sequence momentum"][:10] == [None] * 10
     np.testing.assert_allclose(data["sequence momentum"][10], 0.95, rtol=1e-12)  # onecycle starts at max_momentum
+
+
+# ---- figure options ---------------------------------------------------------------------
+
+
+def test_plot_options_reach_the_figure(tmp_path):
+    from lrviz import style
+
+    target = tmp_path / "g.pdf"
+    result = invoke("plot", os.path.join(CONFIGS, "seed004_tf_decays.yaml"), "-o", str(target), "--layout", "grid",
+                    "--style", "paper", "--size", "page", "--no-annotate", "--logy")
+    assert result.exit_code == 0, result.output
+    assert target.read_bytes().startswith(b"%PDF-")
+    assert style.SIZES["page"][0] == 7.0
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--layout", "grdi"], "lrviz: --layout: must be one of auto, overlay, grid, stack; got 'grdi'; did you mean grid?"),
+        (["--style", "light"], "lrviz: --style: must be one of default, paper, dark; got 'light'"),
+        (["--dpi", "5"], "lrviz: --dpi: must be between 10 and 2400; got 5"),
+    ],
+)
+def test_bad_figure_options_are_usage_errors(args, message, tmp_path):
+    target = tmp_path / "x.png"
+    result = runner.invoke(app, ["compare", "cosine", "-o", str(target), *args])
+    assert result.exit_code == 2 and result.output.strip() == message
+    assert not target.exists()
+
+
+def test_term_previews_without_writing_a_file(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = invoke("compare", "step", "cosine", "--steps", "400", "--term")
+    assert result.exit_code == 0, result.output
+    assert any(0x2800 <= ord(ch) <= 0x28FF for ch in result.output)
+    assert "step" in result.output and "cosine" in result.output and "400" in result.output
+    assert os.listdir(tmp_path) == []
+    result = invoke("compare", "cosine", "--term", "-o", "x.png")
+    assert result.exit_code == 2 and "--term previews in the terminal and writes no file" in result.output
+
+
+def test_subprocess_term_preview_of_a_config():
+    out = run("plot", os.path.join(CONFIGS, "onecycle.yaml"), "--term", env={**os.environ, "COLUMNS": "70"})
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    assert lines[0].strip() == "One-cycle and cyclical learning rates"
+    assert max(len(line) for line in lines) <= 70

@@ -137,6 +137,18 @@ GOLDEN = [
     ("- cosine\n", ["run.yaml:1:1: the config must be a mapping of keys (title, total_steps, schedules, ...); got a list"]),
     ("", ["run.yaml: the config is empty"]),
     ("schedules: [cosine\n", ["run.yaml:2:1: YAML syntax: expected ',' or ']', but got '<stream end>'"]),
+    (
+        """\
+        schedules: [cosine]
+        plot: {layout: stacked, style: papr, annotate: maybe, size: wide}
+        """,
+        [
+            "run.yaml:2:8: plot.layout: must be one of auto, overlay, grid, stack; got 'stacked'; did you mean stack?",
+            "run.yaml:2:25: plot.style: must be one of default, paper, dark; got 'papr'; did you mean paper?",
+            "run.yaml:2:38: plot.annotate: expected true or false; got str 'maybe'",
+            "run.yaml:2:55: plot.size: expected W,H in inches or one of column, page, screen; got 'wide'",
+        ],
+    ),
 ]
 
 

@@ -1,0 +1,48 @@
+"""Axis units and tick text, as plain functions (no matplotlib).
+
+x is drawn in steps, epochs (``step / steps_per_epoch``) or fraction of
+training (``step / total_steps``); the lr axis factors out a power of ten
+when its top is below 0.01 or at least 10^4.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+X_LABELS = {"steps": "step", "epochs": "epoch", "fraction": "fraction of training"}
+
+
+def x_values(steps, unit: str, total_steps: int, steps_per_epoch: int | None) -> np.ndarray:
+    """Steps converted to the x unit (steps when epochs are asked without steps_per_epoch)."""
+    steps = np.asarray(steps)
+    if unit == "epochs" and steps_per_epoch:
+        return steps / steps_per_epoch
+    if unit == "fraction":
+        return steps / max(total_steps, 1)
+    return steps
+
+
+def x_label(unit: str, steps_per_epoch: int | None) -> str:
+    return X_LABELS["steps" if unit == "epochs" and not steps_per_epoch else unit]
+
+
+def fmt_step(step: float) -> str:
+    """A step count shortly: ``950``, ``1500``, ``2k``, ``12.35k``, ``2.5M``."""
+    for size, suffix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
+        if abs(step) >= size and (abs(step) >= 1e4 or step % size == 0):
+            return f"{step / size:.4g}{suffix}"
+    return f"{step:g}"
+
+
+def lr_exponent(top: float) -> int:
+    """Power of ten factored out of the lr axis: 0 for tops in [0.01, 1e4), else floor(log10(top))."""
+    if not math.isfinite(top) or top <= 0 or 1e-2 <= top < 1e4:
+        return 0
+    return math.floor(math.log10(top))
+
+
+def lr_label(exponent: int) -> str:
+    """``learning rate`` or ``learning rate (×10^-4)`` in mathtext."""
+    return rf"learning rate ($\times 10^{{{exponent}}}$)" if exponent else "learning rate"

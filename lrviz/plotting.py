@@ -1,0 +1,133 @@
+"""Config (or schedules) -> curves -> figure, file or terminal preview.
+
+The one path shared by the CLI commands and :func:`lrviz.plot`. Curves are
+evaluated for display: in chunks, keeping only the M4 points the figure's
+pixel columns can show, so a 100M-step curve draws about as fast as a 10k one.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+from typing import Any, Sequence
+
+from .errors import ConfigError, Issue, ParameterError
+from .spec import LAYOUTS, X_UNITS, Config, PlotSpec
+from .style import STYLES
+
+
+def with_options(plot: PlotSpec, **options: Any) -> PlotSpec:
+    """``plot`` with the given options (None = keep) checked and applied; errors name the option."""
+    from .config import parse_dpi, parse_size
+    from .errors import did_you_mean
+    from .params import as_bool
+
+    changes: dict[str, Any] = {}
+    for key, value in options.items():
+        if value is None:
+            continue
+        choices = {"layout": LAYOUTS, "style": STYLES, "x": X_UNITS}.get(key)
+        if choices is not None:
+            if value not in choices:
+                raise ParameterError(key, f"must be one of {', '.join(choices)}; got {value!r}{did_you_mean(str(value), choices)}")
+            changes[key] = value
+        elif key == "size":
+            changes[key] = parse_size(key, value)
+        elif key == "dpi":
+            changes[key] = parse_dpi(key, value)
+        elif key in ("logy", "annotate"):
+            changes[key] = as_bool(key, value)
+        else:
+            raise ParameterError(key, f"unknown plot option{did_you_mean(key, PlotSpec.__dataclass_fields__)}")
+    return replace(plot, **changes)
+
+
+def check_epochs(config: Config) -> None:
+    if config.plot.x == "epochs" and not config.steps_per_epoch:
+        raise ConfigError([Issue(config.source, None, None, "plot.x", "x in epochs needs steps_per_epoch")])
+
+
+def display_curves(config: Config, columns: int, schedules: Sequence | None = None):
+    """The curves of ``config`` (or of ``schedules``) reduced to ``columns`` pixel columns."""
+    from .curves import evaluate, evaluate_schedule
+
+    check_epochs(config)
+    if schedules is None:
+        return evaluate(config, columns=columns, with_details=True)
+    return [evaluate_schedule(s, config.total_steps, columns=columns) for s in schedules]
+
+
+def figure(config: Config, *, output: str | None = None, schedules: Sequence | None = None, ax=None):
+    """Draw ``config`` into a new Figure (or into ``ax``); also write ``output`` when given, atomically."""
+    from . import render
+
+    fmt = None
+    if output:
+        from .files import check_output
+
+        fmt = check_output(output, render.FORMATS)  # before any work: a bad path fails fast
+    curves = display_curves(config, render.pixel_columns(config.plot), schedules)
+    where = dict(title=config.title, total_steps=config.total_steps, steps_per_epoch=config.steps_per_epoch)
+    if ax is not None:
+        render.draw_into(ax, curves, config.plot, **where)
+        fig = ax.figure
+    else:
+        fig = render.figure(curves, config.plot, **where)
+    if output:
+        render.save(fig, output, fmt, title=config.title, source=config.source, dpi=render.png_dpi(config.plot))
+    return fig
+
+
+def preview(config: Config, *, width: int, height: int, color: bool, charset: str = "braille") -> str:
+    """A terminal preview of ``config`` in braille dots (no matplotlib), M4-reduced to the dot columns."""
+    from .axes import x_label, x_values
+    from .terminal import preview as draw
+
+    curves = display_curves(config, 2 * width)
+    series = [(c.label, x_values(c.steps, config.plot.x, config.total_steps, config.steps_per_epoch), c.lr)
+              for c in curves]
+    return draw(series, width=width, height=height, logy=config.plot.logy, color=color, charset=charset,
+                xlabel=x_label(config.plot.x, config.steps_per_epoch), title=config.title)
+
+
+def plot(source: Any, *more: Any, ax=None, output: str | None = None, total_steps: int | None = None,
+         lr: float | None = None, steps_per_epoch: int | None = None, title: str | None = None, **options: Any):
+    """See :func:`lrviz.plot`."""
+    from .schedule_type import Schedule
+    from .spec import ScheduleSpec
+
+    items = list(source) if isinstance(source, (list, tuple)) else [source]
+    items += list(more)
+    schedules = None
+    if len(items) == 1 and isinstance(items[0], Config):
+        config = items[0]
+    elif len(items) == 1 and isinstance(items[0], (str, os.PathLike)) and (
+        str(items[0]).endswith((".yaml", ".yml")) or os.path.isfile(items[0])
+    ):
+        from .config import load
+
+        config = load(os.fspath(items[0]))
+    elif items and all(isinstance(item, Schedule) for item in items):
+        schedules = items
+        if total_steps is None:
+            spans = [s.params.get("total_steps") for s in items if isinstance(s.params.get("total_steps"), int)]
+            if not spans:
+                raise ParameterError("total_steps", "give total_steps: the schedules do not say how long to draw")
+            total_steps = max(spans)
+        config = Config(schedules=(), total_steps=total_steps, steps_per_epoch=steps_per_epoch, source="lrviz.plot")
+    elif items and all(isinstance(item, str) for item in items):
+        config = Config(schedules=tuple(ScheduleSpec(name, path=name) for name in items),
+                        total_steps=1000 if total_steps is None else total_steps, lr=0.1 if lr is None else lr,
+                        steps_per_epoch=steps_per_epoch, source="lrviz.plot")
+    else:
+        kinds = ", ".join(sorted({type(item).__name__ for item in items})) or "nothing"
+        raise ParameterError("source", f"expected a config path, a Config, schedule names or Schedules; got {kinds}")
+    if total_steps is not None and total_steps < 1:
+        raise ParameterError("total_steps", f"must be >= 1; got {total_steps}")
+    if schedules is None:  # a config's own values give way to the ones passed here
+        given = dict(total_steps=total_steps, lr=lr, steps_per_epoch=steps_per_epoch)
+        config = replace(config, **{k: v for k, v in given.items() if v is not None})
+    config = replace(config, plot=with_options(config.plot, **options), title=title or config.title)
+    if ax is not None and config.plot.layout not in ("auto", "overlay"):
+        raise ParameterError("layout", f"with ax= only the overlay layout can be drawn; got {config.plot.layout!r}")
+    return figure(config, output=output, schedules=schedules, ax=ax)
