@@ -106,5 +106,5 @@ def evaluate_schedule(schedule: Schedule, total_steps: int, *, label: str | None
         steps = np.arange(n, dtype=np.int64)
         lr, mom = schedule(steps), schedule.momentum(steps)
     else:
-        steps, (lr, mom) = reduce_curves([schedule, momentum], n, columns)
+        steps, (lr, mom) = reduce_curves([schedule, momentum], n, columns, breaks=schedule.breaks)
     return Curve(label or schedule.name, steps, lr, mom, schedule.marks, schedule, details)

@@ -57,9 +57,16 @@ class Schedule:
     periodic:
         True when the schedule repeats forever instead of holding its final
         value past the end.
+    breaks:
+        steps where a new monotone piece may begin: between two breaks the lr
+        (and the momentum) only rises or only falls, so the extremes of any
+        span of steps inside a piece are at its ends. ``()`` means monotone
+        throughout; ``None`` (the default) means unknown. Extra breaks are
+        always safe. Lets a figure of a billion steps evaluate only the ends
+        of each pixel column (see :mod:`lrviz.decimate`).
     """
 
-    __slots__ = ("_lr", "_momentum", "name", "params", "marks", "periodic")
+    __slots__ = ("_lr", "_momentum", "name", "params", "marks", "periodic", "breaks")
 
     def __init__(
         self,
@@ -70,6 +77,7 @@ class Schedule:
         momentum_fn: Curve | None = None,
         marks: tuple[tuple[int, str], ...] = (),
         periodic: bool = False,
+        breaks: tuple[int, ...] | None = None,
     ):
         self._lr = lr_fn
         self._momentum = momentum_fn
@@ -77,6 +85,7 @@ class Schedule:
         self.params = dict(params or {})
         self.marks = tuple(marks)
         self.periodic = periodic
+        self.breaks = None if breaks is None else tuple(sorted({int(b) for b in breaks if b > 0}))
 
     def __call__(self, steps: Any) -> np.ndarray:
         """Learning rate at ``steps`` (int array or scalar), as float64."""

@@ -84,7 +84,9 @@ def warmup(
         momentum = lambda t: inner.momentum_at(np.maximum(t - W, 0))  # noqa: E731
     marks = check.marks((W, "end of warmup")) + tuple(_shifted(inner.marks, W))
     params = dict(lr=lr, total_steps=total_steps, warmup_steps=W, start_lr=start_lr, shape=shape, schedule=inner)
-    return Schedule(f, name="warmup", params=params, momentum_fn=momentum, marks=marks, periodic=inner.periodic)
+    breaks = None if inner.breaks is None else (W, W + 1) + tuple(b + W for b in inner.breaks)
+    return Schedule(f, name="warmup", params=params, momentum_fn=momentum, marks=marks, periodic=inner.periodic,
+                    breaks=breaks)
 
 
 def sequence(*, lr: float = 0.1, total_steps: Steps = 1000, phases: list[Phase] | None = None) -> Schedule:
@@ -225,7 +227,7 @@ def clamp(
 
     params = dict(lr=lr, total_steps=total_steps, schedule=inner, min_lr=lo, max_lr=hi)
     return Schedule(f, name="clamp", params=params, momentum_fn=inner.momentum_at if inner.has_momentum else None,
-                    marks=inner.marks, periodic=inner.periodic)
+                    marks=inner.marks, periodic=inner.periodic, breaks=inner.breaks)  # clipping keeps monotony
 
 
 def periodic(*, lr: float = 0.1, total_steps: Steps = 1000, period: Steps | None = None, schedule: Spec = None) -> Schedule:

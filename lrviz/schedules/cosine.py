@@ -41,7 +41,8 @@ def cosine(*, lr: float = 0.1, total_steps: Steps = 1000, min_lr: float = 0.0, d
         return out
 
     params = dict(lr=lr, total_steps=total_steps, min_lr=min_lr, decay_steps=decay_steps)
-    return Schedule(f, name="cosine", params=params, marks=check.marks((decay_steps, "end of decay"), limit=total_steps - 1))
+    return Schedule(f, name="cosine", params=params, marks=check.marks((decay_steps, "end of decay"), limit=total_steps - 1),
+                    breaks=())
 
 
 def cycle_starts(first_period: int, period_mult: float, last_step: int) -> np.ndarray:

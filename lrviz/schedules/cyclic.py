@@ -182,4 +182,5 @@ def onecycle(
         params=params,
         momentum_fn=(lambda t: piecewise(t, False)) if cycle_momentum else None,
         marks=marks,
+        breaks=tuple(b + d for b, *_ in knots[1:] for d in (0, 1)) + (total_steps, total_steps + 1),
     )

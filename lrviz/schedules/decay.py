@@ -27,7 +27,7 @@ def constant(*, lr: float = 0.1, total_steps: Steps = 1000) -> Schedule:
     def f(t: np.ndarray) -> np.ndarray:
         return np.full(t.shape, lr)
 
-    return Schedule(f, name="constant", params=dict(lr=lr, total_steps=total_steps))
+    return Schedule(f, name="constant", params=dict(lr=lr, total_steps=total_steps), breaks=())
 
 
 def step(*, lr: float = 0.1, total_steps: Steps = 1000, step_size: Steps | None = None, gamma: float = 0.1) -> Schedule:
@@ -49,7 +49,8 @@ def step(*, lr: float = 0.1, total_steps: Steps = 1000, step_size: Steps | None 
         return out
 
     drops = check.marks(*((k * step_size, f"x{gamma:g}") for k in range(1, total_steps // step_size + 1)), limit=total_steps)
-    return Schedule(f, name="step", params=dict(lr=lr, total_steps=total_steps, step_size=step_size, gamma=gamma), marks=drops[:100])
+    return Schedule(f, name="step", params=dict(lr=lr, total_steps=total_steps, step_size=step_size, gamma=gamma), marks=drops[:100],
+                    breaks=())
 
 
 def multistep(
@@ -79,6 +80,7 @@ def multistep(
         name="multistep",
         params=dict(lr=lr, total_steps=total_steps, milestones=milestones, gamma=gamma),
         marks=check.marks(*((m, f"x{gamma:g}") for m in milestones)),
+        breaks=(),
     )
 
 
@@ -126,6 +128,7 @@ def piecewise(
         name="piecewise",
         params=dict(lr=values[0], total_steps=total_steps, boundaries=boundaries, values=values),
         marks=check.marks(*((b, "switch") for b in boundaries)),
+        breaks=tuple(b + d for b in boundaries for d in (0, 1)),
     )
 
 
@@ -174,7 +177,7 @@ def exponential(
 
     marks = check.marks(*((k * decay_steps, "stair") for k in range(1, 101)), limit=total_steps) if staircase else ()
     params = dict(lr=lr, total_steps=total_steps, decay_rate=decay_rate, decay_steps=decay_steps, staircase=staircase)
-    return Schedule(f, name="exponential", params=params, marks=marks)
+    return Schedule(f, name="exponential", params=params, marks=marks, breaks=())
 
 
 def natural_exp(
@@ -208,7 +211,7 @@ def natural_exp(
 
     marks = check.marks(*((k * decay_steps, "stair") for k in range(1, 101)), limit=total_steps) if staircase else ()
     params = dict(lr=lr, total_steps=total_steps, decay_rate=decay_rate, decay_steps=decay_steps, staircase=staircase)
-    return Schedule(f, name="natural_exp", params=params, marks=marks)
+    return Schedule(f, name="natural_exp", params=params, marks=marks, breaks=())
 
 
 def inverse_time(
@@ -242,7 +245,7 @@ def inverse_time(
 
     marks = check.marks(*((k * decay_steps, "stair") for k in range(1, 101)), limit=total_steps) if staircase else ()
     params = dict(lr=lr, total_steps=total_steps, decay_rate=decay_rate, decay_steps=decay_steps, staircase=staircase)
-    return Schedule(f, name="inverse_time", params=params, marks=marks)
+    return Schedule(f, name="inverse_time", params=params, marks=marks, breaks=())
 
 
 def polynomial(
@@ -293,7 +296,7 @@ def polynomial(
         else check.marks((decay_steps, "end of decay"), limit=total_steps - 1)
     )
     params = dict(lr=lr, total_steps=total_steps, min_lr=min_lr, power=power, decay_steps=decay_steps, cycle=cycle)
-    return Schedule(f, name="polynomial", params=params, marks=marks, periodic=cycle)
+    return Schedule(f, name="polynomial", params=params, marks=marks, periodic=cycle, breaks=None if cycle else ())
 
 
 def linear(*, lr: float = 0.1, total_steps: Steps = 1000, min_lr: float = 0.0, decay_steps: Steps | None = None) -> Schedule:
@@ -317,4 +320,5 @@ def linear(*, lr: float = 0.1, total_steps: Steps = 1000, min_lr: float = 0.0, d
         return out
 
     params = dict(lr=lr, total_steps=total_steps, min_lr=min_lr, decay_steps=decay_steps)
-    return Schedule(f, name="linear", params=params, marks=check.marks((decay_steps, "end of decay"), limit=total_steps - 1))
+    return Schedule(f, name="linear", params=params, marks=check.marks((decay_steps, "end of decay"), limit=total_steps - 1),
+                    breaks=())

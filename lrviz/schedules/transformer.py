@@ -77,7 +77,8 @@ def noam(
         return s
 
     params = dict(lr=lr, total_steps=total_steps, warmup_steps=W, d_model=d_model)
-    return Schedule(f, name="noam", params=params, marks=check.marks((W - 1, "peak"), limit=total_steps))
+    return Schedule(f, name="noam", params=params, marks=check.marks((W - 1, "peak"), limit=total_steps),
+                    breaks=(W - 1, W, W + 1))
 
 
 def inverse_sqrt(
@@ -116,7 +117,8 @@ def inverse_sqrt(
         return out
 
     params = dict(lr=lr, total_steps=total_steps, warmup_steps=W, init_lr=init_lr, timescale=tau)
-    return Schedule(f, name="inverse_sqrt", params=params, marks=check.marks((W, "end of warmup"), limit=total_steps))
+    return Schedule(f, name="inverse_sqrt", params=params, marks=check.marks((W, "end of warmup"), limit=total_steps),
+                    breaks=(W - 1, W, W + 1))
 
 
 def wsd(
@@ -183,7 +185,7 @@ def wsd(
         lr=lr, total_steps=total_steps, warmup_steps=W, decay_steps=D, min_lr=min_lr, decay_shape=decay_shape, init_lr=init_lr
     )
     marks = check.marks((W, "end of warmup"), (decay_start, "start of decay"), limit=total_steps)
-    return Schedule(f, name="wsd", params=params, marks=marks)
+    return Schedule(f, name="wsd", params=params, marks=marks, breaks=(W, W + 1, decay_start, decay_start + 1))
 
 
 def tri_stage(
@@ -243,7 +245,8 @@ def tri_stage(
         init_scale=init_scale, final_scale=final_scale,
     )
     marks = check.marks((W, "hold"), (decay_start, "decay"), (decay_end, "end of decay"), limit=total_steps - 1)
-    return Schedule(f, name="tri_stage", params=params, marks=marks)
+    return Schedule(f, name="tri_stage", params=params, marks=marks,
+                    breaks=(W, W + 1, decay_start, decay_start + 1, decay_end, decay_end + 1))
 
 
 def tanh(*, lr: float = 0.1, total_steps: Steps = 1000, min_lr: float = 0.0, lb: float = -7.0, ub: float = 3.0) -> Schedule:
@@ -278,4 +281,4 @@ def tanh(*, lr: float = 0.1, total_steps: Steps = 1000, min_lr: float = 0.0, lb:
         out += min_lr
         return out
 
-    return Schedule(f, name="tanh", params=dict(lr=lr, total_steps=total_steps, min_lr=min_lr, lb=lb, ub=ub))
+    return Schedule(f, name="tanh", params=dict(lr=lr, total_steps=total_steps, min_lr=min_lr, lb=lb, ub=ub), breaks=())
