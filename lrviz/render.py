@@ -37,11 +37,15 @@ def layout_of(plot: PlotSpec, curves: Sequence[Curve]) -> str:
     return "stack" if any(c.momentum is not None for c in curves) else "overlay"
 
 
-def grid_shape(n: int) -> tuple[int, int]:
-    """(rows, columns) of small multiples: one row up to 3 panels, then 2, 3 or 4 columns."""
-    if n <= 3:
-        return 1, n
-    cols = 2 if n == 4 else 3 if n <= 9 else 4
+SUBTITLE_SIZE = "x-small"  # parameters and values under a panel's heading
+MIN_PANEL_WIDTH = 1.6  # inches: narrower panels cannot hold their ticks and titles
+
+
+def grid_shape(n: int, width: float = 8.0) -> tuple[int, int]:
+    """(rows, columns) of small multiples: one row up to 3 panels, then 2, 3 or 4 columns,
+    fewer when the figure is too narrow for them (a 3.5 in column holds 2)."""
+    cols = n if n <= 3 else 2 if n == 4 else 3 if n <= 9 else 4
+    cols = max(1, min(cols, int(width // MIN_PANEL_WIDTH)))
     return math.ceil(n / cols), cols
 
 
@@ -55,19 +59,23 @@ def base_size(plot: PlotSpec) -> tuple[float, float]:
     return float(width), float(height)
 
 
-def figure_size(plot: PlotSpec, layout: str, n: int, legend_rows: int = 0) -> tuple[float, float]:
+def figure_size(plot: PlotSpec, layout: str, n: int, legend_rows: int = 0, title_lines: float = 1,
+                titled: bool = False) -> tuple[float, float]:
     """The size in inches: exactly W,H when given, else the named or style size made taller for
     grids, stacks and legends.
 
     The base height is for the axes and a legend of up to two rows; each further
-    legend row adds its line height, so many curves do not squash the plot.
+    legend row adds its line height, so many curves do not squash the plot. A grid
+    row is a panel of golden-ish aspect plus its title lines and tick labels.
     """
     if isinstance(plot.size, tuple):
         return plot.size
     width, height = base_size(plot)
     if layout == "grid":
-        rows, cols = grid_shape(n)
-        return width, round(rows * (width / cols) * 0.62 + 0.22 * height, 2)
+        rows, cols = grid_shape(n, width)
+        row = (width / cols) * 0.55 + (title_lines * 1.3 * _rc("axes.titlesize") + 2.2 * _rc("xtick.labelsize")) / 72
+        frame = (2.4 * _rc("axes.labelsize") + (2.0 * _rc("figure.titlesize") if titled else 0.0)) / 72
+        return width, round(rows * row + frame, 2)
     height += max(0, legend_rows - 2) * 1.4 * _rc("legend.fontsize") / 72
     if layout == "stack":
         height += 0.35 * base_size(plot)[1]
@@ -97,10 +105,15 @@ def figure(
     layout = layout_of(plot, curves)
     with style.context(plot.style):
         painter = _Painter(curves, plot, total_steps, steps_per_epoch)
-        rows = 0 if layout == "grid" else painter.legend_shape(base_size(plot)[0])[0]
-        fig = Figure(figsize=figure_size(plot, layout, len(curves), rows), layout="constrained")
+        width = base_size(plot)[0]
+        rows = 0 if layout == "grid" else painter.legend_shape(width)[0]
+        titles = painter.panel_titles(width) if layout == "grid" else []
+        lines = max((_lines(h) * _rc("axes.titlesize") + _lines(n) * 1.1 * _rc(SUBTITLE_SIZE) for h, n in titles),
+                    default=_rc("axes.titlesize")) / _rc("axes.titlesize")
+        size = figure_size(plot, layout, len(curves), rows, lines, titled=bool(title))
+        fig = Figure(figsize=size, layout="constrained")
         if layout == "grid":
-            painter.grid(fig, title)
+            painter.grid(fig, title, titles)
         else:
             if layout == "stack":
                 ax, ax_m = fig.subplots(2, 1, sharex=True, height_ratios=(3, 1.4))
@@ -243,21 +256,41 @@ class _Painter:
         handles, labels = self.legend_entries()
         fig.legend(handles, labels, loc="outside lower center", ncols=self.legend_shape(fig.get_figwidth())[1])
 
-    def grid(self, fig, title: str | None) -> None:
-        rows, cols = grid_shape(len(self.curves))
+    def panel_titles(self, width: float) -> list[tuple[str, str]]:
+        """Per panel: the heading "(a) label", and below it in smaller type the parameters set and
+        the peak/final values, each wrapped to the panel width."""
+        cols = grid_shape(len(self.curves), width)[1]
+        room = width / cols * 72 / 0.62  # characters of 1 pt across a panel (0.62 em a character)
+
+        def wrap(text: str, points: float) -> str:
+            return "\n".join(textwrap.wrap(text, max(12, int(room / points) - 2), break_on_hyphens=False))
+
+        titles = []
+        for i, curve in enumerate(self.curves):
+            head = f"({chr(ord('a') + i)}) {curve.label}" if i < 26 else curve.label
+            notes = []
+            if curve.details and curve.details not in curve.label:
+                notes.append(curve.details)
+            if self.plot.annotate and (values := self.values(curve)):
+                notes.append(values)
+            titles.append((wrap(head, _rc("axes.titlesize")),
+                           "\n".join(wrap(note, _rc(SUBTITLE_SIZE)) for note in notes)))
+        return titles
+
+    def grid(self, fig, title: str | None, titles: list[tuple[str, str]]) -> None:
+        rows, cols = grid_shape(len(self.curves), fig.get_figwidth())
         panels = fig.subplots(rows, cols, sharex=True, sharey=True, squeeze=False)
         flat = list(panels.flat)
         for i, ax in enumerate(flat[: len(self.curves)]):
-            curve = self.curves[i]
             self.lr_axes(ax, [i])
-            head = f"({chr(ord('a') + i)}) {curve.label}" if i < 26 else curve.label
-            if curve.details and curve.details not in curve.label:
-                chars = int(fig.get_figwidth() / cols * 72 / (0.6 * _rc("axes.titlesize")))
-                head += "\n" + "\n".join(textwrap.wrap(curve.details, max(chars, 12), break_on_hyphens=False))
-            ax.set_title(head, loc="left")
+            head, notes = titles[i]
+            lines = notes.count("\n") + 1 if notes else 0
+            ax.set_title(head, loc="left", pad=4 + lines * 1.25 * _rc(SUBTITLE_SIZE))
+            if notes:
+                ax.annotate(notes, (0, 1), xycoords="axes fraction", xytext=(0, 3), textcoords="offset points",
+                            va="bottom", ha="left", fontsize=_rc(SUBTITLE_SIZE), color=_rc_color("axes.labelcolor"),
+                            alpha=0.85, linespacing=1.1)
             ax.set_ylabel("")
-            if self.plot.annotate and (values := self.values(curve)):
-                ax.legend([self.lines[i]], [values], loc="best", fontsize="x-small", handlelength=0, handletextpad=0)
         for ax in flat[len(self.curves):]:
             ax.remove()
         for i, ax in enumerate(flat[: len(self.curves)]):
@@ -276,12 +309,22 @@ class _Painter:
             fig.suptitle(title)
 
 
+def _lines(text: str) -> int:
+    return text.count("\n") + 1 if text else 0
+
+
+def _rc_color(key: str):
+    import matplotlib
+
+    return matplotlib.rcParams[key]
+
+
 def _rc(key: str) -> float:
-    """A font size rcParam in points (named sizes such as 'small' resolved)."""
+    """A font size rcParam in points (named sizes such as 'small' resolved); or a size name itself."""
     import matplotlib
     from matplotlib.font_manager import FontProperties
 
-    return FontProperties(size=matplotlib.rcParams[key]).get_size_in_points()
+    return FontProperties(size=matplotlib.rcParams.get(key, key)).get_size_in_points()
 
 
 def save(fig, path: str, fmt: str, *, title: str | None = None, source: str | None = None, dpi: int | None = None) -> None:
