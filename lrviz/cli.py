@@ -40,6 +40,7 @@ SizeOption = typer.Option(None, "--size", help="Figure size in inches W,H (e.g. 
                           "page (7 in), screen.")
 AnnotateOption = typer.Option(None, "--annotate/--no-annotate", help="Mark phase boundaries, peak and final lr "
                               "(on by default).")
+ForceOption = typer.Option(False, "--force", help="Allow more than 1,000,000,000 steps.")
 TermOption = typer.Option(False, "--term", help="Preview in the terminal (braille dots) instead of writing a file.")
 
 
@@ -113,6 +114,7 @@ def plot(
     size: Optional[str] = SizeOption,
     annotate: Optional[bool] = AnnotateOption,
     term: bool = TermOption,
+    force: bool = ForceOption,
 ) -> None:
     """Draw the schedules of a YAML config into a PNG, SVG or PDF.
 
@@ -130,7 +132,7 @@ def plot(
 
     from .config import load
 
-    cfg = load(str(config))
+    cfg = load(str(config), force=force)
     cfg = replace(cfg, plot=_plot_spec(cfg.plot, layout=layout, style=style, logy=logy, x=x, dpi=dpi, size=size,
                                        annotate=annotate))
     out = output
@@ -141,14 +143,17 @@ def plot(
     _draw(cfg, out, term)
 
 
-def _names_config(names, steps, lr, steps_per_epoch, assignments, title=None):
+def _names_config(names, steps, lr, steps_per_epoch, assignments, title=None, force=False):
     """Build a Config from schedule names and --set NAME.PARAM=VALUE options."""
     from .config import parse_value
+    from .limits import over_limit
     from .registry import lookup
     from .spec import Config, ScheduleSpec
 
     if steps < 1:
         _usage(f"--steps: must be >= 1; got {steps}")
+    if not force and (refusal := over_limit(steps)):
+        _usage(f"--steps: {refusal}")
     if lr < 0:
         _usage(f"--lr: must be >= 0; got {lr:g}")
     params: dict[str, dict] = {}
@@ -202,6 +207,7 @@ def compare(
     size: Optional[str] = SizeOption,
     annotate: Optional[bool] = AnnotateOption,
     term: bool = TermOption,
+    force: bool = ForceOption,
 ) -> None:
     """Compare schedules by name on shared defaults, without a config.
 
@@ -215,7 +221,7 @@ def compare(
     """
     from dataclasses import replace
 
-    cfg = _names_config(names, steps, lr, steps_per_epoch, assignments, title)
+    cfg = _names_config(names, steps, lr, steps_per_epoch, assignments, title, force)
     cfg = replace(cfg, plot=_plot_spec(cfg.plot, layout=layout, style=style, logy=logy, x=x, dpi=dpi, size=size,
                                        annotate=annotate))
     with _options_named(names):
@@ -254,6 +260,7 @@ def export(
     lr: float = typer.Option(0.1, "--lr", help="lr when exporting names."),
     steps_per_epoch: Optional[int] = typer.Option(None, "--steps-per-epoch", help="Steps per epoch when exporting names."),
     assignments: Optional[List[str]] = typer.Option(None, "--set", help="NAME.PARAM=VALUE, repeatable."),
+    force: bool = ForceOption,
 ) -> None:
     """Write the lr of every step as CSV or JSON: a step column plus one column per curve.
 
@@ -267,9 +274,9 @@ def export(
     fmt = check_output(output, exporter.FORMATS)
     first = sources[0]
     if len(sources) == 1 and (first.endswith((".yaml", ".yml")) or os.path.isfile(first)):
-        cfg = load(first)
+        cfg = load(first, force=force)
     else:
-        cfg = _names_config(sources, steps, lr, steps_per_epoch, assignments)
+        cfg = _names_config(sources, steps, lr, steps_per_epoch, assignments, force=force)
     with _options_named(sources):
         curves = evaluate(cfg)
     exporter.write(curves, output, fmt)
@@ -279,7 +286,9 @@ def export(
 def main() -> None:
     """Entry point: run the app, turning lrviz errors into one line each and exit code 1."""
     try:
-        app(standalone_mode=False, prog_name="lrviz")
+        code = app(standalone_mode=False, prog_name="lrviz")
+        if isinstance(code, int) and code:  # click returns, not raises, typer.Exit codes here
+            sys.exit(code)
     except LrvizError as err:
         if os.environ.get("LRVIZ_DEBUG") == "1":
             raise
@@ -294,10 +303,9 @@ def main() -> None:
     except KeyboardInterrupt:
         typer.echo("Interrupted.", err=True)
         sys.exit(130)
-    except Exception as exc:  # click usage errors arrive here in non-standalone mode
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
+    except Exception as exc:  # click's usage errors arrive here in non-standalone mode
+        show, code = getattr(exc, "show", None), getattr(exc, "exit_code", None)
+        if callable(show) and isinstance(code, int):  # typer bundles its own click: duck-type it
+            show()
+            sys.exit(code)
         raise

@@ -29,6 +29,7 @@ from .errors import ConfigError, Issue, ParameterError, did_you_mean
 from .params import as_bool, as_int, as_number
 from .spec import LAYOUTS, X_UNITS, Config, PlotSpec, ScheduleSpec
 from .style import SIZES, STYLES
+from .limits import over_limit
 from .units import COUNTING_MODES, _kind, to_steps
 
 MAX_BYTES = 1_000_000  # configs are small; a bigger file is refused
@@ -158,16 +159,19 @@ def read_text(path: str) -> str:
         raise ConfigError([Issue(source, line, col, "", f"not UTF-8 text (byte 0x{raw[err.start]:02x})")]) from None
 
 
-def load(path: str) -> Config:
-    """Read, validate and return the config at ``path``; raise ConfigError listing every problem."""
-    return from_text(read_text(path), os.fspath(path))
+def load(path: str, *, force: bool = False) -> Config:
+    """Read, validate and return the config at ``path``; raise ConfigError listing every problem.
+
+    ``force`` lifts the limit on total_steps (:data:`lrviz.limits.MAX_STEPS`).
+    """
+    return from_text(read_text(path), os.fspath(path), force=force)
 
 
-def from_text(text: str, source: str = "<string>") -> Config:
+def from_text(text: str, source: str = "<string>", *, force: bool = False) -> Config:
     data, doc = parse(text, source)
     if doc.issues:
         raise ConfigError(doc.issues)
-    config = _to_config(data, doc)
+    config = _to_config(data, doc, force)
     if doc.issues:
         raise ConfigError(doc.issues)
     return config
@@ -181,7 +185,7 @@ def _field(doc: _Located, path: str, convert, value: Any, default: Any = None) -
         return default
 
 
-def _to_config(data: Any, doc: _Located) -> Config:
+def _to_config(data: Any, doc: _Located, force: bool = False) -> Config:
     if not isinstance(data, dict):
         doc.issue("", f"the config must be a mapping of keys (title, total_steps, schedules, ...); got {_kind(data)}")
         return Config(schedules=())
@@ -198,7 +202,7 @@ def _to_config(data: Any, doc: _Located) -> Config:
     spe = _field(doc, "steps_per_epoch", positive_int, data["steps_per_epoch"]) if data.get("steps_per_epoch") is not None else None
     total = 1000
     if "total_steps" in data:
-        total = _field(doc, "total_steps", lambda p, v: _total_steps(p, v, spe), data["total_steps"], 1000) or 1000
+        total = _field(doc, "total_steps", lambda p, v: _total_steps(p, v, spe, force), data["total_steps"], 1000) or 1000
     lr = 0.1
     if "lr" in data:
         lr = _field(doc, "lr", _non_negative, data["lr"], 0.1)
@@ -223,12 +227,15 @@ def _to_config(data: Any, doc: _Located) -> Config:
     return config
 
 
-def _total_steps(path: str, value: Any, spe: int | None) -> int:
+def _total_steps(path: str, value: Any, spe: int | None, force: bool = False) -> int:
     if isinstance(value, str) and value.strip().endswith("%"):
         raise ParameterError(path, "total_steps cannot be a percentage")
     steps = to_steps(value, param=path, steps_per_epoch=spe)
     if steps < 1:
         raise ParameterError(path, f"must be at least 1 step; got {value!r}")
+    refusal = None if force else over_limit(steps)
+    if refusal:
+        raise ParameterError(path, refusal)
     return steps
 
 

@@ -92,9 +92,28 @@ def evaluate(config: Config, *, columns: int | None = None, with_details: bool =
     built = build(config)
     curves = []
     for (spec, schedule), label in zip(built, labels([s for s, _ in built], with_details=with_details)):
-        curves.append(evaluate_schedule(schedule, config.total_steps, label=label, details=details(spec.params),
-                                        columns=columns))
+        curve = evaluate_schedule(schedule, config.total_steps, label=label, details=details(spec.params),
+                                  columns=columns)
+        check_finite(curve, config.source, spec.path or spec.name)
+        curves.append(curve)
     return curves
+
+
+def check_finite(curve: Curve, source: str, where: str) -> None:
+    """Refuse a curve whose lr becomes inf or NaN, naming the first step where it does.
+
+    (Momentum may be NaN on purpose: a sequence phase that does not cycle it.)
+    """
+    from .errors import ConfigError, Issue
+    from .limits import first_non_finite
+
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        found = first_non_finite(curve.steps, curve.lr, curve.schedule)
+    if found:
+        step, value = found
+        message = (f"{curve.schedule.name}: the lr is {value} from step {step:,}; "
+                   f"its parameters take it out of floating-point range")
+        raise ConfigError([Issue(source, None, None, where, message)])
 
 
 def evaluate_schedule(schedule: Schedule, total_steps: int, *, label: str | None = None, details: str = "",
@@ -102,9 +121,10 @@ def evaluate_schedule(schedule: Schedule, total_steps: int, *, label: str | None
     """One schedule on steps 0..total_steps (M4-reduced to ``columns`` when given)."""
     n = total_steps + 1
     momentum = schedule.momentum if schedule.has_momentum else None
-    if columns is None:
-        steps = np.arange(n, dtype=np.int64)
-        lr, mom = schedule(steps), schedule.momentum(steps)
-    else:
-        steps, (lr, mom) = reduce_curves([schedule, momentum], n, columns, breaks=schedule.breaks)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # check_finite reports it, with the step
+        if columns is None:
+            steps = np.arange(n, dtype=np.int64)
+            lr, mom = schedule(steps), schedule.momentum(steps)
+        else:
+            steps, (lr, mom) = reduce_curves([schedule, momentum], n, columns, breaks=schedule.breaks)
     return Curve(label or schedule.name, steps, lr, mom, schedule.marks, schedule, details)

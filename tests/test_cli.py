@@ -232,3 +232,50 @@ def test_subprocess_term_preview_of_a_config():
     lines = out.stdout.splitlines()
     assert lines[0].strip() == "One-cycle and cyclical learning rates"
     assert max(len(line) for line in lines) <= 70
+
+
+# ---- guards --------------------------------------------------------------------------------
+
+
+def test_subprocess_usage_errors_exit_2_without_traceback():
+    out = run("compare", "cosine", "--steps", "0")
+    assert out.returncode == 2 and out.stderr.strip() == "lrviz: --steps: must be >= 1; got 0"
+    out = run()  # no command: the help, exit 2 as click's no_args_is_help does
+    assert out.returncode == 2 and "Traceback" not in out.stderr and "Usage" in out.stdout + out.stderr
+    out = run("plot")
+    assert out.returncode == 2 and "Missing argument" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_step_counts_over_the_limit_need_force(tmp_path):
+    big = tmp_path / "big.yaml"
+    big.write_text("total_steps: 2000000000\nschedules: [cosine]\n")
+    target = tmp_path / "big.png"
+    out = run("plot", str(big), "-o", str(target))
+    # 2e9 steps x 16 bytes (int64 step + float64 lr) = 29.8 GiB
+    assert out.returncode == 1 and out.stderr.strip() == (
+        f"{big}:1:1: total_steps: 2,000,000,000 steps is over the limit of 1,000,000,000; every step in memory "
+        "(an export) would take 30 GiB per curve; use --force to go ahead")
+    assert not target.exists()
+    result = invoke("compare", "cosine", "--steps", "1000000001", "-o", str(target))
+    assert result.exit_code == 2 and "--steps: 1,000,000,001 steps is over the limit" in result.output
+    result = invoke("plot", str(big), "-o", str(target), "--force")  # monotone: only the column ends are evaluated
+    assert result.exit_code == 0, result.output
+    assert target.read_bytes().startswith(b"\x89PNG")
+
+
+def test_a_curve_that_overflows_is_reported_at_its_first_bad_step(tmp_path):
+    cfg = tmp_path / "inf.yaml"
+    # 0.1 * 1e300 ** (t / 1): finite at t = 1 (1e299), inf from t = 2 (1e599 > 1.8e308)
+    cfg.write_text("total_steps: 100000\nschedules:\n  - name: exponential\n    params: {decay_rate: 1e300, decay_steps: 1}\n")
+    target = tmp_path / "inf.png"
+    out = run("plot", str(cfg), "-o", str(target))
+    assert out.returncode == 1 and not target.exists()
+    assert out.stderr.strip() == (f"{cfg}: schedules[0]: exponential: the lr is inf from step 2; "
+                                  "its parameters take it out of floating-point range")
+    # decay_rate 10 over 100-step units: lr * 10 ** (t / 100) in float64; the power itself overflows
+    # once t / 100 > log10(1.797e308) = 308.2547, i.e. from t = 30826
+    cfg.write_text("total_steps: 100000\nschedules:\n  - name: exponential\n    params: {decay_rate: 10, decay_steps: 100}\n")
+    out = run("export", str(cfg), "-o", str(tmp_path / "v.csv"))
+    assert out.returncode == 1 and "the lr is inf from step 30,826;" in out.stderr
+    out = run("plot", str(cfg), "-o", str(target))  # the reduced display path finds the same step
+    assert out.returncode == 1 and "the lr is inf from step 30,826;" in out.stderr
