@@ -283,8 +283,16 @@ def export(
     typer.echo(f"wrote {output}")
 
 
+def _terminated(signum, frame) -> None:
+    """SIGTERM unwinds like Ctrl-C, so a file being written is cleaned up, never left half-done."""
+    raise SystemExit(128 + signum)
+
+
 def main() -> None:
     """Entry point: run the app, turning lrviz errors into one line each and exit code 1."""
+    import signal
+
+    signal.signal(signal.SIGTERM, _terminated)
     try:
         code = app(standalone_mode=False, prog_name="lrviz")
         if isinstance(code, int) and code:  # click returns, not raises, typer.Exit codes here
