@@ -33,6 +33,8 @@ UNIT_TEXT = {
     "list[Spec]": "list of schedules {name, params}",
     "list[Phase]": "list of phases {steps, name, params}",
     "list[float]": "list of numbers",
+    "Expr": "expression in t, e.g. '0.95 ** t'",
+    "Metrics": "list of numbers, or a CSV file path (one value per step)",
 }
 
 
@@ -139,6 +141,12 @@ def coerce(
                 raise ParameterError(f"{name}[{key}]", f"step {step} is given twice")
             out[step] = as_number(f"{name}[{key}]", v)
         return out
+    if kind == "Expr":
+        from .expr import compile_expr
+
+        return compile_expr(value, name)
+    if kind == "Metrics":
+        return metrics(name, value)
     if kind == "Spec":
         return nested(name, value)
     if kind == "list[Spec]":
@@ -154,3 +162,42 @@ def coerce(
             phases.append((None if duration is None else steps(f"{path}.steps", duration), nested(path, body)))
         return phases
     return value  # Any: passed through unchanged
+
+
+MAX_METRICS_BYTES = 64 * 2**20
+
+
+def metrics(name: str, value: Any) -> list[float]:
+    """A metric series: a list of numbers, or a CSV/text file with one value per line.
+
+    In a file, a first line that is not a number is a header; with several
+    comma-separated columns the last one is the metric.
+    """
+    if isinstance(value, (list, tuple)):
+        return [as_number(f"{name}[{i}]", v) for i, v in enumerate(value)]
+    if not isinstance(value, str):
+        raise ParameterError(name, f"expected a list of numbers or a CSV file path; got {_kind(value)}")
+    import os
+
+    if not os.path.isfile(value):
+        raise ParameterError(name, f"{value}: no such file")
+    if os.path.getsize(value) > MAX_METRICS_BYTES:
+        raise ParameterError(name, f"{value}: larger than {MAX_METRICS_BYTES // 2**20} MB")
+    try:
+        with open(value, encoding="utf-8") as fh:
+            lines = fh.read().splitlines()
+    except (OSError, UnicodeDecodeError) as err:
+        raise ParameterError(name, f"{value}: cannot read ({err})") from None
+    out = []
+    for number, line in enumerate(lines, 1):
+        field = line.rsplit(",", 1)[-1].strip()
+        if not field:
+            continue
+        if not _NUMERIC.match(field) and not field.lower() in ("nan", "inf", "-inf"):
+            if number == 1:
+                continue  # a header
+            raise ParameterError(name, f"{value}:{number}: not a number: {field!r}")
+        out.append(float(field))
+    if not out:
+        raise ParameterError(name, f"{value}: no values")
+    return out

@@ -73,6 +73,15 @@ TABLE: dict[str, Entry] = {
     "periodic": Entry(compose.periodic, "repeat a schedule every period steps"),
 }
 
+def _add_twins() -> None:
+    """Register the framework twins (``torch.StepLR``, ``optax.cosine_decay_schedule``, ...)."""
+    from .twins import TWINS
+
+    for name, (factory, summary) in TWINS.items():
+        TABLE[name] = Entry(factory, summary)
+
+
+_add_twins()
 ALIASES: dict[str, str] = {alias: name for name, entry in TABLE.items() for alias in entry.aliases}
 
 

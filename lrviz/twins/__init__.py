@@ -1,0 +1,27 @@
+"""Exact twins of the frameworks' schedulers: ``torch.*``, ``optax.*``, ``keras.*``, ``tf.*``, ``hf.*``, ``timm.*``.
+
+Each twin is a closed form in numpy (no framework is imported) that gives, at
+step ``t``, the lr the library uses for update ``t + 1``: for torch the value
+of ``get_last_lr()`` after ``t`` calls of ``scheduler.step()``; for optax and
+Keras ``schedule(t)``; for HuggingFace the base lr times the lambda at ``t``;
+for timm the lr it sets for update ``t``. Quirks are reproduced, not fixed.
+Where the library raises, the twin raises a :class:`lrviz.errors.StepError`
+with the library's reason.
+
+Twins take the library's own parameter names and defaults. Where the library
+takes the base lr from the optimizer (torch, HF, timm) the twin takes it as
+``lr``; parameters the library requires default from ``lr`` and
+``total_steps`` so that every twin can be drawn by name alone.
+
+Each module maps names to ``(factory, one-line summary)`` in ``TWINS``.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from . import for_hf, for_keras, for_optax, for_timm, for_torch
+
+TWINS: dict[str, tuple[Callable, str]] = {}
+for _module in (for_torch, for_optax, for_keras, for_hf, for_timm):
+    TWINS.update(_module.TWINS)

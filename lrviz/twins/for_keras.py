@@ -1,0 +1,7 @@
+"""Twins of keras's schedulers (being written)."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+TWINS: dict[str, tuple[Callable, str]] = {}
