@@ -135,6 +135,8 @@ def plot(
     cfg = load(str(config), force=force)
     cfg = replace(cfg, plot=_plot_spec(cfg.plot, layout=layout, style=style, logy=logy, x=x, dpi=dpi, size=size,
                                        annotate=annotate))
+    if x == "epochs" and not cfg.steps_per_epoch:
+        _usage(f"--x: epochs need steps_per_epoch, which {config} does not set")
     out = output
     if not out and not term:
         out = f"{config.stem}.png"
@@ -154,8 +156,10 @@ def _names_config(names, steps, lr, steps_per_epoch, assignments, title=None, fo
         _usage(f"--steps: must be >= 1; got {steps}")
     if not force and (refusal := over_limit(steps)):
         _usage(f"--steps: {refusal}")
-    if lr < 0:
-        _usage(f"--lr: must be >= 0; got {lr:g}")
+    if not (lr >= 0 and lr != float("inf")):
+        _usage(f"--lr: must be a finite number >= 0; got {lr:g}")
+    if steps_per_epoch is not None and steps_per_epoch < 1:
+        _usage(f"--steps-per-epoch: must be >= 1; got {steps_per_epoch}")
     params: dict[str, dict] = {}
     for name in names:
         canonical, _ = lookup(name)
@@ -224,6 +228,8 @@ def compare(
     cfg = _names_config(names, steps, lr, steps_per_epoch, assignments, title, force)
     cfg = replace(cfg, plot=_plot_spec(cfg.plot, layout=layout, style=style, logy=logy, x=x, dpi=dpi, size=size,
                                        annotate=annotate))
+    if cfg.plot.x == "epochs" and not steps_per_epoch:
+        _usage("--x: epochs need --steps-per-epoch")
     with _options_named(names):
         _draw(cfg, output or (None if term else "lr.png"), term)
 
@@ -288,6 +294,21 @@ def _terminated(signum, frame) -> None:
     raise SystemExit(128 + signum)
 
 
+@app.command()
+def gallery(
+    configs: str = typer.Option("configs", "--configs", help="Folder of YAML configs to draw."),
+    out: str = typer.Option("gallery", "--out", help="Folder to write PNG, SVG and README.md into."),
+) -> None:
+    """Draw every config of a folder as PNG and SVG, and write an index (README.md) beside them.
+
+    Example: lrviz gallery --configs configs --out gallery
+    """
+    from .gallery import build
+
+    figures = build(configs, out, echo=typer.echo)
+    typer.echo(f"{len(figures)} figures")
+
+
 def main() -> None:
     """Entry point: run the app, turning lrviz errors into one line each and exit code 1."""
     import signal
@@ -313,7 +334,12 @@ def main() -> None:
         sys.exit(130)
     except Exception as exc:  # click's usage errors arrive here in non-standalone mode
         show, code = getattr(exc, "show", None), getattr(exc, "exit_code", None)
-        if callable(show) and isinstance(code, int):  # typer bundles its own click: duck-type it
-            show()
-            sys.exit(code)
-        raise
+        if not (callable(show) and isinstance(code, int)):  # typer bundles its own click: duck-type it
+            raise
+        context = getattr(exc, "ctx", None)
+        if type(exc).__name__ == "NoArgsIsHelpError" or context is None or not hasattr(exc, "format_message"):
+            show()  # the help text, for a bare 'lrviz' or 'lrviz CMD'
+        else:
+            where = context.command_path.replace("python -m ", "")
+            typer.echo(f"lrviz: {exc.format_message()} (see '{where} --help')", err=True)
+        sys.exit(code)

@@ -34,7 +34,7 @@ from .units import COUNTING_MODES, _kind, to_steps
 
 MAX_BYTES = 1_000_000  # configs are small; a bigger file is refused
 MAX_NODES = 100_000  # guards against alias expansion ("billion laughs")
-TOP_KEYS = ("title", "total_steps", "steps_per_epoch", "lr", "counting", "schedules", "plot", "output")
+TOP_KEYS = ("title", "caption", "total_steps", "steps_per_epoch", "lr", "counting", "schedules", "plot", "output")
 ENTRY_KEYS = ("name", "label", "params", "counting")
 PLOT_KEYS = ("layout", "style", "logy", "x", "size", "dpi", "annotate")
 
@@ -213,15 +213,21 @@ def _to_config(data: Any, doc: _Located, force: bool = False) -> Config:
     title = data.get("title")
     if title is not None and not isinstance(title, str):
         title = str(title)
+    caption = data.get("caption")
+    if caption is not None and not isinstance(caption, str):
+        doc.issue("caption", f"expected text; got {_kind(caption)}")
+        caption = None
     output = data.get("output")
     if output is not None and not isinstance(output, str):
         doc.issue("output", f"expected a file path; got {_kind(output)}")
         output = None
     plot = _plot(data.get("plot"), doc)
+    if plot.x == "epochs" and spe is None:
+        doc.issue("plot.x", "x in epochs needs steps_per_epoch")
     schedules = _schedules(data.get("schedules"), doc, counting)
     config = Config(
         schedules=tuple(schedules), total_steps=total, lr=lr, steps_per_epoch=spe, counting=counting,
-        title=title, plot=plot, output=output, source=doc.source,
+        title=title, caption=caption, plot=plot, output=output, source=doc.source,
     )
     _check_builds(config, doc)
     return config

@@ -49,6 +49,7 @@ class Config:
     steps_per_epoch: int | None = None
     counting: str = "cumulative"
     title: str | None = None
+    caption: str | None = None  # one sentence: what the figure shows and where it comes from
     plot: PlotSpec = PlotSpec()
     output: str | None = None
     source: str = "<api>"  # the file it came from

@@ -1,0 +1,99 @@
+"""The gallery: every config of a folder drawn as PNG and SVG, with an index.
+
+``gallery/README.md`` has one section per figure: its title, the image, the
+config's caption (what it shows and where it comes from) and the command that
+redraws it. Figures are deterministic, so regenerating the gallery is a
+visual regression test: any change to a figure shows in review.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from .config import load
+from .files import atomic_write
+from .plotting import figure
+
+FORMATS = ("png", "svg")
+
+
+@dataclass(frozen=True)
+class Figure:
+    name: str  # the config's file stem
+    config_path: str
+    title: str
+    caption: str
+
+
+def configs_in(folder: str) -> list[str]:
+    """The YAML configs of ``folder``, sorted by name."""
+    if not os.path.isdir(folder):
+        from .errors import OutputError
+
+        raise OutputError(f"{folder}: not a folder of configs")
+    return sorted(os.path.join(folder, f) for f in os.listdir(folder) if f.endswith((".yaml", ".yml")))
+
+
+def build(configs: str, out: str, *, echo=lambda line: None) -> list[Figure]:
+    """Draw every config of ``configs`` into ``out`` (PNG and SVG) and write ``out/README.md``.
+
+    Every config is loaded first, so a broken one stops the run before any file changes.
+    """
+    from .errors import OutputError
+
+    if not os.path.isdir(out):
+        raise OutputError(f"{out}: folder does not exist")
+    loaded = [(path, load(path)) for path in configs_in(configs)]
+    figures = []
+    for path, config in loaded:
+        name = os.path.splitext(os.path.basename(path))[0]
+        for fmt in FORMATS:
+            target = os.path.join(out, f"{name}.{fmt}")
+            figure(config, output=target)
+            echo(f"wrote {target}")
+        figures.append(Figure(name, path, config.title or name, config.caption or ""))
+    index = os.path.join(out, "README.md")
+    text = index_text(figures, configs, out)
+    atomic_write(index, lambda fh: fh.write(text), binary=False)
+    echo(f"wrote {index}")
+    return figures
+
+
+def index_text(figures: list[Figure], configs: str, out: str) -> str:
+    """The gallery's README: a section per figure with its image, caption and command."""
+    lines = [
+        "# Gallery",
+        "",
+        "Every figure here is drawn by lrviz from a config in `configs/`. Regenerate them all with",
+        "",
+        "```bash",
+        f"lrviz gallery --configs {_posix(configs)} --out {_posix(out)}",
+        "```",
+        "",
+        "The test suite regenerates the gallery and checks that every file is byte-identical,",
+        "so a change that alters a figure shows up in review.",
+        "",
+    ]
+    lines += [f"- [{f.title}](#{_anchor(f.name)})" for f in figures]
+    for f in figures:
+        lines += [
+            "",
+            f'<a id="{_anchor(f.name)}"></a>',
+            f"## {f.title}",
+            "",
+            f"![{f.title}]({f.name}.png)",
+            "",
+        ]
+        if f.caption:
+            lines += [f.caption.strip(), ""]
+        lines += ["```bash", f"lrviz plot {_posix(f.config_path)} -o {_posix(os.path.join(out, f.name))}.png", "```"]
+    return "\n".join(lines) + "\n"
+
+
+def _anchor(name: str) -> str:
+    return name.replace("_", "-").lower()
+
+
+def _posix(path: str) -> str:
+    return os.path.normpath(path).replace(os.sep, "/")

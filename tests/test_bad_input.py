@@ -1,0 +1,358 @@
+"""A catalogue of bad inputs, each run as a real ``python -m lrviz`` subprocess.
+
+For every case: the exit code (1 for a bad config, parameter or path; 2 for a
+command-line usage error), exactly one line on stderr naming the place (file:line:col
+and key path, the option, or the path) and the problem, no traceback, and no file
+created or changed in the case's folder (an ``old.png`` / ``old.csv`` holding b"OLD"
+sits where the command would write).
+
+All cases run once, two at a time, in a module-scoped fixture; each test looks up
+its own result.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+OLD = b"OLD"
+IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
+
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    argv: tuple[str, ...]
+    code: int
+    starts: str  # the stderr line starts with this (the place)
+    contains: tuple[str, ...] = ()  # ... and contains each of these (the problem)
+    files: dict = field(default_factory=dict)  # name -> str | bytes | None (None: a folder)
+    readonly: tuple[str, ...] = ()  # folders made read-only (chmod 0o555) before the run
+    needs_non_root: bool = False
+
+
+def plot(text: str | bytes, *extra: str, name: str = "bad.yaml") -> dict:
+    """Keyword arguments of a ``lrviz plot <name> -o old.png`` case over a config ``text``."""
+    return dict(files={name: text}, argv=("plot", name, "-o", "old.png", *extra))
+
+
+def export(text: str | bytes, *extra: str, name: str = "bad.yaml") -> dict:
+    return dict(files={name: text}, argv=("export", name, "-o", "old.csv", *extra))
+
+
+def compare(*argv: str) -> dict:
+    return dict(argv=("compare", *argv, "-o", "old.png"))
+
+
+GOOD = "total_steps: 100\nschedules: [cosine]\n"
+
+# A YAML "billion laughs": nine levels of nine aliases each.
+BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{chr(ord('a') + i)}: &{chr(ord('a') + i)} [{', '.join(['*' + chr(ord('a') + i - 1)] * 9)}]\n" for i in range(1, 9)
+) + "schedules: [cosine]\n"
+
+HUGE = "schedules: [cosine]\n" + "# padding padding padding padding padding padding padding\n" * 20_000
+
+CASES = [
+    # ---- YAML syntax and document shape ---------------------------------------------------
+    Case("yaml-unclosed-bracket", code=1, starts="bad.yaml:4:1: YAML syntax:", contains=("expected ',' or '}'",),
+         **plot("schedules:\n  - name: cosine\n    params: {min_lr: 0.1\n")),
+    Case("yaml-bad-indentation", code=1, starts="bad.yaml:2:5: YAML syntax:", contains=("mapping values are not allowed",),
+         **plot("total_steps: 100\n  lr: 0.1\nschedules: [cosine]\n")),
+    Case("empty-file", code=1, starts="bad.yaml: the config is empty", **plot("")),
+    Case("only-comments", code=1, starts="bad.yaml: the config is empty", **plot("# nothing\n\n# here either\n")),
+    Case("top-level-list", code=1, starts="bad.yaml:1:1: the config must be a mapping", contains=("a list",),
+         **plot("- cosine\n- step\n")),
+    Case("top-level-scalar", code=1, starts="bad.yaml:1:1: the config must be a mapping", contains=("str 'cosine'",),
+         **plot("cosine\n")),
+    Case("tab-indentation", code=1, starts="bad.yaml:2:1: YAML syntax:", contains=("tab",),
+         **plot("schedules:\n\t- name: cosine\n")),
+    Case("duplicate-top-key", code=1, starts="bad.yaml:3:1: total_steps: duplicate key (first given at line 1)",
+         **plot("total_steps: 100\nlr: 0.1\ntotal_steps: 200\nschedules: [cosine]\n")),
+    Case("duplicate-param-key", code=1,
+         starts="bad.yaml:5:7: schedules[0].params.min_lr: duplicate key (first given at line 4)",
+         **plot("schedules:\n  - name: cosine\n    params:\n      min_lr: 0.1\n      min_lr: 0.2\n")),
+    Case("non-utf8-bytes", code=1, starts="bad.yaml:2:12: not UTF-8 text (byte 0xff)",
+         **plot(b"schedules:\n  - label: \xff\xfe\n    name: cosine\n")),
+    Case("huge-config", code=1, starts="bad.yaml: the file is ", contains=("bytes; configs over 1000000 bytes are refused",),
+         **plot(HUGE)),
+    Case("alias-bomb", code=1, starts="bad.yaml: the config expands to more than 100000 values", **plot(BOMB)),
+    Case("unsafe-python-tag", code=1, starts="bad.yaml:1:8: YAML syntax:", contains=("python/object",),
+         **plot("title: !!python/object:os.system {}\nschedules: [cosine]\n")),
+    Case("merge-key", code=1, starts="bad.yaml:4:14: schedules[0].params: merge keys (<<) are not supported",
+         **plot("base: &b {min_lr: 0.1}\nschedules:\n  - name: cosine\n    params: {<<: *b}\n")),
+    # ---- unknown names and keys -----------------------------------------------------------
+    Case("unknown-schedule", code=1,
+         starts="bad.yaml:2:5: schedules[0].name: unknown schedule 'cosin'; did you mean cosine?",
+         **plot("schedules:\n  - name: cosin\n")),
+    Case("unknown-top-key", code=1, starts="bad.yaml:1:1: total_step: unknown key; did you mean total_steps?",
+         **plot("total_step: 100\nschedules: [cosine]\n")),
+    Case("unknown-entry-key", code=1, starts="bad.yaml:3:5: schedules[0].parms: unknown key; did you mean params?",
+         **plot("schedules:\n  - name: cosine\n    parms: {min_lr: 0.1}\n")),
+    Case("unknown-parameter", code=1,
+         starts="bad.yaml:3:14: schedules[0].params.min_lrr: unknown parameter of cosine; did you mean min_lr?",
+         **plot("schedules:\n  - name: cosine\n    params: {min_lrr: 0.1}\n")),
+    Case("unknown-plot-option", code=1, starts="bad.yaml:2:8: plot.layot: unknown plot option; did you mean layout?",
+         **plot("schedules: [cosine]\nplot: {layot: grid}\n")),
+    Case("unknown-counting-mode", code=1, starts="bad.yaml:1:1: counting: must be one of",
+         contains=("got 'cumulativ'", "did you mean cumulative?"),
+         **plot("counting: cumulativ\nschedules: [cosine]\n")),
+    Case("unknown-entry-counting-mode", code=1, starts="bad.yaml:4:18: schedules[1].counting: must be one of",
+         contains=("got 'per_epoch'",),
+         **plot("steps_per_epoch: 10\nschedules:\n  - cosine\n  - {name: step, counting: per_epoch}\n")),
+    # ---- bad plot values in a config ------------------------------------------------------
+    Case("plot-layout", code=1, starts="bad.yaml:2:8: plot.layout: must be one of", contains=("got 'grdi'", "grid"),
+         **plot("schedules: [cosine]\nplot: {layout: grdi}\n")),
+    Case("plot-style", code=1, starts="bad.yaml:3:3: plot.style: must be one of", contains=("got 'fancy'",),
+         **plot("schedules: [cosine]\nplot:\n  style: fancy\n")),
+    Case("plot-x", code=1, starts="bad.yaml:2:8: plot.x: must be one of", contains=("got 'hours'",),
+         **plot("schedules: [cosine]\nplot: {x: hours}\n")),
+    Case("plot-size", code=1, starts="bad.yaml:2:8: plot.size: expected W,H in inches", contains=("[8]",),
+         **plot("schedules: [cosine]\nplot: {size: [8]}\n")),
+    Case("plot-dpi", code=1, starts="bad.yaml:2:8: plot.dpi: must be between 10 and 2400; got 5",
+         **plot("schedules: [cosine]\nplot: {dpi: 5}\n")),
+    # ---- wrong types ----------------------------------------------------------------------
+    Case("string-for-number", code=1,
+         starts="bad.yaml:3:14: schedules[0].params.min_lr: expected a number; got str 'x'",
+         **plot("schedules:\n  - name: cosine\n    params: {min_lr: x}\n")),
+    Case("list-for-number", code=1, starts="bad.yaml:1:1: lr: expected a number; got a list",
+         **plot("lr: [0.1]\nschedules: [cosine]\n")),
+    Case("number-for-list", code=1, starts="bad.yaml:4:7: schedules[0].params.milestones: expected a list; got int 300",
+         **plot("schedules:\n  - name: multistep\n    params:\n      milestones: 300\n")),
+    Case("mapping-for-schedules", code=1, starts="bad.yaml:1:1: schedules: expected a list", contains=("a mapping",),
+         **plot("schedules: {name: cosine}\n")),
+    # ---- values out of range --------------------------------------------------------------
+    Case("lr-inf", code=1, starts="bad.yaml:2:1: lr: expected a finite number; got inf",
+         **plot("total_steps: 100\nlr: .inf\nschedules: [cosine]\n")),
+    Case("min-lr-nan", code=1, starts="bad.yaml:3:14: schedules[0].params.min_lr: expected a finite number; got nan",
+         **plot("schedules:\n  - name: cosine\n    params: {min_lr: .nan}\n")),
+    Case("gamma-inf", code=1, starts="bad.yaml:3:14: schedules[0].params.gamma: expected a finite number; got inf",
+         **plot("schedules:\n  - name: step\n    params: {gamma: .inf}\n")),
+    Case("lr-negative", code=1, starts="bad.yaml:1:1: lr: must be >= 0; got -0.1", **plot("lr: -0.1\nschedules: [cosine]\n")),
+    Case("param-lr-negative", code=1, starts="bad.yaml:3:14: schedules[0].params.lr:", contains=("-1",),
+         **plot("schedules:\n  - name: cosine\n    params: {lr: -1}\n")),
+    Case("total-steps-zero", code=1, starts="bad.yaml:1:1: total_steps: must be at least 1 step; got 0",
+         **plot("total_steps: 0\nschedules: [cosine]\n")),
+    Case("warmup-steps-negative", code=1,
+         starts="bad.yaml:4:7: schedules[0].params.warmup_steps: duration must be >= 0; got -5",
+         **plot("schedules:\n  - name: warmup\n    params:\n      warmup_steps: -5\n")),
+    Case("decay-steps-zero", code=1, starts="bad.yaml:3:14: schedules[0].params.decay_steps:",
+         **plot("schedules:\n  - name: exponential\n    params: {decay_steps: 0}\n")),
+    Case("warmup-longer-than-training", code=1,
+         starts="bad.yaml:5:7: schedules[0].params.warmup_steps: warmup of 100 steps leaves nothing of total_steps=100",
+         **plot("total_steps: 100\nschedules:\n  - name: warmup\n    params:\n      warmup_steps: 100\n")),
+    Case("milestones-out-of-order", code=1, starts="bad.yaml:3:14: schedules[0].params.milestones",
+         **plot("schedules:\n  - name: multistep\n    params: {milestones: [600, 300]}\n")),
+    Case("milestones-duplicated", code=1, starts="bad.yaml:3:14: schedules[0].params.milestones",
+         **plot("schedules:\n  - name: multistep\n    params: {milestones: [300, 300]}\n")),
+    Case("percentage-over-100", code=1,
+         starts="bad.yaml:3:14: schedules[0].params.warmup_steps: percentage over 100%: '150%'",
+         **plot("schedules:\n  - name: warmup\n    params: {warmup_steps: 150%}\n")),
+    Case("percentage-not-a-number", code=1,
+         starts="bad.yaml:3:14: schedules[0].params.warmup_steps: expected a duration like 500, '5ep' or '10%'; got 'abc%'",
+         **plot("schedules:\n  - name: warmup\n    params: {warmup_steps: abc%}\n")),
+    Case("epochs-without-steps-per-epoch", code=1,
+         starts="bad.yaml:3:14: schedules[0].params.warmup_steps: '5ep' is in epochs but steps_per_epoch is not set",
+         **plot("schedules:\n  - name: warmup\n    params: {warmup_steps: 5ep}\n")),
+    Case("x-epochs-without-steps-per-epoch", code=1, starts="bad.yaml:2:8: plot.x: x in epochs needs steps_per_epoch",
+         **plot("schedules: [cosine]\nplot: {x: epochs}\n")),
+    # ---- composition ----------------------------------------------------------------------
+    Case("nested-bad-param", code=1,
+         starts="bad.yaml:6:33: schedules[0].params.schedule.params.min_lr: expected a number; got str 'x'",
+         **plot("schedules:\n  - name: warmup\n    params:\n      warmup_steps: 10\n"
+                "      schedule:\n        {name: cosine, params: {min_lr: x}}\n")),
+    Case("sequence-phase-unknown-name", code=1,
+         starts="bad.yaml:6:11: schedules[0].params.phases[1].name: unknown schedule 'cosin'; did you mean cosine?",
+         **plot("schedules:\n  - name: sequence\n    params:\n      phases:\n        - {steps: 100, name: linear}\n"
+                "        - name: cosin\n")),
+    Case("sequence-phase-negative-steps", code=1,
+         starts="bad.yaml:5:12: schedules[0].params.phases[0].steps: duration must be >= 0; got -100",
+         **plot("schedules:\n  - name: sequence\n    params:\n      phases:\n        - {steps: -100, name: linear}\n"
+                "        - {name: cosine}\n")),
+    Case("sequence-phase-not-a-mapping", code=1, starts="bad.yaml:5:11: schedules[0].params.phases[0]: expected a phase",
+         **plot("schedules:\n  - name: sequence\n    params:\n      phases:\n        - 100\n")),
+    # ---- paths ----------------------------------------------------------------------------
+    Case("missing-config", code=1, starts="missing.yaml: no such file", argv=("plot", "missing.yaml", "-o", "old.png")),
+    Case("config-is-directory", code=1, starts="conf.yaml: is a directory", files={"conf.yaml": None},
+         argv=("plot", "conf.yaml", "-o", "old.png")),
+    Case("output-folder-missing", code=1, starts="lrviz: nodir/out.png: folder nodir does not exist",
+         files={"good.yaml": GOOD}, argv=("plot", "good.yaml", "-o", "nodir/out.png")),
+    Case("output-folder-missing-from-config", code=1, starts="lrviz: nodir/out.png: folder nodir does not exist",
+         files={"good.yaml": GOOD + "output: nodir/out.png\n"}, argv=("plot", "good.yaml")),
+    Case("output-folder-read-only", code=1, starts="lrviz: ro/old.png: folder ro is not writable",
+         files={"good.yaml": GOOD, "ro": None, "ro/old.png": OLD}, readonly=("ro",), needs_non_root=True,
+         argv=("plot", "good.yaml", "-o", "ro/old.png")),
+    Case("output-is-directory", code=1, starts="lrviz: outdir: is a directory", files={"good.yaml": GOOD, "outdir": None},
+         argv=("plot", "good.yaml", "-o", "outdir")),
+    Case("output-ext-jpg", code=1, starts="lrviz: old.jpg: unknown output format (.jpg)", contains=(".png",),
+         files={"good.yaml": GOOD, "old.jpg": OLD}, argv=("plot", "good.yaml", "-o", "old.jpg")),
+    Case("output-no-extension", code=1, starts="lrviz: old: unknown output format (no extension)",
+         files={"old": OLD}, argv=("compare", "cosine", "-o", "old")),
+    Case("export-to-png", code=1, starts="lrviz: old.png: unknown output format (.png)", contains=(".csv", ".json"),
+         argv=("export", "cosine", "-o", "old.png")),
+    Case("export-bad-config", code=1, starts="bad.yaml:3:14: schedules[0].params.min_lr: expected a number; got str 'x'",
+         **export("schedules:\n  - name: cosine\n    params: {min_lr: x}\n")),
+    # ---- command-line options -------------------------------------------------------------
+    Case("set-without-equals", code=2, starts="lrviz: --set cosine.min_lr: expected NAME.PARAM=VALUE",
+         **compare("cosine", "--set", "cosine.min_lr")),
+    Case("set-without-name", code=2, starts="lrviz: --set min_lr=0.1: expected NAME.PARAM=VALUE",
+         **compare("cosine", "--set", "min_lr=0.1")),
+    Case("set-schedule-not-compared", code=2, starts="lrviz: --set step.gamma=0.5: 'step' is not one of the schedules compared",
+         **compare("cosine", "--set", "step.gamma=0.5")),
+    Case("set-bad-value-type", code=1, starts="lrviz: --set cosine.min_lr: expected a number; got str 'abc'",
+         **compare("cosine", "--set", "cosine.min_lr=abc")),
+    Case("set-unknown-param", code=1, starts="lrviz: --set cosine.min_lrr: unknown parameter of cosine; did you mean min_lr?",
+         **compare("cosine", "--set", "cosine.min_lrr=0.1")),
+    Case("export-set-bad-value", code=1, starts="lrviz: --set cosine.min_lr: expected a number; got str 'abc'",
+         argv=("export", "cosine", "--set", "cosine.min_lr=abc", "-o", "old.csv")),
+    Case("steps-zero", code=2, starts="lrviz: --steps: must be >= 1; got 0", **compare("cosine", "--steps", "0")),
+    Case("lr-minus-one", code=2, starts="lrviz: --lr: must be a finite number >= 0; got -1", **compare("cosine", "--lr", "-1")),
+    Case("size-one-number", code=2, starts="lrviz: --size: expected W,H in inches", contains=("'8'",),
+         **compare("cosine", "--size", "8")),
+    Case("dpi-5", code=2, starts="lrviz: --dpi: must be between 10 and 2400; got 5", **compare("cosine", "--dpi", "5")),
+    Case("x-hours", code=2, starts="lrviz: --x: must be one of", contains=("got 'hours'",), **compare("cosine", "--x", "hours")),
+    Case("layout-grdi", code=2, starts="lrviz: --layout: must be one of", contains=("got 'grdi'", "did you mean grid?"),
+         **compare("cosine", "--layout", "grdi")),
+    Case("plot-layout-option", code=2, starts="lrviz: --layout: must be one of", contains=("got 'grdi'",),
+         **plot(GOOD, "--layout", "grdi", name="good.yaml")),
+    Case("term-with-output", code=2, starts="lrviz: --term previews in the terminal and writes no file; drop --output",
+         **compare("cosine", "--term")),
+    Case("compare-unknown-schedule", code=1, starts="lrviz: unknown schedule 'cosin'; did you mean cosine?",
+         **compare("cosin")),
+    Case("x-epochs-option-without-steps-per-epoch", code=2, starts="lrviz: --x: epochs need --steps-per-epoch",
+         **compare("cosine", "--x", "epochs")),
+    Case("x-epochs-option-on-a-config-without-steps-per-epoch", code=2,
+         starts="lrviz: --x: epochs need steps_per_epoch, which good.yaml does not set",
+         **plot(GOOD, "--x", "epochs", name="good.yaml")),
+    Case("steps-per-epoch-zero", code=2, starts="lrviz: --steps-per-epoch: must be >= 1; got 0",
+         **compare("cosine", "--steps-per-epoch", "0")),
+    Case("lr-nan-option", code=2, starts="lrviz: --lr: must be a finite number >= 0; got nan", **compare("cosine", "--lr", "nan")),
+    Case("lr-inf-option", code=2, starts="lrviz: --lr: must be a finite number >= 0; got inf", **compare("cosine", "--lr", "inf")),
+    Case("steps-not-an-integer", code=2, starts="lrviz: Invalid value for '--steps'", contains=("integer", "lrviz compare --help"),
+         **compare("cosine", "--steps", "abc")),
+    Case("unknown-option", code=2, starts="lrviz: No such option: --stpes", contains=("--steps", "lrviz compare --help"),
+         **compare("cosine", "--stpes", "5")),
+    Case("missing-argument", code=2, starts="lrviz: Missing argument 'names'.", argv=("compare", "-o", "old.png")),
+]
+
+# Positive controls: valid input exits 0 and replaces the output, so the harness can pass and sees changes.
+GOOD_CASES = [
+    Case("ok-plot-lr-1e-3", code=0, starts="",
+         **plot("total_steps: 100\nlr: 1e-3\nschedules:\n  - name: cosine\n    params: {min_lr: 1e-5}\n", name="good.yaml")),
+    Case("ok-compare-set", code=0, starts="", **compare("cosine", "step", "--steps", "50", "--set", "cosine.min_lr=1e-4")),
+    Case("ok-export-csv", code=0, starts="", **export("total_steps: 10\nlr: 1e-3\nschedules: [cosine]\n", name="good.yaml")),
+]
+
+
+# ---- the harness ----------------------------------------------------------------------------
+
+
+def _snapshot(folder: str) -> dict:
+    """Every file (bytes) and folder below ``folder``, by relative path."""
+    seen = {}
+    for base, dirs, files in os.walk(folder):
+        for d in dirs:
+            seen[os.path.relpath(os.path.join(base, d), folder)] = "<dir>"
+        for f in files:
+            path = os.path.join(base, f)
+            with open(path, "rb") as fh:
+                seen[os.path.relpath(path, folder)] = fh.read()
+    return seen
+
+
+def _prepare(case: Case, folder: str) -> None:
+    os.makedirs(folder)
+    for name, content in {"old.png": OLD, "old.csv": OLD, **case.files}.items():
+        path = os.path.join(folder, name)
+        if content is None:
+            os.makedirs(path, exist_ok=True)
+        else:
+            with open(path, "wb") as fh:
+                fh.write(content if isinstance(content, bytes) else content.encode("utf-8"))
+    for name in case.readonly:
+        os.chmod(os.path.join(folder, name), 0o555)
+
+
+def _env() -> dict:
+    env = {k: v for k, v in os.environ.items() if k not in ("LRVIZ_DEBUG", "NO_COLOR")}
+    env["PYTHONPATH"] = ROOT + os.pathsep + env.get("PYTHONPATH", "")
+    env["MPLBACKEND"] = "Agg"
+    return env
+
+
+def _run(case: Case, folder: str, env: dict) -> dict:
+    before = _snapshot(folder)
+    out = subprocess.run([sys.executable, "-m", "lrviz", *case.argv], capture_output=True, text=True, cwd=folder,
+                         env=env, timeout=60)
+    return dict(code=out.returncode, stdout=out.stdout, stderr=out.stderr, before=before, after=_snapshot(folder))
+
+
+def _unwrap(items) -> list[Case]:
+    return [item.values[0] if hasattr(item, "values") else item for item in items]
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory):
+    """Run every case once, two subprocesses at a time; results by case id."""
+    base = tmp_path_factory.mktemp("bad_input")
+    env = _env()
+    bugs = [item for item in CASES if getattr(item, "marks", ())]  # slow ones (some draw a figure) first
+    cases = GOOD_CASES + _unwrap(bugs) + _unwrap(item for item in CASES if item not in bugs)
+    cases = [c for c in cases if not (c.needs_non_root and IS_ROOT)]
+    for case in cases:
+        _prepare(case, str(base / case.id))
+    try:
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            jobs = {case.id: pool.submit(_run, case, str(base / case.id), env) for case in cases}
+            return {name: job.result() for name, job in jobs.items()}
+    finally:
+        for case in cases:
+            for name in case.readonly:
+                os.chmod(base / case.id / name, 0o755)
+
+
+def test_catalogue_is_large_and_ids_are_unique():
+    ids = [c.id for c in _unwrap(CASES) + GOOD_CASES]
+    assert len(ids) - len(GOOD_CASES) >= 55 and len(set(ids)) == len(ids)
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: getattr(c, "id", None))
+def test_bad_input(case: Case, results):
+    if case.needs_non_root and IS_ROOT:
+        pytest.skip("root can write into a read-only folder")
+    got = results[case.id]
+    where = f"exit {got['code']}; stdout {got['stdout']!r}; stderr {got['stderr']!r}"
+    assert "Traceback" not in got["stderr"] and "Traceback" not in got["stdout"], where
+    assert got["code"] == case.code, where
+    lines = got["stderr"].strip().splitlines()
+    assert len(lines) == 1 and lines[0].strip(), where
+    line = lines[0]
+    assert line.startswith(case.starts), where
+    for fragment in case.contains:
+        assert fragment in line, where
+    assert got["stdout"] == "", where
+    changed = sorted(k for k in set(got["before"]) | set(got["after"]) if got["before"].get(k) != got["after"].get(k))
+    assert not changed, f"files created or changed: {changed}; " + where
+
+
+@pytest.mark.parametrize("case", GOOD_CASES, ids=lambda c: c.id)
+def test_valid_input_writes_the_output(case: Case, results):
+    got = results[case.id]
+    target = case.argv[case.argv.index("-o") + 1]
+    assert got["code"] == 0 and got["stderr"] == "", got
+    assert got["stdout"].strip() == f"wrote {target}"
+    changed = sorted(k for k in set(got["before"]) | set(got["after"]) if got["before"].get(k) != got["after"].get(k))
+    assert changed == [target]  # replaced in place; no temporary file left behind
+    written = got["after"][target]
+    if target.endswith(".png"):
+        assert written.startswith(b"\x89PNG\r\n\x1a\n")
+    else:
+        rows = written.decode("utf-8").splitlines()
+        assert rows[0] == "step,cosine" and len(rows) == 12
+        assert float(rows[1].split(",")[1]) == pytest.approx(1e-3)
