@@ -35,10 +35,11 @@ def configs_in(folder: str) -> list[str]:
     return sorted(os.path.join(folder, f) for f in os.listdir(folder) if f.endswith((".yaml", ".yml")))
 
 
-def build(configs: str, out: str, *, echo=lambda line: None) -> list[Figure]:
+def build(configs: str, out: str, *, echo=lambda line: None, published_as: str | None = None) -> list[Figure]:
     """Draw every config of ``configs`` into ``out`` (PNG and SVG) and write ``out/README.md``.
 
     Every config is loaded first, so a broken one stops the run before any file changes.
+    The index's commands name ``published_as`` (default ``out``) as the gallery folder.
     """
     from .errors import OutputError
 
@@ -54,7 +55,7 @@ def build(configs: str, out: str, *, echo=lambda line: None) -> list[Figure]:
             echo(f"wrote {target}")
         figures.append(Figure(name, path, config.title or name, config.caption or ""))
     index = os.path.join(out, "README.md")
-    text = index_text(figures, configs, out)
+    text = index_text(figures, configs, published_as or out)
     atomic_write(index, lambda fh: fh.write(text), binary=False)
     echo(f"wrote {index}")
     return figures
@@ -88,7 +89,17 @@ def index_text(figures: list[Figure], configs: str, out: str) -> str:
         if f.caption:
             lines += [f.caption.strip(), ""]
         lines += ["```bash", f"lrviz plot {_posix(f.config_path)} -o {_posix(os.path.join(out, f.name))}.png", "```"]
+    lines += ["", "---", "", drawn_with()]
     return "\n".join(lines) + "\n"
+
+
+def drawn_with() -> str:
+    """The versions the files depend on: the same ones give the same bytes."""
+    import matplotlib
+
+    from . import __version__
+
+    return f"Drawn by lrviz {__version__} with matplotlib {matplotlib.__version__}."
 
 
 def _anchor(name: str) -> str:

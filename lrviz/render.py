@@ -240,7 +240,7 @@ class _Painter:
         for curve in self.curves:
             text = curve.label
             if self.plot.annotate and (values := self.values(curve)):
-                text = f"{text}: {values}"
+                text = f"{text} — {values}"
             labels.append(text)
         return self.lines, labels
 
@@ -260,7 +260,10 @@ class _Painter:
         """Per panel: the heading "(a) label", and below it in smaller type the parameters set and
         the peak/final values, each wrapped to the panel width."""
         cols = grid_shape(len(self.curves), width)[1]
-        room = width / cols * 72 / 0.62  # characters of 1 pt across a panel (0.62 em a character)
+        import matplotlib
+
+        em = 0.62 if matplotlib.rcParams["font.family"] == ["serif"] else 0.56  # mean character width (DejaVu)
+        room = width / cols * 72 / em  # characters of 1 pt across a panel
 
         def wrap(text: str, points: float) -> str:
             return "\n".join(textwrap.wrap(text, max(12, int(room / points) - 2), break_on_hyphens=False))
