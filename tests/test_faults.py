@@ -48,10 +48,11 @@ def test_a_run_killed_while_writing_keeps_the_previous_file_and_no_temporary_fil
 @pytest.mark.skipif(os.name != "posix", reason="POSIX signals")
 def test_a_run_killed_while_computing_keeps_the_previous_file(tmp_path):
     target, proc = start(tmp_path)
-    time.sleep(0.3)  # importing and evaluating: nothing written yet
+    time.sleep(0.3)  # starting, importing or evaluating: nothing written yet
     proc.send_signal(signal.SIGTERM)
     _, err = proc.communicate(timeout=60)
-    assert proc.returncode in (0, 128 + signal.SIGTERM) and b"Traceback" not in err
+    # -SIGTERM: the signal came before lrviz installed its handler (a loaded machine starts slowly)
+    assert proc.returncode in (0, 128 + signal.SIGTERM, -signal.SIGTERM) and b"Traceback" not in err
     assert sorted(os.listdir(tmp_path)) == ["figure.svg"]
     data = target.read_bytes()
     assert data == OLD or (proc.returncode == 0 and data.rstrip().endswith(b"</svg>"))
