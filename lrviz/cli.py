@@ -166,7 +166,7 @@ def _names_config(names, steps, lr, steps_per_epoch, assignments, title=None, fo
         params.setdefault(name, {})
     for item in assignments or []:
         key, sep, raw = item.partition("=")
-        target, dot, param = key.partition(".")
+        target, dot, param = key.rpartition(".")  # names may hold dots (hf.linear), parameters do not
         if not sep or not dot or not param:
             _usage(f"--set {item}: expected NAME.PARAM=VALUE, e.g. --set cosine.min_lr=1e-4")
         if target not in params:
