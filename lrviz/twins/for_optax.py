@@ -1,7 +1,969 @@
-"""Twins of optax's schedulers (being written)."""
+"""Twins of optax's schedules (optax 0.2.8, jax 0.10.2): ``optax.<name>``.
+
+An optax schedule is a pure function ``schedule(count)`` of the optimizer's
+int32 step counter; update ``t + 1`` uses ``schedule(t)``. These twins give
+that value in jax's default configuration (``jax_enable_x64`` off), so the
+arithmetic is float32, done here with numpy in the same order as optax:
+
+- Python-float parameters enter as weak-typed float32 (``float32(init_value)``);
+  arithmetic between Python numbers (``init_value - end_value``, ``end_value /
+  peak_value``, ``peak_value / div_factor``) happens in float64 first, as in
+  optax, and is rounded once when it meets an array.
+- ``count / transition_steps`` is a true float32 division; ``cos`` and ``pow``
+  are evaluated in float64 and rounded to float32. XLA's own float32 ``cos``
+  and ``pow`` differ from that by about one float32 ulp in a few percent of
+  the arguments, so where a schedule uses them the twins agree with optax to
+  a float32 ulp or two of the curve's scale (measured: at most 1.6e-7 of the
+  largest value; the fixtures allow rtol 1e-6 plus atol 4e-7 of it), not bit
+  for bit. Schedules without cos/pow (linear, piecewise constant, linear
+  one-cycle, warmup constant, plateau) are bit-exact.
+- XLA on CPU flushes float32 subnormals to zero; so do the twins.
+- Where optax returns a parameter unchanged (``constant_schedule``, a
+  ``transition_steps <= 0`` or ``decay_rate == 0`` that turns a schedule into
+  a constant), the value is that Python float, exactly. ``join_schedules``
+  (and everything built on it) passes it through ``jnp.where``, which rounds
+  it to float32.
+- The optimizer's int32 step counter saturates at 2**31 - 1
+  (``numerics.safe_increment``), so steps past that see ``schedule(2**31 - 1)``.
+
+Values are those of an eager call ``schedule(jnp.int32(t))``. Under ``jax.jit``
+(how a training step usually runs) or ``jax.vmap``, XLA rewrites a division by
+a constant into a multiplication by its float32 reciprocal, which moves some
+values by an ulp (more where the value is small: up to 3.5e-5 relative near
+the end of a linear decay to 0) and can make ``count / transition_steps``
+exceed 1 at the end of a transition: ``polynomial_schedule`` with a
+non-integer power then gives NaN from ``transition_begin + transition_steps``
+on, for some ``transition_steps`` (37, 60, 271 and 1000 do; 100 does not).
+The twins follow the eager call; ``jit_vs_eager`` in tests/golden/optax.json
+lists what changes under jit for each recorded case.
+"""
 
 from __future__ import annotations
 
-from typing import Callable
+import math
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
-TWINS: dict[str, tuple[Callable, str]] = {}
+import numpy as np
+
+from ..errors import ParameterError
+from ..params import as_number
+from ..schedule_type import Schedule, realize
+from ..schedules import _checks as check
+from ..units import to_steps
+
+if TYPE_CHECKING:
+    from ..units import Steps
+
+    Spec = Metrics = Any  # annotation markers: a nested schedule, a metric series
+
+F32 = np.float32
+INT32_MAX = 2**31 - 1
+TINY32 = float(np.finfo(np.float32).tiny)
+PI32 = np.float32(np.pi)
+
+Kernel = Callable[[np.ndarray], np.ndarray]  # int64 steps -> float32 (jnp value) or float64 (a Python float)
+
+
+# --------------------------------------------------------------------------------------------------
+# float32 arithmetic as XLA does it on CPU
+
+
+def _ftz(x: np.ndarray) -> np.ndarray:
+    """Flush float32 subnormals to zero, as XLA on CPU does."""
+    if x.dtype == F32:
+        x[np.abs(x) < TINY32] = 0.0
+    return x
+
+
+def _cos32(x: np.ndarray) -> np.ndarray:
+    return np.cos(x.astype(np.float64)).astype(F32)
+
+
+def _pow32(base: Any, exponent: Any) -> np.ndarray:
+    with np.errstate(all="ignore"):
+        out = np.power(np.asarray(base, dtype=np.float64), np.asarray(exponent, dtype=np.float64)).astype(F32)
+    return _ftz(np.atleast_1d(out))
+
+
+def _const(value: float) -> Kernel:
+    """A schedule that returns a Python float: float64, exactly."""
+    value = float(value)
+    return lambda t: np.full(t.shape, value)
+
+
+def _polynomial(init: float, end: float, power: float | None, steps: int, begin: int) -> Kernel:
+    """optax.polynomial_schedule; ``power=None`` is linear_schedule's Python int 1 (x ** 1 == x)."""
+    if steps <= 0:
+        return _const(init)
+    begin = max(begin, 0)
+    span, end32, steps32 = F32(init - end), F32(end), F32(steps)
+
+    def k(t: np.ndarray) -> np.ndarray:
+        frac = F32(1.0) - np.clip(t - begin, 0, steps).astype(F32) / steps32
+        shaped = frac if power is None else _pow32(frac, F32(power))
+        return _ftz(span * shaped + end32)
+
+    return k
+
+
+def _exponential(init: float, steps: int, rate: float, begin: int, staircase: bool, end: float | None) -> Kernel:
+    """optax.exponential_decay."""
+    if steps <= 0 or rate == 0:
+        return _const(init)
+    begin = max(begin, 0)
+    init32, steps32, rate32 = F32(init), F32(steps), F32(rate)
+    clip = None if end is None else (np.maximum if rate < 1.0 else np.minimum)
+
+    def k(t: np.ndarray) -> np.ndarray:
+        d = t - begin
+        p = d.astype(F32) / steps32
+        if staircase:
+            p = np.floor(p)
+        with np.errstate(all="ignore"):
+            out = np.where(d <= 0, init32, _ftz(init32 * _pow32(rate32, p)))
+        if clip is not None:
+            out = clip(out, F32(end))
+        return out
+
+    return k
+
+
+def _cosine(init: float, decay_steps: int, alpha: float, exponent: float) -> Kernel:
+    """optax.cosine_decay_schedule (decay_steps > 0)."""
+    init32, steps32, keep32, alpha32, exponent32 = F32(init), F32(float(decay_steps)), F32(1 - alpha), F32(alpha), F32(exponent)
+
+    def k(t: np.ndarray) -> np.ndarray:
+        count = np.minimum(t.astype(F32), steps32)
+        decay = F32(0.5) * (F32(1.0) + _cos32(PI32 * count / steps32))
+        return _ftz(init32 * (keep32 * _pow32(decay, exponent32) + alpha32))
+
+    return k
+
+
+def _interpolate(kind: str, init: float, boundaries_and_scales: Mapping[int, float] | None) -> Kernel:
+    """optax.piecewise_interpolate_schedule (boundaries >= 0, scales >= 0)."""
+    items = sorted(boundaries_and_scales.items()) if boundaries_and_scales else []
+    bounds = np.asarray([0] + [b for b, _ in items], dtype=np.int64)
+    values = [F32(init)]
+    for _, scale in items:  # jnp.cumprod: a sequential float32 product
+        values.append(F32(values[-1] * F32(scale)))
+    knots = np.asarray(values, dtype=F32)
+    n = len(items)
+
+    def k(t: np.ndarray) -> np.ndarray:
+        if n == 0:
+            return np.full(t.shape, knots[0], dtype=F32)
+        i = np.searchsorted(bounds[1:], t, side="right")  # bounds[i] <= t < bounds[i + 1]
+        out = np.full(t.shape, knots[-1], dtype=F32)
+        inside = i < n
+        if inside.any():
+            j = i[inside]
+            start, stop = knots[j], knots[j + 1]
+            size = np.maximum(bounds[j + 1] - bounds[j], 1).astype(F32)
+            pct = (t[inside] - bounds[j]).astype(F32) / size
+            if kind == "linear":
+                out[inside] = (stop - start) * pct + start
+            else:
+                out[inside] = stop + (start - stop) / F32(2.0) * (_cos32(PI32 * pct) + F32(1.0))
+        return _ftz(out)
+
+    return k
+
+
+def _join(children: list[Kernel], boundaries: list[int]) -> Kernel:
+    """optax.join_schedules: ``out = where(step < b_k, out, s_k(step - b_k))`` for each pair, in order."""
+    pairs = list(zip(boundaries, children[1:]))  # zip: extra schedules or boundaries are ignored
+    if not pairs:
+        return children[0]
+    starts = [0] + [b for b, _ in pairs]
+    kernels = [children[0]] + [c for _, c in pairs]
+
+    def k(t: np.ndarray) -> np.ndarray:
+        which = np.zeros(t.shape, dtype=np.intp)
+        for j, b in enumerate(starts[1:], 1):  # a loop over boundaries, not steps
+            which[t >= b] = j
+        out = np.empty(t.shape, dtype=F32)
+        for j, (start, kernel) in enumerate(zip(starts, kernels)):
+            mask = which == j
+            if mask.any():
+                with np.errstate(over="ignore"):
+                    out[mask] = kernel(t[mask] - start).astype(F32)  # jnp.where rounds Python floats
+        return out
+
+    return k
+
+
+def _warmup_cosine(init: float, peak: float, warmup: int, decay: int, end: float, exponent: float, where: str) -> Kernel:
+    if decay - warmup <= 0:
+        raise ParameterError(where, f"must exceed warmup_steps ({warmup}); optax's cosine part needs decay_steps - "
+                                    f"warmup_steps > 0 (ValueError); got {decay}")
+    alpha = 0.0 if peak == 0.0 else end / peak
+    return _join([_polynomial(init, peak, None, warmup, 0), _cosine(peak, decay - warmup, alpha, exponent)], [warmup])
+
+
+def _schedule(kernel: Kernel, name: str, params: dict, marks=(), breaks=None) -> Schedule:
+    def f(t: np.ndarray) -> np.ndarray:
+        return kernel(np.minimum(t, INT32_MAX)).astype(np.float64)
+
+    return Schedule(f, name=name, params=params, marks=tuple(marks)[:100], breaks=breaks)
+
+
+# --------------------------------------------------------------------------------------------------
+# parameter checks
+
+
+def _value(name: str, value: Any, lr: float) -> float:
+    """An initial/peak value; None means lr."""
+    return check.non_negative("lr", lr) if value is None else check.non_negative(name, value)
+
+
+def _total(total_steps: Any) -> int:
+    return check.steps("total_steps", total_steps, minimum=1)
+
+
+def _count(name: str, value: Any, default: int, *, minimum: int = 0) -> int:
+    """A step count that optax keeps as an int32."""
+    value = default if value is None else check.steps(name, value, minimum=minimum)
+    if value > INT32_MAX:
+        raise ParameterError(name, f"must fit optax's int32 step counter (<= {INT32_MAX}); got {value}")
+    return value
+
+
+def _scales(name: str, boundaries_and_scales: Any) -> dict[int, float] | None:
+    if boundaries_and_scales is None:
+        return None
+    if not isinstance(boundaries_and_scales, Mapping):
+        raise ParameterError(name, f"expected a mapping of step -> scale; got {boundaries_and_scales!r}")
+    out: dict[int, float] = {}
+    for key, scale in boundaries_and_scales.items():
+        step = _count(f"{name}[{key}]", key, 0)
+        if step in out:
+            raise ParameterError(f"{name}[{key}]", f"step {step} is given twice")
+        scale = check.number(f"{name}[{key}]", scale)
+        if scale < 0:
+            raise ParameterError(f"{name}[{key}]", f"optax expects non-negative scale factors (ValueError); got {scale:g}")
+        out[step] = scale
+    return out
+
+
+def _shift(breaks: tuple[int, ...] | None, offset: int) -> tuple[int, ...] | None:
+    return None if breaks is None else tuple(b + offset for b in breaks)
+
+
+# --------------------------------------------------------------------------------------------------
+# O1-O7: the basic schedules
+
+
+def constant_schedule(*, lr: float = 0.1, total_steps: Steps = 1000, value: float | None = None) -> Schedule:
+    """optax.constant_schedule(value): the same value at every step.
+
+    lr(t) = value        (default: lr)
+
+    optax returns the Python float itself (not a float32), so the value is exact.
+    """
+    total_steps = _total(total_steps)
+    value = _value("value", value, lr)
+    return _schedule(_const(value), "optax.constant_schedule", dict(lr=lr, total_steps=total_steps, value=value), breaks=())
+
+
+def polynomial_schedule(
+    *,
+    lr: float = 0.1,
+    total_steps: Steps = 1000,
+    init_value: float | None = None,
+    end_value: float = 0.0,
+    power: float = 1.0,
+    transition_steps: Steps | None = None,
+    transition_begin: Steps = 0,
+) -> Schedule:
+    """optax.polynomial_schedule: polynomial from init_value to end_value, held at both ends.
+
+    c = clip(t - B, 0, T)
+    lr(t) = (I - E) * (1 - c/T) ** power + E
+    I = init_value (default lr), E = end_value, B = transition_begin, T =
+    transition_steps (default total_steps). end_value and power are required
+    by optax; here they default to 0 and 1.
+
+    Quirks: transition_steps = 0 gives the constant init_value (a Python float,
+    exact); optax would reset a negative transition_begin to 0. Float32: (I - E)
+    is computed in float64 and rounded once. Under jax.jit the division becomes
+    a multiplication by float32(1/T), which can make 1 - c/T slightly negative
+    at c = T: with a non-integer power the jitted schedule then gives NaN from
+    B + T on (T = 37, 60, 271 or 1000, for example); the eager call,
+    twinned here, gives E.
+    """
+    total_steps = _total(total_steps)
+    init_value = _value("init_value", init_value, lr)
+    end_value = check.non_negative("end_value", end_value)
+    power = check.non_negative("power", power)
+    transition_steps = _count("transition_steps", transition_steps, total_steps)
+    transition_begin = _count("transition_begin", transition_begin, 0)
+    kernel = _polynomial(init_value, end_value, power, transition_steps, transition_begin)
+    params = dict(lr=lr, total_steps=total_steps, init_value=init_value, end_value=end_value, power=power,
+                  transition_steps=transition_steps, transition_begin=transition_begin)
+    marks = check.marks((transition_begin, "transition begins"), (transition_begin + transition_steps, "end of transition"))
+    return _schedule(kernel, "optax.polynomial_schedule", params, marks if transition_steps > 0 else (), breaks=())
+
+
+def linear_schedule(
+    *,
+    lr: float = 0.1,
+    total_steps: Steps = 1000,
+    init_value: float | None = None,
+    end_value: float = 0.0,
+    transition_steps: Steps | None = None,
+    transition_begin: Steps = 0,
+) -> Schedule:
+    """optax.linear_schedule: linear from init_value to end_value, held at both ends.
+
+    c = clip(t - B, 0, T)
+    lr(t) = (I - E) * (1 - c/T) + E
+    I = init_value (default lr), E = end_value (required by optax; default 0),
+    B = transition_begin, T = transition_steps (default total_steps).
+
+    It is polynomial_schedule with the Python int power 1 (x ** 1 is x exactly).
+    Quirk: transition_steps = 0 gives the constant init_value (exact Python float).
+    """
+    total_steps = _total(total_steps)
+    init_value = _value("init_value", init_value, lr)
+    end_value = check.non_negative("end_value", end_value)
+    transition_steps = _count("transition_steps", transition_steps, total_steps)
+    transition_begin = _count("transition_begin", transition_begin, 0)
+    kernel = _polynomial(init_value, end_value, None, transition_steps, transition_begin)
+    params = dict(lr=lr, total_steps=total_steps, init_value=init_value, end_value=end_value,
+                  transition_steps=transition_steps, transition_begin=transition_begin)
+    marks = check.marks((transition_begin, "transition begins"), (transition_begin + transition_steps, "end of transition"))
+    return _schedule(kernel, "optax.linear_schedule", params, marks if transition_steps > 0 else (), breaks=())
+
+
+def piecewise_constant_schedule(
+    *,
+    lr: float = 0.1,
+    total_steps: Steps = 1000,
+    init_value: float | None = None,
+    boundaries_and_scales: dict[Steps, float] | None = None,
+) -> Schedule:
+    """optax.piecewise_constant_schedule: init_value times every scale whose boundary is reached.
+
+    lr(t) = I * prod(s_b for b <= t)        (the switch happens at t = b)
+
+    The scales are cumulative factors ({300: 0.5, 600: 0.2} gives I/10 from
+    t = 600 on). I = init_value (default lr). With boundaries_and_scales None
+    (optax's default) or empty, optax returns the Python float init_value
+    itself (exact); otherwise the product is float32, taken in boundary order.
+    Negative scales raise (ValueError in optax).
+    """
+    total_steps = _total(total_steps)
+    init_value = _value("init_value", init_value, lr)
+    table = _scales("boundaries_and_scales", boundaries_and_scales)
+    params = dict(lr=lr, total_steps=total_steps, init_value=init_value, boundaries_and_scales=table)
+    if not table:
+        return _schedule(_const(init_value), "optax.piecewise_constant_schedule", params, breaks=())
+    items = sorted(table.items())
+
+    def kernel(t: np.ndarray) -> np.ndarray:
+        v = np.full(t.shape, F32(init_value))
+        with np.errstate(all="ignore"):
+            for threshold, scale in items:  # a loop over boundaries, as optax's own
+                indicator = (t < threshold).astype(F32)  # max(0, sign(threshold - count))
+                v = v * indicator + (F32(1.0) - indicator) * F32(scale) * v
+        return _ftz(v)
+
+    marks = check.marks(*((b, f"x{s:g}") for b, s in items))
+    return _schedule(kernel, "optax.piecewise_constant_schedule", params, marks,
+                     breaks=tuple(b + d for b, _ in items for d in (0, 1)))
+
+
+def exponential_decay(
+    *,
+    lr: float = 0.1,
+    total_steps: Steps = 1000,
+    init_value: float | None = None,
+    transition_steps: Steps | None = None,
+    decay_rate: float = 0.1,
+    transition_begin: Steps = 0,
+    staircase: bool = False,
+    end_value: float | None = None,
+) -> Schedule:
+    """optax.exponential_decay: init_value * decay_rate ** ((t - B) / T), with an optional bound.
+
+    d = t - B
+    lr(t) = I                             if d <= 0
+    lr(t) = I * r ** (d / T)              otherwise (floor(d / T) under staircase)
+    then  max(lr, end_value) if r < 1, min(lr, end_value) if r >= 1
+    I = init_value (default lr), T = transition_steps (default total_steps),
+    r = decay_rate (required by optax; default 0.1), B = transition_begin.
+
+    Quirks: transition_steps = 0 or decay_rate = 0 give the constant init_value
+    (exact Python float; optax only logs it); end_value is a floor when r < 1
+    and a cap when r >= 1; optax would reset a negative transition_begin to 0.
+    Float32: d / T is a float32 division (at counts past 2**24 the count itself
+    rounds), and r ** p underflows to 0 below float32's normal range (XLA
+    flushes subnormals). A negative decay_rate (NaN or alternating signs in
+    optax) is refused.
+    """
+    total_steps = _total(total_steps)
+    init_value = _value("init_value", init_value, lr)
+    transition_steps = _count("transition_steps", transition_steps, total_steps)
+    decay_rate = check.non_negative("decay_rate", decay_rate)
+    transition_begin = _count("transition_begin", transition_begin, 0)
+    staircase = check.flag("staircase", staircase)
+    end_value = None if end_value is None else check.non_negative("end_value", end_value)
+    kernel = _exponential(init_value, transition_steps, decay_rate, transition_begin, staircase, end_value)
+    params = dict(lr=lr, total_steps=total_steps, init_value=init_value, transition_steps=transition_steps,
+                  decay_rate=decay_rate, transition_begin=transition_begin, staircase=staircase, end_value=end_value)
+    marks: tuple = ()
+    if transition_steps > 0 and decay_rate != 0:
+        marks = check.marks((transition_begin, "decay begins"))
+        if staircase:
+            marks += check.marks(*((transition_begin + k * transition_steps, "stair") for k in range(1, 101)),
+                                 limit=total_steps)
+    return _schedule(kernel, "optax.exponential_decay", params, marks, breaks=())
+
+
+def cosine_decay_schedule(
+    *,
+    lr: float = 0.1,
+    total_steps: Steps = 1000,
+    init_value: float | None = None,
+    decay_steps: Steps | None = None,
+    alpha: float = 0.0,
+    exponent: float = 1.0,
+) -> Schedule:
+    """optax.cosine_decay_schedule: cosine from init_value down to alpha * init_value, then flat.
+
+    c = min(t, D)
+    lr(t) = I * ((1 - alpha) * (0.5 * (1 + cos(pi * c / D))) ** exponent + alpha)
+    I = init_value (default lr), D = decay_steps (default total_steps).
+
+    alpha is a fraction of init_value, not an absolute floor. decay_steps must
+    be > 0 (ValueError in optax). Float32: pi * c / D rounds, so the end value
+    is I * alpha to within a float32 ulp.
+    """
+    total_steps = _total(total_steps)
+    init_value = _value("init_value", init_value, lr)
+    decay_steps = _count("decay_steps", decay_steps, total_steps, minimum=1)
+    alpha = check.number("alpha", alpha)
+    exponent = check.non_negative("exponent", exponent)
+    params = dict(lr=lr, total_steps=total_steps, init_value=init_value, decay_steps=decay_steps, alpha=alpha,
+                  exponent=exponent)
+    return _schedule(_cosine(init_value, decay_steps, alpha, exponent), "optax.cosine_decay_schedule", params,
+                     check.marks((decay_steps, "end of decay")), breaks=())
+
+
+INTERPOLATE_TYPES = ("linear", "cosine")
+
+
+def piecewise_interpolate_schedule(
+    *,
+    lr: float = 0.1,
+    total_steps: Steps = 1000,
+    interpolate_type: str = "linear",
+    init_value: float | None = None,
+    boundaries_and_scales: dict[Steps, float] | None = None,
+) -> Schedule:
+    """optax.piecewise_interpolate_schedule: linear or cosine interpolation between cumulative knots.
+
+    knots b = [0, b_1, b_2, ...] (sorted), v = cumprod([I, s_1, s_2, ...])
+    for b_i <= t < b_(i+1):  p = (t - b_i) / max(b_(i+1) - b_i, 1)
+        linear: lr(t) = v_i + (v_(i+1) - v_i) * p
+        cosine: lr(t) = v_(i+1) + (v_i - v_(i+1)) / 2 * (1 + cos(pi * p))
+    for t >= b_last: lr(t) = v_last
+    I = init_value (default lr); interpolate_type is required by optax (default
+    here: linear).
+
+    The scales multiply (the knots are cumulative), and the value moves toward
+    the next knot over the whole interval, reaching it at the boundary. With
+    no boundaries the value is float32(init_value). Negative scales raise.
+    """
+    total_steps = _total(total_steps)
+    interpolate_type = check.choice("interpolate_type", interpolate_type, INTERPOLATE_TYPES)
+    init_value = _value("init_value", init_value, lr)
+    table = _scales("boundaries_and_scales", boundaries_and_scales)
+    params = dict(lr=lr, total_steps=total_steps, interpolate_type=interpolate_type, init_value=init_value,
+                  boundaries_and_scales=table)
+    bounds = sorted(table or {})
+    return _schedule(_interpolate(interpolate_type, init_value, table), "optax.piecewise_interpolate_schedule", params,
+                     check.marks(*((b, "knot") for b in bounds)), breaks=tuple(b + d for b in bounds for d in (0, 1)))
+
+
+# --------------------------------------------------------------------------------------------------
+# O8-O13: schedules built from the basic ones
+
+
+def _onecycle_common(total_steps: Any, transition_steps: Any, peak_value: Any, lr: float, pct_start: Any,
+                     div_factor: Any, final_div_factor: Any) -> tuple[int, int, float, float, float, float]:
+    total_steps = _total(total_steps)
+    transition_steps = _count("transition_steps", transition_steps, total_steps, minimum=1)
+    peak_value = _value("peak_value", peak_value, lr)
+    pct_start = check.non_negative("pct_start", pct_start)
+    div_factor = check.positive("div_factor", div_factor)
+    final_div_factor = check.positive("final_div_factor", final_div_factor)
+    return total_steps, transition_steps, peak_value, pct_start, div_factor, final_div_factor
+
+
+def linear_onecycle_schedule(
+    *,
+    lr: float = 0.1,
+    total_steps: Steps = 1000,
+    transition_steps: Steps | None = None,
+    peak_value: float | None = None,
+    pct_start: float = 0.3,
+    pct_final: float = 0.85,
+    div_factor: float = 25.0,
+    final_div_factor: float = 1e4,
+) -> Schedule:
+    """optax.linear_onecycle_schedule: three linear phases through four knots, then flat.
+
+    knots (0, P/d), (int(pct_start*T), P), (int(pct_final*T), P/d), (T, P/(d*fd))
+    lr(t) = linear interpolation between the knots; P/(d*fd) from t = T on.
+    P = peak_value (default lr), T = transition_steps (default total_steps),
+    d = div_factor, fd = final_div_factor.
+
+    It is piecewise_interpolate_schedule('linear', P/d, {int(pct_start*T): d,
+    int(pct_final*T): 1/d, T: 1/fd}). Quirks: the peak is at int(pct_start*T)
+    (torch's OneCycleLR peaks one step earlier); the scales are dict entries, so
+    knots that land on the same step overwrite each other (the later entry
+    wins) and knots past T are sorted before being multiplied in.
+    """
+    total_steps, T, peak, pct_start, div, fdiv = _onecycle_common(
+        total_steps, transition_steps, peak_value, lr, pct_start, div_factor, final_div_factor)
+    pct_final = check.non_negative("pct_final", pct_final)
+    table = {int(pct_start * T): div, int(pct_final * T): 1.0 / div, T: 1.0 / fdiv}
+    params = dict(lr=lr, total_steps=total_steps, transition_steps=T, peak_value=peak, pct_start=pct_start,
+                  pct_final=pct_final, div_factor=div, final_div_factor=fdiv)
+    bounds = sorted(table)
+    return _schedule(_interpolate("linear", peak / div, table), "optax.linear_onecycle_schedule", params,
+                     check.marks(*((b, "knot") for b in bounds)), breaks=tuple(b + d for b in bounds for d in (0, 1)))
+
+
+def cosine_onecycle_schedule(
+    *,
+    lr: float = 0.1,
+    total_steps: Steps = 1000,
+    transition_steps: Steps | None = None,
+    peak_value: float | None = None,
+    pct_start: float = 0.3,
+    div_factor: float = 25.0,
+    final_div_factor: float = 1e4,
+) -> Schedule:
+    """optax.cosine_onecycle_schedule: cosine up to peak_value, cosine down, then flat.
+
+    knots (0, P/d), (int(pct_start*T), P), (T, P/(d*fd))
+    lr(t) = cosine interpolation between the knots; P/(d*fd) from t = T on.
+    P = peak_value (default lr), T = transition_steps (default total_steps).
+
+    It is piecewise_interpolate_schedule('cosine', P/d, {int(pct_start*T): d,
+    T: 1/(d*fd)}). Quirks: the peak is at int(pct_start*T) and the end at T,
+    one step later than torch's OneCycleLR; pct_start >= 1 puts the peak knot
+    on or past T (on T it is overwritten by the end knot).
+    """
+    total_steps, T, peak, pct_start, div, fdiv = _onecycle_common(
+        total_steps, transition_steps, peak_value, lr, pct_start, div_factor, final_div_factor)
+    table = {int(pct_start * T): div, int(T): 1.0 / (div * fdiv)}
+    params = dict(lr=lr, total_steps=total_steps, transition_steps=T, peak_value=peak, pct_start=pct_start,
+                  div_factor=div, final_div_factor=fdiv)
+    bounds = sorted(table)
+    return _schedule(_interpolate("cosine", peak / div, table), "optax.cosine_onecycle_schedule", params,
+                     check.marks(*((b, "knot") for b in bounds)), breaks=tuple(b + d for b in bounds for d in (0, 1)))
+
+
+def warmup_constant_schedule(
+    *,
+    lr: float = 0.1,
+    total_steps: Steps = 1000,
+    init_value: float = 0.0,
+    peak_value: float | None = None,
+    warmup_steps: Steps | None = None,
+) -> Schedule:
+    """optax.warmup_constant_schedule: linear warmup from init_value to peak_value, then constant.
+
+    lr(t) = I + (P - I) * min(t, W) / W      (computed as (I - P) * (1 - min(t, W)/W) + P)
+    I = init_value (default 0: a warmup from zero, which optax requires you to give),
+    P = peak_value (default lr), W = warmup_steps (default 10% of total_steps).
+
+    It is linear_schedule(I, P, W). Quirk: warmup_steps = 0 gives the constant
+    init_value, not peak_value (optax's non-positive transition_steps rule).
+    """
+    total_steps = _total(total_steps)
+    init_value = check.non_negative("init_value", init_value)
+    peak_value = _value("peak_value", peak_value, lr)
+    warmup_steps = _count("warmup_steps", warmup_steps, total_steps // 10)
+    params = dict(lr=lr, total_steps=total_steps, init_value=init_value, peak_value=peak_value, warmup_steps=warmup_steps)
+    return _schedule(_polynomial(init_value, peak_value, None, warmup_steps, 0), "optax.warmup_constant_schedule", params,
+                     check.marks((warmup_steps, "end of warmup")) if warmup_steps > 0 else (), breaks=())
+
+
+def warmup_cosine_decay_schedule(
+    *,
+    lr: float = 0.1,
+    total_steps: Steps = 1000,
+    init_value: float = 0.0,
+    peak_value: float | None = None,
+    warmup_steps: Steps | None = None,
+    decay_steps: Steps | None = None,
+    end_value: float = 0.0,
+    exponent: float = 1.0,
+) -> Schedule:
+    """optax.warmup_cosine_decay_schedule: linear warmup, then cosine decay to end_value.
+
+    t < W:   lr(t) = I + (P - I) * t / W
+    t >= W:  c = min(t - W, D - W)
+             lr(t) = P * ((1 - a) * (0.5 * (1 + cos(pi * c / (D - W)))) ** exponent + a),  a = E / P
+    I = init_value (default 0: a warmup from zero, which optax requires you to give),
+    P = peak_value (default lr), W = warmup_steps (default 10% of total_steps),
+    D = decay_steps (default total_steps), E = end_value.
+
+    It is join_schedules([linear_schedule(I, P, W), cosine_decay_schedule(P,
+    D - W, E/P, exponent)], [W]). Quirks: decay_steps INCLUDES the warmup and
+    must exceed warmup_steps (ValueError in optax); end_value is absolute
+    (alpha = E/P, and 0 when P = 0); the value ends at E (to a float32 ulp) and
+    stays there.
+    """
+    total_steps = _total(total_steps)
+    init_value = check.non_negative("init_value", init_value)
+    peak_value = _value("peak_value", peak_value, lr)
+    warmup_steps = _count("warmup_steps", warmup_steps, total_steps // 10)
+    decay_steps = _count("decay_steps", decay_steps, total_steps)
+    end_value = check.non_negative("end_value", end_value)
+    exponent = check.non_negative("exponent", exponent)
+    kernel = _warmup_cosine(init_value, peak_value, warmup_steps, decay_steps, end_value, exponent, "decay_steps")
+    params = dict(lr=lr, total_steps=total_steps, init_value=init_value, peak_value=peak_value, warmup_steps=warmup_steps,
+                  decay_steps=decay_steps, end_value=end_value, exponent=exponent)
+    marks = check.marks((warmup_steps, "end of warmup"), (decay_steps, "end of decay"))
+    return _schedule(kernel, "optax.warmup_cosine_decay_schedule", params, marks, breaks=(warmup_steps, warmup_steps + 1))
+
+
+def warmup_exponential_decay_schedule(
+    *,
+    lr: float = 0.1,
+    total_steps: Steps = 1000,
+    init_value: float = 0.0,
+    peak_value: float | None = None,
+    warmup_steps: Steps | None = None,
+    transition_steps: Steps | None = None,
+    decay_rate: float = 0.1,
+    transition_begin: Steps = 0,
+    staircase: bool = False,
+    end_value: float | None = None,
+) -> Schedule:
+    """optax.warmup_exponential_decay_schedule: linear warmup, then exponential_decay from peak_value.
+
+    t < W:   lr(t) = I + (P - I) * t / W
+    t >= W:  lr(t) = exponential_decay(P, T, r, B, staircase, end_value)(t - W)
+    I = init_value (default 0), P = peak_value (default lr), W = warmup_steps
+    (default 10% of total_steps), T = transition_steps (default total_steps - W,
+    so that lr reaches P * r at total_steps), r = decay_rate (default 0.1).
+
+    It is join_schedules([linear_schedule(I, P, W), exponential_decay(...)], [W]):
+    the decay sees t - W, and B counts from the end of the warmup. Quirks as
+    exponential_decay's (T = 0 or r = 0 hold P, rounded to float32 by the join).
+    """
+    total_steps = _total(total_steps)
+    init_value = check.non_negative("init_value", init_value)
+    peak_value = _value("peak_value", peak_value, lr)
+    warmup_steps = _count("warmup_steps", warmup_steps, total_steps // 10)
+    transition_steps = _count("transition_steps", transition_steps, max(1, total_steps - warmup_steps))
+    decay_rate = check.non_negative("decay_rate", decay_rate)
+    transition_begin = _count("transition_begin", transition_begin, 0)
+    staircase = check.flag("staircase", staircase)
+    end_value = None if end_value is None else check.non_negative("end_value", end_value)
+    kernel = _join([_polynomial(init_value, peak_value, None, warmup_steps, 0),
+                    _exponential(peak_value, transition_steps, decay_rate, transition_begin, staircase, end_value)],
+                   [warmup_steps])
+    params = dict(lr=lr, total_steps=total_steps, init_value=init_value, peak_value=peak_value, warmup_steps=warmup_steps,
+                  transition_steps=transition_steps, decay_rate=decay_rate, transition_begin=transition_begin,
+                  staircase=staircase, end_value=end_value)
+    marks = check.marks((warmup_steps, "end of warmup"), (warmup_steps + transition_begin, "decay begins"))
+    return _schedule(kernel, "optax.warmup_exponential_decay_schedule", params, marks,
+                     breaks=(warmup_steps, warmup_steps + 1))
+
+
+SGDR_KEYS = ("init_value", "peak_value", "warmup_steps", "decay_steps", "end_value", "exponent")
+
+
+def sgdr_schedule(*, lr: float = 0.1, total_steps: Steps = 1000, cosine_kwargs: list[dict] | None = None) -> Schedule:
+    """optax.sgdr_schedule: warm restarts, one warmup_cosine_decay_schedule per dict, joined end to end.
+
+    cycle k spans decay_steps_k steps and starts at S_k = decay_steps_0 + ... + decay_steps_(k-1):
+    lr(t) = warmup_cosine_decay_schedule(**cosine_kwargs[k])(t - S_k)   for S_k <= t < S_(k+1)
+    After the last cycle its end_value holds.
+
+    Each dict takes init_value, peak_value, warmup_steps, decay_steps, end_value,
+    exponent (see optax.warmup_cosine_decay_schedule); here init_value and
+    peak_value default to lr, warmup_steps to 0, decay_steps to total_steps
+    divided by the number of cycles, end_value to 0 and exponent to 1 (optax
+    requires the first four). Default cosine_kwargs: three cycles filling
+    total_steps, warming up from 0 over a tenth of each, with peaks lr, lr/2, lr/4.
+
+    Quirks: every cycle restarts from its own init_value (0 gives a restart to
+    0, not to the peak); decay_steps includes the cycle's warmup and must
+    exceed it.
+    """
+    total_steps = _total(total_steps)
+    lr = check.non_negative("lr", lr)
+    if cosine_kwargs is None:
+        n = min(3, total_steps)
+        sizes = [total_steps // n] * (n - 1) + [total_steps - (n - 1) * (total_steps // n)]
+        cosine_kwargs = [dict(init_value=0.0, peak_value=lr * 0.5**k, warmup_steps=size // 10, decay_steps=size)
+                         for k, size in enumerate(sizes)]
+    if not isinstance(cosine_kwargs, (list, tuple)) or not cosine_kwargs:
+        raise ParameterError("cosine_kwargs", f"expected a non-empty list of mappings; got {cosine_kwargs!r}")
+    cycles: list[dict[str, Any]] = []
+    for i, raw in enumerate(cosine_kwargs):
+        where = f"cosine_kwargs[{i}]"
+        if not isinstance(raw, Mapping):
+            raise ParameterError(where, f"expected a mapping of warmup_cosine_decay_schedule arguments; got {raw!r}")
+        for key in raw:
+            if key not in SGDR_KEYS:
+                from ..errors import did_you_mean
+
+                raise ParameterError(f"{where}.{key}", f"unknown argument of warmup_cosine_decay_schedule"
+                                                       f"{did_you_mean(str(key), SGDR_KEYS)}")
+        cycle: dict[str, Any] = {}
+        for key, default in (("init_value", lr), ("peak_value", lr), ("end_value", 0.0), ("exponent", 1.0)):
+            value = raw.get(key, default)
+            cycle[key] = check.non_negative(f"{where}.{key}", as_number(f"{where}.{key}", value))
+        for key, default in (("warmup_steps", 0), ("decay_steps", max(1, total_steps // len(cosine_kwargs)))):
+            value = raw.get(key, default)
+            steps = to_steps(value, param=f"{where}.{key}", total_steps=total_steps)
+            cycle[key] = _count(f"{where}.{key}", steps, default)
+        cycles.append(cycle)
+    kernels = [_warmup_cosine(c["init_value"], c["peak_value"], c["warmup_steps"], c["decay_steps"], c["end_value"],
+                              c["exponent"], f"cosine_kwargs[{i}].decay_steps") for i, c in enumerate(cycles)]
+    starts = list(np.cumsum([0] + [c["decay_steps"] for c in cycles])[:-1].tolist())
+    if starts[-1] > INT32_MAX:
+        raise ParameterError("cosine_kwargs", f"the cycles must start within optax's int32 step counter; got {starts[-1]}")
+    kernel = _join(kernels, starts[1:])
+    marks = []
+    breaks: list[int] = []
+    for s, c in zip(starts, cycles):
+        marks += [(s, "restart")] if s else []
+        marks += [(s + c["warmup_steps"], "end of warmup")] if c["warmup_steps"] else []
+        breaks += [s, s + 1, s + c["warmup_steps"], s + c["warmup_steps"] + 1]
+    params = dict(lr=lr, total_steps=total_steps, cosine_kwargs=cycles)
+    return _schedule(kernel, "optax.sgdr_schedule", params, check.marks(*marks), breaks=tuple(breaks))
+
+
+def join_schedules(
+    *, lr: float = 0.1, total_steps: Steps = 1000, schedules: list[Spec] | None = None,
+    boundaries: list[Steps] | None = None,
+) -> Schedule:
+    """optax.join_schedules: schedule k from boundary k on, each on its own local step.
+
+    out = s_0(t); then for each (b_k, s_k) in zip(boundaries, schedules[1:]):
+        out = s_k(t - b_k) where t >= b_k
+    so with increasing boundaries lr(t) = s_k(t - b_k) for b_k <= t < b_(k+1).
+
+    schedules are nested specs, meant to be optax.* twins (any lrviz schedule is
+    accepted; its values are rounded to float32 as jnp.where rounds them).
+    Child k is built over its own span (b_(k+1) - b_k, the last one up to
+    total_steps) with lr as its default value. Default: optax.linear_schedule
+    from 0 to lr over 10% of total_steps, then optax.cosine_decay_schedule;
+    boundaries default to equal parts of total_steps.
+
+    Quirks: the pairs come from zip(), so extra schedules or extra boundaries
+    are silently ignored; boundaries need not increase (a later pair wins);
+    with one boundary or more every value passes through jnp.where, which
+    rounds Python floats (constant_schedule) to float32.
+    """
+    total_steps = _total(total_steps)
+    lr = check.non_negative("lr", lr)
+    if schedules is None:
+        head = total_steps // 10
+        schedules = [linear_schedule(lr=lr, total_steps=max(1, head), init_value=0.0, end_value=lr, transition_steps=head),
+                     cosine_decay_schedule(lr=lr, total_steps=max(1, total_steps - head))]
+        if boundaries is None:
+            boundaries = [head]
+    if not isinstance(schedules, (list, tuple)) or not schedules:
+        raise ParameterError("schedules", "needs at least one schedule")
+    if boundaries is None:
+        n = len(schedules)
+        boundaries = [k * total_steps // n for k in range(1, n)]
+    if not isinstance(boundaries, (list, tuple)):
+        raise ParameterError("boundaries", f"expected a list of steps; got {boundaries!r}")
+    boundaries = [_count(f"boundaries[{i}]", b, 0) for i, b in enumerate(boundaries)]
+    used = min(len(boundaries), len(schedules) - 1)
+    starts = [0] + boundaries[:used]
+    children: list[Schedule] = []
+    for k, child in enumerate(schedules):
+        if k <= used:
+            end = starts[k + 1] if k < used else total_steps
+            span = end - starts[k] if end - starts[k] >= 1 else max(1, total_steps - starts[k])
+        else:
+            span = total_steps
+        children.append(realize(child, total_steps=span, lr=lr))
+    kernels: list[Kernel] = [c.lr_at for c in children]
+    kernel = _join(kernels, boundaries)
+    marks: list[tuple[int, str]] = []
+    breaks: list[int] | None = []
+    for start, child in zip(starts, children[: used + 1]):
+        if start:
+            marks.append((start, f"{child.name} starts"))
+        marks.extend((start + s, label) for s, label in child.marks)
+        shifted = _shift(child.breaks, start)
+        if shifted is None or breaks is None:
+            breaks = None
+        else:
+            breaks += [start, start + 1, *shifted]
+    params = dict(lr=lr, total_steps=total_steps, schedules=children, boundaries=boundaries)
+    return _schedule(kernel, "optax.join_schedules", params, check.marks(*marks),
+                     breaks=None if breaks is None else tuple(breaks))
+
+
+# --------------------------------------------------------------------------------------------------
+# O15: reduce_on_plateau
+
+
+def _int32(name: str, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        value = check.number(name, value)
+        if value != math.floor(value):
+            raise ParameterError(name, f"expected a whole number; got {value:g}")
+    value = int(value)
+    if not -(2**31) <= value <= INT32_MAX:
+        raise ParameterError(name, f"must fit an int32; got {value}")
+    return value
+
+
+def reduce_on_plateau(
+    *,
+    lr: float = 0.1,
+    total_steps: Steps = 1000,
+    metrics: Metrics | None = None,
+    factor: float = 0.1,
+    patience: int = 10,
+    rtol: float = 1e-4,
+    atol: float = 0.0,
+    cooldown: int = 0,
+    accumulation_size: int = 1,
+    min_scale: float = 0.0,
+) -> Schedule:
+    """optax.contrib.reduce_on_plateau: lr times the scale it keeps, reduced when the metric stalls.
+
+    optax returns a SCALE that multiplies the updates; the twin's value is
+    lr(t) = lr * scale(t), where scale(t) is the scale after update_fn has seen
+    metrics[0..t] (the value passed with update t + 1). Per metric value v:
+        count += 1; avg = (count_before * avg + v) / count         (float32)
+        when count == accumulation_size (then count = 0, avg = 0):
+            improved = avg < (1 - rtol) * best - atol;  if improved: best = avg
+            plateau = 0 if improved else plateau + 1
+            in cooldown (cooldown_count > 0): plateau = 0, cooldown_count -= 1
+            otherwise: if plateau == patience: scale *= factor, plateau = 0,
+                       cooldown_count = cooldown (else cooldown_count = 0);
+                       scale = max(scale, min_scale)
+    best starts at +inf, scale at 1. After the last metric the scale holds.
+    Without metrics: a demo metric for steps 0..total_steps that improves by 1%
+    a step except for three stalls of patience (times accumulation_size) steps
+    at 25%, 50% and 75% of total_steps, so the default curve shows one
+    reduction per stall.
+
+    Quirks: the reduction comes on the patience-th non-improving value
+    (torch's ReduceLROnPlateau waits for one more); patience = 0 reduces on
+    every IMPROVING value instead and never again on a plateau; best keeps
+    improving during cooldown; rtol = 1 makes (1 - rtol) * inf a NaN, so
+    nothing ever improves; accumulation_size <= 0 never updates (scale 1);
+    min_scale > the scale RAISES the scale at the first update outside
+    cooldown; a NaN metric never improves. factor must be in (0, 1), rtol in
+    [0, 1], atol >= 0 and not both tolerances 0 (ValueError in optax).
+    """
+    total_steps = _total(total_steps)
+    lr = check.non_negative("lr", lr)
+    factor = check.between("factor", factor, 0.0, 1.0, open_lo=True, open_hi=True)
+    rtol = check.between("rtol", rtol, 0.0, 1.0)
+    atol = check.non_negative("atol", atol)
+    if rtol == 0.0 and atol == 0.0:
+        raise ParameterError("atol", "at least one of rtol or atol must be positive (ValueError in optax)")
+    patience = _int32("patience", patience)
+    cooldown = _int32("cooldown", cooldown)
+    accumulation_size = _int32("accumulation_size", accumulation_size)
+    min_scale = check.number("min_scale", min_scale)
+    if metrics is None:
+        values = _demo_metric(total_steps, patience, accumulation_size)
+    else:
+        if not isinstance(metrics, (list, tuple)):
+            raise ParameterError("metrics", f"expected a list of numbers; got {metrics!r}")
+        values = []
+        for i, v in enumerate(metrics):
+            if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)):
+                raise ParameterError(f"metrics[{i}]", f"expected a number; got {v!r}")
+            values.append(float(v))
+    scales = _plateau_scales(values, factor, patience, rtol, atol, cooldown, accumulation_size, min_scale)
+    table = lr * scales.astype(np.float64) if len(scales) else np.asarray([lr])
+    last = len(table) - 1
+
+    def f(t: np.ndarray) -> np.ndarray:
+        return table[np.minimum(t, last)]
+
+    changes = np.flatnonzero(scales[1:] != scales[:-1]) + 1
+    marks = check.marks(*((int(s), f"x{float(scales[s]) / float(scales[s - 1]):.3g}") for s in changes[:100]))
+    monotone = len(scales) < 2 or bool(np.all(np.diff(scales) <= 0))
+    params = dict(lr=lr, total_steps=total_steps, metrics=None if metrics is None else values, factor=factor,
+                  patience=patience, rtol=rtol, atol=atol, cooldown=cooldown, accumulation_size=accumulation_size,
+                  min_scale=min_scale)
+    return Schedule(f, name="optax.contrib.reduce_on_plateau", params=params, marks=marks[:100],
+                    breaks=() if monotone else None)
+
+
+def _demo_metric(total_steps: int, patience: int, accumulation_size: int) -> list[float]:
+    """The default metric: 1% better every step, except three stalls (at 25%, 50%, 75% of total_steps)."""
+    stall = max(patience, 1) * max(accumulation_size, 1)
+    t = np.arange(total_steps + 1)
+    stalled = np.zeros(total_steps + 1, dtype=bool)
+    for q in (1, 2, 3):
+        start = q * total_steps // 4
+        stalled[start:start + stall] = True
+    progress = np.cumsum(~stalled) - (~stalled)[0]
+    return (0.99 ** progress.astype(np.float64)).tolist() if len(t) else []
+
+
+def _plateau_scales(values: list[float], factor: float, patience: int, rtol: float, atol: float, cooldown: int,
+                    accumulation_size: int, min_scale: float) -> np.ndarray:
+    """The float32 scale after each metric value, as optax's update_fn computes it (a loop over metrics)."""
+    out = np.empty(len(values), dtype=F32)
+    keep, atol32, factor32, floor32 = F32(1 - rtol), F32(atol), F32(factor), F32(min_scale)
+    scale, best, avg = F32(1.0), F32(np.inf), F32(0.0)
+    plateau = cooling = count = 0
+    with np.errstate(all="ignore"):
+        for i, v in enumerate(values):
+            new_count = min(count + 1, INT32_MAX)
+            avg = F32(F32(F32(count) * avg + F32(v)) / F32(new_count))
+            count = new_count
+            if count == accumulation_size:
+                improved = bool(avg < F32(F32(keep * best) - atol32))
+                if improved:
+                    best = avg
+                current = 0 if improved else min(plateau + 1, INT32_MAX)
+                if cooling > 0:
+                    plateau, cooling = 0, cooling - 1
+                else:
+                    hit = current == patience
+                    plateau = 0 if hit else current
+                    scale = max(F32(scale * factor32) if hit else scale, floor32)
+                    cooling = cooldown if hit else 0
+                count, avg = 0, F32(0.0)
+            out[i] = scale
+    return out
+
+
+TWINS: dict[str, tuple[Callable, str]] = {
+    "optax.constant_schedule": (constant_schedule, "optax: the same value at every step"),
+    "optax.polynomial_schedule": (polynomial_schedule, "optax: polynomial from init_value to end_value, held at both ends"),
+    "optax.linear_schedule": (linear_schedule, "optax: linear from init_value to end_value, held at both ends"),
+    "optax.piecewise_constant_schedule": (piecewise_constant_schedule,
+                                          "optax: init_value times cumulative scales at boundaries"),
+    "optax.exponential_decay": (exponential_decay, "optax: init_value * decay_rate^((t-B)/T), staircase, end_value bound"),
+    "optax.cosine_decay_schedule": (cosine_decay_schedule, "optax: cosine to alpha*init_value, then flat"),
+    "optax.piecewise_interpolate_schedule": (piecewise_interpolate_schedule,
+                                             "optax: linear/cosine interpolation between cumulative knots"),
+    "optax.linear_onecycle_schedule": (linear_onecycle_schedule, "optax: three-phase linear one-cycle"),
+    "optax.cosine_onecycle_schedule": (cosine_onecycle_schedule, "optax: cosine one-cycle (peak at int(pct_start*T))"),
+    "optax.warmup_constant_schedule": (warmup_constant_schedule, "optax: linear warmup, then constant"),
+    "optax.warmup_cosine_decay_schedule": (warmup_cosine_decay_schedule,
+                                           "optax: linear warmup, then cosine to end_value (decay_steps includes warmup)"),
+    "optax.warmup_exponential_decay_schedule": (warmup_exponential_decay_schedule,
+                                                "optax: linear warmup, then exponential decay"),
+    "optax.sgdr_schedule": (sgdr_schedule, "optax: warm restarts, one warmup-cosine cycle per dict"),
+    "optax.join_schedules": (join_schedules, "optax: schedules one after another, each on its local step"),
+    "optax.contrib.reduce_on_plateau": (reduce_on_plateau, "optax: lr times a scale reduced when the metric stalls"),
+}
