@@ -1,7 +1,1092 @@
-"""Twins of keras's schedulers (being written)."""
+"""Twins of Keras 3's learning-rate schedules (``keras.*``) and of TF1's legacy
+decay functions (``tf.*``, ``tf.compat.v1.train.*``).
+
+Keras and TensorFlow compute a schedule in the dtype of the initial learning
+rate, float32 by default (the twins always pass a float: a Python int as
+``initial_learning_rate`` would make Keras compute in int32). The twins do the
+same arithmetic in float32, in the library's order of operations, and return
+float64; subnormal results are flushed to 0 as XLA and TF do on CPU.
+Transcendental functions (``cos``, ``log``, ``pow``, ``exp``) are evaluated in
+float64 and rounded to float32, i.e. correctly rounded, where a backend's own
+float32 kernels may be an ulp or two off: values agree with Keras on the JAX
+backend to a relative 1e-6 (5e-6 for ``CosineDecayRestarts``, whose
+``t_mul ** i`` carries the error), and exactly for piecewise values and
+``ReduceLROnPlateau``.
+
+**Eager versus compiled.** Where the value is floored or compared (staircase
+exponents, the cycle index of ``CosineDecayRestarts``, the cycle multiple of
+``PolynomialDecay``) one rounding decides the step, and Keras itself gives two
+different answers:
+
+* ``jit_compile=True`` (default of the ``keras.*`` twins): the schedule as it
+  runs inside a compiled training step, which is what ``model.fit`` does on
+  the JAX backend (and on TensorFlow with XLA). XLA rewrites a division by a
+  constant ``x / c`` into ``x * (1/c)`` with ``1/c`` rounded to float32, and
+  contracts ``a*b + c`` into one fused multiply-add. So, for example,
+  ``ExponentialDecay(decay_steps=41, staircase=True)`` first decays at step 42,
+  not 41, and ``PolynomialDecay(decay_steps=7, cycle=True)`` restarts at step 21
+  instead of ending that cycle at ``end_learning_rate``.
+* ``jit_compile=False``: the schedule called eagerly (``schedule(step)`` on
+  any backend, the torch backend's default training loop): true IEEE division,
+  no fused multiply-add.
+
+The ``tf.*`` twins always use eager arithmetic: TF1 graphs run op by op unless
+XLA auto-clustering is switched on.
+
+Step convention: the value at step ``t`` is ``schedule(t)``, the learning rate
+Keras uses for the update made when ``optimizer.iterations == t`` (TF1: when
+``global_step == t``). ``keras.ReduceLROnPlateau`` is a callback, not a
+schedule: its step is an epoch (one metric value), see its docstring.
+"""
 
 from __future__ import annotations
 
-from typing import Callable
+import math
+from typing import TYPE_CHECKING, Any, Callable
 
-TWINS: dict[str, tuple[Callable, str]] = {}
+import numpy as np
+
+from ..errors import ParameterError, StepError
+from ..schedule_type import Schedule
+from ..schedules import _checks as check
+from ..schedules._noise import normal
+
+if TYPE_CHECKING:  # annotation markers only; the registry reads annotations as text
+    from ..units import Steps
+
+    Metrics = list[float]  # a metric series (a list, or a CSV file the registry reads)
+
+_F32 = np.float32
+_F64 = np.float64
+_ONE = _F32(1.0)
+_HALF = _F32(0.5)
+_PI = _F32(math.pi)
+_TINY = np.finfo(_F32).tiny  # the smallest normal float32
+_MAX_MARKS = 100
+
+
+# --------------------------------------------------------------------------
+# float32 arithmetic as Keras/XLA does it
+# --------------------------------------------------------------------------
+
+
+class _Arith:
+    """Float32 operations of a schedule evaluated eagerly or compiled by XLA."""
+
+    __slots__ = ("jit",)
+
+    def __init__(self, jit: bool):
+        self.jit = jit
+
+    def div_const(self, a: np.ndarray, c: np.float32) -> np.ndarray:
+        """``a / c`` for a constant ``c``: XLA multiplies by the float32 reciprocal."""
+        if self.jit:
+            with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+                return a * (_ONE / c)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return a / c
+
+    def fma(self, a: Any, b: Any, c: Any) -> np.ndarray:
+        """``a*b + c``: one rounding when compiled (fused multiply-add), two otherwise."""
+        if self.jit:
+            with np.errstate(over="ignore", invalid="ignore"):
+                return (np.asarray(a, _F64) * np.asarray(b, _F64) + np.asarray(c, _F64)).astype(_F32)
+        with np.errstate(over="ignore", invalid="ignore"):
+            return a * b + c
+
+
+def _cos(x: np.ndarray) -> np.ndarray:
+    return np.cos(x.astype(_F64)).astype(_F32)
+
+
+def _log(x: np.ndarray) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.log(np.asarray(x, _F64)).astype(_F32)
+
+
+def _flush(x: np.ndarray) -> np.ndarray:
+    """Subnormal float32 values become 0, as on XLA and TF CPUs (flush-to-zero)."""
+    return np.where(np.abs(x) < _TINY, _F32(0.0), x)
+
+
+def _pow(x: Any, y: Any) -> np.ndarray:
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        return _flush(np.power(np.asarray(x, _F64), np.asarray(y, _F64)).astype(_F32))
+
+
+def _steps32(t: np.ndarray) -> np.ndarray:
+    """``ops.cast(step, float32)``: exact below 2**24, rounded to nearest above."""
+    return t.astype(_F32)
+
+
+def _out(x: np.ndarray) -> np.ndarray:
+    return _flush(np.asarray(x, _F32)).astype(_F64)
+
+
+def _refuse_nan(out: np.ndarray, t: np.ndarray, why: str) -> np.ndarray:
+    """Raise StepError at the first step where the library's value is NaN, saying why."""
+    bad = np.isnan(out)
+    if bad.any():
+        raise StepError(f"{why} (first at step {int(t[bad].min()):,})")
+    return out
+
+
+def _initial(name: str, value: float | None, lr: float) -> float:
+    """``initial_learning_rate`` / ``learning_rate``: None means ``lr``."""
+    lr = check.non_negative("lr", lr)
+    return lr if value is None else check.non_negative(name, value)
+
+
+def _decay_steps(name: str, value: int | None, default: int) -> int:
+    if value is None:
+        return max(1, default)
+    # Keras raises ValueError for decay_steps <= 0 (TF1 divides by zero and gives inf/NaN).
+    return check.steps(name, value, minimum=1)
+
+
+def _stair_marks(decay_steps: int, total_steps: int) -> tuple[tuple[int, str], ...]:
+    return check.marks(*((k * decay_steps, "stair") for k in range(1, _MAX_MARKS + 1)), limit=total_steps)
+
+
+# --------------------------------------------------------------------------
+# shared curves (a Keras class and its TF1 function compute the same thing)
+# --------------------------------------------------------------------------
+
+
+def _exponential_curve(lr0: float, decay_steps: int, rate: np.float32, staircase: bool, ar: _Arith):
+    lr32, ds = _F32(lr0), _F32(decay_steps)
+
+    def f(t: np.ndarray) -> np.ndarray:
+        p = ar.div_const(_steps32(t), ds)
+        if staircase:
+            p = np.floor(p)
+        return _out(lr32 * _pow(rate, p))
+
+    return f
+
+
+def _inverse_time_curve(lr0: float, decay_steps: int, rate: float, staircase: bool, ar: _Arith):
+    lr32, ds, r32 = _F32(lr0), _F32(decay_steps), _F32(rate)
+
+    def f(t: np.ndarray) -> np.ndarray:
+        p = ar.div_const(_steps32(t), ds)
+        if staircase:
+            p = np.floor(p)
+        denom = ar.fma(r32, p, _ONE)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return _out(lr32 / denom)
+
+    return f
+
+
+def _polynomial_curve(lr0: float, decay_steps: int, end: float, power: float, cycle: bool, ar: _Arith, name: str):
+    lr32, end32, p32, ds = _F32(lr0), _F32(end), _F32(power), _F32(decay_steps)
+    span = lr32 - end32
+
+    def f(t: np.ndarray) -> np.ndarray:
+        gs = _steps32(t)
+        if cycle:
+            # the first multiple of decay_steps that is >= t (1 at t = 0)
+            multiplier = np.where(gs == 0, _ONE, np.ceil(ar.div_const(gs, ds)))
+            with np.errstate(divide="ignore", invalid="ignore"):
+                remaining = _ONE - gs / (ds * multiplier)
+        else:
+            remaining = ar.fma(-np.minimum(gs, ds), _ONE / ds, _ONE) if ar.jit else _ONE - np.minimum(gs, ds) / ds
+        return _refuse_nan(_out(ar.fma(span, _pow(remaining, p32), end32)), t, f"{name}: {_POLY_NAN}")
+
+    return f
+
+
+_POLY_NAN = ("Keras gives NaN here: compiled by XLA, 1 - t/decay_steps at t >= decay_steps is the fused "
+             "1 - t*float32(1/decay_steps), a little below 0, and a negative number to a fractional power "
+             "is NaN (jit_compile: false gives the eager values)")
+
+
+def _cosine_part(ar: _Arith, step: np.ndarray, ds: np.float32, from_lr: np.float32, alpha: float) -> np.ndarray:
+    """Keras ``CosineDecay._decay_function``: ``from_lr * ((1-alpha) * (1 + cos(pi*step/D))/2 + alpha)``."""
+    cosine = _HALF * (_ONE + _cos(_PI * ar.div_const(step, ds)))
+    # (1 - alpha) is a Python float here: computed in float64, then rounded to float32
+    decayed = ar.fma(_F32(1.0 - alpha), cosine, _F32(alpha))
+    return from_lr * decayed
+
+
+def _cosine_curve(lr0: float, decay_steps: int, alpha: float, ar: _Arith):
+    lr32, ds = _F32(lr0), _F32(decay_steps)
+
+    def f(t: np.ndarray) -> np.ndarray:
+        return _out(_cosine_part(ar, np.minimum(_steps32(t), ds), ds, lr32, alpha))
+
+    return f
+
+
+def _restarts_index(ar: _Arith, t: np.ndarray, d0: np.float32, t_mul: np.float32) -> tuple[np.ndarray, np.ndarray]:
+    """Keras's ``compute_step``: the cycle index and the fraction done of that cycle, in float32."""
+    fraction = ar.div_const(_steps32(t), d0)
+    if t_mul == _ONE:
+        index = np.floor(fraction)
+        return index, fraction - index
+    shrink = _ONE - t_mul  # constant-folded in float32
+    arg = ar.fma(-fraction, shrink, _ONE)  # 1 - fraction * (1 - t_mul)
+    log_t_mul = _log(t_mul)
+    if ar.jit:
+        ratio = _log(arg) * (_ONE / log_t_mul)
+    else:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = _log(arg) / log_t_mul
+    index = np.floor(ratio)  # the float log: a restart can come one step late
+    grown = _pow(t_mul, index)
+    done = ar.div_const(_ONE - grown, shrink)  # sum of the lengths of the cycles before
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        rest = ar.fma(-(_ONE - grown), _ONE / shrink, fraction) if ar.jit else fraction - done
+        return index, rest / grown
+
+
+def _restarts_curve(lr0: float, first_decay_steps: int, t_mul: float, m_mul: float, alpha: float, ar: _Arith,
+                    name: str):
+    lr32, d0, tm, mm, a32 = _F32(lr0), _F32(first_decay_steps), _F32(t_mul), _F32(m_mul), _F32(alpha)
+
+    def f(t: np.ndarray) -> np.ndarray:
+        index, fraction = _restarts_index(ar, t, d0, tm)
+        with np.errstate(invalid="ignore", over="ignore"):
+            cosine = (_HALF * _pow(mm, index)) * (_ONE + _cos(_PI * fraction))
+            decayed = ar.fma(_ONE - a32, cosine, a32)  # alpha is a float32 tensor here
+            return _refuse_nan(_out(lr32 * decayed), t, f"{name}: {_RESTARTS_NAN}")
+
+    return f
+
+
+_RESTARTS_NAN = ("Keras and TF give NaN here: with t_mul < 1 the cycles add up to first_decay_steps / (1 - t_mul) "
+                 "steps, and past them the cycle index is the log of a number <= 0")
+
+
+def _restart_marks(first_decay_steps: int, t_mul: float, total_steps: int) -> tuple[tuple[int, str], ...]:
+    """Nominal restart steps (exact arithmetic) up to total_steps."""
+    out, start, length = [], 0.0, float(first_decay_steps)
+    while len(out) < _MAX_MARKS and length > 0:
+        start += length
+        if start > total_steps or not math.isfinite(start):
+            break
+        out.append((int(math.ceil(start - 1e-9)), "restart"))
+        length *= t_mul
+        if length < 1e-9:
+            break
+    return check.marks(*out, limit=total_steps)
+
+
+def _piecewise_values(boundaries: list[int] | None, values: list[float] | None, lr: float, total_steps: int):
+    if boundaries is None and values is None:
+        boundaries = sorted({max(1, round(total_steps / 3)), max(2, round(2 * total_steps / 3))})
+        values = [lr * 10.0**-i for i in range(len(boundaries) + 1)]
+    elif boundaries is None or values is None:
+        missing = "boundaries" if boundaries is None else "values"
+        raise ParameterError(missing, "give both boundaries and values, or neither")
+    if not isinstance(boundaries, (list, tuple)):
+        raise ParameterError("boundaries", f"expected a list of steps; got {boundaries!r}")
+    if not boundaries:
+        raise ParameterError("boundaries", "needs at least one boundary (Keras indexes boundaries[0])")
+    boundaries = [check.steps(f"boundaries[{i}]", b) for i, b in enumerate(boundaries)]
+    values = check.number_list("values", values)
+    if len(values) != len(boundaries) + 1:
+        raise ParameterError("values", f"needs one more entry than boundaries ({len(boundaries) + 1}); got {len(values)}")
+    for i, v in enumerate(values):
+        if v < 0:
+            raise ParameterError(f"values[{i}]", f"must be >= 0; got {v:g}")
+    return boundaries, values
+
+
+def _piecewise_marks(boundaries: list[int]) -> tuple[tuple[int, str], ...]:
+    return check.marks(*((b + 1, "switch") for b in sorted(set(boundaries))[:_MAX_MARKS]))
+
+
+def _sorted(boundaries: list[int]) -> bool:
+    return all(a <= b for a, b in zip(boundaries, boundaries[1:]))
+
+
+def _lookup_curve(boundaries: list[int], values: list[float]):
+    """values[i] for boundaries[i-1] < t <= boundaries[i]: the switch comes at b + 1."""
+    bounds = np.asarray(boundaries, dtype=np.int64)
+    levels = np.asarray(values, dtype=_F32).astype(_F64)
+
+    def f(t: np.ndarray) -> np.ndarray:
+        return levels[np.searchsorted(bounds, t, side="left")]
+
+    return f
+
+
+# --------------------------------------------------------------------------
+# keras.*
+# --------------------------------------------------------------------------
+
+
+def exponential_decay(
+    *,
+    lr: float = 0.1,
+    total_steps: Steps = 1000,
+    initial_learning_rate: float | None = None,
+    decay_steps: Steps | None = None,
+    decay_rate: float = 0.1,
+    staircase: bool = False,
+    jit_compile: bool = True,
+) -> Schedule:
+    """Keras ``ExponentialDecay(initial_learning_rate, decay_steps, decay_rate, staircase=False)``.
+
+    p = t / decay_steps   (floor(p) under staircase)
+    lr(t) = initial_learning_rate * decay_rate ** p
+
+    No clamp: it keeps decaying past decay_steps. Computed in float32.
+    initial_learning_rate defaults to lr; decay_steps (required by Keras) to
+    total_steps // 2 and decay_rate (required) to 0.1, so lr falls a
+    hundredfold over total_steps.
+
+    Quirk (compiled, jit_compile=True, as in model.fit on JAX): t / decay_steps
+    is t * float32(1/decay_steps), which at some multiples of decay_steps
+    falls just short of the integer, so a staircase step comes one step
+    late (decay_steps=41: at t=42, not 41).
+    """
+    lr0 = _initial("initial_learning_rate", initial_learning_rate, lr)
+    total_steps = check.steps("total_steps", total_steps, minimum=1)
+    decay_steps = _decay_steps("decay_steps", decay_steps, total_steps // 2)
+    decay_rate = check.non_negative("decay_rate", decay_rate)  # a negative rate gives NaN in Keras
+    staircase = check.flag("staircase", staircase)
+    jit_compile = check.flag("jit_compile", jit_compile)
+    f = _exponential_curve(lr0, decay_steps, _F32(decay_rate), staircase, _Arith(jit_compile))
+    params = dict(lr=lr, total_steps=total_steps, initial_learning_rate=lr0, decay_steps=decay_steps,
+                  decay_rate=decay_rate, staircase=staircase, jit_compile=jit_compile)
+    marks = _stair_marks(decay_steps, total_steps) if staircase else ()
+    return Schedule(f, name="keras.ExponentialDecay", params=params, marks=marks, breaks=())
+
+
+def piecewise_constant_decay(
+    *,
+    lr: float = 0.1,
+    total_steps: Steps = 1000,
+    boundaries: list[Steps] | None = None,
+    values: list[float] | None = None,
+) -> Schedule:
+    """Keras ``PiecewiseConstantDecay(boundaries, values)``: absolute values.
+
+    lr(t) = values[0]   for t <= boundaries[0]
+            values[i]   for boundaries[i-1] < t <= boundaries[i]
+            values[-1]  for t > boundaries[-1]
+
+    Quirk: the boundary step itself still has the old value; the switch
+    comes at boundary + 1 (one step later than Paddle, optax and lrviz's
+    piecewise). Keras sums one masked term per interval, so boundaries that
+    are not increasing add up the values of the intervals that overlap at a
+    step (boundaries [6, 3]: values[0] + values[-1] on steps 4..6); the twin
+    reproduces that. Values are float32.
+    Without boundaries and values: lr, lr/10, lr/100 over thirds of
+    total_steps.
+    """
+    total_steps = check.steps("total_steps", total_steps, minimum=1)
+    lr = check.non_negative("lr", lr)
+    boundaries, values = _piecewise_values(boundaries, values, lr, total_steps)
+    params = dict(lr=lr, total_steps=total_steps, boundaries=boundaries, values=values)
+    if _sorted(boundaries):
+        return Schedule(_lookup_curve(boundaries, values), name="keras.PiecewiseConstantDecay", params=params,
+                        marks=_piecewise_marks(boundaries), breaks=tuple(b + 1 for b in boundaries))
+    bounds = list(boundaries)
+    levels = [_F32(v) for v in values]
+
+    def f(t: np.ndarray) -> np.ndarray:
+        out = np.zeros(t.shape, dtype=_F32)
+        out += (t <= bounds[0]).astype(_F32) * levels[0]
+        out += (t > bounds[-1]).astype(_F32) * levels[-1]
+        for low, high, level in zip(bounds[:-1], bounds[1:], levels[1:-1]):  # a loop over boundaries
+            out += ((t > low) & (t <= high)).astype(_F32) * level
+        return _out(out)
+
+    return Schedule(f, name="keras.PiecewiseConstantDecay", params=params, marks=_piecewise_marks(boundaries))
+
+
+def polynomial_decay(
+    *,
+    lr: float = 0.1,
+    total_steps: Steps = 1000,
+    initial_learning_rate: float | None = None,
+    decay_steps: Steps | None = None,
+    end_learning_rate: float = 0.0001,
+    power: float = 1.0,
+    cycle: bool = False,
+    jit_compile: bool = True,
+) -> Schedule:
+    """Keras ``PolynomialDecay(initial_learning_rate, decay_steps, end_learning_rate=1e-4, power=1.0, cycle=False)``.
+
+    without cycle:  t' = min(t, D), D' = D
+    with cycle:     t' = t, D' = D * ceil(t / D)  (D' = D at t = 0)
+    lr(t) = (initial_learning_rate - end_learning_rate) * (1 - t'/D') ** power + end_learning_rate
+
+    Quirks: with cycle, each cycle restarts from a lower peak, about
+    end + (initial - end) / (k+1)**power, never from initial_learning_rate
+    again, and the value at t = kD is end_learning_rate. Compiled
+    (jit_compile=True, model.fit on JAX), t / D is t * float32(1/D), which at
+    some t = kD lands just above k: the next cycle then starts one step
+    early (D=7: t=21 gives the peak of cycle 4 instead of end_learning_rate).
+    Without cycle, compiled, 1 - t/D at t >= D is 1 - t*float32(1/D) fused,
+    a little below 0 for many D: the end value is a little below
+    end_learning_rate with power 1 (defaults: 9.9995e-05, not 1e-4), and
+    NaN with a fractional power (D=10, power 0.5: NaN from t=10 on; the twin
+    raises StepError there). Float32.
+    initial_learning_rate defaults to lr, decay_steps (required) to total_steps.
+    """
+    lr0 = _initial("initial_learning_rate", initial_learning_rate, lr)
+    total_steps = check.steps("total_steps", total_steps, minimum=1)
+    decay_steps = _decay_steps("decay_steps", decay_steps, total_steps)
+    end = check.non_negative("end_learning_rate", end_learning_rate)
+    power = check.non_negative("power", power)  # a negative power gives inf at the end in Keras
+    cycle = check.flag("cycle", cycle)
+    jit_compile = check.flag("jit_compile", jit_compile)
+    f = _polynomial_curve(lr0, decay_steps, end, power, cycle, _Arith(jit_compile), "keras.PolynomialDecay")
+    params = dict(lr=lr, total_steps=total_steps, initial_learning_rate=lr0, decay_steps=decay_steps,
+                  end_learning_rate=end, power=power, cycle=cycle, jit_compile=jit_compile)
+    if cycle:
+        marks = check.marks(*((k * decay_steps + 1, "restart") for k in range(1, _MAX_MARKS + 1)), limit=total_steps)
+        return Schedule(f, name="keras.PolynomialDecay", params=params, marks=marks, periodic=True)
+    return Schedule(f, name="keras.PolynomialDecay", params=params,
+                    marks=check.marks((decay_steps, "end of decay"), limit=total_steps), breaks=())
+
+
+def inverse_time_decay(
+    *,
+    lr: float = 0.1,
+    total_steps: Steps = 1000,
+    initial_learning_rate: float | None = None,
+    decay_steps: Steps | None = None,
+    decay_rate: float = 1.0,
+    staircase: bool = False,
+    jit_compile: bool = True,
+) -> Schedule:
+    """Keras ``InverseTimeDecay(initial_learning_rate, decay_steps, decay_rate, staircase=False)``.
+
+    p = t / decay_steps   (floor(p) under staircase)
+    lr(t) = initial_learning_rate / (1 + decay_rate * p)
+
+    No clamp. Computed in float32. Compiled (jit_compile=True), t / decay_steps
+    is t * float32(1/decay_steps), so a staircase step can come one step
+    late (decay_steps=41: at t=42).
+    initial_learning_rate defaults to lr; decay_steps (required) to
+    total_steps // 10 and decay_rate (required) to 1.0 (lr / 11 at total_steps).
+    """
+    lr0 = _initial("initial_learning_rate", initial_learning_rate, lr)
+    total_steps = check.steps("total_steps", total_steps, minimum=1)
+    decay_steps = _decay_steps("decay_steps", decay_steps, total_steps // 10)
+    decay_rate = check.non_negative("decay_rate", decay_rate)
+    staircase = check.flag("staircase", staircase)
+    jit_compile = check.flag("jit_compile", jit_compile)
+    f = _inverse_time_curve(lr0, decay_steps, decay_rate, staircase, _Arith(jit_compile))
+    params = dict(lr=lr, total_steps=total_steps, initial_learning_rate=lr0, decay_steps=decay_steps,
+                  decay_rate=decay_rate, staircase=staircase, jit_compile=jit_compile)
+    marks = _stair_marks(decay_steps, total_steps) if staircase else ()
+    return Schedule(f, name="keras.InverseTimeDecay", params=params, marks=marks, breaks=())
+
+
+def cosine_decay(
+    *,
+    lr: float = 0.1,
+    total_steps: Steps = 1000,
+    initial_learning_rate: float | None = None,
+    decay_steps: Steps | None = None,
+    alpha: float = 0.0,
+    warmup_target: float | None = None,
+    warmup_steps: Steps = 0,
+    jit_compile: bool = True,
+) -> Schedule:
+    """Keras ``CosineDecay(initial_learning_rate, decay_steps, alpha=0.0, warmup_target=None, warmup_steps=0)``.
+
+    without warmup_target:
+      t' = min(t, D)
+      lr(t) = initial_learning_rate * ((1 - alpha) * (1 + cos(pi t'/D)) / 2 + alpha)
+    with warmup_target P and warmup_steps W:
+      t' = min(t, W + D)
+      t' < W:  lr(t) = initial_learning_rate + (P - initial_learning_rate) * t'/W
+      else:    lr(t) = P * ((1 - alpha) * (1 + cos(pi (t'-W)/D)) / 2 + alpha)
+
+    Quirks: warmup_steps is silently ignored when warmup_target is None;
+    decay_steps excludes the warmup; the floor is alpha * P, not alpha *
+    initial_learning_rate. Clamped after the decay. Computed in float32.
+    initial_learning_rate defaults to lr; decay_steps (required) to
+    total_steps - warmup_steps when warmup_target is given, else total_steps.
+    """
+    lr0 = _initial("initial_learning_rate", initial_learning_rate, lr)
+    total_steps = check.steps("total_steps", total_steps, minimum=1)
+    warmup_steps = check.steps("warmup_steps", warmup_steps)
+    if warmup_target is not None:
+        warmup_target = check.non_negative("warmup_target", warmup_target)
+    default_d = total_steps - warmup_steps if warmup_target is not None else total_steps
+    decay_steps = _decay_steps("decay_steps", decay_steps, default_d)
+    alpha = check.non_negative("alpha", alpha)
+    jit_compile = check.flag("jit_compile", jit_compile)
+    ar = _Arith(jit_compile)
+    params = dict(lr=lr, total_steps=total_steps, initial_learning_rate=lr0, decay_steps=decay_steps, alpha=alpha,
+                  warmup_target=warmup_target, warmup_steps=warmup_steps, jit_compile=jit_compile)
+    if warmup_target is None:
+        return Schedule(_cosine_curve(lr0, decay_steps, alpha, ar), name="keras.CosineDecay", params=params,
+                        marks=check.marks((decay_steps, "end of decay"), limit=total_steps), breaks=())
+    lr32, ds, target, w32 = _F32(lr0), _F32(decay_steps), _F32(warmup_target), _F32(warmup_steps)
+    horizon = ds + w32
+    delta = target - lr32
+
+    def f(t: np.ndarray) -> np.ndarray:
+        step = np.minimum(_steps32(t), horizon)
+        warm = step < w32
+        out = np.empty(step.shape, dtype=_F32)
+        if warm.any():  # lax.cond: the branches are separate computations
+            out[warm] = ar.fma(delta, ar.div_const(step[warm], w32), lr32)
+        if not warm.all():
+            rest = ~warm
+            out[rest] = _cosine_part(ar, step[rest] - w32, ds, target, alpha)
+        return _out(out)
+
+    marks = check.marks((warmup_steps, "end of warmup"), (warmup_steps + decay_steps, "end of decay"), limit=total_steps)
+    return Schedule(f, name="keras.CosineDecay", params=params, marks=marks, breaks=(warmup_steps,))
+
+
+def cosine_decay_restarts(
+    *,
+    lr: float = 0.1,
+    total_steps: Steps = 1000,
+    initial_learning_rate: float | None = None,
+    first_decay_steps: Steps | None = None,
+    t_mul: float = 2.0,
+    m_mul: float = 1.0,
+    alpha: float = 0.0,
+    jit_compile: bool = True,
+) -> Schedule:
+    """Keras ``CosineDecayRestarts(initial_learning_rate, first_decay_steps, t_mul=2.0, m_mul=1.0, alpha=0.0)`` (SGDR).
+
+    f = t / D0
+    t_mul == 1: i = floor(f), f_c = f - i
+    otherwise:  i = floor(log(1 - f (1 - t_mul)) / log(t_mul))
+                f_c = (f - (1 - t_mul**i) / (1 - t_mul)) / t_mul**i
+    lr(t) = initial_learning_rate * ((1 - alpha) * m_mul**i * (1 + cos(pi f_c)) / 2 + alpha)
+
+    Quirks: the default t_mul is 2.0 (torch: 1); alpha is not scaled by
+    m_mul**i; the cycle index is a float32 log ratio, which at some
+    restarts lands just below the integer: that restart comes one step late
+    and the step shows alpha * initial_learning_rate. Compiled
+    (jit_compile=True, as in model.fit on JAX), D0=1 and t_mul=10 miss at
+    t = 1, 11, 1111 (not 111), which eager evaluation does not; both miss
+    with the default t_mul=2 at t = 8191 D0, and with D0=10, t_mul=1.1 at
+    t = 21. The log here is correctly rounded: where a backend's float32
+    log is an ulp off at a restart, the misses differ (XLA's: D0=10,
+    t_mul=1.3, t = 23 compiled restarts on time in Keras, late here). With
+    t_mul < 1 the cycles add up to D0 / (1 - t_mul) steps and Keras gives
+    NaN past them: the twin raises StepError there. Float32.
+
+    initial_learning_rate defaults to lr; first_decay_steps (required) to
+    total_steps // 7, so that the default cycles of D0, 2 D0 and 4 D0 fill
+    total_steps.
+    """
+    lr0 = _initial("initial_learning_rate", initial_learning_rate, lr)
+    total_steps = check.steps("total_steps", total_steps, minimum=1)
+    first_decay_steps = _decay_steps("first_decay_steps", first_decay_steps, total_steps // 7)
+    t_mul = check.positive("t_mul", t_mul)  # log(t_mul): 0 or less gives NaN
+    m_mul = check.non_negative("m_mul", m_mul)
+    alpha = check.non_negative("alpha", alpha)
+    jit_compile = check.flag("jit_compile", jit_compile)
+    f = _restarts_curve(lr0, first_decay_steps, t_mul, m_mul, alpha, _Arith(jit_compile), "keras.CosineDecayRestarts")
+    params = dict(lr=lr, total_steps=total_steps, initial_learning_rate=lr0, first_decay_steps=first_decay_steps,
+                  t_mul=t_mul, m_mul=m_mul, alpha=alpha, jit_compile=jit_compile)
+    return Schedule(f, name="keras.CosineDecayRestarts", params=params,
+                    marks=_restart_marks(first_decay_steps, t_mul, total_steps), periodic=True)
+
+
+_JIT_NOTE = """
+    jit_compile (not a Keras parameter): true (the default) gives the
+    schedule as XLA compiles it inside a training step (model.fit on JAX, or
+    on TensorFlow with XLA): x / constant becomes x * float32(1/constant) and
+    a*b + c one fused multiply-add. false gives it evaluated eagerly
+    (schedule(step) called directly, the torch backend). The two differ by
+    an ulp, and at the quirk steps above by a whole step.
+    """
+
+for _factory in (exponential_decay, polynomial_decay, inverse_time_decay, cosine_decay, cosine_decay_restarts):
+    _factory.__doc__ = _factory.__doc__.rstrip() + "\n" + _JIT_NOTE
+
+
+# Keras infers the direction of a metric that is not a loss from the compiled
+# metric's ``_direction``; these are the names Keras gives its built-in metrics.
+_METRICS_UP = frozenset(
+    "accuracy acc binary_accuracy categorical_accuracy sparse_categorical_accuracy top_k_categorical_accuracy "
+    "sparse_top_k_categorical_accuracy auc precision recall f1_score fbeta_score r2_score cosine_similarity "
+    "iou mean_iou one_hot_iou one_hot_mean_iou binary_iou pearson_correlation concordance_correlation "
+    "precision_at_recall recall_at_precision sensitivity_at_specificity specificity_at_sensitivity".split()
+)
+_METRICS_DOWN = frozenset(
+    "mean_squared_error mean_absolute_error mean_absolute_percentage_error mean_squared_logarithmic_error "
+    "root_mean_squared_error mse mae mape msle logcosh log_cosh binary_crossentropy categorical_crossentropy "
+    "sparse_categorical_crossentropy hinge squared_hinge categorical_hinge kl_divergence kld poisson".split()
+)
+
+
+def _plateau_mode(monitor: str, mode: str) -> str:
+    if mode != "auto":
+        return mode
+    name = monitor.removeprefix("val_")
+    if name == "loss" or name in _METRICS_DOWN:
+        return "min"
+    if name in _METRICS_UP:
+        return "max"
+    raise ParameterError(
+        "mode", f"Keras cannot tell whether {monitor!r} should be minimized or maximized in mode 'auto' "
+                "(it raises ValueError); give mode: min or mode: max")
+
+
+def reduce_lr_on_plateau(
+    *,
+    lr: float = 0.1,
+    metrics: Metrics | None = None,
+    monitor: str = "val_loss",
+    factor: float = 0.1,
+    patience: int = 10,
+    mode: str = "auto",
+    min_delta: float = 1e-4,
+    cooldown: int = 0,
+    min_lr: float = 0.0,
+) -> Schedule:
+    """Keras callback ``ReduceLROnPlateau(monitor="val_loss", factor=0.1, patience=10, mode="auto", min_delta=1e-4, cooldown=0, min_lr=0.0)``.
+
+    One step of this twin is one epoch: lr(e) is the optimizer's learning
+    rate during epoch e, after on_epoch_end has seen metrics[0 .. e-1] (one
+    value per epoch, the value of `monitor` at the end of that epoch). lr(0)
+    is lr; past the last metric the lr holds. To draw it against updates,
+    use `counting: epoch_constant` with steps_per_epoch.
+
+    At each epoch end, with the metric value m:
+      in cooldown: cooldown counter - 1, wait = 0
+      improved (min: m + |min_delta| < best, max: m - |min_delta| > best; the
+      first value always improves): best = m, wait = 0
+      otherwise, when not in cooldown: wait + 1, and when wait >= patience:
+        if lr > float32(min_lr): lr = max(lr * factor, min_lr), cooldown
+        counter = cooldown, wait = 0
+
+    Quirks: min_delta is absolute, not relative (torch: relative
+    threshold 1e-4); it reduces on the patience-th bad epoch (torch: the
+    (patience+1)-th); the comparison is made in float32 (the backend's
+    ops.less), and the lr is stored in a float32 variable, so each
+    reduction is rounded to float32. mode 'auto' means min for a loss
+    (monitor 'loss' or 'val_loss', or a loss-like metric name) and max
+    for accuracy-like metrics; Keras raises for a name it cannot place, and
+    so does the twin. Without metrics the lr stays constant (Keras warns
+    that the monitored metric is missing and does nothing).
+    """
+    lr = check.non_negative("lr", lr)
+    if not isinstance(monitor, str) or not monitor:
+        raise ParameterError("monitor", f"expected a metric name; got {monitor!r}")
+    factor = check.number("factor", factor)
+    if factor >= 1.0:
+        raise ParameterError("factor", f"ReduceLROnPlateau does not support a factor >= 1.0; got {factor:g}")
+    patience = check.steps("patience", patience)
+    cooldown = check.steps("cooldown", cooldown)
+    mode = check.choice("mode", mode, ("auto", "min", "max"))
+    min_delta = check.number("min_delta", min_delta)
+    min_lr = check.non_negative("min_lr", min_lr)
+    series = [] if metrics is None else [float(m) for m in metrics]
+    direction = _plateau_mode(monitor, mode) if series else ("min" if mode == "auto" else mode)
+    delta = -abs(min_delta) if direction == "min" else abs(min_delta)
+    floor32 = float(_F32(min_lr))
+
+    lrs = [_F32(lr)]
+    drops: list[tuple[int, str]] = []
+    best: float | None = None
+    wait = cooldown_left = 0
+    for epoch, current in enumerate(series):  # sequential by nature: once, at build time
+        if cooldown_left > 0:
+            cooldown_left -= 1
+            wait = 0
+        candidate, reference = _F32(current - delta), (None if best is None else _F32(best))
+        with np.errstate(invalid="ignore"):
+            improved = reference is None or bool(candidate < reference if direction == "min" else candidate > reference)
+        if improved:
+            best, wait = current, 0
+        elif cooldown_left <= 0:
+            wait += 1
+            if wait >= patience:
+                old = float(lrs[-1])
+                if old > floor32:
+                    lrs_new = _F32(max(old * factor, min_lr))
+                    cooldown_left, wait = cooldown, 0
+                    lrs.append(lrs_new)
+                    if len(drops) < _MAX_MARKS:
+                        drops.append((epoch + 1, f"x{factor:g}"))
+                    continue
+        lrs.append(lrs[-1])
+    table = np.asarray(lrs, dtype=_F32).astype(_F64)
+    last = len(table) - 1
+
+    def f(t: np.ndarray) -> np.ndarray:
+        return table[np.minimum(t, last)]
+
+    params = dict(lr=lr, metrics=series if metrics is not None else None, monitor=monitor, factor=factor,
+                  patience=patience, mode=mode, min_delta=min_delta, cooldown=cooldown, min_lr=min_lr)
+    return Schedule(f, name="keras.ReduceLROnPlateau", params=params, marks=check.marks(*drops), breaks=())
+
+
+# --------------------------------------------------------------------------
+# tf.* (TF1 tf.compat.v1.train.*)
+# --------------------------------------------------------------------------
+
+_EAGER = _Arith(False)
+
+
+def tf_exponential_decay(
+    *,
+    lr: float = 0.1,
+    total_steps: Steps = 1000,
+    learning_rate: float | None = None,
+    decay_steps: Steps | None = None,
+    decay_rate: float = 0.1,
+    staircase: bool = False,
+) -> Schedule:
+    """TF1 ``tf.compat.v1.train.exponential_decay(learning_rate, global_step, decay_steps, decay_rate, staircase=False)``.
+
+    p = global_step / decay_steps   (floor(p) under staircase)
+    lr(t) = learning_rate * decay_rate ** p
+
+    The same computation as keras.ExponentialDecay (TF1 builds the TF-Keras
+    class), in float32, evaluated op by op. learning_rate defaults to lr;
+    decay_steps (required) to total_steps // 2, decay_rate (required) to 0.1.
+    TF does not check decay_steps > 0 (it divides by zero); the twin refuses it.
+    """
+    lr0 = _initial("learning_rate", learning_rate, lr)
+    total_steps = check.steps("total_steps", total_steps, minimum=1)
+    decay_steps = _decay_steps("decay_steps", decay_steps, total_steps // 2)
+    decay_rate = check.non_negative("decay_rate", decay_rate)
+    staircase = check.flag("staircase", staircase)
+    f = _exponential_curve(lr0, decay_steps, _F32(decay_rate), staircase, _EAGER)
+    params = dict(lr=lr, total_steps=total_steps, learning_rate=lr0, decay_steps=decay_steps,
+                  decay_rate=decay_rate, staircase=staircase)
+    marks = _stair_marks(decay_steps, total_steps) if staircase else ()
+    return Schedule(f, name="tf.exponential_decay", params=params, marks=marks, breaks=())
+
+
+def tf_piecewise_constant(
+    *,
+    lr: float = 0.1,
+    total_steps: Steps = 1000,
+    boundaries: list[Steps] | None = None,
+    values: list[float] | None = None,
+) -> Schedule:
+    """TF1 ``tf.compat.v1.train.piecewise_constant(x, boundaries, values)``.
+
+    lr(t) = values[0]   for t <= boundaries[0]
+            values[i]   for boundaries[i-1] < t <= boundaries[i]
+            values[-1]  for t > boundaries[-1]
+
+    Quirk: the switch comes at boundary + 1, as in Keras. TF picks the value
+    with tf.case(exclusive=True): with boundaries that are not increasing,
+    a step where two intervals overlap raises InvalidArgumentError (the twin
+    raises StepError there; Keras 3 adds the values instead). Without
+    boundaries and values: lr, lr/10, lr/100 over thirds of total_steps.
+    """
+    total_steps = check.steps("total_steps", total_steps, minimum=1)
+    lr = check.non_negative("lr", lr)
+    boundaries, values = _piecewise_values(boundaries, values, lr, total_steps)
+    params = dict(lr=lr, total_steps=total_steps, boundaries=boundaries, values=values)
+    if _sorted(boundaries):
+        return Schedule(_lookup_curve(boundaries, values), name="tf.piecewise_constant", params=params,
+                        marks=_piecewise_marks(boundaries), breaks=tuple(b + 1 for b in boundaries))
+    bounds = list(boundaries)
+    levels = np.asarray(values, dtype=_F32).astype(_F64)
+
+    def f(t: np.ndarray) -> np.ndarray:
+        conditions = [t <= bounds[0], t > bounds[-1]]
+        conditions += [(t > low) & (t <= high) for low, high in zip(bounds[:-1], bounds[1:])]
+        picks = [0, len(levels) - 1] + list(range(1, len(levels) - 1))
+        hits = np.zeros(t.shape, dtype=np.int64)
+        out = np.full(t.shape, levels[0])  # tf.case's default (some condition always holds)
+        for condition, pick in zip(conditions, picks):  # a loop over boundaries
+            hits += condition
+            out[condition] = levels[pick]
+        if (hits > 1).any():
+            step = int(t[hits > 1].min())
+            raise StepError(f"tf.piecewise_constant: at step {step} more than one condition is true "
+                            "(boundaries not increasing): tf.case(exclusive=True) raises InvalidArgumentError")
+        return out
+
+    return Schedule(f, name="tf.piecewise_constant", params=params, marks=_piecewise_marks(boundaries))
+
+
+def tf_polynomial_decay(
+    *,
+    lr: float = 0.1,
+    total_steps: Steps = 1000,
+    learning_rate: float | None = None,
+    decay_steps: Steps | None = None,
+    end_learning_rate: float = 0.0001,
+    power: float = 1.0,
+    cycle: bool = False,
+) -> Schedule:
+    """TF1 ``tf.compat.v1.train.polynomial_decay(learning_rate, global_step, decay_steps, end_learning_rate=1e-4, power=1.0, cycle=False)``.
+
+    without cycle:  t' = min(t, D), D' = D
+    with cycle:     t' = t, D' = D * ceil(t / D)  (D' = D at t = 0)
+    lr(t) = (learning_rate - end_learning_rate) * (1 - t'/D') ** power + end_learning_rate
+
+    The same computation as keras.PolynomialDecay (eager, float32): each
+    cycle restarts from a lower peak and never returns to learning_rate.
+    learning_rate defaults to lr, decay_steps (required) to total_steps.
+    """
+    lr0 = _initial("learning_rate", learning_rate, lr)
+    total_steps = check.steps("total_steps", total_steps, minimum=1)
+    decay_steps = _decay_steps("decay_steps", decay_steps, total_steps)
+    end = check.non_negative("end_learning_rate", end_learning_rate)
+    power = check.non_negative("power", power)
+    cycle = check.flag("cycle", cycle)
+    f = _polynomial_curve(lr0, decay_steps, end, power, cycle, _EAGER, "tf.polynomial_decay")
+    params = dict(lr=lr, total_steps=total_steps, learning_rate=lr0, decay_steps=decay_steps,
+                  end_learning_rate=end, power=power, cycle=cycle)
+    if cycle:
+        marks = check.marks(*((k * decay_steps + 1, "restart") for k in range(1, _MAX_MARKS + 1)), limit=total_steps)
+        return Schedule(f, name="tf.polynomial_decay", params=params, marks=marks, periodic=True)
+    return Schedule(f, name="tf.polynomial_decay", params=params,
+                    marks=check.marks((decay_steps, "end of decay"), limit=total_steps), breaks=())
+
+
+def tf_natural_exp_decay(
+    *,
+    lr: float = 0.1,
+    total_steps: Steps = 1000,
+    learning_rate: float | None = None,
+    decay_steps: Steps | None = None,
+    decay_rate: float = 0.5,
+    staircase: bool = False,
+) -> Schedule:
+    """TF1 ``tf.compat.v1.train.natural_exp_decay(learning_rate, global_step, decay_steps, decay_rate, staircase=False)``.
+
+    lr(t) = learning_rate * exp(-decay_rate) ** (t / decay_steps)   (floor under staircase)
+
+    TF computes it as ExponentialDecay with the float32 rate exp(-decay_rate),
+    so the result is exp(-decay_rate * t / decay_steps) up to float32
+    rounding. learning_rate defaults to lr; decay_steps (required) to
+    total_steps // 10 and decay_rate (required) to 0.5 (lr * e**-5 at total_steps).
+    """
+    lr0 = _initial("learning_rate", learning_rate, lr)
+    total_steps = check.steps("total_steps", total_steps, minimum=1)
+    decay_steps = _decay_steps("decay_steps", decay_steps, total_steps // 10)
+    decay_rate = check.number("decay_rate", decay_rate)
+    staircase = check.flag("staircase", staircase)
+    rate = np.exp(_F64(-_F32(decay_rate))).astype(_F32)
+    f = _exponential_curve(lr0, decay_steps, rate, staircase, _EAGER)
+    params = dict(lr=lr, total_steps=total_steps, learning_rate=lr0, decay_steps=decay_steps,
+                  decay_rate=decay_rate, staircase=staircase)
+    marks = _stair_marks(decay_steps, total_steps) if staircase else ()
+    return Schedule(f, name="tf.natural_exp_decay", params=params, marks=marks, breaks=())
+
+
+def tf_inverse_time_decay(
+    *,
+    lr: float = 0.1,
+    total_steps: Steps = 1000,
+    learning_rate: float | None = None,
+    decay_steps: Steps | None = None,
+    decay_rate: float = 1.0,
+    staircase: bool = False,
+) -> Schedule:
+    """TF1 ``tf.compat.v1.train.inverse_time_decay(learning_rate, global_step, decay_steps, decay_rate, staircase=False)``.
+
+    p = t / decay_steps   (floor(p) under staircase)
+    lr(t) = learning_rate / (1 + decay_rate * p)
+
+    The same computation as keras.InverseTimeDecay (eager, float32).
+    learning_rate defaults to lr; decay_steps (required) to total_steps // 10,
+    decay_rate (required) to 1.0.
+    """
+    lr0 = _initial("learning_rate", learning_rate, lr)
+    total_steps = check.steps("total_steps", total_steps, minimum=1)
+    decay_steps = _decay_steps("decay_steps", decay_steps, total_steps // 10)
+    decay_rate = check.non_negative("decay_rate", decay_rate)
+    staircase = check.flag("staircase", staircase)
+    f = _inverse_time_curve(lr0, decay_steps, decay_rate, staircase, _EAGER)
+    params = dict(lr=lr, total_steps=total_steps, learning_rate=lr0, decay_steps=decay_steps,
+                  decay_rate=decay_rate, staircase=staircase)
+    marks = _stair_marks(decay_steps, total_steps) if staircase else ()
+    return Schedule(f, name="tf.inverse_time_decay", params=params, marks=marks, breaks=())
+
+
+def tf_cosine_decay(
+    *,
+    lr: float = 0.1,
+    total_steps: Steps = 1000,
+    learning_rate: float | None = None,
+    decay_steps: Steps | None = None,
+    alpha: float = 0.0,
+) -> Schedule:
+    """TF1 ``tf.compat.v1.train.cosine_decay(learning_rate, global_step, decay_steps, alpha=0.0)``.
+
+    t' = min(t, D)
+    lr(t) = learning_rate * ((1 - alpha) * (1 + cos(pi t'/D)) / 2 + alpha)
+
+    keras.CosineDecay without warmup (eager, float32); clamped at
+    alpha * learning_rate after D. learning_rate defaults to lr,
+    decay_steps (required) to total_steps.
+    """
+    lr0 = _initial("learning_rate", learning_rate, lr)
+    total_steps = check.steps("total_steps", total_steps, minimum=1)
+    decay_steps = _decay_steps("decay_steps", decay_steps, total_steps)
+    alpha = check.non_negative("alpha", alpha)
+    params = dict(lr=lr, total_steps=total_steps, learning_rate=lr0, decay_steps=decay_steps, alpha=alpha)
+    return Schedule(_cosine_curve(lr0, decay_steps, alpha, _EAGER), name="tf.cosine_decay", params=params,
+                    marks=check.marks((decay_steps, "end of decay"), limit=total_steps), breaks=())
+
+
+def tf_cosine_decay_restarts(
+    *,
+    lr: float = 0.1,
+    total_steps: Steps = 1000,
+    learning_rate: float | None = None,
+    first_decay_steps: Steps | None = None,
+    t_mul: float = 2.0,
+    m_mul: float = 1.0,
+    alpha: float = 0.0,
+) -> Schedule:
+    """TF1 ``tf.compat.v1.train.cosine_decay_restarts(learning_rate, global_step, first_decay_steps, t_mul=2.0, m_mul=1.0, alpha=0.0)``.
+
+    f = t / D0
+    t_mul == 1: i = floor(f), f_c = f - i
+    otherwise:  i = floor(log(1 - f (1 - t_mul)) / log(t_mul))
+                f_c = (f - (1 - t_mul**i) / (1 - t_mul)) / t_mul**i
+    lr(t) = learning_rate * ((1 - alpha) * m_mul**i * (1 + cos(pi f_c)) / 2 + alpha)
+
+    keras.CosineDecayRestarts evaluated op by op (float32, true division):
+    the float32 log makes some restarts one step late (first_decay_steps=1,
+    t_mul=1.1: step 4). The log here is correctly rounded; TF's own float32
+    log can miss a different restart where it is off by an ulp.
+    learning_rate defaults to lr, first_decay_steps (required) to total_steps // 7.
+    """
+    lr0 = _initial("learning_rate", learning_rate, lr)
+    total_steps = check.steps("total_steps", total_steps, minimum=1)
+    first_decay_steps = _decay_steps("first_decay_steps", first_decay_steps, total_steps // 7)
+    t_mul = check.positive("t_mul", t_mul)
+    m_mul = check.non_negative("m_mul", m_mul)
+    alpha = check.non_negative("alpha", alpha)
+    f = _restarts_curve(lr0, first_decay_steps, t_mul, m_mul, alpha, _EAGER, "tf.cosine_decay_restarts")
+    params = dict(lr=lr, total_steps=total_steps, learning_rate=lr0, first_decay_steps=first_decay_steps,
+                  t_mul=t_mul, m_mul=m_mul, alpha=alpha)
+    return Schedule(f, name="tf.cosine_decay_restarts", params=params,
+                    marks=_restart_marks(first_decay_steps, t_mul, total_steps), periodic=True)
+
+
+def _linear_cosine_parts(t: np.ndarray, ds: np.float32, periods: np.float32):
+    """(t', linear, cosine) of TF's LinearCosineDecay, in float32."""
+    step = np.minimum(_steps32(t), ds)
+    linear = (ds - step) / ds
+    fraction = (_F32(2.0) * periods) * (step / ds)
+    cosine = _HALF * (_ONE + _cos(_PI * fraction))
+    return step, linear, cosine
+
+
+def tf_linear_cosine_decay(
+    *,
+    lr: float = 0.1,
+    total_steps: Steps = 1000,
+    learning_rate: float | None = None,
+    decay_steps: Steps | None = None,
+    num_periods: float = 0.5,
+    alpha: float = 0.0,
+    beta: float = 0.001,
+) -> Schedule:
+    """TF1 ``tf.compat.v1.train.linear_cosine_decay(learning_rate, global_step, decay_steps, num_periods=0.5, alpha=0.0, beta=0.001)``.
+
+    t' = min(t, D)
+    linear = (D - t') / D
+    cosine = (1 + cos(2 pi num_periods t'/D)) / 2
+    lr(t) = learning_rate * ((alpha + linear) * cosine + beta)
+
+    It starts above learning_rate (at learning_rate * (1 + alpha + beta)) and
+    ends at learning_rate * beta; alpha is added to the linear term (not a
+    floor as in cosine_decay). Float32. learning_rate defaults to lr,
+    decay_steps (required) to total_steps.
+    """
+    lr0 = _initial("learning_rate", learning_rate, lr)
+    total_steps = check.steps("total_steps", total_steps, minimum=1)
+    decay_steps = _decay_steps("decay_steps", decay_steps, total_steps)
+    num_periods = check.non_negative("num_periods", num_periods)
+    alpha = check.non_negative("alpha", alpha)
+    beta = check.non_negative("beta", beta)
+    lr32, ds, periods, a32, b32 = _F32(lr0), _F32(decay_steps), _F32(num_periods), _F32(alpha), _F32(beta)
+
+    def f(t: np.ndarray) -> np.ndarray:
+        _, linear, cosine = _linear_cosine_parts(t, ds, periods)
+        return _out(lr32 * ((a32 + linear) * cosine + b32))
+
+    params = dict(lr=lr, total_steps=total_steps, learning_rate=lr0, decay_steps=decay_steps,
+                  num_periods=num_periods, alpha=alpha, beta=beta)
+    return Schedule(f, name="tf.linear_cosine_decay", params=params,
+                    marks=check.marks((decay_steps, "end of decay"), limit=total_steps),
+                    breaks=() if num_periods <= 0.5 else None)
+
+
+def tf_noisy_linear_cosine_decay(
+    *,
+    lr: float = 0.1,
+    total_steps: Steps = 1000,
+    learning_rate: float | None = None,
+    decay_steps: Steps | None = None,
+    initial_variance: float = 1.0,
+    variance_decay: float = 0.55,
+    num_periods: float = 0.5,
+    alpha: float = 0.0,
+    beta: float = 0.001,
+    seed: int = 0,
+) -> Schedule:
+    """TF1 ``tf.compat.v1.train.noisy_linear_cosine_decay(learning_rate, global_step, decay_steps, initial_variance=1.0, variance_decay=0.55, num_periods=0.5, alpha=0.0, beta=0.001)``.
+
+    t' = min(t, D)
+    linear = (D - t') / D + eps_t,   eps_t ~ N(0, initial_variance / (1 + t')**variance_decay)
+    cosine = (1 + cos(2 pi num_periods t'/D)) / 2
+    lr(t) = learning_rate * ((alpha + linear) * cosine + beta)
+
+    TF draws eps_t with its unseeded random_normal, anew at every evaluation,
+    so no two TF runs agree: the twin matches TF's distribution, not its
+    draws. Its eps_t = sigma_t * z, with z a standard normal that is a pure
+    function of (seed, t) (lrviz's counter-based noise), independent across
+    steps, also past D where sigma stays at its value at D. As in TF, nothing
+    clips the result: an early draw can make the lr negative. With
+    initial_variance=0 it equals tf.linear_cosine_decay. Float32.
+    learning_rate defaults to lr, decay_steps (required) to total_steps.
+    """
+    lr0 = _initial("learning_rate", learning_rate, lr)
+    total_steps = check.steps("total_steps", total_steps, minimum=1)
+    decay_steps = _decay_steps("decay_steps", decay_steps, total_steps)
+    initial_variance = check.non_negative("initial_variance", initial_variance)
+    variance_decay = check.number("variance_decay", variance_decay)
+    num_periods = check.non_negative("num_periods", num_periods)
+    alpha = check.non_negative("alpha", alpha)
+    beta = check.non_negative("beta", beta)
+    seed = check.seed("seed", seed)
+    lr32, ds, periods, a32, b32 = _F32(lr0), _F32(decay_steps), _F32(num_periods), _F32(alpha), _F32(beta)
+    var32, vdecay = _F32(initial_variance), _F32(variance_decay)
+
+    def f(t: np.ndarray) -> np.ndarray:
+        step, linear, cosine = _linear_cosine_parts(t, ds, periods)
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            sigma = np.sqrt((var32 / _pow(_ONE + step, vdecay)).astype(_F64)).astype(_F32)
+            noisy = linear + normal(seed, t).astype(_F32) * sigma
+            return _out(lr32 * ((a32 + noisy) * cosine + b32))
+
+    params = dict(lr=lr, total_steps=total_steps, learning_rate=lr0, decay_steps=decay_steps,
+                  initial_variance=initial_variance, variance_decay=variance_decay, num_periods=num_periods,
+                  alpha=alpha, beta=beta, seed=seed)
+    return Schedule(f, name="tf.noisy_linear_cosine_decay", params=params,
+                    marks=check.marks((decay_steps, "end of decay"), limit=total_steps))
+
+
+TWINS: dict[str, tuple[Callable, str]] = {
+    "keras.ExponentialDecay": (exponential_decay, "Keras: lr * decay_rate^(t/decay_steps), float32, optional staircase"),
+    "keras.PiecewiseConstantDecay": (piecewise_constant_decay, "Keras: absolute values, switching one step after each boundary"),
+    "keras.PolynomialDecay": (polynomial_decay, "Keras: polynomial decay to end_learning_rate; cycle restarts from lower peaks"),
+    "keras.InverseTimeDecay": (inverse_time_decay, "Keras: lr / (1 + decay_rate * t/decay_steps), optional staircase"),
+    "keras.CosineDecay": (cosine_decay, "Keras: cosine decay to alpha*lr, optional linear warmup to warmup_target"),
+    "keras.CosineDecayRestarts": (cosine_decay_restarts, "Keras SGDR: cosine restarts (t_mul, m_mul), float-log restart misses"),
+    "keras.ReduceLROnPlateau": (reduce_lr_on_plateau, "Keras callback: cut lr by factor when a metric stalls (one step = one epoch)"),
+    "tf.exponential_decay": (tf_exponential_decay, "TF1: lr * decay_rate^(t/decay_steps), optional staircase"),
+    "tf.piecewise_constant": (tf_piecewise_constant, "TF1: absolute values, switching one step after each boundary"),
+    "tf.polynomial_decay": (tf_polynomial_decay, "TF1: polynomial decay to end_learning_rate, optional cycle"),
+    "tf.natural_exp_decay": (tf_natural_exp_decay, "TF1: lr * exp(-decay_rate * t/decay_steps), optional staircase"),
+    "tf.inverse_time_decay": (tf_inverse_time_decay, "TF1: lr / (1 + decay_rate * t/decay_steps), optional staircase"),
+    "tf.cosine_decay": (tf_cosine_decay, "TF1: cosine decay to alpha*lr, then flat"),
+    "tf.cosine_decay_restarts": (tf_cosine_decay_restarts, "TF1 SGDR: cosine restarts (t_mul, m_mul)"),
+    "tf.linear_cosine_decay": (tf_linear_cosine_decay, "TF1: (alpha + linear) * cosine + beta"),
+    "tf.noisy_linear_cosine_decay": (tf_noisy_linear_cosine_decay, "TF1: linear cosine with Gaussian noise (seeded here)"),
+}
