@@ -111,7 +111,13 @@ class _TooBig(Exception):
 def parse(text: str, source: str = "<string>") -> tuple[Any, _Located]:
     """Parse YAML text into plain data plus positions; syntax errors become issues."""
     doc = _Located(source)
-    loader = yaml.SafeLoader(text)
+    try:
+        loader = yaml.SafeLoader(text)
+    except yaml.reader.ReaderError as err:  # a control character such as NUL, refused by YAML
+        before = text[: err.position]
+        line, col = before.count("\n") + 1, err.position - (before.rfind("\n") + 1) + 1
+        doc.issues.append(Issue(source, line, col, "", f"YAML: character #x{err.character:04x} is not allowed"))
+        return None, doc
     try:
         node = loader.get_single_node()
         if node is None:

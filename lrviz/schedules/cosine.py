@@ -102,6 +102,8 @@ def cosine_restarts(
     period_mult = check.number("period_mult", period_mult)
     if period_mult < 1:
         raise check.ParameterError("period_mult", f"must be >= 1 (cycles would shrink to nothing); got {period_mult:g}")
+    if period_mult > 1e6:
+        raise check.ParameterError("period_mult", f"must be <= 1e6 (the second cycle alone would outlast any run); got {period_mult:g}")
     peak_decay = check.non_negative("peak_decay", peak_decay)
     min_lr = check.non_negative("min_lr", min_lr)
 

@@ -582,7 +582,7 @@ def cosine_decay_restarts(
     first_decay_steps = _decay_steps("first_decay_steps", first_decay_steps, total_steps // 7)
     t_mul = check.positive("t_mul", t_mul)  # log(t_mul): 0 or less gives NaN
     m_mul = check.non_negative("m_mul", m_mul)
-    alpha = check.non_negative("alpha", alpha)
+    alpha = check.between("alpha", alpha, 0.0, 1.0)  # above 1 the cosine term turns the lr negative
     jit_compile = check.flag("jit_compile", jit_compile)
     f = _restarts_curve(lr0, first_decay_steps, t_mul, m_mul, alpha, _Arith(jit_compile), "keras.CosineDecayRestarts")
     params = dict(lr=lr, total_steps=total_steps, initial_learning_rate=lr0, first_decay_steps=first_decay_steps,
@@ -959,7 +959,7 @@ def tf_cosine_decay_restarts(
     first_decay_steps = _decay_steps("first_decay_steps", first_decay_steps, total_steps // 7)
     t_mul = check.positive("t_mul", t_mul)
     m_mul = check.non_negative("m_mul", m_mul)
-    alpha = check.non_negative("alpha", alpha)
+    alpha = check.between("alpha", alpha, 0.0, 1.0)  # above 1 the cosine term turns the lr negative
     f = _restarts_curve(lr0, first_decay_steps, t_mul, m_mul, alpha, _EAGER, "tf.cosine_decay_restarts")
     params = dict(lr=lr, total_steps=total_steps, learning_rate=lr0, first_decay_steps=first_decay_steps,
                   t_mul=t_mul, m_mul=m_mul, alpha=alpha)
