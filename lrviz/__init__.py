@@ -6,7 +6,7 @@
     (0.1, 0.0001)
 
 Public API: :func:`schedule`, :func:`names`, :func:`load`, :func:`evaluate`, :func:`plot`,
-:class:`Schedule`, :class:`LrvizError`. Importing lrviz never imports matplotlib.
+:func:`to_callable`, :func:`to_torch`, :class:`Schedule`, :class:`LrvizError`. Importing lrviz never imports matplotlib.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ if TYPE_CHECKING:
     from .schedule_type import Schedule
 
 __version__ = "0.1.0"
-__all__ = ["schedule", "names", "load", "evaluate", "plot", "Schedule", "LrvizError", "ConfigError", "ParameterError",
-           "UnknownName", "__version__"]
+__all__ = ["schedule", "names", "load", "evaluate", "plot", "to_callable", "to_torch", "Schedule", "LrvizError",
+           "ConfigError", "ParameterError", "UnknownName", "__version__"]
 
 
 def __getattr__(name: str) -> Any:
@@ -86,3 +86,19 @@ def plot(source: Any, *more: Any, ax: Any = None, output: str | None = None, tot
 
     return _plot(source, *more, ax=ax, output=output, total_steps=total_steps, lr=lr, steps_per_epoch=steps_per_epoch,
                  title=title, **options)
+
+
+def to_callable(source: Any, *, label: str | None = None, **params: Any):
+    """A plain ``step -> lr`` function of a schedule (no dependency): ``lrviz.to_callable("cosine", lr=0.1,
+    total_steps=1000)``; ``source`` may also be a Schedule, a ``{name, params}`` mapping or a config path."""
+    from .bridge import to_callable as _to_callable
+
+    return _to_callable(source, label=label, **params)
+
+
+def to_torch(source: Any, optimizer: Any, *, label: str | None = None, last_epoch: int = -1, **params: Any):
+    """A ``torch.optim.lr_scheduler.LambdaLR`` on ``optimizer`` whose lrs are exactly lrviz's curve
+    (torch is imported only here). See :func:`lrviz.bridge.to_torch`."""
+    from .bridge import to_torch as _to_torch
+
+    return _to_torch(source, optimizer, label=label, last_epoch=last_epoch, **params)

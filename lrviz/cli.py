@@ -73,17 +73,30 @@ def _usage(message: str) -> None:
     raise typer.Exit(2)
 
 
-def _draw(config, out: str | None, term: bool) -> None:
-    """Write the figure to ``out``, or print a terminal preview."""
+def _draw(config, out: str | None, term: bool, with_stats: bool = False) -> None:
+    """Write the figure to ``out``, or print a terminal preview; with the stats table under it."""
     from . import plotting
 
+    if term and out:
+        _usage("--term previews in the terminal and writes no file; drop --output")
+    table = _stats_table(config) if with_stats else None
     if term:
-        if out:
-            _usage("--term previews in the terminal and writes no file; drop --output")
         typer.echo(plotting.preview(config, **_terminal()))
+        if table:
+            typer.echo(table)
         return
-    plotting.figure(config, output=out)
+    plotting.figure(config, output=out, table=table)
     typer.echo(f"wrote {out}")
+
+
+def _stats_table(config) -> str:
+    from .curves import build, labels
+    from .scan import profile
+    from .stats import Stats, table
+
+    built = build(config)
+    names = labels([spec for spec, _ in built])
+    return table([Stats.of(label, profile(schedule, config.total_steps)) for label, (_, schedule) in zip(names, built)])
 
 
 def _terminal() -> dict:
@@ -212,6 +225,8 @@ def compare(
     annotate: Optional[bool] = AnnotateOption,
     term: bool = TermOption,
     force: bool = ForceOption,
+    show_stats: bool = typer.Option(False, "--stats", help="Add the stats table (peak, final, mean, area, steps "
+                                    "above half the peak) under the plot."),
 ) -> None:
     """Compare schedules by name on shared defaults, without a config.
 
@@ -231,7 +246,7 @@ def compare(
     if cfg.plot.x == "epochs" and not steps_per_epoch:
         _usage("--x: epochs need --steps-per-epoch")
     with _options_named(names):
-        _draw(cfg, output or (None if term else "lr.png"), term)
+        _draw(cfg, output or (None if term else "lr.png"), term, with_stats=show_stats)
 
 
 @app.command("list")
@@ -273,20 +288,303 @@ def export(
     Example: lrviz export configs/warmup_cosine.yaml -o values.csv
     """
     from . import export as exporter
-    from .config import load
     from .curves import evaluate
     from .files import check_output
 
     fmt = check_output(output, exporter.FORMATS)
-    first = sources[0]
-    if len(sources) == 1 and (first.endswith((".yaml", ".yml")) or os.path.isfile(first)):
-        cfg = load(first, force=force)
-    else:
-        cfg = _names_config(sources, steps, lr, steps_per_epoch, assignments, force=force)
+    cfg = _source_config(sources, steps, lr, steps_per_epoch, assignments, force)
     with _options_named(sources):
         curves = evaluate(cfg)
     exporter.write(curves, output, fmt)
     typer.echo(f"wrote {output}")
+
+
+def _source_config(sources, steps, lr, steps_per_epoch, assignments, force=False):
+    """A config from one YAML path, or from schedule names with the shared defaults and --set values."""
+    from .config import load
+
+    first = sources[0]
+    if len(sources) == 1 and (first.endswith((".yaml", ".yml")) or os.path.isfile(first)):
+        if assignments:
+            _usage("--set applies to schedule names; edit the config to change its parameters")
+        return load(first, force=force)
+    return _names_config(sources, steps, lr, steps_per_epoch, assignments, force=force)
+
+
+SourcesArgument = typer.Argument(..., help="A YAML config, or schedule names (see 'lrviz list').")
+StepsOption = typer.Option(1000, "--steps", help="total_steps, when schedules are given by name.")
+LrOption = typer.Option(0.1, "--lr", help="Peak/base lr, when schedules are given by name.")
+SpeOption = typer.Option(None, "--steps-per-epoch", help="Steps per epoch (for '5ep' durations and unit checks).")
+SetOption = typer.Option(None, "--set", help="NAME.PARAM=VALUE for a schedule given by name, repeatable.")
+
+
+def _evaluated_profiles(cfg, names=()):
+    """(label, schedule, profile) for every schedule of a config."""
+    from .curves import build, labels
+    from .scan import profile
+
+    with _options_named(names):
+        built = build(cfg)
+    return [(label, schedule, profile(schedule, cfg.total_steps))
+            for label, (_, schedule) in zip(labels([spec for spec, _ in built]), built)]
+
+
+@app.command()
+def stats(
+    sources: List[str] = SourcesArgument,
+    steps: int = StepsOption,
+    lr: float = LrOption,
+    steps_per_epoch: Optional[int] = SpeOption,
+    assignments: Optional[List[str]] = SetOption,
+    fmt: str = typer.Option("table", "--format", help="table, csv or json."),
+    force: bool = ForceOption,
+) -> None:
+    """Peak, final and mean lr, the area (sum of lr over the run) and the steps above half the peak.
+
+    The area compares schedules at equal budget: two schedules with the same
+    area move the weights of plain SGD about as far.
+
+    Examples:
+
+      lrviz stats configs/warmup_cosine.yaml
+
+      lrviz stats step cosine onecycle --steps 10000 --format csv
+    """
+    from .stats import Stats, as_csv, as_json, table
+
+    if fmt not in ("table", "csv", "json"):
+        _usage(f"--format: must be one of table, csv, json; got {fmt!r}")
+    cfg = _source_config(sources, steps, lr, steps_per_epoch, assignments, force)
+    rows = []
+    for label, schedule, found in _evaluated_profiles(cfg, sources):
+        if found.first_non_finite or found.raised:
+            from .curves import check_finite, evaluate_schedule
+
+            check_finite(evaluate_schedule(schedule, cfg.total_steps), cfg.source, label)
+            raise LrvizError(f"{label}: {found.raised[1]} (at step {found.raised[0]:,})" if found.raised else label)
+        rows.append(Stats.of(label, found))
+    typer.echo({"table": table, "csv": as_csv, "json": as_json}[fmt](rows).rstrip("\n"))
+
+
+@app.command()
+def check(
+    sources: List[str] = SourcesArgument,
+    steps: int = StepsOption,
+    lr: float = LrOption,
+    steps_per_epoch: Optional[int] = SpeOption,
+    assignments: Optional[List[str]] = SetOption,
+    force: bool = ForceOption,
+) -> None:
+    """Diagnose schedules before training: one line per finding, with the step and a hint.
+
+    Errors (exit 1): a negative or non-finite lr, a framework twin stepped past
+    the point where its library raises, warmup as long as training. Warnings:
+    no annealing, a min lr never reached, a jump where phases meet, too many
+    restarts, durations that look like epochs given as steps. Notes: known
+    quirks of the framework twins in use. Exit 0 when there are no errors.
+
+    Examples:
+
+      lrviz check configs/warmup_cosine.yaml
+
+      lrviz check torch.OneCycleLR --steps 1200 --set torch.OneCycleLR.total_steps=1000
+
+      lrviz check step --steps 100000 --steps-per-epoch 1000 --set step.step_size=30
+    """
+    from collections import Counter
+
+    from .diagnose import diagnose, summary
+
+    cfg = _source_config(sources, steps, lr, steps_per_epoch, assignments, force)
+    counts: Counter = Counter()
+    profiles = _evaluated_profiles(cfg, sources)
+    for label, schedule, found in profiles:
+        for finding in diagnose(schedule, cfg.total_steps, steps_per_epoch=cfg.steps_per_epoch, scanned=found):
+            counts[finding.level] += 1
+            typer.echo(f"{label}: {finding.text()}")
+    typer.echo(summary(counts, len(profiles)))
+    if counts["error"]:
+        raise typer.Exit(1)
+
+
+@app.command()
+def sweep(
+    name: str = typer.Argument(..., help="A schedule name (see 'lrviz list')."),
+    vary: List[str] = typer.Option(..., "--vary", help="PARAM=V1,V2,... (repeatable: every combination is drawn)."),
+    assignments: Optional[List[str]] = typer.Option(None, "--set", help="PARAM=VALUE fixed for every curve, repeatable."),
+    steps: int = typer.Option(1000, "--steps", help="total_steps of every curve."),
+    lr: float = typer.Option(0.1, "--lr", help="Peak/base lr of every curve."),
+    steps_per_epoch: Optional[int] = SpeOption,
+    title: Optional[str] = typer.Option(None, "--title", help="Figure title (default: the name and what varies)."),
+    output: Optional[str] = typer.Option(None, "--output", "-o", help="Output file (default sweep.png); .png, .svg "
+                                         "or .pdf."),
+    show_stats: bool = typer.Option(False, "--stats", help="Add the stats table under the plot."),
+    layout: Optional[str] = LayoutOption,
+    style: Optional[str] = StyleOption,
+    logy: Optional[bool] = LogyOption,
+    x: Optional[str] = XOption,
+    dpi: Optional[int] = DpiOption,
+    size: Optional[str] = SizeOption,
+    annotate: Optional[bool] = AnnotateOption,
+    term: bool = TermOption,
+    force: bool = ForceOption,
+) -> None:
+    """Draw a family of curves of one schedule, one per value of the varied parameters.
+
+    Values are written as in YAML (1e-4, 500, 10%, 5ep, true, [30, 60]); use ';' between
+    values that hold commas themselves.
+
+    Examples:
+
+      lrviz sweep cosine --vary min_lr=0,1e-4,1e-3 -o cosine_min_lr.png
+
+      lrviz sweep step --vary gamma=0.1,0.5 --vary step_size=200,400 --layout grid
+
+      lrviz sweep multistep --vary "milestones=[300, 600];[500, 800]" --term
+    """
+    from dataclasses import replace
+
+    from .config import parse_value
+    from .sweep import sweep as make_sweep
+
+    _check_run(steps, lr, steps_per_epoch, force)
+    varied = []
+    for item in vary:
+        param, sep, raw = item.partition("=")
+        if not sep or not param or not raw:
+            _usage(f"--vary {item}: expected PARAM=V1,V2,..., e.g. --vary min_lr=0,1e-4")
+        parts = raw.split(";") if ";" in raw else raw.split(",")
+        varied.append((param.strip(), [parse_value(v.strip()) for v in parts]))
+    fixed = {}
+    for item in assignments or []:
+        param, sep, raw = item.partition("=")
+        if not sep or not param:
+            _usage(f"--set {item}: expected PARAM=VALUE, e.g. --set decay_steps=800")
+        fixed[param.strip()] = parse_value(raw)
+    from .errors import ParameterError
+
+    try:
+        cfg = make_sweep(name, varied, fixed=fixed, total_steps=steps, lr=lr, steps_per_epoch=steps_per_epoch,
+                         title=title)
+    except ParameterError as err:
+        _usage(f"--{err.param}: {err.message}")
+    cfg = replace(cfg, plot=_plot_spec(cfg.plot, layout=layout, style=style, logy=logy, x=x, dpi=dpi, size=size,
+                                       annotate=annotate))
+    if cfg.plot.x == "epochs" and not steps_per_epoch:
+        _usage("--x: epochs need --steps-per-epoch")
+    _draw(cfg, output or (None if term else "sweep.png"), term, with_stats=show_stats)
+
+
+def _check_run(steps, lr, steps_per_epoch, force) -> None:
+    from .limits import over_limit
+
+    if steps < 1:
+        _usage(f"--steps: must be >= 1; got {steps}")
+    if not force and (refusal := over_limit(steps)):
+        _usage(f"--steps: {refusal}")
+    if not (lr >= 0 and lr != float("inf")):
+        _usage(f"--lr: must be a finite number >= 0; got {lr:g}")
+    if steps_per_epoch is not None and steps_per_epoch < 1:
+        _usage(f"--steps-per-epoch: must be >= 1; got {steps_per_epoch}")
+
+
+@app.command()
+def resume(
+    config: Path = typer.Argument(..., help="YAML config of the original run."),
+    at: int = typer.Option(..., "--at", help="The step where the run stops and resumes."),
+    total: Optional[int] = typer.Option(None, "--total", help="total_steps of the resumed run (default: unchanged)."),
+    output: Optional[str] = OutOption,
+    layout: Optional[str] = LayoutOption,
+    style: Optional[str] = StyleOption,
+    logy: Optional[bool] = LogyOption,
+    x: Optional[str] = XOption,
+    dpi: Optional[int] = DpiOption,
+    size: Optional[str] = SizeOption,
+    annotate: Optional[bool] = AnnotateOption,
+    term: bool = TermOption,
+    force: bool = ForceOption,
+) -> None:
+    """Show what a resumed run follows: the original curve beside the one that resumes at --at with a new
+    --total, and the jump where they part.
+
+    The resumed run rebuilds each schedule with total_steps = --total and continues at --at,
+    as a training script restarted with more epochs does. Durations left to their default or
+    written as a percentage follow the new total; step counts written in the config do not.
+
+    Examples:
+
+      lrviz resume configs/warmup_cosine.yaml --at 6000 --total 15000 -o resumed.png
+
+      lrviz resume configs/onecycle.yaml --at 400 --total 2000 --term
+    """
+    from dataclasses import replace
+
+    from . import plotting, render
+    from .config import load
+    from .errors import ParameterError
+    from .limits import over_limit
+    from .resume import resume as resumed_curves
+
+    cfg = load(str(config), force=force)
+    if total is not None and (total < 1 or (not force and over_limit(total))):
+        _usage(f"--total: {over_limit(total) if total >= 1 else f'must be >= 1; got {total}'}")
+    cfg = replace(cfg, plot=_plot_spec(cfg.plot, layout=layout, style=style, logy=logy, x=x, dpi=dpi, size=size,
+                                       annotate=annotate))
+    out = output or (None if term else f"{config.stem}_resumed.png")
+    if term and output:
+        _usage("--term previews in the terminal and writes no file; drop --output")
+    fmt = None
+    if out:
+        from .files import check_output
+
+        fmt = check_output(out, render.FORMATS)
+    columns = 2 * _terminal()["width"] if term else render.pixel_columns(cfg.plot)
+    try:
+        curves, jumps, extent = resumed_curves(cfg, at, total, columns=columns)
+    except ParameterError as err:
+        _usage(f"--{err.param}: {err.message}")
+    title = cfg.title or config.stem
+    cfg = replace(cfg, title=f"{title}: resumed at step {at:,}" + (f" for {total:,} steps" if total else ""))
+    if term:
+        typer.echo(plotting.preview_curves(curves, cfg, total_steps=extent, **_terminal()))
+    else:
+        plotting.draw(curves, cfg, output=out, fmt=fmt, total_steps=extent)
+    for jump in jumps:
+        typer.echo(jump.text())
+    if out:
+        typer.echo(f"wrote {out}")
+
+
+@app.command()
+def explore(
+    name: str = typer.Argument(..., help="A schedule name (see 'lrviz list')."),
+    steps: int = typer.Option(1000, "--steps", help="total_steps of the run."),
+    lr: float = typer.Option(0.1, "--lr", help="Peak/base lr."),
+    steps_per_epoch: Optional[int] = SpeOption,
+    assignments: Optional[List[str]] = typer.Option(None, "--set", help="PARAM=VALUE to start from, repeatable."),
+) -> None:
+    """Open a window with a slider per numeric parameter and a reset button; the curve and its stats
+    (peak, final, mean, area) follow the sliders live. Needs a display.
+
+    Examples:
+
+      lrviz explore cosine
+
+      lrviz explore onecycle --steps 5000 --set pct_start=0.25
+    """
+    from .config import parse_value
+    from .explore import open_window
+
+    _check_run(steps, lr, steps_per_epoch, False)
+    params = {}
+    for item in assignments or []:
+        param, sep, raw = item.partition("=")
+        if not sep or not param:
+            _usage(f"--set {item}: expected PARAM=VALUE, e.g. --set min_lr=1e-4")
+        params[param.strip()] = parse_value(raw)
+    open_window(name, total_steps=steps, lr=lr, steps_per_epoch=steps_per_epoch, params=params)
+
+
 
 
 def _terminated(signum, frame) -> None:

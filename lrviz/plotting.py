@@ -57,22 +57,42 @@ def display_curves(config: Config, columns: int, schedules: Sequence | None = No
     return [evaluate_schedule(s, config.total_steps, columns=columns) for s in schedules]
 
 
-def figure(config: Config, *, output: str | None = None, schedules: Sequence | None = None, ax=None):
-    """Draw ``config`` into a new Figure (or into ``ax``); also write ``output`` when given, atomically."""
+def figure(config: Config, *, output: str | None = None, schedules: Sequence | None = None, ax=None,
+           table: str | None = None):
+    """Draw ``config`` into a new Figure (or into ``ax``); also write ``output`` when given, atomically.
+
+    ``table`` is text set in monospace under the plot (``compare --stats``)."""
     from . import render
 
-    fmt = None
-    if output:
-        from .files import check_output
-
-        fmt = check_output(output, render.FORMATS)  # before any work: a bad path fails fast
+    fmt = _checked(output)
     curves = display_curves(config, render.pixel_columns(config.plot), schedules)
-    where = dict(title=config.title, total_steps=config.total_steps, steps_per_epoch=config.steps_per_epoch)
+    return draw(curves, config, output=output, fmt=fmt, ax=ax, table=table)
+
+
+def _checked(output: str | None) -> str | None:
+    """The format of ``output``, checked before any work so that a bad path fails fast."""
+    if not output:
+        return None
+    from . import render
+    from .files import check_output
+
+    return check_output(output, render.FORMATS)
+
+
+def draw(curves: Sequence, config: Config, *, output: str | None = None, fmt: str | None = None, ax=None,
+         total_steps: int | None = None, table: str | None = None):
+    """Draw already evaluated curves with ``config``'s plot options, title and x extent."""
+    from . import render
+
+    if output and fmt is None:
+        fmt = _checked(output)
+    where = dict(title=config.title, total_steps=total_steps or config.total_steps,
+                 steps_per_epoch=config.steps_per_epoch)
     if ax is not None:
         render.draw_into(ax, curves, config.plot, **where)
         fig = ax.figure
     else:
-        fig = render.figure(curves, config.plot, **where)
+        fig = render.figure(curves, config.plot, table=table, **where)
     if output:
         render.save(fig, output, fmt, title=config.title, source=config.source, dpi=render.png_dpi(config.plot))
     return fig
@@ -80,14 +100,19 @@ def figure(config: Config, *, output: str | None = None, schedules: Sequence | N
 
 def preview(config: Config, *, width: int, height: int, color: bool, charset: str = "braille") -> str:
     """A terminal preview of ``config`` in braille dots (no matplotlib), M4-reduced to the dot columns."""
-    from .axes import x_label, x_values
-    from .terminal import preview as draw
+    return preview_curves(display_curves(config, 2 * width), config, width=width, height=height, color=color,
+                          charset=charset)
 
-    curves = display_curves(config, 2 * width)
-    series = [(c.label, x_values(c.steps, config.plot.x, config.total_steps, config.steps_per_epoch), c.lr)
-              for c in curves]
-    return draw(series, width=width, height=height, logy=config.plot.logy, color=color, charset=charset,
-                xlabel=x_label(config.plot.x, config.steps_per_epoch), title=config.title)
+
+def preview_curves(curves: Sequence, config: Config, *, width: int, height: int, color: bool,
+                   charset: str = "braille", total_steps: int | None = None) -> str:
+    from .axes import x_label, x_values
+    from .terminal import preview as draw_dots
+
+    total = total_steps or config.total_steps
+    series = [(c.label, x_values(c.steps, config.plot.x, total, config.steps_per_epoch), c.lr) for c in curves]
+    return draw_dots(series, width=width, height=height, logy=config.plot.logy, color=color, charset=charset,
+                     xlabel=x_label(config.plot.x, config.steps_per_epoch), title=config.title)
 
 
 def plot(source: Any, *more: Any, ax=None, output: str | None = None, total_steps: int | None = None,

@@ -98,8 +98,11 @@ def figure(
     title: str | None = None,
     total_steps: int,
     steps_per_epoch: int | None = None,
+    table: str | None = None,
 ):
-    """Draw the curves in the plot's layout and style; return the matplotlib Figure."""
+    """Draw the curves in the plot's layout and style; return the matplotlib Figure.
+
+    ``table`` (plain text, e.g. statistics) is set in monospace under everything else."""
     from matplotlib.figure import Figure
 
     layout = layout_of(plot, curves)
@@ -111,7 +114,11 @@ def figure(
         lines = max((_lines(h) * _rc("axes.titlesize") + _lines(n) * 1.1 * _rc(SUBTITLE_SIZE) for h, n in titles),
                     default=_rc("axes.titlesize")) / _rc("axes.titlesize")
         size = figure_size(plot, layout, len(curves), rows, lines, titled=bool(title))
-        fig = Figure(figsize=size, layout="constrained")
+        band = _table_height(table) if table else 0.0
+        fig = root = Figure(figsize=(size[0], size[1] + band), layout="constrained")
+        if table:  # the plot above, the table in a band of its own below
+            fig, below = root.subfigures(2, 1, height_ratios=(size[1], band))
+            below.text(0.5, 0.5, table, ha="center", va="center", family="monospace", fontsize=_rc("legend.fontsize"))
         if layout == "grid":
             painter.grid(fig, title, titles)
         else:
@@ -125,8 +132,8 @@ def figure(
                 painter.momentum_axes(ax_m)
             painter.x_axis(ax_m or ax)
             painter.legend(fig, ax)
-    fig._lrviz_style = plot.style  # save() applies the same style to the savefig.* settings
-    return fig
+    root._lrviz_style = plot.style  # save() applies the same style to the savefig.* settings
+    return root
 
 
 def draw_into(ax, curves: Sequence[Curve], plot: PlotSpec, *, total_steps: int, steps_per_epoch: int | None = None,
@@ -254,7 +261,7 @@ class _Painter:
     def legend(self, fig, ax) -> None:
         """Below the axes, outside them, so it never hides a curve."""
         handles, labels = self.legend_entries()
-        fig.legend(handles, labels, loc="outside lower center", ncols=self.legend_shape(fig.get_figwidth())[1])
+        fig.legend(handles, labels, loc="outside lower center", ncols=self.legend_shape(fig.figure.get_figwidth())[1])
 
     def panel_titles(self, width: float) -> list[tuple[str, str]]:
         """Per panel: the heading "(a) label", and below it in smaller type the parameters set and
@@ -281,7 +288,7 @@ class _Painter:
         return titles
 
     def grid(self, fig, title: str | None, titles: list[tuple[str, str]]) -> None:
-        rows, cols = grid_shape(len(self.curves), fig.get_figwidth())
+        rows, cols = grid_shape(len(self.curves), fig.figure.get_figwidth())
         panels = fig.subplots(rows, cols, sharex=True, sharey=True, squeeze=False)
         flat = list(panels.flat)
         for i, ax in enumerate(flat[: len(self.curves)]):
@@ -310,6 +317,11 @@ class _Painter:
             ax.set_xlabel("")
         if title:
             fig.suptitle(title)
+
+
+def _table_height(text: str) -> float:
+    """Inches a monospace table of ``text`` needs, with half a line of margin above and below."""
+    return (len(text.splitlines()) + 1.0) * 1.25 * _rc("legend.fontsize") / 72
 
 
 def _lines(text: str) -> int:

@@ -110,7 +110,7 @@ def test_show_prints_formula_parameters_and_twins():
 
 
 def test_every_command_help_has_an_example():
-    for command in ("plot", "compare", "list", "show", "export"):
+    for command in ("plot", "compare", "list", "show", "export", "sweep", "check", "stats", "resume", "explore"):
         result = invoke(command, "--help")
         assert result.exit_code == 0 and re.search(r"Examples?:\s+lrviz", result.output), command
 

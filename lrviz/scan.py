@@ -1,0 +1,150 @@
+"""One pass over every step of a schedule, in chunks: the numbers stats and diagnostics need.
+
+A training run of ``T`` updates uses ``lr(0), ..., lr(T-1)``; the curve is
+drawn on ``0..T`` so that its last point is the lr the run ends at. So:
+
+- ``peak``, ``low`` and ``final`` are taken over steps ``0..T``
+  (``final = lr(T)``);
+- ``area = sum_{t=0}^{T-1} lr(t)`` and ``mean = area / T`` are over the
+  ``T`` updates, the budget a run really spends;
+- ``above_half`` counts the updates with ``lr(t) >= peak / 2``.
+
+Memory stays at one chunk (:data:`CHUNK` steps) whatever ``T`` is. A curve
+that goes negative or non-finite, or a framework twin that raises where its
+library raises, is recorded with the first step where it happens instead of
+stopping the scan with an error: :mod:`lrviz.diagnose` reports them.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Iterator
+
+import numpy as np
+
+from .errors import StepError
+from .schedule_type import Schedule
+
+CHUNK = 1 << 18
+RISE = 0.25  # a one-step rise of at least this fraction of the peak so far counts as a restart
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What one pass over ``lr(0..T)`` found (see the module docstring for the conventions)."""
+
+    total_steps: int
+    peak: float
+    peak_step: int
+    low: float
+    low_step: int
+    final: float
+    area: float
+    above_half: int
+    rises: int  # one-step rises of >= RISE * the peak so far: restarts
+    first_negative: tuple[int, float] | None = None
+    first_non_finite: tuple[int, float] | None = None
+    raised: tuple[int, str] | None = None  # (first step, message) where the twin raises, as its library does
+    scanned: int = 0  # steps evaluated: total_steps + 1, or fewer when the schedule raised
+
+    @property
+    def mean(self) -> float:
+        return self.area / self.total_steps if self.total_steps else float("nan")
+
+    @property
+    def flat(self) -> bool:
+        return self.peak == self.low
+
+
+def chunks(schedule: Schedule, total_steps: int, size: int = CHUNK) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """``(steps, lr)`` over ``0..total_steps`` in chunks, unchecked (inf and NaN come through)."""
+    for steps in _step_chunks(total_steps, size):
+        with np.errstate(all="ignore"):
+            yield steps, np.asarray(schedule.lr_at(steps), dtype=np.float64)
+
+
+def _first_raise(schedule: Schedule, steps: np.ndarray) -> tuple[int, str]:
+    """The first step of ``steps`` whose evaluation raises a StepError, found by bisection."""
+    good, bad = 0, len(steps)  # steps[:good] evaluate; steps[:bad] raise
+    message = ""
+    while bad - good > 1:
+        mid = (good + bad) // 2
+        try:
+            with np.errstate(all="ignore"):
+                schedule.lr_at(steps[:mid])
+            good = mid
+        except StepError as err:
+            bad, message = mid, str(err)
+    if not message:
+        try:
+            with np.errstate(all="ignore"):
+                schedule.lr_at(steps[:bad])
+        except StepError as err:
+            message = str(err)
+    return int(steps[bad - 1]), message
+
+
+def profile(schedule: Schedule, total_steps: int) -> Profile:
+    """Scan ``lr(0..total_steps)`` once (twice for ``above_half``) in chunks of :data:`CHUNK` steps."""
+    peak, peak_step, low, low_step = -math.inf, 0, math.inf, 0
+    final = math.nan
+    partial_sums: list[float] = []
+    rises = 0
+    previous = None
+    negative = non_finite = raised = None
+    scanned = 0
+    for steps in _step_chunks(total_steps):
+        try:
+            with np.errstate(all="ignore"):
+                lr = np.asarray(schedule.lr_at(steps), dtype=np.float64)
+        except StepError:
+            raised = _first_raise(schedule, steps)
+            keep = steps[steps < raised[0]]
+            if not len(keep):
+                break
+            with np.errstate(all="ignore"):
+                lr = np.asarray(schedule.lr_at(keep), dtype=np.float64)
+            steps = keep
+        scanned += len(steps)
+        finite = np.isfinite(lr)
+        if non_finite is None and not finite.all():
+            i = int(np.flatnonzero(~finite)[0])
+            non_finite = (int(steps[i]), float(lr[i]))
+        with np.errstate(invalid="ignore"):
+            below = np.flatnonzero(lr < 0)
+        if negative is None and len(below):
+            negative = (int(steps[below[0]]), float(lr[below[0]]))
+        values = np.where(finite, lr, np.nan)
+        peak_before = peak
+        if np.isfinite(values).any():
+            i, j = int(np.nanargmax(values)), int(np.nanargmin(values))
+            if values[i] > peak:
+                peak, peak_step = float(values[i]), int(steps[i])
+            if values[j] < low:
+                low, low_step = float(values[j]), int(steps[j])
+        used = values[steps < total_steps]  # the updates: lr(0..T-1)
+        partial_sums.append(float(np.sum(used)))
+        joined = values if previous is None else np.concatenate(([previous], values))
+        running_peak = np.fmax.accumulate(np.concatenate(([peak_before], np.nan_to_num(joined, nan=-np.inf))))[1:]
+        with np.errstate(invalid="ignore"):
+            jumps = np.diff(joined) >= RISE * running_peak[:-1]
+        rises += int(np.count_nonzero(jumps & (running_peak[:-1] > 0)))
+        previous = float(values[-1])
+        final = float(lr[-1])
+        if raised is not None:
+            break
+    area = math.fsum(partial_sums)
+    above = 0
+    if peak > -math.inf:
+        last = total_steps if raised is None else raised[0] - 1
+        for steps, lr in chunks(schedule, last):
+            with np.errstate(invalid="ignore"):
+                above += int(np.count_nonzero(lr[steps < total_steps] >= peak / 2))
+    return Profile(total_steps, peak, peak_step, low, low_step, final, area, above, rises, negative, non_finite,
+                   raised, scanned)
+
+
+def _step_chunks(total_steps: int, size: int = CHUNK) -> Iterator[np.ndarray]:
+    for start in range(0, total_steps + 1, size):
+        yield np.arange(start, min(start + size, total_steps + 1), dtype=np.int64)

@@ -1,0 +1,84 @@
+"""Summary statistics of schedules, to compare them at equal budget.
+
+For a run of ``T`` updates (see :mod:`lrviz.scan` for the conventions):
+
+- peak ``max_{0<=t<=T} lr(t)`` and the step where it is first reached,
+- final ``lr(T)``,
+- mean ``(1/T) sum_{t<T} lr(t)``,
+- area ``sum_{t<T} lr(t)``: the total "distance budget" of plain SGD; two
+  schedules with the same area move weights about as far,
+- steps above half the peak: ``#{t < T : lr(t) >= peak/2}``, how long the run
+  trains at a high rate.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+
+from .scan import Profile
+
+COLUMNS = ("curve", "peak", "at step", "final", "mean", "area", "steps >= peak/2")
+
+
+@dataclass(frozen=True)
+class Stats:
+    label: str
+    total_steps: int
+    peak: float
+    peak_step: int
+    final: float
+    mean: float
+    area: float
+    above_half: int
+
+    @classmethod
+    def of(cls, label: str, profile: Profile) -> "Stats":
+        return cls(label, profile.total_steps, profile.peak, profile.peak_step, profile.final, profile.mean,
+                   profile.area, profile.above_half)
+
+    @property
+    def above_half_fraction(self) -> float:
+        return self.above_half / self.total_steps if self.total_steps else 0.0
+
+
+def _num(value: float) -> str:
+    return f"{value:.4g}"
+
+
+def rows(stats: list[Stats]) -> list[tuple[str, ...]]:
+    """The table's cells as text, one row per curve (header first)."""
+    out = [COLUMNS]
+    for s in stats:
+        out.append((s.label, _num(s.peak), f"{s.peak_step:,}", _num(s.final), _num(s.mean), _num(s.area),
+                    f"{s.above_half:,} ({100 * s.above_half_fraction:.0f}%)"))
+    return out
+
+
+def table(stats: list[Stats]) -> str:
+    """A plain-text table: the label left-aligned, numbers right-aligned."""
+    cells = rows(stats)
+    widths = [max(len(row[i]) for row in cells) for i in range(len(COLUMNS))]
+    lines = []
+    for k, row in enumerate(cells):
+        parts = [row[0].ljust(widths[0])] + [cell.rjust(w) for cell, w in zip(row[1:], widths[1:])]
+        lines.append("  ".join(parts).rstrip())
+        if k == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def as_csv(stats: list[Stats]) -> str:
+    """CSV with full-precision numbers (repr of each float)."""
+    head = "curve,total_steps,peak,peak_step,final,mean,area,steps_above_half_peak"
+    body = [",".join([_csv_text(s.label), str(s.total_steps), repr(s.peak), str(s.peak_step), repr(s.final),
+                      repr(s.mean), repr(s.area), str(s.above_half)]) for s in stats]
+    return "\n".join([head, *body]) + "\n"
+
+
+def as_json(stats: list[Stats]) -> str:
+    return json.dumps([asdict(s) for s in stats], indent=2) + "\n"
+
+
+def _csv_text(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"' if any(c in text for c in ',"\n') else text

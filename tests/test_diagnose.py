@@ -1,0 +1,108 @@
+"""lrviz check: every diagnostic has a case that triggers it and one that does not."""
+
+from __future__ import annotations
+
+import pytest
+
+import lrviz
+from lrviz import registry
+from lrviz.diagnose import diagnose
+
+
+def findings(name, T, spe=None, **params):
+    if "." in name:
+        schedule = registry.build(name, params, total_steps=T)
+    else:
+        schedule = lrviz.schedule(name, total_steps=T, **{"lr": 0.1, **params})
+    return diagnose(schedule, T, steps_per_epoch=spe)
+
+
+def kinds(found):
+    return [(f.level, f.step) for f in found]
+
+
+def has(found, level, words, step=...):
+    return any(f.level == level and words in f.message and (step is ... or f.step == step) for f in found)
+
+
+def test_a_plain_cosine_has_no_findings():
+    assert findings("cosine", 1000) == []
+
+
+def test_warmup_as_long_as_training_is_an_error():
+    assert has(findings("hf.linear", 1000, num_warmup_steps=1000), "error", "longer than training", 1000)
+    assert not has(findings("hf.linear", 1000, num_warmup_steps=100), "error", "longer than training")
+
+
+def test_a_schedule_that_never_anneals():
+    assert has(findings("cosine", 1000, decay_steps=10_000), "warning", "never anneals", 1000)
+    assert not has(findings("cosine", 1000, decay_steps=1000), "warning", "never anneals")
+    assert findings("constant", 1000) == []  # flat on purpose
+
+
+def test_min_lr_never_reached():
+    found = findings("cosine", 1000, decay_steps=1200, min_lr=1e-4)
+    assert has(found, "warning", "min_lr=0.0001 is never reached", 1000)
+    assert not has(findings("cosine", 1000, decay_steps=1000, min_lr=1e-4), "warning", "never reached")
+
+
+def test_negative_lr_is_an_error_at_its_first_step():
+    found = findings("tf.noisy_linear_cosine_decay", 100)
+    first = min(f.step for f in found if "negative" in f.message)
+    schedule = registry.build("tf.noisy_linear_cosine_decay", {}, total_steps=100)
+    values = schedule(range(101))
+    assert first == next(t for t, v in enumerate(values) if v < 0)
+    assert not any("negative" in f.message for f in findings("noisy_linear_cosine", 100))
+
+
+def test_non_finite_lr_is_an_error_at_its_first_step():
+    # 43 ** (t / 3) passes the float64 maximum (1.8e308) when t/3 * log(43) > log(1.8e308)
+    import math
+
+    first = next(t for t in range(2000) if t / 3 * math.log(43) > math.log(1.7976931348623157e308))
+    found = findings("exponential", 1000, lr=1.0, decay_rate=43, decay_steps=3)
+    assert has(found, "error", "the lr is inf", first)
+    assert not has(findings("exponential", 1000, decay_rate=0.5, decay_steps=3), "error", "the lr is")
+
+
+def test_a_twin_stepped_past_where_torch_raises():
+    found = findings("torch.OneCycleLR", 1200, total_steps=1000)
+    assert has(found, "error", "Tried to step 1001 times", 1001)
+    assert not has(findings("torch.OneCycleLR", 1000, total_steps=1000), "error", "raises")
+
+
+def test_a_jump_where_the_warmup_hands_over():
+    phases = [{"name": "linear", "steps": 100, "params": {"lr": 0.0, "min_lr": 0.1}},
+              {"name": "cosine", "params": {"lr": 0.01}}]
+    assert has(findings("sequence", 1000, phases=phases), "warning", "jumps from 0.099 to 0.01", 100)
+    phases[1]["params"]["lr"] = 0.1
+    assert not has(findings("sequence", 1000, phases=phases), "warning", "jumps")
+    assert not has(findings("step", 1000), "warning", "jumps")  # a designed drop
+
+
+def test_more_restarts_than_a_typical_run():
+    assert has(findings("cosine_restarts", 1000, first_period=10), "warning", "restarts in 1,000 steps")
+    assert not has(findings("cosine_restarts", 1000, first_period=250), "warning", "restarts")
+
+
+def test_durations_that_look_like_epochs():
+    found = findings("step", 100_000, spe=1000, step_size=30)
+    assert has(found, "warning", "step_size=30 steps is less than one epoch", 30)
+    assert "'30ep'" in next(f.hint for f in found if "step_size" in f.message)
+    assert findings("step", 100_000, spe=1000, step_size=30_000) == []
+    assert has(findings("cosine", 90, spe=1000), "warning", "less than one epoch")
+    assert findings("step", 100_000, step_size=30) == []  # no steps_per_epoch, no guess
+
+
+def test_known_quirks_of_the_twins_in_use():
+    found = findings("torch.CosineAnnealingLR", 1500, T_max=1000)
+    assert has(found, "note", "rises again", 1001)
+    assert not has(findings("torch.CosineAnnealingLR", 1000, T_max=1000), "note", "rises again")
+    assert has(findings("keras.CosineDecay", 1000, warmup_steps=100), "note", "ignores warmup_steps")
+    assert findings("keras.CosineDecay", 1000) == []
+
+
+@pytest.mark.parametrize("name", ["cosine", "onecycle", "wsd", "step", "tri_stage", "hf.linear", "optax.warmup_cosine_decay_schedule"])
+def test_defaults_have_no_errors_or_warnings(name):
+    found = findings(name, 1000) if "." not in name else diagnose(registry.build(name, {}, total_steps=1000), 1000)
+    assert [f for f in found if f.level != "note"] == []
