@@ -304,6 +304,8 @@ def _source_config(sources, steps, lr, steps_per_epoch, assignments, force=False
     from .config import load
 
     first = sources[0]
+    if len(sources) > 1 and any(s.endswith((".yaml", ".yml")) for s in sources):
+        _usage("give one config at a time, or schedule names (a config and names cannot be mixed)")
     if len(sources) == 1 and (first.endswith((".yaml", ".yml")) or os.path.isfile(first)):
         if assignments:
             _usage("--set applies to schedule names; edit the config to change its parameters")

@@ -24,10 +24,15 @@ def label(values: dict[str, Any]) -> str:
 
 
 def _text(value: Any) -> str:
+    """A value as the user wrote it: ``0.001``, ``1e-4``, ``{100: 1, 1000: 1e-4}``, ``[300, 600]``."""
     if isinstance(value, float):
         return f"{value:g}"
     if isinstance(value, dict) and "name" in value:
         return str(value["name"])
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_text(k)}: {_text(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_text(v) for v in value) + "]"
     return str(value)
 
 
