@@ -587,6 +587,8 @@ def explore(
     open_window(name, total_steps=steps, lr=lr, steps_per_epoch=steps_per_epoch, params=params)
 
 
+from .playground.cli import register as _register_playground  # noqa: E402
+_register_playground(app)
 
 
 def _terminated(signum, frame) -> None:

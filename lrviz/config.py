@@ -195,6 +195,10 @@ def _to_config(data: Any, doc: _Located, force: bool = False) -> Config:
     if not isinstance(data, dict):
         doc.issue("", f"the config must be a mapping of keys (title, total_steps, schedules, ...); got {_kind(data)}")
         return Config(schedules=())
+    if "playground" in data:
+        doc.issue("playground", "this is a playground config (optimizers on a loss surface); "
+                                "draw it with 'lrviz playground FILE', not 'lrviz plot'")
+        return Config(schedules=())
     for key in data:
         if key not in TOP_KEYS:
             doc.issue(str(key), f"unknown key{did_you_mean(str(key), TOP_KEYS)}")

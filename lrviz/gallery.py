@@ -24,6 +24,7 @@ class Figure:
     config_path: str
     title: str
     caption: str
+    command: str = "plot"  # the lrviz command that draws it: plot, or playground for a playground: config
 
 
 def configs_in(folder: str) -> list[str]:
@@ -45,15 +46,23 @@ def build(configs: str, out: str, *, echo=lambda line: None, published_as: str |
 
     if not os.path.isdir(out):
         raise OutputError(f"{out}: folder does not exist")
-    loaded = [(path, load(path)) for path in configs_in(configs)]
+    from .playground import config as playground_config
+
+    loaded = [(path, playground_config.load(path), "playground") if playground_config.is_playground(path)
+              else (path, load(path), "plot") for path in configs_in(configs)]
     figures = []
-    for path, config in loaded:
+    for path, config, command in loaded:
         name = os.path.splitext(os.path.basename(path))[0]
-        for fmt in FORMATS:
-            target = os.path.join(out, f"{name}.{fmt}")
-            figure(config, output=target)
+        targets = [os.path.join(out, f"{name}.{fmt}") for fmt in FORMATS]
+        if command == "playground":
+            from .playground.play import draw
+
+            draw(config, targets)  # one run, written in every format
+        for target in targets:
+            if command == "plot":
+                figure(config, output=target)
             echo(f"wrote {target}")
-        figures.append(Figure(name, path, config.title or name, config.caption or ""))
+        figures.append(Figure(name, path, config.title or name, config.caption or "", command))
     index = os.path.join(out, "README.md")
     text = index_text(figures, configs, published_as or out)
     atomic_write(index, lambda fh: fh.write(text), binary=False)
@@ -88,7 +97,8 @@ def index_text(figures: list[Figure], configs: str, out: str) -> str:
         ]
         if f.caption:
             lines += [f.caption.strip(), ""]
-        lines += ["```bash", f"lrviz plot {_posix(f.config_path)} -o {_posix(os.path.join(out, f.name))}.png", "```"]
+        lines += ["```bash", f"lrviz {f.command} {_posix(f.config_path)} -o {_posix(os.path.join(out, f.name))}.png",
+                  "```"]
     lines += ["", "---", "", drawn_with()]
     return "\n".join(lines) + "\n"
 

@@ -36,7 +36,7 @@ def test_every_config_has_a_png_an_svg_and_a_section(regenerated):
         assert (out / f"{f.name}.png").read_bytes().startswith(b"\x89PNG")
         assert b"<svg" in (out / f"{f.name}.svg").read_bytes()[:500]
         assert f"## {f.title}" in index and f"![{f.title}]({f.name}.png)" in index
-        assert f"lrviz plot configs/{f.name}.yaml -o gallery/{f.name}.png" in index
+        assert f"lrviz {f.command} configs/{f.name}.yaml -o gallery/{f.name}.png" in index
         assert f.caption, f"configs/{f.name}.yaml needs a caption: what it shows and where it comes from"
 
 

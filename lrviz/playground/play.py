@@ -1,0 +1,143 @@
+"""Spec -> runs -> figure -> file: the one path behind ``lrviz playground`` and the gallery.
+
+Each optimizer gets a base lr (its own ``params.lr``, else the spec's ``lr``, else the
+surface's suggested lr for it, else its documented default); every schedule is built
+with that lr and ``total_steps = steps`` and evaluated once on steps 0..steps-1.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+
+from .. import registry
+from ..curves import labels as schedule_labels
+from ..errors import ConfigError, Issue
+from . import optimizers as optimizer_table
+from . import surfaces as surface_table
+from .optimizers import Optimizer
+from .run import Result, grid_lrs, lr_curve, run_lanes
+from .spec import Playground
+from .surfaces import Surface
+
+FORMATS = ("png", "svg", "pdf")
+
+
+@dataclass(frozen=True)
+class Lane:
+    """One optimizer as it runs: its label, update rule and base lr."""
+
+    label: str
+    optimizer: Optimizer
+    lr: float
+
+
+@dataclass(frozen=True)
+class Prepared:
+    surface: Surface
+    lanes: tuple[Lane, ...]
+    schedule_labels: tuple[str, ...]
+    curves: np.ndarray  # (k, n_schedules, steps): the lr of each update, per lane and schedule
+    start: tuple[float, float]
+
+
+def _fail(spec: Playground, path: str, message: str) -> ConfigError:
+    return ConfigError([Issue(spec.source, None, None, path, message)])
+
+
+def prepare(spec: Playground) -> Prepared:
+    """Build the surface, optimizers and schedule curves of ``spec`` (already validated)."""
+    try:
+        surface = surface_table.make(spec.surface.name, **spec.surface.params)
+    except Exception as err:  # validated by config.finish; here for API callers
+        raise _fail(spec, spec.surface.path, str(err)) from None
+    hints = surface_table.LR_HINTS.get(spec.surface.name, {})
+    lanes = []
+    for o in spec.optimizers:
+        try:
+            opt = optimizer_table.make(o.name, **o.params)
+        except Exception as err:
+            raise _fail(spec, o.path, str(err)) from None
+        base = o.params.get("lr")
+        base = float(opt["lr"]) if base is not None else spec.lr if spec.lr is not None else hints.get(o.name, opt["lr"])
+        lanes.append((o, opt, base))
+    labels = _optimizer_labels([(o, base) for o, _, base in lanes])
+    curves = np.empty((len(lanes), len(spec.schedules), spec.steps))
+    for i, (_, _, base) in enumerate(lanes):
+        context = registry.Context(spec.steps, base, spec.steps_per_epoch)
+        for j, sched in enumerate(spec.schedules):
+            try:
+                built = registry.build_at(sched.name, sched.params, context, sched.path)
+            except registry.ParameterErrors as errs:
+                raise ConfigError([Issue(spec.source, None, None, e.param, e.message) for e in errs.errors]) from None
+            curve = lr_curve(built, spec.steps)
+            if not np.all(np.isfinite(curve)):
+                raise _fail(spec, sched.path or sched.name, "the lr is not finite at some step")
+            curves[i, j] = curve
+    start = spec.start if spec.start is not None else surface.start
+    return Prepared(surface, tuple(Lane(label, opt, base) for label, (_, opt, base) in zip(labels, lanes)),
+                    tuple(schedule_labels(list(spec.schedules))), curves, start)
+
+
+def _optimizer_labels(entries) -> list[str]:
+    """The given label, else ``name, lr 0.01`` plus the parameters set other than lr."""
+    out = []
+    for spec, base in entries:
+        if spec.label:
+            out.append(spec.label)
+            continue
+        extra = ", ".join(f"{k} {v:g}" if isinstance(v, (int, float)) else f"{k} {v}"
+                          for k, v in spec.params.items() if k != "lr")
+        out.append(f"{spec.name}, lr {base:g}" + (f", {extra}" if extra else ""))
+    return out
+
+
+def trajectories(prepared: Prepared) -> Result:
+    """Every (optimizer, schedule) run from the start: batch (k, n_schedules)."""
+    steps = prepared.curves.shape[2]
+    tables = np.moveaxis(prepared.curves, 2, 1)  # (k, steps, n_schedules)
+    return run_lanes(prepared.surface, [lane.optimizer for lane in prepared.lanes], tables, prepared.start, steps)
+
+
+def grid(prepared: Prepared, lrs: Sequence[float], *, record: bool = False) -> Result:
+    """The lr grid of every (optimizer, schedule): batch (k, n_schedules, n_lrs); each curve scaled so
+    its peak is the grid lr. One batched computation: one loop over the steps for all runs."""
+    k, n, steps = prepared.curves.shape
+    tables = np.empty((k, steps, n, len(lrs)))
+    for i in range(k):
+        for j in range(n):
+            tables[i, :, j] = grid_lrs(prepared.curves[i, j], lrs)
+    return run_lanes(prepared.surface, [lane.optimizer for lane in prepared.lanes], tables, prepared.start, steps,
+                     record=record)
+
+
+def figure(spec: Playground):
+    """Run ``spec`` and draw its view; return the matplotlib Figure."""
+    from . import figures
+
+    if spec.view == "flow":
+        surface = surface_table.make(spec.surface.name, **spec.surface.params)
+        eta = spec.lr if spec.lr is not None else 0.5 / float(surface.hessian.max())
+        start = spec.start if spec.start is not None else surface.start
+        return figures.flow_figure(surface, start, eta, spec.steps, spec=spec)
+    prepared = prepare(spec)
+    if spec.view == "grid":
+        lrs = spec.lr_grid.values()
+        result = grid(prepared, lrs)
+        return figures.grid_figure(prepared, result, lrs, spec=spec)
+    return figures.trajectories_figure(prepared, trajectories(prepared), spec=spec)
+
+
+def draw(spec: Playground, outputs: Sequence[str]) -> None:
+    """Check every output path first, then run once and write the figure to each of them."""
+    from .. import render
+    from ..files import check_output
+    from ..spec import PlotSpec
+
+    formats = [check_output(path, FORMATS) for path in outputs]
+    fig = figure(spec)
+    dpi = render.png_dpi(PlotSpec(style=spec.style, dpi=spec.dpi))
+    for path, fmt in zip(outputs, formats):
+        render.save(fig, path, fmt, title=spec.title, source=spec.source, dpi=dpi)
