@@ -32,6 +32,7 @@ class Curve:
     marks: tuple[tuple[int, str], ...]
     schedule: Schedule
     details: str = ""  # key parameters, e.g. "min_lr=0.0001, decay_steps=800"
+    look: tuple[int, int] | None = None  # (colour, dash) indices, for curves drawn in related pairs
 
 
 def build(config: Config) -> list[tuple[ScheduleSpec, Schedule]]:

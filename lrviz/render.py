@@ -160,6 +160,9 @@ class _Painter:
 
     def style_of(self, i: int) -> dict:
         n = len(self.colors)
+        look = self.curves[i].look if i < len(self.curves) else None
+        if look is not None:
+            return dict(color=self.colors[look[0] % n], linestyle=DASHES[look[1] % len(DASHES)])
         return dict(color=self.colors[i % n], linestyle=DASHES[(i + i // n) % len(DASHES)])
 
     def x(self, steps):

@@ -86,7 +86,8 @@ def resume(config: Config, at: int, total: int | None = None, *, columns: int | 
                                           columns=columns)
         for curve in (original_curve, resumed_curve):
             check_finite(curve, config.source, spec.path or spec.name)
-        curves += [original_curve, resumed_curve]
+        k = len(jumps)  # one colour per schedule: the original solid, the resumed run dashed
+        curves += [replace(original_curve, look=(k, 0)), replace(resumed_curve, look=(k, 1))]
         with np.errstate(all="ignore"):
             before = float(first.lr_at(np.array([at], dtype=np.int64))[0])
             after = float(second.lr_at(np.array([at], dtype=np.int64))[0])
