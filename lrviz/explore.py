@@ -81,11 +81,16 @@ class Explorer:
         n = len(self.initial)
         height = 0.045
         top = 0.1 + n * height
-        self.ax = fig.add_axes((0.1, top + 0.1, 0.85, 0.82 - top))
+        self.ax = fig.add_axes((0.1, top + 0.1, 0.78 if schedule.has_momentum else 0.85, 0.82 - top))
         self.ax.set_xlabel("step")
         self.ax.set_ylabel("learning rate")
         self.ax.set_xlim(0, total_steps)
-        self.line, = self.ax.plot([], [], drawstyle="steps-post")
+        self.line, = self.ax.plot([], [], drawstyle="steps-post", label="lr")
+        self.momentum_line = None
+        if schedule.has_momentum:  # one-cycle and cyclic schedules: momentum on a right-hand axis
+            self.ax_m = self.ax.twinx()
+            self.ax_m.set_ylabel("momentum", color="0.45")
+            self.momentum_line, = self.ax_m.plot([], [], drawstyle="steps-post", color="0.45", linestyle="--")
         self.status = self.ax.set_title("", fontsize="small", loc="left")
         self.sliders: dict[str, Slider] = {}
         for i, (pname, value) in enumerate(self.initial.items()):
@@ -129,6 +134,13 @@ class Explorer:
         self.error = None
         self.stats = stats
         self.line.set_data(curve.steps, curve.lr)
+        if self.momentum_line is not None and curve.momentum is not None:
+            self.momentum_line.set_data(curve.steps, curve.momentum)
+            finite = curve.momentum[np.isfinite(curve.momentum)]
+            if len(finite):
+                low, high = float(finite.min()), float(finite.max())
+                pad = 0.05 * (high - low) or 0.05
+                self.ax_m.set_ylim(low - pad, high + pad)
         top = stats.peak if np.isfinite(stats.peak) and stats.peak > 0 else 1.0
         self.ax.set_ylim(min(0.0, stats.low), top * 1.05)
         self.status.set_text(f"peak {stats.peak:.4g} at {stats.peak_step:,}   final {stats.final:.4g}   "

@@ -199,6 +199,18 @@ def test_reset_button_restores_every_slider(explorer):
     np.testing.assert_array_equal(explorer.line.get_ydata(), start)
 
 
+def test_momentum_follows_its_sliders():
+    from matplotlib.figure import Figure
+
+    from lrviz.explore import Explorer
+
+    e = Explorer(Figure(figsize=(9, 7)), "onecycle", total_steps=1000)
+    e.sliders["base_momentum"].set_val(0.8)
+    x, m = e.momentum_line.get_data()
+    peak = int(np.flatnonzero(np.asarray(x) == 300)[0])  # pct_start 0.3: momentum is lowest at the lr peak
+    assert m[0] == pytest.approx(0.95) and m[peak] == pytest.approx(0.8)
+
+
 def test_explore_without_a_display_is_one_clear_line():
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "MPLBACKEND")}
     done = run("explore", "cosine", env=env)
