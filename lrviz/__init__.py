@@ -37,9 +37,27 @@ def schedule(name: str, *, steps_per_epoch: int | None = None, **params: Any) ->
 
     Durations may be written as ``"5ep"`` (with ``steps_per_epoch``) or ``"10%"``
     (of ``total_steps``); nested schedules as ``{"name": ..., "params": {...}}``.
+    A schedule with a parameter of its own named ``steps_per_epoch``
+    (``torch.OneCycleLR``) gets it as that parameter too.
     """
-    from . import registry
+    import numbers
 
+    from . import registry
+    from .params import signature
+    from .units import MAX_DURATION, is_number, shown
+
+    if steps_per_epoch is not None:
+        if not is_number(steps_per_epoch) or not (isinstance(steps_per_epoch, numbers.Integral)
+                                                  or float(steps_per_epoch).is_integer()):
+            raise ParameterError("steps_per_epoch", f"expected a whole number of steps >= 1; got {steps_per_epoch!r}")
+        if steps_per_epoch < 1:
+            raise ParameterError("steps_per_epoch", f"must be >= 1; got {steps_per_epoch!r}")
+        if steps_per_epoch > MAX_DURATION:
+            raise ParameterError("steps_per_epoch", f"is too large; at most 2**53 steps; got {shown(steps_per_epoch)}")
+        steps_per_epoch = int(steps_per_epoch)
+        entry = registry.TABLE.get(registry.ALIASES.get(name, name)) if isinstance(name, str) else None
+        if entry is not None and "steps_per_epoch" in signature(entry.factory):
+            params = {**params, "steps_per_epoch": steps_per_epoch}
     return registry.build_at(name, params, registry.Context(steps_per_epoch=steps_per_epoch))
 
 

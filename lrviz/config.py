@@ -83,7 +83,7 @@ def _walk(node: yaml.Node, path: str, doc: _Located, loader: yaml.SafeLoader) ->
                 doc.issues.append(Issue(doc.source, key_node.start_mark.line + 1, key_node.start_mark.column + 1,
                                         path, "merge keys (<<) are not supported"))
                 continue
-            key = _walk(key_node, path, doc, loader) if not isinstance(key_node, yaml.ScalarNode) else loader.construct_object(key_node)
+            key = _walk(key_node, path, doc, loader) if not isinstance(key_node, yaml.ScalarNode) else _construct(loader, key_node)
             if isinstance(key, (dict, list)):
                 doc.issues.append(Issue(doc.source, key_node.start_mark.line + 1, key_node.start_mark.column + 1,
                                         path, "a key must be a plain value"))
@@ -98,7 +98,15 @@ def _walk(node: yaml.Node, path: str, doc: _Located, loader: yaml.SafeLoader) ->
         return out
     if isinstance(node, yaml.SequenceNode):
         return [_walk(item, _child(path, i), doc, loader) for i, item in enumerate(node.value)]
-    return loader.construct_object(node, deep=True)
+    return _construct(loader, node)
+
+
+def _construct(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+    """``loader.construct_object``, with PyYAML's ValueErrors (a date such as 2020-13-45, ``!!float x``) located."""
+    try:
+        return loader.construct_object(node, deep=True)
+    except (ValueError, OverflowError) as err:
+        raise yaml.constructor.ConstructorError(None, None, f"cannot read {node.value!r} ({err})", node.start_mark) from None
 
 
 _PLAIN_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
@@ -136,6 +144,10 @@ def parse(text: str, source: str = "<string>") -> tuple[Any, _Located]:
         return None, doc
     except yaml.YAMLError as err:
         doc.issues.append(Issue(source, None, None, "", f"YAML: {err}"))
+        return None, doc
+    except ValueError as err:  # PyYAML's scanner: chr() of an escape such as \U10001000, beyond U+10FFFF
+        mark = loader.get_mark()
+        doc.issues.append(Issue(source, mark.line + 1, mark.column + 1, "", f"YAML syntax: invalid escape ({err})"))
         return None, doc
     finally:
         loader.dispose()
@@ -368,5 +380,5 @@ def parse_value(text: str) -> Any:
     """Parse one command-line value the way YAML would: '1e-4', '[60, 120]', 'true', 'cos'."""
     try:
         return yaml.safe_load(text) if text.strip() else text
-    except yaml.YAMLError:
+    except (yaml.YAMLError, ValueError):  # ValueError: PyYAML on 2020-13-45 or a \U escape beyond U+10FFFF
         return text

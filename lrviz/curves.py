@@ -109,7 +109,7 @@ def check_finite(curve: Curve, source: str, where: str) -> None:
     from .limits import first_non_finite
 
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        found = first_non_finite(curve.steps, curve.lr, curve.schedule)
+        found = first_non_finite(curve.steps, curve.lr, curve.schedule.unchecked)
     if found:
         step, value = found
         message = (f"{curve.schedule.name}: the lr is {value} from step {step:,}; "
@@ -122,10 +122,11 @@ def evaluate_schedule(schedule: Schedule, total_steps: int, *, label: str | None
     """One schedule on steps 0..total_steps (M4-reduced to ``columns`` when given)."""
     n = total_steps + 1
     momentum = schedule.momentum if schedule.has_momentum else None
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # check_finite reports it, with the step
+    # unchecked: an inf or NaN lr is kept, and check_finite reports it with the key path and the first step
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         if columns is None:
             steps = np.arange(n, dtype=np.int64)
-            lr, mom = schedule(steps), schedule.momentum(steps)
+            lr, mom = schedule.unchecked(steps), schedule.momentum(steps)
         else:
-            steps, (lr, mom) = reduce_curves([schedule, momentum], n, columns, breaks=schedule.breaks)
+            steps, (lr, mom) = reduce_curves([schedule.unchecked, momentum], n, columns, breaks=schedule.breaks)
     return Curve(label or schedule.name, steps, lr, mom, schedule.marks, schedule, details)

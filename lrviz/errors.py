@@ -55,6 +55,18 @@ class StepError(LrvizError):
     """Steps passed to a schedule that are not non-negative integers."""
 
 
+class NonFiniteLr(StepError):
+    """An lr that is inf or NaN at a step asked for: the parameters take it out of floating-point range.
+
+    ``step`` is the smallest step asked for whose lr is not finite, ``value`` that lr.
+    """
+
+    def __init__(self, step: int, value: float):
+        self.step = step
+        self.value = value
+        super().__init__(f"the lr is {value} at step {step:,}; its parameters take it out of floating-point range")
+
+
 @dataclass(frozen=True)
 class Issue:
     """One problem found in a config: where it is and what is wrong."""

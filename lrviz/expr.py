@@ -20,6 +20,7 @@ from typing import Callable
 import numpy as np
 
 from .errors import ParameterError
+from .units import to_float
 
 MAX_LENGTH = 500
 
@@ -68,7 +69,7 @@ def _compiler(param: str, text: str):
         if isinstance(node, ast.Constant):
             if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
                 raise refuse(node, f"the constant {node.value!r}")
-            value = float(node.value)
+            value = to_float(param, node.value)  # an int beyond float range is refused as too large
             return lambda t: value
         if isinstance(node, ast.Name):
             if node.id == "t":

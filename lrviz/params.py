@@ -17,7 +17,7 @@ from functools import lru_cache
 from typing import Any, Callable
 
 from .errors import ParameterError
-from .units import _kind, is_number, to_steps
+from .units import _kind, is_number, to_float, to_steps
 
 _NUMERIC = re.compile(r"^\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*$")
 
@@ -72,7 +72,7 @@ def as_number(name: str, value: Any) -> float:
         value = float(value)
     if not is_number(value):
         raise ParameterError(name, f"expected a number; got {_kind(value)}")
-    value = float(value)
+    value = to_float(name, value)  # an int beyond float range is refused as too large
     if not math.isfinite(value):
         raise ParameterError(name, f"expected a finite number; got {value}")
     return value

@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
+import numpy as np
+
 from .errors import LrvizError, ParameterError, UnknownName, did_you_mean
 from .params import Param, coerce, signature
 from .schedule_type import Schedule
@@ -206,7 +208,10 @@ def build_at(name: Any, params: Any, ctx: Context, where: str = "", counting: st
     if errors:
         raise ParameterErrors(errors)
     try:
-        schedule = entry.factory(**kwargs)
+        # a parameter beyond float32 range (the twins of float32 libraries) casts to inf here: no RuntimeWarning,
+        # the inf lr is reported when the schedule is evaluated (NonFiniteLr, or check_finite with the key path)
+        with np.errstate(all="ignore"):
+            schedule = entry.factory(**kwargs)
     except ParameterError as err:
         if getattr(err, "located", False):
             raise ParameterErrors([err]) from None

@@ -11,7 +11,7 @@ from typing import Any, Callable, Mapping, Protocol
 
 import numpy as np
 
-from .errors import StepError
+from .errors import NonFiniteLr, StepError
 
 Curve = Callable[[np.ndarray], np.ndarray]
 
@@ -88,14 +88,32 @@ class Schedule:
         self.breaks = None if breaks is None else tuple(sorted({int(b) for b in breaks if b > 0}))
 
     def __call__(self, steps: Any) -> np.ndarray:
-        """Learning rate at ``steps`` (int array or scalar), as float64."""
-        return _apply(self._lr, steps)
+        """Learning rate at ``steps`` (int array or scalar), as float64.
+
+        Raises :class:`~lrviz.errors.NonFiniteLr` (naming the smallest such step)
+        when the lr at any of them is inf or NaN; never a numpy RuntimeWarning.
+        """
+        t = as_steps(steps)
+        out = self.unchecked(t)
+        bad = ~np.isfinite(out)
+        if bad.any():
+            where = np.flatnonzero(bad.ravel())
+            first = where[np.argmin(t.ravel()[where])]
+            raise NonFiniteLr(int(t.ravel()[first]), float(np.ravel(out)[first]))
+        return out
+
+    def unchecked(self, steps: Any) -> np.ndarray:
+        """Learning rate at ``steps`` like ``schedule(steps)``, but an inf or NaN lr is returned as it is
+        (drawing and export report it with the config's key path and the exact first step)."""
+        with np.errstate(all="ignore"):
+            return _apply(self._lr, steps)
 
     def momentum(self, steps: Any) -> np.ndarray | None:
-        """Momentum (or Adam beta1) at ``steps``, or None if it is not cycled."""
+        """Momentum (or Adam beta1) at ``steps``, or None if it is not cycled (NaN where a phase does not cycle it)."""
         if self._momentum is None:
             return None
-        return _apply(self._momentum, steps)
+        with np.errstate(all="ignore"):
+            return _apply(self._momentum, steps)
 
     @property
     def has_momentum(self) -> bool:

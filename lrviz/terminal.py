@@ -31,6 +31,7 @@ from .annotate import fmt_lr as _fmt
 _BITS = np.array([[0x01, 0x08], [0x02, 0x10], [0x04, 0x20], [0x40, 0x80]], dtype=np.int64)
 _COLORS = (34, 31, 32, 35, 33, 36, 37, 90)
 _GLYPHS = "*+ox#@%&"
+_MAX_FLOAT = float(np.finfo(np.float64).max)
 
 
 def _fmt_x(v: float) -> str:
@@ -48,7 +49,11 @@ def _dots(x: np.ndarray, y: np.ndarray, xr: tuple[float, float], yr: tuple[float
     (x0, x1), (lo, hi) = xr, yr
     if x1 > x0:
         c[ok] = np.clip(np.floor((x[ok] - x0) / (x1 - x0) * w), 0, w - 1)
-    r[ok] = np.clip(np.floor((hi - y[ok]) / (hi - lo) * (h - 1) + 0.5), 0, h - 1)
+    if np.isfinite(hi - lo):
+        frac = (hi - y[ok]) / (hi - lo)
+    else:  # the range passes the float64 maximum (an lr near it): in halves, exact for numbers that large
+        frac = (0.5 * hi - 0.5 * y[ok]) / (0.5 * hi - 0.5 * lo)
+    r[ok] = np.clip(np.floor(frac * (h - 1) + 0.5), 0, h - 1)
     grid[r[ok], c[ok]] = True
 
     i = np.flatnonzero(ok[:-1] & ok[1:])  # pairs of consecutive drawable points
@@ -149,15 +154,17 @@ def preview(
             lo, hi = lo - 1, hi + 1
         elif lo == 0:
             lo, hi = 0.0, 1.0
-        else:
-            lo, hi = lo - 0.5 * abs(lo), hi + 0.5 * abs(hi)
+        else:  # kept within float64 range (an lr near its maximum)
+            lo, hi = max(lo - 0.5 * abs(lo), -_MAX_FLOAT), min(hi + 0.5 * abs(hi), _MAX_FLOAT)
+        if not hi > lo:  # a subnormal value: half of it is itself or 0
+            lo, hi = min(lo, 0.0), max(hi, 0.0) + 1.0
 
     def value(v: float) -> float:
         return 10**v if logy else v
 
     ticks = {height - 1: _fmt(value(lo)), 0: _fmt(value(hi))}
     if height >= 3:
-        ticks[(height - 1) // 2] = _fmt(value((lo + hi) / 2))
+        ticks[(height - 1) // 2] = _fmt(value(0.5 * lo + 0.5 * hi))
     labw = max(map(len, ticks.values()))
     gutter = labw + 2
     cols = width - gutter

@@ -30,8 +30,31 @@ _NUMBER = r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?"
 _DURATION = re.compile(rf"^\s*({_NUMBER})\s*(ep|epochs?|%|steps?)?\s*$")
 
 
+MAX_DURATION = 2**53  # the most steps a duration may be: every whole number up to it is exact in float64
+
+
 def is_number(value: Any) -> bool:
     return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
+
+
+def shown(value: Any) -> str:
+    """``repr(value)``, or the size of an int too long to print in full."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 64:
+        return f"an integer of {len(str(abs(value))) if value.bit_length() < 10_000 else 'thousands of'} digits"
+    return repr(value)
+
+
+def too_large(param: str, value: Any) -> ParameterError:
+    """The refusal of a number beyond float64 range (an int of hundreds of digits)."""
+    return ParameterError(param, f"is too large; numbers must be within float64 range (about 1.8e308); got {shown(value)}")
+
+
+def to_float(param: str, value: Any) -> float:
+    """``float(value)`` for a number, refusing an int beyond float64 range instead of raising OverflowError."""
+    try:
+        return float(value)
+    except OverflowError:
+        raise too_large(param, value) from None
 
 
 def to_steps(
@@ -43,8 +66,10 @@ def to_steps(
 ) -> int:
     """Convert a duration (``500``, ``"5ep"``, ``"10%"``) to a whole number of steps."""
     unit = ""
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool) and value > MAX_DURATION:
+        raise _too_long(param, value)  # before float(), which would round 2**53 + 1 down to 2**53
     if is_number(value):
-        number = float(value)
+        number = to_float(param, value)
     elif isinstance(value, str):
         m = _DURATION.match(value)
         if not m:
@@ -59,7 +84,7 @@ def to_steps(
     if unit.startswith("ep"):
         if not steps_per_epoch:
             raise ParameterError(param, f"{value!r} is in epochs but steps_per_epoch is not set")
-        number *= steps_per_epoch
+        number *= to_float("steps_per_epoch", steps_per_epoch)
     elif unit == "%":
         if total_steps is None:
             raise ParameterError(param, f"{value!r} is a percentage but total_steps is not set")
@@ -68,7 +93,14 @@ def to_steps(
         number = number / 100.0 * total_steps
     elif not unit.startswith(("ep", "%")) and number != math.floor(number):
         raise ParameterError(param, f"a number of steps must be whole; got {value!r}")
+    if number > MAX_DURATION:
+        raise _too_long(param, value)
     return int(math.floor(number + 0.5))
+
+
+def _too_long(param: str, value: Any) -> ParameterError:
+    return ParameterError(param, f"is too large; a duration must be at most 2**53 = {MAX_DURATION:,} steps "
+                          f"(the most float64 counts exactly); got {shown(value)}")
 
 
 def counted(t: np.ndarray, mode: str, steps_per_epoch: int | None) -> np.ndarray:

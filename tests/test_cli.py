@@ -272,10 +272,11 @@ def test_a_curve_that_overflows_is_reported_at_its_first_bad_step(tmp_path):
     assert out.returncode == 1 and not target.exists()
     assert out.stderr.strip() == (f"{cfg}: schedules[0]: exponential: the lr is inf from step 2; "
                                   "its parameters take it out of floating-point range")
-    # decay_rate 10 over 100-step units: lr * 10 ** (t / 100) in float64; the power itself overflows
-    # once t / 100 > log10(1.797e308) = 308.2547, i.e. from t = 30826
+    # decay_rate 10 over 100-step units: lr * 10 ** (t / 100) = 10 ** (t / 100 - 1) with the default lr 0.1
+    # overflows once t / 100 - 1 > log10(1.797e308) = 308.2547, i.e. from t = 30926 (the power alone
+    # overflows 100 steps earlier; the lr is taken through logarithms there)
     cfg.write_text("total_steps: 100000\nschedules:\n  - name: exponential\n    params: {decay_rate: 10, decay_steps: 100}\n")
     out = run("export", str(cfg), "-o", str(tmp_path / "v.csv"))
-    assert out.returncode == 1 and "the lr is inf from step 30,826;" in out.stderr
+    assert out.returncode == 1 and "the lr is inf from step 30,926;" in out.stderr
     out = run("plot", str(cfg), "-o", str(target))  # the reduced display path finds the same step
-    assert out.returncode == 1 and "the lr is inf from step 30,826;" in out.stderr
+    assert out.returncode == 1 and "the lr is inf from step 30,926;" in out.stderr

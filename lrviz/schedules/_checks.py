@@ -10,14 +10,14 @@ import math
 from typing import Any, Iterable, Sequence
 
 from ..errors import ParameterError
-from ..units import is_number
+from ..units import MAX_DURATION, _too_long, is_number, to_float
 
 
 def number(name: str, value: Any) -> float:
     """A finite real number."""
     if not is_number(value):
         raise ParameterError(name, f"expected a number; got {value!r}")
-    value = float(value)
+    value = to_float(name, value)  # an int beyond float range is refused as too large
     if not math.isfinite(value):
         raise ParameterError(name, f"must be finite; got {value!r}")
     return value
@@ -47,10 +47,14 @@ def between(name: str, value: Any, lo: float, hi: float, *, open_lo: bool = Fals
 
 
 def steps(name: str, value: Any, *, minimum: int = 0) -> int:
-    """A whole number of steps, at least ``minimum``."""
-    if (isinstance(value, bool) or not is_number(value) or not math.isfinite(float(value))
-            or float(value) != math.floor(float(value))):
+    """A whole number of steps, at least ``minimum`` and at most 2**53 (exact in float64)."""
+    if isinstance(value, bool) or not is_number(value):
         raise ParameterError(name, f"expected a whole number of steps; got {value!r}")
+    number = to_float(name, value)  # an int beyond float range is refused as too large
+    if not math.isfinite(number) or number != math.floor(number):
+        raise ParameterError(name, f"expected a whole number of steps; got {value!r}")
+    if value > MAX_DURATION:
+        raise _too_long(name, value)
     value = int(value)
     if value < minimum:
         raise ParameterError(name, f"must be >= {minimum}; got {value}")

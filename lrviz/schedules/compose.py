@@ -7,6 +7,7 @@ specs that the parent builds with the span it gives them (see each factory).
 
 from __future__ import annotations
 
+import math
 from typing import Any, Sequence
 
 import numpy as np
@@ -70,7 +71,11 @@ def warmup(
             return start_lr + (target - start_lr) * p
         if shape == "cosine":
             return start_lr + (target - start_lr) * (1.0 - np.cos(np.pi * p)) / 2.0
-        return start_lr * (target / start_lr) ** p
+        ratio = target / start_lr
+        if not (math.isinf(ratio) or (ratio == 0.0 and target > 0.0)):
+            return start_lr * ratio ** p
+        # the ratio left float range (start_lr tiny or huge): start_lr ** (1 - p) * target ** p in logarithms
+        return np.exp((1.0 - p) * math.log(start_lr) + p * math.log(target))
 
     def f(t: np.ndarray) -> np.ndarray:
         out = inner.lr_at(np.maximum(t - W, 0))

@@ -12,6 +12,7 @@ from ..schedule_type import Schedule
 from ..units import Steps
 from . import _checks as check
 from ._noise import normal
+from ._numeric import scaled_power
 
 _MAX_MARKED_CYCLES = 100  # restart marks kept for plots
 
@@ -116,7 +117,7 @@ def cosine_restarts(
             index, begin = cycle_index(t, first_period, period_mult)
             t_cur = t - begin
             length = first_period * period_mult ** index.astype(np.float64)
-        peak = lr * peak_decay ** index.astype(np.float64) if peak_decay != 1.0 else lr
+        peak = scaled_power(lr, peak_decay, index.astype(np.float64)) if peak_decay != 1.0 else lr
         out = np.pi * t_cur / length
         np.cos(out, out=out)
         out += 1.0
@@ -136,7 +137,10 @@ def cosine_restarts(
 def _linear_cosine_parts(t: np.ndarray, decay_steps: int, num_periods: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     clipped = np.minimum(t, decay_steps).astype(np.float64)
     linear = (decay_steps - clipped) / decay_steps
-    wave = 2.0 * np.pi * num_periods / decay_steps * clipped
+    wave = clipped / decay_steps  # in [0, 1]: the product below never exceeds num_periods (no overflow)
+    wave *= num_periods
+    np.mod(wave, 1.0, out=wave)  # whole periods dropped (exactly), so 2 pi * wave stays finite
+    wave *= 2.0 * np.pi
     np.cos(wave, out=wave)
     wave += 1.0
     wave *= 0.5

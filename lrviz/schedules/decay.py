@@ -14,6 +14,7 @@ import numpy as np
 from ..schedule_type import Schedule
 from ..units import Steps
 from . import _checks as check
+from ._numeric import scaled_power
 
 
 def constant(*, lr: float = 0.1, total_steps: Steps = 1000) -> Schedule:
@@ -43,13 +44,10 @@ def step(*, lr: float = 0.1, total_steps: Steps = 1000, step_size: Steps | None 
     gamma = check.non_negative("gamma", gamma)
 
     def f(t: np.ndarray) -> np.ndarray:
-        out = (np.minimum(t, total_steps) // step_size).astype(np.float64)
-        np.power(gamma, out, out=out)
-        out *= lr
-        return out
+        return scaled_power(lr, gamma, (np.minimum(t, total_steps) // step_size).astype(np.float64))
 
-    drops = check.marks(*((k * step_size, f"x{gamma:g}") for k in range(1, total_steps // step_size + 1)), limit=total_steps)
-    return Schedule(f, name="step", params=dict(lr=lr, total_steps=total_steps, step_size=step_size, gamma=gamma), marks=drops[:100],
+    drops = check.marks(*((k * step_size, f"x{gamma:g}") for k in range(1, min(total_steps // step_size, 100) + 1)))
+    return Schedule(f, name="step", params=dict(lr=lr, total_steps=total_steps, step_size=step_size, gamma=gamma), marks=drops,
                     breaks=())
 
 
@@ -70,7 +68,7 @@ def multistep(
     milestones = check.step_list("milestones", milestones)
     gamma = check.non_negative("gamma", gamma)
     bounds = np.asarray(milestones, dtype=np.int64)
-    levels = lr * gamma ** np.arange(len(milestones) + 1, dtype=np.float64)
+    levels = scaled_power(lr, gamma, np.arange(len(milestones) + 1, dtype=np.float64))
 
     def f(t: np.ndarray) -> np.ndarray:
         return levels[np.searchsorted(bounds, t, side="right")]
@@ -170,10 +168,7 @@ def exponential(
     clock = _decay_clock(total_steps, decay_steps, staircase)
 
     def f(t: np.ndarray) -> np.ndarray:
-        out = clock(t)
-        np.power(decay_rate, out, out=out)
-        out *= lr
-        return out
+        return scaled_power(lr, decay_rate, clock(t))
 
     marks = check.marks(*((k * decay_steps, "stair") for k in range(1, 101)), limit=total_steps) if staircase else ()
     params = dict(lr=lr, total_steps=total_steps, decay_rate=decay_rate, decay_steps=decay_steps, staircase=staircase)

@@ -444,6 +444,9 @@ def cosine_decay_schedule(
     init_value = _value("init_value", init_value, lr)
     decay_steps = _count("decay_steps", decay_steps, total_steps, minimum=1)
     alpha = check.number("alpha", alpha)
+    if alpha < 0:  # optax does not check it
+        raise ParameterError("alpha", f"must be >= 0: the lr ends at init_value * alpha (optax's minimum multiplier), "
+                             f"below 0 for a negative alpha; got {alpha:g}")
     exponent = check.non_negative("exponent", exponent)
     params = dict(lr=lr, total_steps=total_steps, init_value=init_value, decay_steps=decay_steps, alpha=alpha,
                   exponent=exponent)
@@ -496,10 +499,37 @@ def _onecycle_common(total_steps: Any, transition_steps: Any, peak_value: Any, l
     total_steps = _total(total_steps)
     transition_steps = _count("transition_steps", transition_steps, total_steps, minimum=1)
     peak_value = _value("peak_value", peak_value, lr)
-    pct_start = check.non_negative("pct_start", pct_start)
+    pct_start = _fraction("pct_start", pct_start)
     div_factor = check.positive("div_factor", div_factor)
     final_div_factor = check.positive("final_div_factor", final_div_factor)
+    if not div_factor * final_div_factor > 0 or not math.isfinite(1.0 / (div_factor * final_div_factor)):
+        raise ParameterError("final_div_factor", f"div_factor * final_div_factor = {div_factor * final_div_factor:g} "
+                             "leaves float range (the final lr is peak_value / their product); use larger factors")
     return total_steps, transition_steps, peak_value, pct_start, div_factor, final_div_factor
+
+
+def _fraction(name: str, value: Any) -> float:
+    """pct_start / pct_final: optax documents each as the percentage of the cycle (of transition_steps) and
+    takes int(pct * transition_steps) as a knot without checking it. Above 1 the knot lies past the end and
+    optax still gives a finite, positive curve, so the twin accepts it; a negative knot, or one past 2**53
+    steps (where int() of the float is no longer exact), is refused."""
+    from ..units import MAX_DURATION
+
+    value = check.number(name, value)
+    if value < 0.0:
+        raise ParameterError(name, f"must be >= 0: optax places a knot at int({name} * transition_steps); got {value:g}")
+    if value > MAX_DURATION:
+        raise ParameterError(name, f"is too large: the knot int({name} * transition_steps) must be at most 2**53 "
+                             f"steps; got {value:g}")
+    return value
+
+
+def _knot(name: str, pct: float, T: int) -> None:
+    from ..units import MAX_DURATION
+
+    if pct * T > MAX_DURATION:
+        raise ParameterError(name, f"is too large: the knot int({name} * transition_steps) = {pct * T:.3g} steps is "
+                             "past 2**53")
 
 
 def linear_onecycle_schedule(
@@ -524,11 +554,15 @@ def linear_onecycle_schedule(
     int(pct_final*T): 1/d, T: 1/fd}). Quirks: the peak is at int(pct_start*T)
     (torch's OneCycleLR peaks one step earlier); the scales are dict entries, so
     knots that land on the same step overwrite each other (the later entry
-    wins) and knots past T are sorted before being multiplied in.
+    wins). pct_start and pct_final may pass 1: the knot then lies past T and
+    optax interpolates towards it, which the twin reproduces (optax checks
+    neither; lrviz refuses only a negative pct or a knot past 2**53 steps).
     """
     total_steps, T, peak, pct_start, div, fdiv = _onecycle_common(
         total_steps, transition_steps, peak_value, lr, pct_start, div_factor, final_div_factor)
-    pct_final = check.non_negative("pct_final", pct_final)
+    pct_final = _fraction("pct_final", pct_final)
+    _knot("pct_final", pct_final, T)
+    _knot("pct_start", pct_start, T)
     table = {int(pct_start * T): div, int(pct_final * T): 1.0 / div, T: 1.0 / fdiv}
     params = dict(lr=lr, total_steps=total_steps, transition_steps=T, peak_value=peak, pct_start=pct_start,
                   pct_final=pct_final, div_factor=div, final_div_factor=fdiv)
@@ -555,11 +589,13 @@ def cosine_onecycle_schedule(
 
     It is piecewise_interpolate_schedule('cosine', P/d, {int(pct_start*T): d,
     T: 1/(d*fd)}). Quirks: the peak is at int(pct_start*T) and the end at T,
-    one step later than torch's OneCycleLR; pct_start >= 1 puts the peak knot
-    on or past T (on T it is overwritten by the end knot).
+    one step later than torch's OneCycleLR; pct_start = 1 puts the peak knot
+    on T, where it is overwritten by the end knot; pct_start > 1 puts it past
+    T, as in optax (lrviz refuses only a negative pct or a knot past 2**53).
     """
     total_steps, T, peak, pct_start, div, fdiv = _onecycle_common(
         total_steps, transition_steps, peak_value, lr, pct_start, div_factor, final_div_factor)
+    _knot("pct_start", pct_start, T)
     table = {int(pct_start * T): div, int(T): 1.0 / (div * fdiv)}
     params = dict(lr=lr, total_steps=total_steps, transition_steps=T, peak_value=peak, pct_start=pct_start,
                   div_factor=div, final_div_factor=fdiv)
@@ -853,10 +889,11 @@ def reduce_on_plateau(
                        cooldown_count = cooldown (else cooldown_count = 0);
                        scale = max(scale, min_scale)
     best starts at +inf, scale at 1. After the last metric the scale holds.
-    Without metrics: a demo metric for steps 0..total_steps that improves by 1%
-    a step except for three stalls of patience (times accumulation_size) steps
-    at 25%, 50% and 75% of total_steps, so the default curve shows one
-    reduction per stall.
+    Without metrics: a demo metric for steps 0..min(total_steps, 100000) (the
+    cap keeps a billion-step build instant; the scale holds after it) that
+    improves by 1% a step except for three stalls of patience (times
+    accumulation_size) steps at 25%, 50% and 75% of that span, so the default
+    curve shows one reduction per stall.
 
     Quirks: the reduction comes on the patience-th non-improving value
     (torch's ReduceLROnPlateau waits for one more); patience = 0 reduces on
@@ -879,7 +916,7 @@ def reduce_on_plateau(
     accumulation_size = _int32("accumulation_size", accumulation_size)
     min_scale = check.number("min_scale", min_scale)
     if metrics is None:
-        values = _demo_metric(total_steps, patience, accumulation_size)
+        values = _demo_metric(min(total_steps, DEMO_METRIC_MAX), patience, accumulation_size)
     else:
         if not isinstance(metrics, (list, tuple)):
             raise ParameterError("metrics", f"expected a list of numbers; got {metrics!r}")
@@ -903,6 +940,9 @@ def reduce_on_plateau(
                   min_scale=min_scale)
     return Schedule(f, name="optax.contrib.reduce_on_plateau", params=params, marks=marks[:100],
                     breaks=() if monotone else None)
+
+
+DEMO_METRIC_MAX = 100_000  # length cap of the default metric series (as torch's twins)
 
 
 def _demo_metric(total_steps: int, patience: int, accumulation_size: int) -> list[float]:

@@ -197,6 +197,10 @@ class _Noise:
         if isinstance(noise_seed, bool) or not isinstance(noise_seed, (int, np.integer)):
             raise ParameterError("noise_seed", f"expected a whole number; got {noise_seed!r}")
         self.seed = int(noise_seed)
+        if self.range is not None and not 0 <= self.pct < 1:
+            raise ParameterError("noise_pct", "must be in [0, 1): timm sets lr + lr * noise with |noise| < noise_pct "
+                                 "(normal: redrawn until so; uniform: 2 * (U - 0.5) * noise_pct), so 1 or more can "
+                                 f"take the lr to 0 or below; got {self.pct:g}")
         if self.range is not None and self.type == "normal":
             if self.pct <= 0:
                 raise ParameterError("noise_pct", f"must be > 0: timm redraws until |noise| < noise_pct and would never stop; "
@@ -281,7 +285,16 @@ def _warmup(lr: float, warmup_t: int, warmup_lr_init: float, target: float) -> C
 
 def _base_checks(lr: Any, total_steps: Any, warmup_t: Any, warmup_lr_init: Any) -> tuple[float, int, int, float]:
     return (check.non_negative("lr", lr), check.steps("total_steps", total_steps, minimum=1),
-            check.steps("warmup_t", warmup_t), check.number("warmup_lr_init", warmup_lr_init))
+            check.steps("warmup_t", warmup_t), _warmup_lr_init(warmup_lr_init))
+
+
+def _warmup_lr_init(value: Any) -> float:
+    """timm accepts any warmup_lr_init (only tanh asserts >= 0); a negative one starts the warmup at a negative lr."""
+    value = check.number("warmup_lr_init", value)
+    if value < 0:
+        raise ParameterError("warmup_lr_init", f"must be >= 0; a negative value starts the warmup at a negative lr; "
+                             f"got {value:g}")
+    return value
 
 
 # ---------------------------------------------------------------------------

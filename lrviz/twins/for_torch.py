@@ -613,6 +613,15 @@ class _StepLeaf(_Leaf):
         return _set(np.full(j.shape, self.base * self.gamma ** 0))
 
 
+def _float_pow(base: float, k: int) -> float:
+    """``base ** k`` as Python computes it, inf where Python (and so torch, at that milestone) raises OverflowError;
+    the lr is then not finite from that step on, reported as such when evaluated."""
+    try:
+        return base ** k
+    except OverflowError:
+        return math.inf
+
+
 class _MultiStepLeaf(_Leaf):
     name = "MultiStepLR"
 
@@ -620,7 +629,7 @@ class _MultiStepLeaf(_Leaf):
         super().__init__()
         counts = Counter(milestones)
         self.keys = np.array(sorted(counts), dtype=np.int64)
-        self.factors = np.array([gamma ** counts[m] for m in sorted(counts)], dtype=np.float64)
+        self.factors = np.array([_float_pow(gamma, counts[m]) for m in sorted(counts)], dtype=np.float64)
         self.gamma = gamma
         self.at_zero = bisect_right(sorted(milestones), 0)
 
@@ -631,7 +640,7 @@ class _MultiStepLeaf(_Leaf):
         return _mul(np.where(self.keys[i] == k, self.factors[i], 1.0))
 
     def restart_maps(self, j, g):
-        return _set(np.full(j.shape, self.base * self.gamma ** self.at_zero))
+        return _set(np.full(j.shape, self.base * _float_pow(self.gamma, self.at_zero)))
 
 
 class _ConstantLeaf(_Leaf):
@@ -1398,7 +1407,7 @@ def multi_step_lr(*, lr: float = 0.1, total_steps: Steps = 1000, milestones: lis
     keys = np.array(sorted(counts), dtype=np.int64)
     levels = [lr]
     for m in sorted(counts):  # a loop over milestones: lr * gamma ** count, one milestone after the other
-        levels.append(levels[-1] * gamma ** counts[m])
+        levels.append(levels[-1] * _float_pow(gamma, counts[m]))
     table = np.array(levels)
     marks = check.marks(*((m, f"x{gamma:g}" if counts[m] == 1 else f"x{gamma:g}^{counts[m]}") for m in sorted(counts)))
     return _schedule(lambda t: table[np.searchsorted(keys, t, side="right")], "torch.MultiStepLR",
