@@ -9,8 +9,9 @@ Measured in one run, each against a baseline from the same run:
    (every step evaluated, in chunks on two threads).
 2. SVG size at 10M steps against 10k steps (decimation makes it independent of
    the step count).
-3. Peak memory (ru_maxrss of a fresh process) rendering 100M steps, against the
-   same process rendering 10k steps.
+3. Peak memory (VmHWM of a fresh process) rendering 100M steps, against the
+   same process rendering 10k steps. (Not ru_maxrss: Linux carries the parent's
+   high-water mark over fork and exec, which hid the difference.)
 4. Fidelity: a 200k-step noisy schedule and a staircase, rendered from the M4
    points and from every point; the share of pixels that differ.
 
@@ -76,21 +77,21 @@ def best_time(make, total_steps: int, fmt: str, repeat: int, folder: str) -> tup
 
 
 MEMORY_CHILD = """
-import resource, sys
+import sys
 sys.path.insert(0, {root!r})
 from lrviz import plotting
 from lrviz.spec import Config, ScheduleSpec
 cfg = Config(schedules=(ScheduleSpec("warmup", {{"warmup_steps": "5%", "schedule": {{"name": "cosine"}}}}),
                         ScheduleSpec("noisy_linear_cosine")), total_steps={steps}, lr=0.1)
 plotting.figure(cfg, output={out!r})
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+print(next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM")))
 """
 
 
 def peak_memory_mb(total_steps: int, folder: str) -> float:
     code = MEMORY_CHILD.format(root=str(ROOT), steps=total_steps, out=os.path.join(folder, "mem.png"))
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    return int(out.stdout.strip().splitlines()[-1]) / 1024  # Linux reports KiB
+    return int(out.stdout.strip().splitlines()[-1]) / 1024  # VmHWM is in KiB
 
 
 def differing_pixels(name: str, params: dict, total_steps: int) -> tuple[float, int, int]:
