@@ -106,3 +106,27 @@ def test_known_quirks_of_the_twins_in_use():
 def test_defaults_have_no_errors_or_warnings(name):
     found = findings(name, 1000) if "." not in name else diagnose(registry.build(name, {}, total_steps=1000), 1000)
     assert [f for f in found if f.level != "note"] == []
+
+
+def test_a_torch_warmup_cut_short_by_its_milestone_is_a_jump():
+    """SequentialLR hands over at milestone 100 while LinearLR needed 200 steps to reach the full lr."""
+    from lrviz.config import from_text
+    from lrviz.curves import build
+
+    text = """
+total_steps: 1000
+lr: 0.1
+schedules:
+  - name: torch.SequentialLR
+    params:
+      schedulers:
+        - {name: torch.LinearLR, params: {start_factor: 0.01, total_iters: %d}}
+        - {name: torch.CosineAnnealingLR, params: {T_max: 900}}
+      milestones: [100]
+"""
+    (_, cut), = build(from_text(text % 200))
+    found = [f for f in diagnose(cut, 1000) if "jumps" in f.message]
+    before = 0.1 * (0.01 + 0.99 * 99 / 200)  # LinearLR's factor at step 99
+    assert [f.step for f in found] == [100] and f"from {before:.4g} to 0.1 " in found[0].message
+    (_, met), = build(from_text(text % 100))
+    assert not [f for f in diagnose(met, 1000) if "jumps" in f.message]
