@@ -433,8 +433,8 @@ def sweep(
 ) -> None:
     """Draw a family of curves of one schedule, one per value of the varied parameters.
 
-    Values are written as in YAML (1e-4, 500, 10%, 5ep, true, [30, 60]); use ';' between
-    values that hold commas themselves.
+    Values are written as in YAML (1e-4, 500, 10%, 5ep, true, [30, 60]); use
+    ';' between values that hold commas themselves.
 
     Examples:
 
@@ -506,12 +506,12 @@ def resume(
     term: bool = TermOption,
     force: bool = ForceOption,
 ) -> None:
-    """Show what a resumed run follows: the original curve beside the one that resumes at --at with a new
-    --total, and the jump where they part.
+    """Draw the curve a resumed run follows beside the original one, and the jump where they part.
 
-    The resumed run rebuilds each schedule with total_steps = --total and continues at --at,
-    as a training script restarted with more epochs does. Durations left to their default or
-    written as a percentage follow the new total; step counts written in the config do not.
+    The resumed run rebuilds each schedule with total_steps = --total and
+    continues at --at, as a training script restarted with more epochs does.
+    Durations left to their default or written as a percentage follow the new
+    total; step counts written in the config do not.
 
     Examples:
 
@@ -565,8 +565,10 @@ def explore(
     steps_per_epoch: Optional[int] = SpeOption,
     assignments: Optional[List[str]] = typer.Option(None, "--set", help="PARAM=VALUE to start from, repeatable."),
 ) -> None:
-    """Open a window with a slider per numeric parameter and a reset button; the curve and its stats
-    (peak, final, mean, area) follow the sliders live. Needs a display.
+    """Open a window with a slider per numeric parameter; the curve and its stats follow live.
+
+    A reset button puts every slider back; peak, final, mean and area are shown
+    above the plot. Needs a display (on a server, use sweep or compare --term).
 
     Examples:
 
