@@ -474,7 +474,27 @@ def sweep(
                                        annotate=annotate))
     if cfg.plot.x == "epochs" and not steps_per_epoch:
         _usage("--x: epochs need --steps-per-epoch")
-    _draw(cfg, output or (None if term else "sweep.png"), term, with_stats=show_stats)
+    with _options_swept([p for p, _ in varied]):
+        _draw(cfg, output or (None if term else "sweep.png"), term, with_stats=show_stats)
+
+
+@contextmanager
+def _options_swept(varied):
+    """Report a parameter problem of a swept curve as the --vary (or --set) option that gave it."""
+    try:
+        yield
+    except ConfigError as err:
+        issues = []
+        for issue in err.issues:
+            label, sep, param = issue.path.partition(".params.")
+            if sep:
+                name = param.split(".")[0]
+                value = dict(part.split("=", 1) for part in label.split(", ") if "=" in part).get(name)
+                where = f"--vary {name}={value}" if name in varied and value is not None else f"--set {param}"
+                issues.append(Issue("lrviz", None, None, where, issue.message))
+            else:
+                issues.append(issue)
+        raise ConfigError(issues) from None
 
 
 def _check_run(steps, lr, steps_per_epoch, force) -> None:
