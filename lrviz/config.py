@@ -209,7 +209,7 @@ def _to_config(data: Any, doc: _Located, force: bool = False) -> Config:
         return Config(schedules=())
     if "playground" in data:
         doc.issue("playground", "this is a playground config (optimizers on a loss surface); "
-                                "draw it with 'lrviz playground FILE', not 'lrviz plot'")
+                                "run it with 'lrviz playground FILE'")
         return Config(schedules=())
     for key in data:
         if key not in TOP_KEYS:

@@ -77,7 +77,7 @@ def test_lrviz_plot_refuses_a_playground_config_in_one_line():
     with pytest.raises(ConfigError) as err:
         plot_config("title: t\nplayground:\n  surface: beale\n", "p.yaml")
     assert str(err.value) == ("p.yaml:2:1: playground: this is a playground config (optimizers on a loss surface); "
-                              "draw it with 'lrviz playground FILE', not 'lrviz plot'")
+                              "run it with 'lrviz playground FILE'")
 
 
 def test_a_plain_schedules_config_runs_with_the_default_surface():

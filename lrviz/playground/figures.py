@@ -192,6 +192,7 @@ def trajectories_figure(prepared, result, *, spec):
         finite = shown[np.isfinite(shown)]
         floor = max(float(finite.min()) if finite.size else 1e-12, max(start_loss, 1e-300) * 1e-16) / 2
         top = max(float(finite.max()) if finite.size else 1.0, start_loss) * 3
+        top = min(top, max(start_loss, 1e-12) * 1e4)  # a diverging run leaves through the top, at its x
         x = np.arange(steps + 1)
         for r in range(k * n):
             ax_loss.plot(x, np.clip(shown[:, r], floor, None), linewidth=1.3 if steps <= 1000 else 0.9, **styles[r])
