@@ -90,13 +90,9 @@ def _draw(config, out: str | None, term: bool, with_stats: bool = False) -> None
 
 
 def _stats_table(config) -> str:
-    from .curves import build, labels
-    from .scan import profile
-    from .stats import Stats, table
+    from .stats import table
 
-    built = build(config)
-    names = labels([spec for spec, _ in built])
-    return table([Stats.of(label, profile(schedule, config.total_steps)) for label, (_, schedule) in zip(names, built)])
+    return table(_stats_rows(config))
 
 
 def _terminal() -> dict:
@@ -352,20 +348,29 @@ def stats(
 
       lrviz stats step cosine onecycle --steps 10000 --format csv
     """
-    from .stats import Stats, as_csv, as_json, table
+    from .stats import as_csv, as_json, table
 
     if fmt not in ("table", "csv", "json"):
         _usage(f"--format: must be one of table, csv, json; got {fmt!r}")
     cfg = _source_config(sources, steps, lr, steps_per_epoch, assignments, force)
-    rows = []
-    for label, schedule, found in _evaluated_profiles(cfg, sources):
-        if found.first_non_finite or found.raised:
-            from .curves import check_finite, evaluate_schedule
-
-            check_finite(evaluate_schedule(schedule, cfg.total_steps), cfg.source, label)
-            raise LrvizError(f"{label}: {found.raised[1]} (at step {found.raised[0]:,})" if found.raised else label)
-        rows.append(Stats.of(label, found))
+    rows = _stats_rows(cfg, sources)
     typer.echo({"table": table, "csv": as_csv, "json": as_json}[fmt](rows).rstrip("\n"))
+
+
+def _stats_rows(cfg, names=()):
+    """Stats of every schedule; a curve that is not finite, or a twin that raises, is refused with its step."""
+    from .stats import Stats
+
+    rows = []
+    for label, _, found in _evaluated_profiles(cfg, names):
+        if found.first_non_finite:
+            step, value = found.first_non_finite
+            raise ConfigError([Issue(cfg.source, None, None, label, f"the lr is {value} from step {step:,}; "
+                                     "its parameters take it out of floating-point range")])
+        if found.raised:
+            raise LrvizError(f"{label}: {found.raised[1]} (at step {found.raised[0]:,})")
+        rows.append(Stats.of(label, found))
+    return rows
 
 
 @app.command()
