@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from .errors import ConfigError, LrvizError, ParameterError, UnknownName
 
 if TYPE_CHECKING:
-    from .schedule_type import Schedule
+    from .schedules._base import Schedule
 
 __version__ = "0.1.0"
 __all__ = ["schedule", "names", "load", "evaluate", "plot", "to_callable", "to_torch", "Schedule", "LrvizError",
@@ -26,7 +26,7 @@ __all__ = ["schedule", "names", "load", "evaluate", "plot", "to_callable", "to_t
 def __getattr__(name: str) -> Any:
     """``lrviz.Schedule`` is imported on first use, so ``lrviz --help`` does not load numpy."""
     if name == "Schedule":
-        from .schedule_type import Schedule
+        from .schedules._base import Schedule
 
         return Schedule
     raise AttributeError(f"module 'lrviz' has no attribute {name!r}")

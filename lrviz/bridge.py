@@ -16,7 +16,7 @@ import os
 from typing import Any, Callable, Mapping
 
 from .errors import ParameterError
-from .schedule_type import Schedule
+from .schedules._base import Schedule
 
 
 def resolve(source: Any, *, label: str | None = None, **params: Any) -> Schedule:

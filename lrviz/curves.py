@@ -13,7 +13,7 @@ import numpy as np
 
 from . import registry
 from .decimate import reduce_curves
-from .schedule_type import Schedule
+from .schedules._base import Schedule
 from .spec import Config, ScheduleSpec
 
 

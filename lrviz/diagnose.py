@@ -34,7 +34,7 @@ import numpy as np
 
 from .params import signature
 from .scan import Profile, profile
-from .schedule_type import Schedule
+from .schedules._base import Schedule
 
 LEVELS = ("error", "warning", "note")
 MAX_RESTARTS = 20

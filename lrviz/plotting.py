@@ -118,7 +118,7 @@ def preview_curves(curves: Sequence, config: Config, *, width: int, height: int,
 def plot(source: Any, *more: Any, ax=None, output: str | None = None, total_steps: int | None = None,
          lr: float | None = None, steps_per_epoch: int | None = None, title: str | None = None, **options: Any):
     """See :func:`lrviz.plot`."""
-    from .schedule_type import Schedule
+    from .schedules._base import Schedule
     from .spec import ScheduleSpec
 
     items = list(source) if isinstance(source, (list, tuple)) else [source]

@@ -11,7 +11,7 @@ import numpy as np
 
 from .errors import LrvizError, ParameterError, UnknownName, did_you_mean
 from .params import Param, coerce, signature
-from .schedule_type import Schedule
+from .schedules._base import Schedule
 from .schedules import compose, cosine, cyclic, decay, keyframes, transformer
 from .units import COUNTING_MODES, _kind, counted
 

@@ -22,7 +22,7 @@ import numpy as np
 
 from .curves import Curve, build, check_finite, evaluate_schedule
 from .errors import ParameterError
-from .schedule_type import Schedule
+from .schedules._base import Schedule
 from .spec import Config
 
 

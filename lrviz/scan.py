@@ -24,7 +24,7 @@ from typing import Iterator
 import numpy as np
 
 from .errors import StepError
-from .schedule_type import Schedule
+from .schedules._base import Schedule
 
 CHUNK = 1 << 18
 RISE = 0.25  # a one-step rise of at least this fraction of the peak so far counts as a restart

@@ -763,7 +763,7 @@ def test_regression_overflow_gives_silent_inf():
 
 
 def test_non_finite_lr_names_the_smallest_step_asked_for_and_momentum_is_not_checked():
-    from lrviz.schedule_type import Schedule
+    from lrviz.schedules._base import Schedule
 
     s = Schedule(lambda t: np.where(t >= 4, np.nan, 1.0) / np.where(t == 2, 0.0, 1.0), name="x",
                  momentum_fn=lambda t: np.full(t.shape, np.nan))

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lrviz.errors import StepError
-from lrviz.schedule_type import Schedule, as_steps
+from lrviz.schedules._base import Schedule, as_steps
 from lrviz.schedules import compose, cosine, cyclic, decay
 
 # derandomize: a fixed seed, so the suite gives the same verdict on every run and machine

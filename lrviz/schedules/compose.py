@@ -1,7 +1,7 @@
 """Composition: warmup in front of a schedule, a sequence of phases, a product,
 a clamp, and periodic repetition.
 
-Children arrive as :class:`~lrviz.schedule_type.Schedule` objects or as pending
+Children arrive as :class:`~lrviz.schedules._base.Schedule` objects or as pending
 specs that the parent builds with the span it gives them (see each factory).
 """
 
@@ -13,7 +13,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from ..errors import ParameterError
-from ..schedule_type import Schedule, realize
+from ._base import Schedule, realize
 from ..units import Steps
 from . import _checks as check
 

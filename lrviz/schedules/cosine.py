@@ -8,7 +8,7 @@ import math
 
 import numpy as np
 
-from ..schedule_type import Schedule
+from ._base import Schedule
 from ..units import Steps
 from . import _checks as check
 from ._noise import normal

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..schedule_type import Schedule
+from ._base import Schedule
 from ..units import Steps
 from . import _checks as check
 

@@ -2,7 +2,7 @@
 natural exponential, inverse time, polynomial and linear (seeds 001-004).
 
 Every factory takes keyword arguments only, validates them, and returns a
-:class:`~lrviz.schedule_type.Schedule`. ``t`` is the integer step, ``T`` is
+:class:`~lrviz.schedules._base.Schedule`. ``t`` is the integer step, ``T`` is
 ``total_steps``. Defaults are chosen so that ``lr`` and ``total_steps`` alone
 give a sensible curve.
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..schedule_type import Schedule
+from ._base import Schedule
 from ..units import Steps
 from . import _checks as check
 from ._numeric import scaled_power

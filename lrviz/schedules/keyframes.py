@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import ParameterError
-from ..schedule_type import Schedule
+from ._base import Schedule
 from ..units import Steps
 from . import _checks as check
 

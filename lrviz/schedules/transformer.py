@@ -2,7 +2,7 @@
 fairseq's tri-stage and timm's tanh (reference sections 13 and 14).
 
 Every factory takes keyword arguments only, validates them, and returns a
-:class:`~lrviz.schedule_type.Schedule`. ``t`` is the integer step, ``T`` is
+:class:`~lrviz.schedules._base.Schedule`. ``t`` is the integer step, ``T`` is
 ``total_steps``. A duration left as None is a share of ``T``, rounded down
 (``T * percent // 100``), so ``lr`` and ``total_steps`` alone give a sensible
 curve. Past ``T`` every schedule here holds its value at ``T``.
@@ -15,7 +15,7 @@ import math
 import numpy as np
 
 from ..errors import ParameterError
-from ..schedule_type import Schedule
+from ._base import Schedule
 from ..units import Steps, is_number
 from . import _checks as check
 

@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING, Callable
 import numpy as np
 
 from ..errors import ParameterError, StepError, did_you_mean
-from ..schedule_type import Schedule
+from ..schedules._base import Schedule
 from ..schedules import _checks as check
 
 if TYPE_CHECKING:

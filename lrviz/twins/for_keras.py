@@ -47,7 +47,7 @@ from typing import TYPE_CHECKING, Any, Callable
 import numpy as np
 
 from ..errors import ParameterError, StepError
-from ..schedule_type import Schedule
+from ..schedules._base import Schedule
 from ..schedules import _checks as check
 from ..schedules._noise import normal
 

@@ -47,7 +47,7 @@ import numpy as np
 
 from ..errors import ParameterError
 from ..params import as_number
-from ..schedule_type import Schedule, realize
+from ..schedules._base import Schedule, realize
 from ..schedules import _checks as check
 from ..units import to_steps
 

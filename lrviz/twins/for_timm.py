@@ -43,7 +43,7 @@ from typing import TYPE_CHECKING, Any, Callable
 import numpy as np
 
 from ..errors import ParameterError, StepError
-from ..schedule_type import Schedule
+from ..schedules._base import Schedule
 from ..schedules import _checks as check
 
 if TYPE_CHECKING:  # annotations are strings read by lrviz.params; these names are for readers and linters

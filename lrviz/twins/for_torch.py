@@ -68,7 +68,7 @@ import numpy as np
 
 from ..errors import ParameterError, StepError
 from ..expr import compile_expr
-from ..schedule_type import Schedule, realize
+from ..schedules._base import Schedule, realize
 from ..schedules import _checks as check
 from .plateau import torch_plateau
 

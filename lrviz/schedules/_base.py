@@ -11,7 +11,7 @@ from typing import Any, Callable, Mapping, Protocol
 
 import numpy as np
 
-from .errors import NonFiniteLr, StepError
+from ..errors import NonFiniteLr, StepError
 
 Curve = Callable[[np.ndarray], np.ndarray]
 
