@@ -22,7 +22,7 @@ class Point:
 
 def boundaries(marks: tuple[tuple[int, str], ...], total_steps: int) -> list[tuple[int, str]]:
     """The phase boundaries to draw: marks inside (0, total_steps), none when there are too many."""
-    inside = sorted({(int(s), label) for s, label in marks if 0 < s < total_steps})
+    inside = sorted({(int(m[0]), m[1]) for m in marks if 0 < m[0] < total_steps})
     return inside if len(inside) <= MAX_BOUNDARIES else []
 
 

@@ -30,8 +30,8 @@ def describe(name: str) -> str:
         if p.default is None and not p.required:
             default = "default: see above"
         lines.append(f"  {p.name:<{width}}  {p.unit}; {default}")
-    if entry.twins:
-        lines += ["", "framework schedulers with this shape:"] + [f"  {t}" for t in entry.twins]
+    if entry.equivalents:
+        lines += ["", "framework schedulers with this shape:"] + [f"  {t}" for t in entry.equivalents]
     if entry.seeds:
         lines += ["", "described in:"] + [f"  {SEEDS.get(s, s)}" for s in entry.seeds]
     return "\n".join(lines)

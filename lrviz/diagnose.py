@@ -12,7 +12,7 @@ Checks, for a run of ``T`` steps with peak ``P``:
 - a twin stepped past the point where its library raises (error);
 - warmup as long as or longer than training (error);
 - no annealing: ``lr(T) >= 0.9 P`` for a curve that is not flat (warning);
-- a floor never reached: a ``min_lr``-like parameter ``m < P`` with
+- a floor never reached: the entry's ``floor`` parameter ``m < P`` with
   ``min lr(t) - m > 0.01 (P - m)`` (warning);
 - a jump at a phase boundary that is not a designed drop or restart:
   ``|lr(b) - lr(b-1)| > 0.05 P`` and more than 10 times the change on either
@@ -26,7 +26,6 @@ Checks, for a run of ``T`` steps with peak ``P``:
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Iterator, Mapping
 
@@ -38,10 +37,6 @@ from .schedules._base import Schedule
 
 LEVELS = ("error", "warning", "note")
 MAX_RESTARTS = 20
-WARMUP_KEYS = ("warmup_steps", "num_warmup_steps", "warmup_t")
-FLOOR_KEYS = ("min_lr", "eta_min", "end_value", "end_learning_rate", "lr_end", "lr_min")
-NOT_A_TARGET = re.compile(r"plateau|cyclic|CyclicLR|clamp|warmup_stable|wsd", re.I)  # floors, not targets
-DESIGNED_JUMP = re.compile(r"^x[-+0-9.e]+$|stair|switch|restart|repeat|again|accepted|plateau|floor", re.I)
 
 
 @dataclass(frozen=True)
@@ -92,14 +87,25 @@ def _curve_values(p: Profile) -> Iterator[Finding]:
                       f"the run is {p.total_steps:,} steps; make the scheduler's own length match it")
 
 
+def _entry(schedule: Schedule):
+    """The registry entry the schedule was built from (None for one built by hand)."""
+    from .errors import UnknownName
+    from .registry import lookup
+
+    try:
+        return lookup(schedule.name)[1]
+    except UnknownName:
+        return None
+
+
 def _warmup(schedule: Schedule, total_steps: int) -> Iterator[Finding]:
-    for key in WARMUP_KEYS:
-        value = schedule.params.get(key)
-        if isinstance(value, (int, np.integer)) and value >= total_steps and value > 0:
-            yield Finding("error", int(total_steps), f"{key}={value:,} is as long as or longer than training "
-                          f"({total_steps:,} steps): the lr never leaves the warmup",
-                          "shorten the warmup (a few percent of training is usual, e.g. '5%')")
-            return
+    entry = _entry(schedule)
+    key = entry.warmup if entry else None
+    value = schedule.params.get(key) if key else None
+    if isinstance(value, (int, np.integer)) and value >= total_steps and value > 0:
+        yield Finding("error", int(total_steps), f"{key}={value:,} is as long as or longer than training "
+                      f"({total_steps:,} steps): the lr never leaves the warmup",
+                      "shorten the warmup (a few percent of training is usual, e.g. '5%')")
 
 
 def _anneals(schedule: Schedule, p: Profile) -> Iterator[Finding]:
@@ -111,24 +117,22 @@ def _anneals(schedule: Schedule, p: Profile) -> Iterator[Finding]:
 
 
 def _floors(schedule: Schedule, p: Profile) -> Iterator[Finding]:
-    if NOT_A_TARGET.search(schedule.name):
+    entry = _entry(schedule)
+    key = entry.floor if entry else None
+    floor = schedule.params.get(key) if key else None
+    if not isinstance(floor, (int, float)) or isinstance(floor, bool) or not floor < p.peak:
         return
-    for key in FLOOR_KEYS:
-        floor = schedule.params.get(key)
-        if not isinstance(floor, (int, float)) or isinstance(floor, bool) or not floor < p.peak:
-            continue
-        if p.low - floor > 0.01 * (p.peak - floor):
-            yield Finding("warning", p.total_steps, f"{key}={_fmt(floor)} is never reached: the lowest lr is "
-                          f"{_fmt(p.low)} (step {p.low_step:,})",
-                          "the decay is longer than the run; shorten it or lengthen the run")
-        return
+    if p.low - floor > 0.01 * (p.peak - floor):
+        yield Finding("warning", p.total_steps, f"{key}={_fmt(floor)} is never reached: the lowest lr is "
+                      f"{_fmt(p.low)} (step {p.low_step:,})",
+                      "the decay is longer than the run; shorten it or lengthen the run")
 
 
 def _jumps(schedule: Schedule, p: Profile) -> Iterator[Finding]:
     T = p.total_steps
     seen = set()
-    for step, label in schedule.marks:
-        if DESIGNED_JUMP.search(label) or not 2 <= step <= T - 1 or step in seen:
+    for step, label, kind in schedule.marks:
+        if kind != "phase" or not 2 <= step <= T - 1 or step in seen:
             continue
         seen.add(step)
         with np.errstate(all="ignore"):
@@ -156,7 +160,8 @@ def _units(schedule: Schedule, total_steps: int, steps_per_epoch: int | None) ->
         yield Finding("warning", None, f"training is {total_steps:,} steps, less than one epoch ({S:,} steps)",
                       f"if you meant {total_steps:,} epochs, write total_steps: {total_steps}ep")
         return
-    kinds = signature_kinds(schedule.name)
+    entry = _entry(schedule)
+    kinds = {k: p.kind for k, p in signature(entry.factory).items()} if entry else {}
     for key, value in schedule.params.items():
         if key == "total_steps" or not kinds.get(key, "").endswith("Steps"):
             continue
@@ -166,17 +171,6 @@ def _units(schedule: Schedule, total_steps: int, steps_per_epoch: int | None) ->
                 yield Finding("warning", int(d), f"{key}={d:,} steps is less than one epoch ({S:,} steps)",
                               f"if you meant {d:,} epochs, write '{d}ep' ({d * S:,} steps)")
                 break
-
-
-def signature_kinds(name: str) -> Mapping[str, str]:
-    from .errors import UnknownName
-    from .registry import lookup
-
-    try:
-        _, entry = lookup(name)
-    except UnknownName:
-        return {}
-    return {k: p.kind for k, p in signature(entry.factory).items()}
 
 
 def _quirks(schedule: Schedule, total_steps: int) -> Iterator[Finding]:

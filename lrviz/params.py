@@ -12,6 +12,8 @@ from __future__ import annotations
 import inspect
 import math
 import re
+import types
+import typing
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Callable
@@ -33,6 +35,7 @@ UNIT_TEXT = {
     "list[Spec]": "list of schedules {name, params}",
     "list[Phase]": "list of phases {steps, name, params}",
     "list[float]": "list of numbers",
+    "list[dict]": "list of mappings",
     "Expr": "expression in t, e.g. '0.95 ** t'",
     "Metrics": "list of numbers, or a CSV file path (one value per step)",
 }
@@ -43,7 +46,7 @@ class Param:
     """One parameter of a factory: its name, type (annotation text) and default."""
 
     name: str
-    kind: str  # annotation without "| None", e.g. "Steps", "list[float]"
+    kind: str  # a key of COERCERS, e.g. "Steps", "list[float]"
     optional: bool  # accepts None
     default: Any
     required: bool
@@ -53,14 +56,43 @@ class Param:
         return UNIT_TEXT.get(self.kind, self.kind)
 
 
+def kind_of(hint: Any) -> tuple[str, bool]:
+    """The kind text of a resolved annotation and whether it accepts None.
+
+    ``Steps | None`` -> ("Steps", True); ``list[Steps]`` -> ("list[Steps]", False).
+    """
+    if typing.get_origin(hint) in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(hint) if a is not type(None)]
+        optional = len(args) < len(typing.get_args(hint))
+        if len(args) != 1:
+            return (" | ".join(kind_of(a)[0] for a in args), optional)
+        return (kind_of(args[0])[0], optional)
+    origin = typing.get_origin(hint)
+    if origin is not None:
+        inner = ", ".join(kind_of(a)[0] for a in typing.get_args(hint))
+        return (f"{getattr(origin, '__name__', str(origin))}[{inner}]", False)
+    if hint is Any:
+        return ("Any", False)
+    return (getattr(hint, "__name__", str(hint)), False)
+
+
 @lru_cache(maxsize=None)
 def signature(factory: Callable[..., Any]) -> dict[str, Param]:
-    """The parameters of a keyword-only factory, by name."""
+    """The parameters of a keyword-only factory, by name, each with a kind ``coerce`` knows.
+
+    Annotations are resolved with ``typing.get_type_hints``, so they may be
+    strings (``from __future__ import annotations``) or real types alike; an
+    annotation that is not a known kind raises ``TypeError`` (a factory bug).
+    """
+    hints = typing.get_type_hints(factory)
     out = {}
     for p in inspect.signature(factory).parameters.values():
-        text = p.annotation if isinstance(p.annotation, str) else getattr(p.annotation, "__name__", "Any")
-        optional = text.endswith("| None")
-        kind = text.removesuffix("| None").strip()
+        if p.kind is not inspect.Parameter.KEYWORD_ONLY:
+            raise TypeError(f"{factory.__qualname__}: parameter {p.name!r} must be keyword-only")
+        kind, optional = kind_of(hints.get(p.name, Any))
+        if kind not in COERCERS:
+            raise TypeError(f"{factory.__qualname__}: parameter {p.name!r} is annotated {kind!r}, "
+                            f"which lrviz.params cannot coerce; use one of {', '.join(COERCERS)}")
         required = p.default is inspect.Parameter.empty
         out[p.name] = Param(p.name, kind, optional, None if required else p.default, required)
     return out
@@ -97,6 +129,14 @@ def as_list(name: str, value: Any) -> list:
     return list(value)
 
 
+@dataclass(frozen=True)
+class _Context:
+    """What coercing one value may need: durations resolve against the run, nested specs build."""
+
+    steps: Callable[[str, Any], int]
+    nested: Callable[[str, Any], Any]
+
+
 def coerce(
     param: Param,
     value: Any,
@@ -105,63 +145,83 @@ def coerce(
     steps_per_epoch: int | None,
     nested: Callable[[str, Any], Any],
 ) -> Any:
-    """Coerce ``value`` to ``param``'s type. ``nested(path, raw)`` builds child schedules."""
-    name, kind = param.name, param.kind
+    """Coerce ``value`` to ``param``'s kind. ``nested(path, raw)`` builds child schedules."""
     if value is None:
-        if param.optional or kind in ("Spec",):
+        if param.optional or param.kind == "Spec":
             return None
-        raise ParameterError(name, f"expected a {param.unit}; got nothing (null)")
+        raise ParameterError(param.name, f"expected a {param.unit}; got nothing (null)")
 
     def steps(path: str, raw: Any) -> int:
         return to_steps(raw, param=path, total_steps=total_steps, steps_per_epoch=steps_per_epoch)
 
-    if kind == "float":
-        return as_number(name, value)
-    if kind == "int":
-        return as_int(name, value)
-    if kind == "bool":
-        return as_bool(name, value)
-    if kind == "str":
-        if not isinstance(value, str):
-            raise ParameterError(name, f"expected text; got {_kind(value)}")
-        return value
-    if kind == "Steps":
-        return steps(name, value)
-    if kind == "list[Steps]":
-        return [steps(f"{name}[{i}]", v) for i, v in enumerate(as_list(name, value))]
-    if kind == "list[float]":
-        return [as_number(f"{name}[{i}]", v) for i, v in enumerate(as_list(name, value))]
-    if kind == "dict[Steps, float]":
-        if not isinstance(value, dict):
-            raise ParameterError(name, f"expected a mapping of step -> value; got {_kind(value)}")
-        out: dict[int, float] = {}
-        for key, v in value.items():
-            step = steps(f"{name}[{key}]", key)
-            if step in out:
-                raise ParameterError(f"{name}[{key}]", f"step {step} is given twice")
-            out[step] = as_number(f"{name}[{key}]", v)
-        return out
-    if kind == "Expr":
-        from .expr import compile_expr
+    return COERCERS[param.kind](param.name, value, _Context(steps, nested))
 
-        return compile_expr(value, name)
-    if kind == "Metrics":
-        return metrics(name, value)
-    if kind == "Spec":
-        return nested(name, value)
-    if kind == "list[Spec]":
-        return [nested(f"{name}[{i}]", v) for i, v in enumerate(as_list(name, value))]
-    if kind == "list[Phase]":
-        phases = []
-        for i, raw in enumerate(as_list(name, value)):
-            path = f"{name}[{i}]"
-            if not isinstance(raw, dict):
-                raise ParameterError(path, f"expected a phase {{steps, name, params}}; got {_kind(raw)}")
-            body = dict(raw)
-            duration = body.pop("steps", None)
-            phases.append((None if duration is None else steps(f"{path}.steps", duration), nested(path, body)))
-        return phases
-    return value  # Any: passed through unchanged
+
+def _text(name: str, value: Any, ctx: _Context) -> str:
+    if not isinstance(value, str):
+        raise ParameterError(name, f"expected text; got {_kind(value)}")
+    return value
+
+
+def _step_table(name: str, value: Any, ctx: _Context) -> dict[int, float]:
+    if not isinstance(value, dict):
+        raise ParameterError(name, f"expected a mapping of step -> value; got {_kind(value)}")
+    out: dict[int, float] = {}
+    for key, v in value.items():
+        step = ctx.steps(f"{name}[{key}]", key)
+        if step in out:
+            raise ParameterError(f"{name}[{key}]", f"step {step} is given twice")
+        out[step] = as_number(f"{name}[{key}]", v)
+    return out
+
+
+def _expr(name: str, value: Any, ctx: _Context) -> Any:
+    from .expr import compile_expr
+
+    return compile_expr(value, name)
+
+
+def _phases(name: str, value: Any, ctx: _Context) -> list:
+    phases = []
+    for i, raw in enumerate(as_list(name, value)):
+        path = f"{name}[{i}]"
+        if not isinstance(raw, dict):
+            raise ParameterError(path, f"expected a phase {{steps, name, params}}; got {_kind(raw)}")
+        body = dict(raw)
+        duration = body.pop("steps", None)
+        phases.append((None if duration is None else ctx.steps(f"{path}.steps", duration), ctx.nested(path, body)))
+    return phases
+
+
+def _mappings(name: str, value: Any, ctx: _Context) -> list[dict]:
+    items = as_list(name, value)
+    for i, item in enumerate(items):
+        if not isinstance(item, dict):
+            raise ParameterError(f"{name}[{i}]", f"expected a mapping; got {_kind(item)}")
+    return items
+
+
+def _each(convert: Callable[[str, Any], Any]) -> Callable[[str, Any, _Context], list]:
+    return lambda name, value, ctx: [convert(f"{name}[{i}]", v) for i, v in enumerate(as_list(name, value))]
+
+
+COERCERS: dict[str, Callable[[str, Any, _Context], Any]] = {
+    "float": lambda name, value, ctx: as_number(name, value),
+    "int": lambda name, value, ctx: as_int(name, value),
+    "bool": lambda name, value, ctx: as_bool(name, value),
+    "str": _text,
+    "Steps": lambda name, value, ctx: ctx.steps(name, value),
+    "list[Steps]": lambda name, value, ctx: _each(ctx.steps)(name, value, ctx),
+    "list[float]": _each(as_number),
+    "dict[Steps, float]": _step_table,
+    "Expr": _expr,
+    "Metrics": lambda name, value, ctx: metrics(name, value),
+    "Spec": lambda name, value, ctx: ctx.nested(name, value),
+    "list[Spec]": lambda name, value, ctx: _each(ctx.nested)(name, value, ctx),
+    "list[Phase]": _phases,
+    "list[dict]": _mappings,
+}
+"""Every kind a factory parameter may have, and how a raw value becomes it."""
 
 
 MAX_METRICS_BYTES = 64 * 2**20

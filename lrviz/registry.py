@@ -18,16 +18,27 @@ from .units import COUNTING_MODES, _kind, counted
 
 @dataclass(frozen=True)
 class Entry:
-    """A registered schedule: its factory and what ``lrviz list``/``show`` say of it."""
+    """A registered schedule: its factory, what ``lrviz list``/``show`` say of it, and its parameters' roles.
+
+    ``floor`` names the parameter holding the lr the schedule anneals to (``lrviz
+    check`` warns when the run never reaches it); ``bounds`` the parameters that
+    look like a floor but only bound the lr (a plateau's ``min_lr``); ``warmup``
+    the parameter holding the warmup length. The contract test
+    (``tests/test_contract.py``) refuses a floor- or warmup-like parameter that
+    has no role.
+    """
 
     factory: Callable[..., Schedule]
     summary: str
     seeds: tuple[str, ...] = ()  # seed documents that describe it
-    twins: tuple[str, ...] = ()  # framework schedulers with the same shape
+    equivalents: tuple[str, ...] = ()  # framework schedulers with the same shape (not exact twins)
     aliases: tuple[str, ...] = ()
+    floor: str | None = None
+    warmup: str | None = None
+    bounds: tuple[str, ...] = ()
 
 
-TABLE: dict[str, Entry] = {
+GENERIC: dict[str, Entry] = {  # the generic schedules; the twins join them in _assemble()
     # classic decays
     "constant": Entry(decay.constant, "fixed learning rate", ("003",), ("optax.constant_schedule", "hf.constant")),
     "step": Entry(decay.step, "multiply by gamma every step_size steps", ("002", "003"), ("torch.StepLR",), ("step_decay", "steplr")),
@@ -41,49 +52,57 @@ TABLE: dict[str, Entry] = {
     "inverse_time": Entry(decay.inverse_time, "lr / (1 + decay_rate*t/decay_steps), optional staircase", ("004",),
                           ("keras.InverseTimeDecay", "tf.inverse_time_decay"), ("inverse_time_decay",)),
     "polynomial": Entry(decay.polynomial, "polynomial decay to min_lr, optional cycle", ("001", "004"),
-                        ("keras.PolynomialDecay", "tf.polynomial_decay"), ("poly", "polynomial_decay")),
-    "linear": Entry(decay.linear, "linear decay from lr to min_lr", (), ("optax.linear_schedule",), ("linear_decay",)),
+                        ("keras.PolynomialDecay", "tf.polynomial_decay"), ("poly", "polynomial_decay"), floor="min_lr"),
+    "linear": Entry(decay.linear, "linear decay from lr to min_lr", (), ("optax.linear_schedule",), ("linear_decay",), floor="min_lr"),
     # cosine family
     "cosine": Entry(cosine.cosine, "cosine annealing to min_lr, then flat", ("003", "004"),
                     ("keras.CosineDecay (alpha = min_lr/lr)", "optax.cosine_decay_schedule",
-                     "torch.CosineAnnealingLR (which rises again after T_max)"), ("cosine_annealing", "cos")),
+                     "torch.CosineAnnealingLR (which rises again after T_max)"), ("cosine_annealing", "cos"), floor="min_lr"),
     "cosine_restarts": Entry(cosine.cosine_restarts, "SGDR: cosine annealing with warm restarts", ("003",),
-                             ("torch.CosineAnnealingWarmRestarts", "keras.CosineDecayRestarts"), ("sgdr", "cosine_warm_restarts")),
+                             ("torch.CosineAnnealingWarmRestarts", "keras.CosineDecayRestarts"), ("sgdr", "cosine_warm_restarts"), floor="min_lr"),
     "linear_cosine": Entry(cosine.linear_cosine, "linear times cosine decay, plus beta", ("004",), ("tf.linear_cosine_decay",)),
     "noisy_linear_cosine": Entry(cosine.noisy_linear_cosine, "linear cosine with seeded Gaussian noise", ("004",),
                                  ("tf.noisy_linear_cosine_decay (unseeded)",)),
     # cycles
     "cyclic": Entry(cyclic.cyclic, "cyclical lr: triangular, triangular2, exp_range or sine, with momentum", ("002",),
-                    ("torch.CyclicLR",), ("clr", "cyclical")),
+                    ("torch.CyclicLR",), ("clr", "cyclical"), bounds=("min_lr",)),
     "onecycle": Entry(cyclic.onecycle, "one-cycle policy with its momentum curve", ("003",),
                       ("torch.OneCycleLR (peak one step earlier)", "optax.cosine_onecycle_schedule"), ("one_cycle", "1cycle")),
     "keyframes": Entry(keyframes.keyframes, "seed 000's decay factor {t1: r1, ...}: warmup, decay, periodic", ("000",)),
     # transformer era
     "noam": Entry(transformer.noam, "Noam: linear warmup then inverse square root (Vaswani et al.)", (),
-                  ("paddle NoamDecay",)),
+                  ("paddle NoamDecay",), warmup="warmup_steps"),
     "inverse_sqrt": Entry(transformer.inverse_sqrt, "linear warmup then lr*sqrt(timescale/(t-W+timescale))", (),
-                          ("hf.inverse_sqrt", "fairseq inverse_sqrt")),
+                          ("hf.inverse_sqrt", "fairseq inverse_sqrt"), warmup="warmup_steps"),
     "wsd": Entry(transformer.wsd, "warmup-stable-decay with linear, cosine or 1-sqrt decay", (),
-                 ("hf.warmup_stable_decay",), ("warmup_stable_decay",)),
-    "tri_stage": Entry(transformer.tri_stage, "warmup, hold, exponential decay (fairseq tri_stage)", ()),
-    "tanh": Entry(transformer.tanh, "tanh decay (timm TanhLRScheduler, one cycle)", (), ("timm.tanh",)),
+                 ("hf.warmup_stable_decay",), ("warmup_stable_decay",), warmup="warmup_steps", bounds=("min_lr",)),
+    "tri_stage": Entry(transformer.tri_stage, "warmup, hold, exponential decay (fairseq tri_stage)", (), warmup="warmup_steps"),
+    "tanh": Entry(transformer.tanh, "tanh decay (timm TanhLRScheduler, one cycle)", (), ("timm.tanh",), floor="min_lr"),
     # composition
-    "warmup": Entry(compose.warmup, "warmup (linear, cosine or exponential) in front of any schedule", ("001", "002", "003")),
+    "warmup": Entry(compose.warmup, "warmup (linear, cosine or exponential) in front of any schedule", ("001", "002", "003"), warmup="warmup_steps"),
     "sequence": Entry(compose.sequence, "phases one after another, each on its own local step", (), ("optax.join_schedules",)),
     "multiply": Entry(compose.multiply, "product of schedules", (), ("torch.ChainedScheduler",)),
-    "clamp": Entry(compose.clamp, "clamp a schedule between min_lr and max_lr"),
+    "clamp": Entry(compose.clamp, "clamp a schedule between min_lr and max_lr", bounds=("min_lr",)),
     "periodic": Entry(compose.periodic, "repeat a schedule every period steps"),
 }
 
-def _add_twins() -> None:
-    """Register the framework twins (``torch.StepLR``, ``optax.cosine_decay_schedule``, ...)."""
+def _assemble() -> dict[str, Entry]:
+    """The generic rows and the framework twins (``torch.StepLR``, ...) in one table; a name may appear once."""
     from .twins import TWINS
 
-    for name, (factory, summary) in TWINS.items():
-        TABLE[name] = Entry(factory, summary)
+    table = dict(GENERIC)
+    for name, twin in TWINS.items():
+        if name in table:
+            raise RuntimeError(f"schedule name {name!r} is registered twice")
+        table[name] = Entry(twin.factory, twin.summary, floor=twin.floor, warmup=twin.warmup, bounds=twin.bounds)
+    spellings = [alias for entry in table.values() for alias in entry.aliases]
+    clash = sorted(set(spellings) & set(table) | {a for a in spellings if spellings.count(a) > 1})
+    if clash:
+        raise RuntimeError(f"aliases that name two schedules: {', '.join(clash)}")
+    return table
 
 
-_add_twins()
+TABLE = _assemble()
 ALIASES: dict[str, str] = {alias: name for name, entry in TABLE.items() for alias in entry.aliases}
 
 

@@ -23,7 +23,7 @@ import numpy as np
 
 from .errors import ParameterError
 
-Steps = int  # annotation marker: a parameter that accepts a duration
+from .kinds import Steps  # noqa: F401  (the duration marker; re-exported for the schedule modules)
 COUNTING_MODES = ("cumulative", "epoch_restart", "epoch_constant")
 
 _NUMBER = r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?"

@@ -69,7 +69,7 @@ def test_warmup_linear_in_front_of_cosine():
     approx(s(10), 1.0)  # inner(0)
     approx(s(11), cos_ref(1, 1.0, 90))  # the inner schedule sees t - W
     approx(s(100), 0.0)
-    assert [k for k, _ in s.marks][0] == 10
+    assert [k.step for k in s.marks][0] == 10
 
 
 @pytest.mark.parametrize("shape", ["linear", "cosine", "exponential"])
@@ -103,7 +103,7 @@ def test_warmup_default_inner_constant_over_rest():
 def test_warmup_shifts_marks_and_momentum():
     inner = multistep(lr=1.0, total_steps=90, milestones=[20, 50], gamma=0.5)
     s = warmup(lr=1.0, total_steps=100, warmup_steps=10, schedule=inner)
-    assert [k for k, _ in s.marks] == [10, 30, 60]
+    assert [k.step for k in s.marks] == [10, 30, 60]
     approx(curve(s, [29, 30, 31, 59, 60]), [1.0, 0.5, 0.5, 0.5, 0.25])
 
     oc = onecycle(lr=1.0, total_steps=50)
@@ -150,7 +150,7 @@ def test_sequence_matches_torch_sequentiallr():
     steps = [0, 2, 3, 4, 9, 10, 11, 20]
     expected = [lin_ref(t, 0.1, 1.0, 3) if t < 3 else 0.5 ** min(t - 3, 7) for t in steps]
     approx(curve(s, steps), expected)
-    assert [k for k, _ in s.marks] == [3]
+    assert [k.step for k in s.marks] == [3]
 
 
 def test_sequence_matches_optax_join():
@@ -176,7 +176,7 @@ def test_sequence_three_phases_local_steps():
 
     steps = [0, 9, 10, 11, 29, 30, 31, 59, 60, 61, 200]
     approx(curve(s, steps), [ref(t) for t in steps])
-    assert [k for k, _ in s.marks][:2] == [10, 30]
+    assert [k.step for k in s.marks][:2] == [10, 30]
 
 
 def test_sequence_default_warmup_then_cosine():
@@ -333,7 +333,7 @@ def test_periodic_t_mod_period():
     steps = [0, 1, 4, 5, 6, 9, 10, 11, 19, 20, 21, 1003]
     approx(curve(s, steps), [lin_ref(t % 5, 1.0, 0.0, 5) for t in steps])
     assert s.periodic
-    assert [k for k, _ in s.marks] == [5, 10, 15, 20]
+    assert [k.step for k in s.marks] == [5, 10, 15, 20]
 
 
 def test_periodic_default_cosine_quarter():

@@ -55,7 +55,7 @@ def test_cosine_decay_steps_shorter_than_total():
     s = cosine(lr=lr, total_steps=T, min_lr=m, decay_steps=D)
     steps = [0, 30, 59, 60, 61, 99, 100, 101, 1000]
     approx(curve(s, steps), [cosine_ref(t, lr, m, D) for t in steps])
-    assert [k for k, _ in s.marks] == [60]
+    assert [k.step for k in s.marks] == [60]
 
 
 def test_cosine_defaults():
@@ -94,7 +94,7 @@ def test_sgdr_mult1_matches_torch():
     steps = [0, 1, 3, 4, 5, 7, 8, 9, 19, 20, 21, 400, 401, 403]
     approx(curve(s, steps), [sgdr_ref(t, 1.0, 4, 1.0, 1.0, 0.1) for t in steps])
     assert s.periodic
-    assert [k for k, _ in s.marks] == [4, 8, 12, 16, 20]
+    assert [k.step for k in s.marks] == [4, 8, 12, 16, 20]
 
 
 def test_sgdr_mult1_peak_decay():
@@ -115,7 +115,7 @@ def test_sgdr_mult2_matches_torch():
     approx(curve(s, steps), [sgdr_ref(t, 1.0, 3, 2.0) for t in steps])
     # restart exactly at every integer cycle start: 0, 3, 9, 21, 45, 93
     approx(curve(s, [3, 9, 21, 45, 93]), [1.0] * 5)
-    assert [k for k, _ in s.marks] == [3, 9, 21]
+    assert [k.step for k in s.marks] == [3, 9, 21]
 
 
 def test_sgdr_mult2_peak_decay_min_lr():
@@ -161,7 +161,7 @@ def test_sgdr_marks_at_first_step_of_each_cycle():
             expected.append(t)
         prev = i
     assert expected == [2, 5, 10, 17]
-    assert [k for k, _ in s.marks] == expected
+    assert [k.step for k in s.marks] == expected
 
 
 @pytest.mark.parametrize(
@@ -242,7 +242,7 @@ def test_linear_cosine_alpha_periods():
     s = linear_cosine(lr=lr, total_steps=T, decay_steps=D, num_periods=n, alpha=a, beta=b)
     steps = [0, 1, 9, 10, 11, 19, 20, 21, 39, 40, 41, 59, 60, 61, 500]
     approx(curve(s, steps), [linear_cosine_ref(t, lr, D, n, a, b) for t in steps])
-    assert [k for k, _ in s.marks] == [40]
+    assert [k.step for k in s.marks] == [40]
 
 
 @pytest.mark.parametrize(

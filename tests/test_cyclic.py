@@ -68,7 +68,7 @@ def test_cyclic_triangular_boundaries_and_repeat():
     approx(curve(s, steps), lr)
     approx(mcurve(s, steps), mom)
     assert s.periodic
-    assert [k for k, _ in s.marks] == [2, 7, 12, 17]
+    assert [k.step for k in s.marks] == [2, 7, 12, 17]
 
 
 def test_cyclic_triangular2_matches_torch():
@@ -124,7 +124,7 @@ def test_cyclic_defaults():
     approx(curve(s, steps), lr_ref)
     approx(mcurve(s, steps), mom_ref)
     approx(curve(s, [0, 100, 200, 1000, 1100]), [0.01, 0.1, 0.01, 0.01, 0.1])
-    assert [k for k, _ in s.marks] == [100, 300, 500, 700, 900]  # five cycles
+    assert [k.step for k in s.marks] == [100, 300, 500, 700, 900]  # five cycles
 
 
 def test_cyclic_triangular2_far_past_the_end_is_quiet():
@@ -219,7 +219,7 @@ def test_onecycle_seed003_boundaries():
     approx(mcurve(s, steps), mom)
     approx(curve(s, [0, 300, 1000, 1001, 5000]), [0.004, 0.1, 4e-7, 4e-7, 4e-7])
     approx(mcurve(s, [0, 300, 1000, 1001]), [0.95, 0.85, 0.95, 0.95])
-    assert [k for k, _ in s.marks] == [300]
+    assert [k.step for k in s.marks] == [300]
     assert not s.periodic
 
 
@@ -245,7 +245,7 @@ def test_onecycle_three_phase(anneal):
     approx(curve(s, [0, 5, 10, 20, 21]), [0.04, 1.0, 0.04, 4e-6, 4e-6])
     approx(mcurve(s, [0, 5, 10]), [0.95, 0.85, 0.95])
     approx(mcurve(s, range(10, 25)), [0.95] * 15)  # held at max in the third phase
-    assert [k for k, _ in s.marks] == [5, 10]
+    assert [k.step for k in s.marks] == [5, 10]
 
 
 def test_onecycle_custom_factors_and_momentum():

@@ -75,7 +75,7 @@ def test_step_seed003_boundaries():
     s = step(lr=lr, total_steps=T, step_size=size, gamma=gamma)
     steps = [0, 1, 29, 30, 31, 59, 60, 61, 89, 90, 91, 99, 100, 101, 1000]
     approx(curve(s, steps), [step_ref(t, lr, size, gamma, T) for t in steps])
-    assert [m for m, _ in s.marks] == [30, 60, 90]
+    assert [m.step for m in s.marks] == [30, 60, 90]
 
 
 def test_step_default_step_size_is_a_third():
@@ -108,7 +108,7 @@ def test_multistep_seed003():
     s = multistep(lr=lr, total_steps=200, milestones=[60, 120, 160], gamma=0.2)
     steps = [0, 59, 60, 61, 119, 120, 121, 159, 160, 161, 199, 200, 201, 5000]
     approx(curve(s, steps), [multistep_ref(t, lr, [60, 120, 160], 0.2) for t in steps])
-    assert [m for m, _ in s.marks] == [60, 120, 160]
+    assert [m.step for m in s.marks] == [60, 120, 160]
 
 
 def test_multistep_default_milestones_200():
@@ -162,7 +162,7 @@ def test_piecewise_matches_paddle():
     s = piecewise(total_steps=10, boundaries=[3, 6], values=[1.0, 0.5, 0.1])
     approx(curve(s, range(8)), [1, 1, 1, 0.5, 0.5, 0.5, 0.1, 0.1])
     approx(curve(s, [9, 10, 11, 1000]), [0.1] * 4)
-    assert [m for m, _ in s.marks] == [3, 6]
+    assert [m.step for m in s.marks] == [3, 6]
 
 
 def test_piecewise_values_ignore_lr():
@@ -215,7 +215,7 @@ def test_exponential_staircase_matches_keras():
     # schedules.md §20: with staircase -> 1, 1, 1, 1, 0.5, 0.5, 0.5, 0.5, 0.25
     s = exponential(lr=1.0, total_steps=8, decay_rate=0.5, decay_steps=4, staircase=True)
     approx(curve(s, range(9)), [1, 1, 1, 1, 0.5, 0.5, 0.5, 0.5, 0.25])
-    assert [m for m, _ in s.marks] == [4, 8]
+    assert [m.step for m in s.marks] == [4, 8]
 
 
 def test_exponential_seed003_exponentiallr():
@@ -355,7 +355,7 @@ def test_polynomial_cycle_matches_schedules_md():
     steps = [0, 3, 4, 5, 7, 8, 9, 12, 13, 16, 17, 100, 101]
     approx(curve(s, steps), [polynomial_ref(t, 1.0, 0.1, 1.0, 4, True) for t in steps])
     assert s.periodic
-    assert [m for m, _ in s.marks] == [4, 8, 12]
+    assert [m.step for m in s.marks] == [4, 8, 12]
 
 
 def test_polynomial_power_two_matches_torch():
@@ -383,7 +383,7 @@ def test_polynomial_decay_end_marks():
     s = polynomial(lr=1.0, total_steps=100, decay_steps=60, min_lr=0.2, power=0.5)
     steps = [0, 59, 60, 61, 99, 100, 200]
     approx(curve(s, steps), [polynomial_ref(t, 1.0, 0.2, 0.5, 60) for t in steps])
-    assert [m for m, _ in s.marks] == [60]
+    assert [m.step for m in s.marks] == [60]
 
 
 @pytest.mark.parametrize(
@@ -419,7 +419,7 @@ def test_linear_boundaries():
     s = linear(lr=lr, total_steps=T, min_lr=m, decay_steps=D)
     steps = [0, 1, 29, 30, 31, 49, 50, 51, 1000]
     approx(curve(s, steps), [linear_ref(t, lr, m, D) for t in steps])
-    assert [k for k, _ in s.marks] == [30]
+    assert [k.step for k in s.marks] == [30]
 
 
 def test_linear_defaults():

@@ -999,7 +999,7 @@ def test_regression_optax_plateau_default_metric_of_every_step():
 def test_regression_step_builds_every_mark():
     # was: one mark per drop (total_steps // step_size of them) built before keeping 100: hours for 1e9 steps
     s = lrviz.schedule("step", total_steps=10**9, step_size=1, gamma=0.5)
-    assert s.marks == tuple((k, "x0.5") for k in range(1, 101))
+    assert s.marks == tuple((k, "x0.5", "drop") for k in range(1, 101))
     assert s.breaks == ()
 
 

@@ -202,12 +202,12 @@ def test_unsorted_and_float_keys():
 
 def test_marks():
     s = keyframes(lr=1.0, total_steps=150, keyframes={10: 1, 30: 0.1, 40: 0.1, 60: 1})
-    assert [m for m, _ in s.marks] == [10, 30, 40, 60, 80, 90, 110, 130, 140]  # repeats every 50 after t = 10
+    assert [m.step for m in s.marks] == [10, 30, 40, 60, 80, 90, 110, 130, 140]  # repeats every 50 after t = 10
     s = keyframes(lr=1.0, total_steps=100, keyframes={10: 0.1, 20: 0.1, 30: 1})
-    assert [m for m, _ in s.marks] == [10, 20, 30, 40, 50, 60, 70, 80, 90, 100]
+    assert [m.step for m in s.marks] == [10, 20, 30, 40, 50, 60, 70, 80, 90, 100]
     s = keyframes(lr=1.0, total_steps=100_000, keyframes={1: 0.5, 2: 1})
     assert len(s.marks) == 100
-    assert [m for m, _ in keyframes(total_steps=50, keyframes={20: 1, 40: 0.1}).marks] == [20, 40]
+    assert [m.step for m in keyframes(total_steps=50, keyframes={20: 1, 40: 0.1}).marks] == [20, 40]
 
 
 # ---------------------------------------------------------------- errors

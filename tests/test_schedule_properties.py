@@ -1,6 +1,6 @@
 """Hypothesis properties shared by every schedule factory.
 
-For random valid parameters of each factory in decay, cosine, cyclic and compose:
+For random valid parameters of every generic factory (decay, cosine, cyclic, keyframes, transformer, compose):
 the curve is finite and non-negative, keeps the shape of 0-d / 1-d / 2-d input,
 returns a float64 scalar for a scalar step, equals a scalar loop when vectorized,
 and is pure (two calls agree, the input is not modified).
@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from lrviz.errors import StepError
 from lrviz.schedules._base import Schedule, as_steps
-from lrviz.schedules import compose, cosine, cyclic, decay
+from lrviz.schedules import compose, cosine, cyclic, decay, keyframes, transformer
 
 # derandomize: a fixed seed, so the suite gives the same verdict on every run and machine
 SETTINGS = settings(max_examples=50, deadline=None, derandomize=True)
@@ -129,12 +129,51 @@ def _onecycle(draw, T):
     )
 
 
+def _keyframes(draw, T):
+    steps = sorted(draw(st.lists(st.integers(1, 3 * T), min_size=1, max_size=5, unique=True)))
+    factors = draw(st.lists(st.floats(0.0, 2.0), min_size=len(steps), max_size=len(steps)))
+    return keyframes.keyframes(lr=draw(lrs), total_steps=T, keyframes=dict(zip(steps, factors)),
+                               warmup=draw(st.none() | st.just(False)), periodic=draw(st.none() | flags))
+
+
+def _noam(draw, T):
+    return transformer.noam(lr=draw(lrs), total_steps=T, warmup_steps=draw(st.none() | st.integers(1, T)),
+                            d_model=draw(st.none() | st.integers(1, 4096)))
+
+
+def _inverse_sqrt(draw, T):
+    return transformer.inverse_sqrt(lr=draw(lrs), total_steps=T, warmup_steps=draw(st.none() | st.integers(0, T)),
+                                    init_lr=draw(small_lrs), timescale=draw(st.none() | st.integers(1, 3 * T)))
+
+
+def _wsd(draw, T):
+    W = draw(st.integers(0, T))
+    D = draw(st.integers(0, T - W))
+    return transformer.wsd(lr=draw(lrs), total_steps=T, warmup_steps=W, decay_steps=D, min_lr=draw(small_lrs),
+                           decay_shape=draw(st.sampled_from(transformer.WSD_SHAPES)), init_lr=draw(small_lrs))
+
+
+def _tri_stage(draw, T):
+    T = max(T, 1)
+    W = draw(st.integers(0, T - 1))
+    H = draw(st.integers(0, T - 1 - W))
+    D = draw(st.integers(1, T - W - H))  # tri_stage decays over at least one step
+    return transformer.tri_stage(lr=draw(lrs), total_steps=T, warmup_steps=W, hold_steps=H, decay_steps=D,
+                                 init_scale=draw(unit_open), final_scale=draw(unit_open))
+
+
+def _tanh(draw, T):
+    lb = draw(st.floats(-10.0, 0.0))
+    return transformer.tanh(lr=draw(lrs), total_steps=T, min_lr=draw(small_lrs), lb=lb, ub=draw(st.floats(lb + 0.1, 10.0)))
+
+
 LEAVES = {
     "constant": _constant, "step": _step, "multistep": _multistep, "piecewise": _piecewise,
     "exponential": _exponential, "natural_exp": _natural_exp, "inverse_time": _inverse_time,
     "polynomial": _polynomial, "linear": _linear, "cosine": _cosine, "cosine_restarts": _cosine_restarts,
     "linear_cosine": _linear_cosine, "noisy_linear_cosine": _noisy_linear_cosine, "cyclic": _cyclic,
-    "onecycle": _onecycle,
+    "onecycle": _onecycle, "keyframes": _keyframes, "noam": _noam, "inverse_sqrt": _inverse_sqrt, "wsd": _wsd,
+    "tri_stage": _tri_stage, "tanh": _tanh,
 }
 
 
@@ -196,7 +235,7 @@ def schedules(name):
 def probe_steps(s: Schedule) -> np.ndarray:
     """Every step up to 3 * total_steps + 2, the marks and their neighbours, and a few far steps."""
     T = int(s.params.get("total_steps", 1))
-    marks = [m for m, _ in s.marks]
+    marks = [m.step for m in s.marks]
     near = [x + d for x in marks for d in (-1, 0, 1) if x + d >= 0]
     far = [10 * T, 10 * T + 1, 123_457, 10**6]
     return np.unique(np.concatenate([np.arange(0, 3 * T + 3), np.asarray(near + far, dtype=np.int64)]))

@@ -170,7 +170,7 @@ def test_wsd_boundaries(shape):
     assert s(T) == pytest.approx(m, rel=RTOL)
     np.testing.assert_allclose(s([T + 1, 5 * T]), [m, m], rtol=RTOL)
     check_curve(s, lambda t: ref_wsd(t, lr, T, W, D, m, shape, init), range(T + 10))
-    assert s.marks == ((W, "end of warmup"), (T - D, "start of decay"))
+    assert s.marks == ((W, "end of warmup", "phase"), (T - D, "start of decay", "phase"))
 
 
 def test_wsd_hand_values():

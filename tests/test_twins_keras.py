@@ -152,7 +152,7 @@ def test_piecewise_switches_one_step_after_the_boundary():
     for name in ("keras.PiecewiseConstantDecay", "tf.piecewise_constant"):
         schedule = lrviz.schedule(name, boundaries=[10, 20], values=[3.0, 2.0, 1.0])
         assert list(schedule([9, 10, 11, 20, 21])) == [3, 3, 2, 2, 1]
-        assert [m for m, _ in schedule.marks] == [11, 21]
+        assert [m.step for m in schedule.marks] == [11, 21]
 
 
 def test_piecewise_out_of_order():
@@ -232,7 +232,7 @@ def test_cosine_warmup_defaults():
     schedule = lrviz.schedule("keras.CosineDecay", lr=0.0, total_steps=100, warmup_target=1.0, warmup_steps=20)
     assert schedule.params["decay_steps"] == 80
     assert float(schedule(20)) == 1.0 and float(schedule(10)) == 0.5 and float(schedule(100)) == 0.0
-    assert [m for m, _ in schedule.marks] == [20, 100]
+    assert [m.step for m in schedule.marks] == [20, 100]
 
 
 def test_defaults_from_total_steps():
@@ -278,7 +278,7 @@ def test_plateau_step_is_an_epoch_and_holds():
     schedule = lrviz.schedule("keras.ReduceLROnPlateau", lr=1.0, metrics=[1.0, 1.0, 1.0], patience=0, factor=0.5)
     # the first value always improves; then each bad epoch halves (patience 0: wait 1 >= 0)
     assert list(schedule([0, 1, 2, 3, 4, 100])) == [1.0, 1.0, 0.5, 0.25, 0.25, 0.25]
-    assert [m for m, _ in schedule.marks] == [2, 3]
+    assert [m.step for m in schedule.marks] == [2, 3]
 
 
 def test_plateau_reduces_on_the_patience_th_bad_epoch():

@@ -169,7 +169,7 @@ def test_sgdr_restarts_at_each_init_value():
         {"init_value": 0.0, "peak_value": 1.0, "warmup_steps": 1, "decay_steps": 4},
         {"init_value": 0.0, "peak_value": 0.5, "warmup_steps": 1, "decay_steps": 4}])
     np.testing.assert_allclose(s(np.arange(10)), [0, 1, 0.75, 0.25, 0, 0.5, 0.375, 0.125, 0, 0], atol=1e-7)
-    assert (4, "restart") in s.marks
+    assert (4, "restart", "restart") in s.marks
 
 
 def test_join_children_see_local_steps():
@@ -192,7 +192,7 @@ def test_plateau_by_hand():
     # t=6 cooldown; t=7 stall; t=8 improves (0.5); t=9, 10 stall -> cut; t=11 cooldown
     assert s(np.arange(12)).tolist() == [1, 1, 0.5, 0.5, 0.5, 0.25, 0.25, 0.25, 0.25, 0.25, 0.125, 0.125]
     assert s(100) == 0.125  # the scale holds after the last metric
-    assert [m for m, _ in s.marks] == [2, 5, 10]
+    assert [m.step for m in s.marks] == [2, 5, 10]
 
 
 def test_plateau_patience0_reduces_on_improvement():
@@ -207,7 +207,7 @@ def test_plateau_nan_metric_never_improves():
 
 def test_plateau_default_metric_has_three_stalls():
     s = lrviz.schedule("optax.contrib.reduce_on_plateau", total_steps=1000)
-    assert [m for m, _ in s.marks] == [259, 509, 759]
+    assert [m.step for m in s.marks] == [259, 509, 759]
     np.testing.assert_allclose(s([0, 300, 600, 900]), [0.1, 0.01, 0.001, 0.0001], rtol=1e-6)
 
 

@@ -87,7 +87,7 @@ def test_tanh_start_end_and_continuous_warmup():
 def test_multistep_decays_one_step_early():
     s = sched("timm.multistep", lr=1.0, decay_t=[3, 5], decay_rate=0.1)
     np.testing.assert_allclose(s(np.arange(6)), [1, 1, 0.1, 0.1, 0.01, 0.01], rtol=1e-15)
-    assert [m for m, _ in s.marks] == [2, 4]
+    assert [m.step for m in s.marks] == [2, 4]
 
 
 def test_step_default_rate_does_not_decay():

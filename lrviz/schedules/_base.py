@@ -7,7 +7,7 @@ of the same shape. It keeps no state: calling it twice gives the same numbers.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping, Protocol
+from typing import NamedTuple, Any, Callable, Mapping, Protocol
 
 import numpy as np
 
@@ -37,6 +37,20 @@ def as_steps(steps: Any) -> np.ndarray:
     raise StepError(f"steps must be integers; got an array of {t.dtype}")
 
 
+MARK_KINDS = ("phase", "drop", "restart")
+"""``phase``: a boundary where the pieces are meant to meet (end of warmup, end of decay);
+``drop``: a designed discontinuity (a step decay, a staircase, a switch of values);
+``restart``: the lr goes back up by design (warm restarts, cycles, repeats)."""
+
+
+class Mark(NamedTuple):
+    """A step where a schedule changes phase, what to call it, and which kind of change it is."""
+
+    step: int
+    label: str
+    kind: str = "phase"
+
+
 class Schedule:
     """A learning-rate schedule.
 
@@ -52,8 +66,9 @@ class Schedule:
     momentum_fn:
         optional ``f(t) -> momentum`` for schedules that cycle momentum.
     marks:
-        ``(step, label)`` pairs where a phase changes (end of warmup, a
-        milestone, a restart); used by tests and by plot annotations.
+        :class:`Mark` ``(step, label, kind)`` triples where a phase changes
+        (end of warmup, a milestone, a restart); used by plot annotations and
+        by ``lrviz check``, which reads the kind, never the label.
     periodic:
         True when the schedule repeats forever instead of holding its final
         value past the end.
@@ -75,7 +90,7 @@ class Schedule:
         name: str,
         params: Mapping[str, Any] | None = None,
         momentum_fn: Curve | None = None,
-        marks: tuple[tuple[int, str], ...] = (),
+        marks: tuple[Mark, ...] = (),
         periodic: bool = False,
         breaks: tuple[int, ...] | None = None,
     ):
@@ -83,7 +98,7 @@ class Schedule:
         self._momentum = momentum_fn
         self.name = name
         self.params = dict(params or {})
-        self.marks = tuple(marks)
+        self.marks = tuple(m if isinstance(m, Mark) else Mark(*m) for m in marks)
         self.periodic = periodic
         self.breaks = None if breaks is None else tuple(sorted({int(b) for b in breaks if b > 0}))
 

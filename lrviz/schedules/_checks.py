@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from typing import Any, Iterable, Sequence
 
+from ._base import Mark
 from ..errors import ParameterError
 from ..units import MAX_DURATION, _too_long, is_number, to_float
 
@@ -103,13 +104,17 @@ def seed(name: str, value: Any) -> int:
     return value
 
 
-def marks(*pairs: tuple[Any, str], limit: int | None = None) -> tuple[tuple[int, str], ...]:
-    """Keep the ``(step, label)`` pairs whose step is a positive integer (and below ``limit``)."""
+def marks(*pairs: tuple, limit: int | None = None) -> tuple[Mark, ...]:
+    """Marks from ``(step, label)`` or ``(step, label, kind)`` whose step is positive (and at most ``limit``).
+
+    The kind defaults to ``"phase"`` (pieces meant to meet); designed
+    discontinuities say ``"drop"`` or ``"restart"`` (see :data:`MARK_KINDS`).
+    """
     out = []
-    for step, label in pairs:
+    for step, label, *kind in pairs:
         step = int(step)
         if step > 0 and (limit is None or step <= limit):
-            out.append((step, label))
+            out.append(Mark(step, label, *kind))
     return tuple(out)
 
 

@@ -13,17 +13,15 @@ from typing import Any, Sequence
 import numpy as np
 
 from ..errors import ParameterError
-from ._base import Schedule, realize
-from ..units import Steps
+from ._base import Mark, Schedule, realize
+from ..kinds import Phase, Spec, Steps
 from . import _checks as check
 
-Spec = Any  # annotation marker: a nested schedule, {name, params} in a config
-Phase = Any  # annotation marker: {steps, name, params}, a phase of a sequence
 WARMUP_SHAPES = ("linear", "cosine", "exponential")
 
 
-def _shifted(marks: Sequence[tuple[int, str]], offset: int, limit: int | None = None) -> list[tuple[int, str]]:
-    return [(s + offset, label) for s, label in marks if limit is None or s + offset <= limit]
+def _shifted(marks: Sequence[Mark], offset: int, limit: int | None = None) -> list[Mark]:
+    return [m._replace(step=m.step + offset) for m in marks if limit is None or m.step + offset <= limit]
 
 
 def warmup(
@@ -255,6 +253,6 @@ def periodic(*, lr: float = 0.1, total_steps: Steps = 1000, period: Steps | None
         return inner.lr_at(t % period)
 
     momentum = (lambda t: inner.momentum_at(t % period)) if inner.has_momentum else None  # noqa: E731
-    repeats = check.marks(*((k * period, "repeat") for k in range(1, 101)), limit=total_steps)
+    repeats = check.marks(*((k * period, "repeat", "restart") for k in range(1, 101)), limit=total_steps)
     params = dict(lr=lr, total_steps=total_steps, period=period, schedule=inner)
     return Schedule(f, name="periodic", params=params, momentum_fn=momentum, marks=repeats, periodic=True)

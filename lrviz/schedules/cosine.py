@@ -9,7 +9,7 @@ import math
 import numpy as np
 
 from ._base import Schedule
-from ..units import Steps
+from ..kinds import Steps
 from . import _checks as check
 from ._noise import normal
 from ._numeric import scaled_power
@@ -127,7 +127,7 @@ def cosine_restarts(
 
     starts = cycle_starts(first_period, period_mult, total_steps)
     # a cycle starting at a fractional step restarts at the next whole step
-    restarts = check.marks(*((math.ceil(s), "restart") for s in starts[1:101]), limit=total_steps)
+    restarts = check.marks(*((math.ceil(s), "restart", "restart") for s in starts[1:101]), limit=total_steps)
     params = dict(
         lr=lr, total_steps=total_steps, first_period=first_period, period_mult=period_mult, peak_decay=peak_decay, min_lr=min_lr
     )

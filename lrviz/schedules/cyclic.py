@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._base import Schedule
-from ..units import Steps
+from ..kinds import Steps
 from . import _checks as check
 
 CYCLIC_MODES = ("triangular", "triangular2", "exp_range", "sine")
@@ -122,7 +122,8 @@ def onecycle(
     Two phases:   initial -> lr over [0, P],  lr -> final over [P, T].
     Three phases: initial -> lr over [0, P],  lr -> initial over [P, 2P],
                   initial -> final over [2P, T].
-    Each phase moves by anneal(start, end, p), p the fraction of the phase:
+    On each phase [s, e] from a to b: lr(t) = anneal(a, b, (t - s) / (e - s)), where
+    anneal(start, end, p) moves by p, the fraction of the phase:
     cos: end + (start - end) * (1 + cos(pi p)) / 2;  linear: start + (end - start) * p.
     Momentum runs the other way: max -> base while the lr rises, base -> max
     while it falls (held at max in the third phase). After T: final.

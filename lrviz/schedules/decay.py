@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._base import Schedule
-from ..units import Steps
+from ..kinds import Steps
 from . import _checks as check
 from ._numeric import scaled_power
 
@@ -46,7 +46,7 @@ def step(*, lr: float = 0.1, total_steps: Steps = 1000, step_size: Steps | None 
     def f(t: np.ndarray) -> np.ndarray:
         return scaled_power(lr, gamma, (np.minimum(t, total_steps) // step_size).astype(np.float64))
 
-    drops = check.marks(*((k * step_size, f"x{gamma:g}") for k in range(1, min(total_steps // step_size, 100) + 1)))
+    drops = check.marks(*((k * step_size, f"x{gamma:g}", "drop") for k in range(1, min(total_steps // step_size, 100) + 1)))
     return Schedule(f, name="step", params=dict(lr=lr, total_steps=total_steps, step_size=step_size, gamma=gamma), marks=drops,
                     breaks=())
 
@@ -77,7 +77,7 @@ def multistep(
         f,
         name="multistep",
         params=dict(lr=lr, total_steps=total_steps, milestones=milestones, gamma=gamma),
-        marks=check.marks(*((m, f"x{gamma:g}") for m in milestones)),
+        marks=check.marks(*((m, f"x{gamma:g}", "drop") for m in milestones)),
         breaks=(),
     )
 
@@ -125,7 +125,7 @@ def piecewise(
         f,
         name="piecewise",
         params=dict(lr=values[0], total_steps=total_steps, boundaries=boundaries, values=values),
-        marks=check.marks(*((b, "switch") for b in boundaries)),
+        marks=check.marks(*((b, "switch", "drop") for b in boundaries)),
         breaks=tuple(b + d for b in boundaries for d in (0, 1)),
     )
 
@@ -170,7 +170,7 @@ def exponential(
     def f(t: np.ndarray) -> np.ndarray:
         return scaled_power(lr, decay_rate, clock(t))
 
-    marks = check.marks(*((k * decay_steps, "stair") for k in range(1, 101)), limit=total_steps) if staircase else ()
+    marks = check.marks(*((k * decay_steps, "stair", "drop") for k in range(1, 101)), limit=total_steps) if staircase else ()
     params = dict(lr=lr, total_steps=total_steps, decay_rate=decay_rate, decay_steps=decay_steps, staircase=staircase)
     return Schedule(f, name="exponential", params=params, marks=marks, breaks=())
 
@@ -204,7 +204,7 @@ def natural_exp(
         out *= lr
         return out
 
-    marks = check.marks(*((k * decay_steps, "stair") for k in range(1, 101)), limit=total_steps) if staircase else ()
+    marks = check.marks(*((k * decay_steps, "stair", "drop") for k in range(1, 101)), limit=total_steps) if staircase else ()
     params = dict(lr=lr, total_steps=total_steps, decay_rate=decay_rate, decay_steps=decay_steps, staircase=staircase)
     return Schedule(f, name="natural_exp", params=params, marks=marks, breaks=())
 
@@ -238,7 +238,7 @@ def inverse_time(
         np.divide(lr, out, out=out)
         return out
 
-    marks = check.marks(*((k * decay_steps, "stair") for k in range(1, 101)), limit=total_steps) if staircase else ()
+    marks = check.marks(*((k * decay_steps, "stair", "drop") for k in range(1, 101)), limit=total_steps) if staircase else ()
     params = dict(lr=lr, total_steps=total_steps, decay_rate=decay_rate, decay_steps=decay_steps, staircase=staircase)
     return Schedule(f, name="inverse_time", params=params, marks=marks, breaks=())
 
@@ -286,7 +286,7 @@ def polynomial(
         return out
 
     marks = (
-        check.marks(*((k * decay_steps, "restart") for k in range(1, 101)), limit=total_steps)
+        check.marks(*((k * decay_steps, "restart", "restart") for k in range(1, 101)), limit=total_steps)
         if cycle
         else check.marks((decay_steps, "end of decay"), limit=total_steps - 1)
     )

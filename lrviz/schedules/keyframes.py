@@ -10,7 +10,7 @@ import numpy as np
 
 from ..errors import ParameterError
 from ._base import Schedule
-from ..units import Steps
+from ..kinds import Steps
 from . import _checks as check
 
 _MAX_MARKS = 100
@@ -104,12 +104,12 @@ def keyframes(
             local = t
         return np.interp(local, xp, fp)
 
-    marks = [(s, f"x{r:g}") for s, r in zip(steps, factors)]
+    marks = [(s, f"x{r:g}", "drop") for s, r in zip(steps, factors)]
     if periodic:
-        repeats = [(s, label) for s, label in marks if s > start]
+        repeats = [(s, label, "restart" if s == steps[-1] else kind) for s, label, kind in marks if s > start]
         k = 1
         while len(marks) < _MAX_MARKS and start + k * period <= total_steps:
-            marks += [(s + k * period, label) for s, label in repeats]
+            marks += [(s + k * period, label, kind) for s, label, kind in repeats]
             k += 1
     marks = check.marks(*marks[:_MAX_MARKS], limit=total_steps)
     params = dict(lr=lr, total_steps=total_steps, keyframes=dict(zip(steps, factors)), warmup=warmup, periodic=periodic)

@@ -16,7 +16,8 @@ import numpy as np
 
 from ..errors import ParameterError
 from ._base import Schedule
-from ..units import Steps, is_number
+from ..kinds import Steps
+from ..units import is_number
 from . import _checks as check
 
 WSD_SHAPES = ("linear", "cosine", "1-sqrt")

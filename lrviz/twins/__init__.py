@@ -13,15 +13,43 @@ takes the base lr from the optimizer (torch, HF, timm) the twin takes it as
 ``lr``; parameters the library requires default from ``lr`` and
 ``total_steps`` so that every twin can be drawn by name alone.
 
-Each module maps names to ``(factory, one-line summary)`` in ``TWINS``.
+Each module maps names to ``(factory, one-line summary)`` in ``TWINS``, and
+names the roles of its parameters in ``ROLES`` (``floor``: the lr it anneals
+to; ``warmup``: the warmup length; ``bounds``: floor-like parameters that only
+bound the lr), which ``lrviz check`` reads.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Callable
 
 from . import for_hf, for_keras, for_optax, for_timm, for_torch
 
-TWINS: dict[str, tuple[Callable, str]] = {}
-for _module in (for_torch, for_optax, for_keras, for_hf, for_timm):
-    TWINS.update(_module.TWINS)
+MODULES = (for_torch, for_optax, for_keras, for_hf, for_timm)
+
+
+@dataclass(frozen=True)
+class Twin:
+    factory: Callable
+    summary: str
+    floor: str | None = None
+    warmup: str | None = None
+    bounds: tuple[str, ...] = ()
+
+
+def _assemble() -> dict[str, Twin]:
+    twins: dict[str, Twin] = {}
+    for module in MODULES:
+        roles = getattr(module, "ROLES", {})
+        unknown = sorted(set(roles) - set(module.TWINS))
+        if unknown:
+            raise RuntimeError(f"{module.__name__}.ROLES names no twin: {', '.join(unknown)}")
+        for name, (factory, summary) in module.TWINS.items():
+            if name in twins:
+                raise RuntimeError(f"twin {name!r} is defined twice")
+            twins[name] = Twin(factory, summary, **roles.get(name, {}))
+    return twins
+
+
+TWINS: dict[str, Twin] = _assemble()

@@ -35,7 +35,7 @@ StepError at that step.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Callable
+from typing import Callable
 
 import numpy as np
 
@@ -43,8 +43,7 @@ from ..errors import ParameterError, StepError, did_you_mean
 from ..schedules._base import Schedule
 from ..schedules import _checks as check
 
-if TYPE_CHECKING:
-    from ..units import Steps  # noqa: F401  (annotations are strings)
+from ..kinds import Steps
 
 WSD_TYPES = ("linear", "cosine", "1-sqrt")
 _I64_MAX = int(np.iinfo(np.int64).max)
@@ -375,7 +374,7 @@ def cosine_warmup_with_min_lr(*, lr: float = 0.1, total_steps: Steps = 1000,
 
     params = dict(lr=lr, total_steps=total_steps, num_warmup_steps=W, num_training_steps=T, num_cycles=num_cycles,
                   min_lr=None if min_lr is None else float(min_lr), min_lr_rate=rate, warmup_lr_rate=w)
-    marks = check.marks((W - 1, "peak"), (T - 1, "floor")) if T - 1 != W - 1 else check.marks((W - 1, "peak"))
+    marks = check.marks((W - 1, "peak"), (T - 1, "floor", "drop")) if T - 1 != W - 1 else check.marks((W - 1, "peak"))
     return Schedule(_finite("hf.cosine_warmup_with_min_lr", f), name="hf.cosine_warmup_with_min_lr",
                     params=params, marks=marks, periodic=True)
 
@@ -420,7 +419,7 @@ def cosine_with_restarts(*, lr: float = 0.1, total_steps: Steps = 1000, num_warm
     restarts: list[tuple[int, str]] = []
     if num_cycles == int(num_cycles) and 1 < num_cycles <= 100 and T > W:
         span = T - W
-        restarts = [(W + -(-k * span // int(num_cycles)), "restart") for k in range(1, int(num_cycles))]
+        restarts = [(W + -(-k * span // int(num_cycles)), "restart", "restart") for k in range(1, int(num_cycles))]
     params = dict(lr=lr, total_steps=total_steps, num_warmup_steps=W, num_training_steps=T, num_cycles=num_cycles)
     return Schedule(_finite("hf.cosine_with_restarts", f), name="hf.cosine_with_restarts",
                     params=params,
@@ -655,4 +654,17 @@ TWINS: dict[str, tuple[Callable, str]] = {
     "hf.cosine_warmup_with_min_lr": (cosine_warmup_with_min_lr,
                                      "HF cosine_warmup_with_min_lr: one step ahead, warmup from 1/W or warmup_lr_rate"),
     "hf.warmup_stable_decay": (warmup_stable_decay, "HF warmup_stable_decay: warmup, stable, decay to min_lr_ratio"),
+}
+
+# The parameters lrviz check reads: the floor a twin anneals to, its warmup length, mere bounds.
+ROLES = {
+    "hf.constant_with_warmup": {"warmup": "num_warmup_steps"},
+    "hf.linear": {"warmup": "num_warmup_steps"},
+    "hf.cosine": {"warmup": "num_warmup_steps"},
+    "hf.cosine_with_restarts": {"warmup": "num_warmup_steps"},
+    "hf.polynomial": {"floor": "lr_end", "warmup": "num_warmup_steps"},
+    "hf.inverse_sqrt": {"warmup": "num_warmup_steps"},
+    "hf.cosine_with_min_lr": {"floor": "min_lr", "warmup": "num_warmup_steps"},
+    "hf.cosine_warmup_with_min_lr": {"floor": "min_lr", "warmup": "num_warmup_steps"},
+    "hf.warmup_stable_decay": {"warmup": "num_warmup_steps"},
 }

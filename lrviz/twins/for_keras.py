@@ -42,7 +42,7 @@ schedule: its step is an epoch (one metric value), see its docstring.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any, Callable
+from typing import Any, Callable
 
 import numpy as np
 
@@ -51,10 +51,7 @@ from ..schedules._base import Schedule
 from ..schedules import _checks as check
 from ..schedules._noise import normal
 
-if TYPE_CHECKING:  # annotation markers only; the registry reads annotations as text
-    from ..units import Steps
-
-    Metrics = list[float]  # a metric series (a list, or a CSV file the registry reads)
+from ..kinds import Steps, Metrics
 
 _F32 = np.float32
 _F64 = np.float64
@@ -145,7 +142,7 @@ def _decay_steps(name: str, value: int | None, default: int) -> int:
 
 
 def _stair_marks(decay_steps: int, total_steps: int) -> tuple[tuple[int, str], ...]:
-    return check.marks(*((k * decay_steps, "stair") for k in range(1, _MAX_MARKS + 1)), limit=total_steps)
+    return check.marks(*((k * decay_steps, "stair", "drop") for k in range(1, _MAX_MARKS + 1)), limit=total_steps)
 
 
 # --------------------------------------------------------------------------
@@ -266,7 +263,7 @@ def _restart_marks(first_decay_steps: int, t_mul: float, total_steps: int) -> tu
         start += length
         if start > total_steps or not math.isfinite(start):
             break
-        out.append((int(math.ceil(start - 1e-9)), "restart"))
+        out.append((int(math.ceil(start - 1e-9)), "restart", "restart"))
         length *= t_mul
         if length < 1e-9:
             break
@@ -295,7 +292,7 @@ def _piecewise_values(boundaries: list[int] | None, values: list[float] | None, 
 
 
 def _piecewise_marks(boundaries: list[int]) -> tuple[tuple[int, str], ...]:
-    return check.marks(*((b + 1, "switch") for b in sorted(set(boundaries))[:_MAX_MARKS]))
+    return check.marks(*((b + 1, "switch", "drop") for b in sorted(set(boundaries))[:_MAX_MARKS]))
 
 
 def _sorted(boundaries: list[int]) -> bool:
@@ -443,7 +440,7 @@ def polynomial_decay(
     params = dict(lr=lr, total_steps=total_steps, initial_learning_rate=lr0, decay_steps=decay_steps,
                   end_learning_rate=end, power=power, cycle=cycle, jit_compile=jit_compile)
     if cycle:
-        marks = check.marks(*((k * decay_steps + 1, "restart") for k in range(1, _MAX_MARKS + 1)), limit=total_steps)
+        marks = check.marks(*((k * decay_steps + 1, "restart", "restart") for k in range(1, _MAX_MARKS + 1)), limit=total_steps)
         return Schedule(f, name="keras.PolynomialDecay", params=params, marks=marks, periodic=True)
     return Schedule(f, name="keras.PolynomialDecay", params=params,
                     marks=check.marks((decay_steps, "end of decay"), limit=total_steps), breaks=())
@@ -649,6 +646,8 @@ def reduce_lr_on_plateau(
 ) -> Schedule:
     """Keras callback ``ReduceLROnPlateau(monitor="val_loss", factor=0.1, patience=10, mode="auto", min_delta=1e-4, cooldown=0, min_lr=0.0)``.
 
+    lr(e) = max(lr * factor^r(e), min_lr) in float32, r(e) the reductions after metrics[0 .. e-1].
+
     One step of this twin is one epoch: lr(e) is the optimizer's learning
     rate during epoch e, after on_epoch_end has seen metrics[0 .. e-1] (one
     value per epoch, the value of `monitor` at the end of that epoch). lr(0)
@@ -711,7 +710,7 @@ def reduce_lr_on_plateau(
                     cooldown_left, wait = cooldown, 0
                     lrs.append(lrs_new)
                     if len(drops) < _MAX_MARKS:
-                        drops.append((epoch + 1, f"x{factor:g}"))
+                        drops.append((epoch + 1, f"x{factor:g}", "drop"))
                     continue
         lrs.append(lrs[-1])
     table = np.asarray(lrs, dtype=_F32).astype(_F64)
@@ -840,7 +839,7 @@ def tf_polynomial_decay(
     params = dict(lr=lr, total_steps=total_steps, learning_rate=lr0, decay_steps=decay_steps,
                   end_learning_rate=end, power=power, cycle=cycle)
     if cycle:
-        marks = check.marks(*((k * decay_steps + 1, "restart") for k in range(1, _MAX_MARKS + 1)), limit=total_steps)
+        marks = check.marks(*((k * decay_steps + 1, "restart", "restart") for k in range(1, _MAX_MARKS + 1)), limit=total_steps)
         return Schedule(f, name="tf.polynomial_decay", params=params, marks=marks, periodic=True)
     return Schedule(f, name="tf.polynomial_decay", params=params,
                     marks=check.marks((decay_steps, "end of decay"), limit=total_steps), breaks=())
@@ -1092,4 +1091,12 @@ TWINS: dict[str, tuple[Callable, str]] = {
     "tf.cosine_decay_restarts": (tf_cosine_decay_restarts, "TF1 SGDR: cosine restarts (t_mul, m_mul)"),
     "tf.linear_cosine_decay": (tf_linear_cosine_decay, "TF1: (alpha + linear) * cosine + beta"),
     "tf.noisy_linear_cosine_decay": (tf_noisy_linear_cosine_decay, "TF1: linear cosine with Gaussian noise (seeded here)"),
+}
+
+# The parameters lrviz check reads: the floor a twin anneals to, its warmup length, mere bounds.
+ROLES = {
+    "keras.PolynomialDecay": {"floor": "end_learning_rate"},
+    "keras.CosineDecay": {"warmup": "warmup_steps"},
+    "keras.ReduceLROnPlateau": {"bounds": ("min_lr",)},
+    "tf.polynomial_decay": {"floor": "end_learning_rate"},
 }

@@ -41,7 +41,7 @@ lists what changes under jit for each recorded case.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any, Callable, Mapping
+from typing import Any, Callable, Mapping
 
 import numpy as np
 
@@ -51,10 +51,7 @@ from ..schedules._base import Schedule, realize
 from ..schedules import _checks as check
 from ..units import to_steps
 
-if TYPE_CHECKING:
-    from ..units import Steps
-
-    Spec = Metrics = Any  # annotation markers: a nested schedule, a metric series
+from ..kinds import Steps, Spec, Metrics
 
 F32 = np.float32
 INT32_MAX = 2**31 - 1
@@ -369,7 +366,7 @@ def piecewise_constant_schedule(
                 v = v * indicator + (F32(1.0) - indicator) * F32(scale) * v
         return _ftz(v)
 
-    marks = check.marks(*((b, f"x{s:g}") for b, s in items))
+    marks = check.marks(*((b, f"x{s:g}", "drop") for b, s in items))
     return _schedule(kernel, "optax.piecewise_constant_schedule", params, marks,
                      breaks=tuple(b + d for b, _ in items for d in (0, 1)))
 
@@ -416,7 +413,7 @@ def exponential_decay(
     if transition_steps > 0 and decay_rate != 0:
         marks = check.marks((transition_begin, "decay begins"))
         if staircase:
-            marks += check.marks(*((transition_begin + k * transition_steps, "stair") for k in range(1, 101)),
+            marks += check.marks(*((transition_begin + k * transition_steps, "stair", "drop") for k in range(1, 101)),
                                  limit=total_steps)
     return _schedule(kernel, "optax.exponential_decay", params, marks, breaks=())
 
@@ -774,7 +771,7 @@ def sgdr_schedule(*, lr: float = 0.1, total_steps: Steps = 1000, cosine_kwargs: 
     marks = []
     breaks: list[int] = []
     for s, c in zip(starts, cycles):
-        marks += [(s, "restart")] if s else []
+        marks += [(s, "restart", "restart")] if s else []
         marks += [(s + c["warmup_steps"], "end of warmup")] if c["warmup_steps"] else []
         breaks += [s, s + 1, s + c["warmup_steps"], s + c["warmup_steps"] + 1]
     params = dict(lr=lr, total_steps=total_steps, cosine_kwargs=cycles)
@@ -836,7 +833,7 @@ def join_schedules(
     for start, child in zip(starts, children[: used + 1]):
         if start:
             marks.append((start, f"{child.name} starts"))
-        marks.extend((start + s, label) for s, label in child.marks)
+        marks.extend(m._replace(step=start + m.step) for m in child.marks)
         shifted = _shift(child.breaks, start)
         if shifted is None or breaks is None:
             breaks = None
@@ -933,7 +930,7 @@ def reduce_on_plateau(
         return table[np.minimum(t, last)]
 
     changes = np.flatnonzero(scales[1:] != scales[:-1]) + 1
-    marks = check.marks(*((int(s), f"x{float(scales[s]) / float(scales[s - 1]):.3g}") for s in changes[:100]))
+    marks = check.marks(*((int(s), f"x{float(scales[s]) / float(scales[s - 1]):.3g}", "drop") for s in changes[:100]))
     monotone = len(scales) < 2 or bool(np.all(np.diff(scales) <= 0))
     params = dict(lr=lr, total_steps=total_steps, metrics=None if metrics is None else values, factor=factor,
                   patience=patience, rtol=rtol, atol=atol, cooldown=cooldown, accumulation_size=accumulation_size,
@@ -1006,4 +1003,14 @@ TWINS: dict[str, tuple[Callable, str]] = {
     "optax.sgdr_schedule": (sgdr_schedule, "optax: warm restarts, one warmup-cosine cycle per dict"),
     "optax.join_schedules": (join_schedules, "optax: schedules one after another, each on its local step"),
     "optax.contrib.reduce_on_plateau": (reduce_on_plateau, "optax: lr times a scale reduced when the metric stalls"),
+}
+
+# The parameters lrviz check reads: the floor a twin anneals to, its warmup length, mere bounds.
+ROLES = {
+    "optax.polynomial_schedule": {"floor": "end_value"},
+    "optax.linear_schedule": {"floor": "end_value"},
+    "optax.exponential_decay": {"floor": "end_value"},
+    "optax.warmup_constant_schedule": {"warmup": "warmup_steps"},
+    "optax.warmup_cosine_decay_schedule": {"floor": "end_value", "warmup": "warmup_steps"},
+    "optax.warmup_exponential_decay_schedule": {"floor": "end_value", "warmup": "warmup_steps"},
 }

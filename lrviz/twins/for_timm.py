@@ -38,7 +38,7 @@ numpy's ``tanh`` and ``pow`` may differ from the C library's by an ulp: relative
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any, Callable
+from typing import Any, Callable
 
 import numpy as np
 
@@ -46,10 +46,7 @@ from ..errors import ParameterError, StepError
 from ..schedules._base import Schedule
 from ..schedules import _checks as check
 
-if TYPE_CHECKING:  # annotations are strings read by lrviz.params; these names are for readers and linters
-    from ..units import Steps
-
-    Metrics = list  # a metric series (a list of floats, or a CSV path read by the registry)
+from ..kinds import Steps, Metrics
 
 _MAX_TABLE = 4096  # distinct exponents / cycles computed with Python's own pow
 _MAX_MARKS = 100
@@ -358,7 +355,7 @@ def _cyclic_marks_breaks(warmup_t: int, warmup_prefix: bool, t_initial: int, cyc
     pairs: list[tuple[Any, str]] = [(warmup_t, "end of warmup")] if warmup_t else []
     for k, s in enumerate(starts[1:], 1):
         label = "lr_min" if k == cycles else "restart"
-        pairs.append((math.ceil(s) + shift, label))
+        pairs.append((math.ceil(s) + shift, label, "phase" if k == cycles else "restart"))
     marks = check.marks(*pairs, limit=total_steps)[:_MAX_MARKS]
     if noisy or cycles > _MAX_BREAK_CYCLES or (cycle_mul < 1 and len(starts) <= cycles):
         return marks, None
@@ -630,7 +627,7 @@ def step_lr(
     drops = [(warmup_t, "end of warmup")] if warmup_t else []
     if decay_rate != 1:
         first = max(0, warmup_t - shift) // decay_t + 1
-        drops += [(k * decay_t + shift, f"x{decay_rate:g}") for k in range(first, first + _MAX_MARKS)
+        drops += [(k * decay_t + shift, f"x{decay_rate:g}", "drop") for k in range(first, first + _MAX_MARKS)
                   if k * decay_t + shift <= total_steps]
     params = dict(lr=lr, total_steps=total_steps, decay_t=decay_t, decay_rate=decay_rate, warmup_t=warmup_t,
                   warmup_lr_init=warmup_lr_init, warmup_prefix=warmup_prefix, **noise.params())
@@ -687,7 +684,7 @@ def multistep_lr(
         return noise.apply(t, out)
 
     pairs = [(warmup_t, "end of warmup")] if warmup_t else []
-    pairs += [(m - 1 + shift, f"x{decay_rate:g}") for m in decay_t if decay_rate != 1 and m - 1 + shift >= warmup_t]
+    pairs += [(m - 1 + shift, f"x{decay_rate:g}", "drop") for m in decay_t if decay_rate != 1 and m - 1 + shift >= warmup_t]
     params = dict(lr=lr, total_steps=total_steps, decay_t=decay_t, decay_rate=decay_rate, warmup_t=warmup_t,
                   warmup_lr_init=warmup_lr_init, warmup_prefix=warmup_prefix, **noise.params())
     return Schedule(f, name="timm.multistep", params=params, marks=check.marks(*pairs, limit=total_steps)[:_MAX_MARKS],
@@ -717,6 +714,9 @@ def plateau_lr(
     noise_seed: int = 42,
 ) -> Schedule:
     """timm PlateauLRScheduler: torch's ReduceLROnPlateau plus warmup and noise.
+
+    lr(t) = warmup_lr_init + t * (lr - warmup_lr_init) / warmup_t   for t < warmup_t
+    lr(t) = max(lr * decay_rate^r(t), lr_min) (+ noise)              after, r(t) the reductions so far
 
     metrics[k] is the metric measured at the end of epoch k, which timm's
     train.py passes as step(k + 1, metrics[k]); so the value at t is:
@@ -766,7 +766,7 @@ def plateau_lr(
 
     pairs: list[tuple[int, str]] = [(warmup_t, "end of warmup")] if warmup_t else []
     drops = np.flatnonzero(np.diff(table) < 0) + 1
-    pairs += [(int(d), "reduce") for d in drops[:_MAX_MARKS] if d > warmup_t]
+    pairs += [(int(d), "reduce", "drop") for d in drops[:_MAX_MARKS] if d > warmup_t]
     params = dict(lr=lr, total_steps=total_steps, metrics=values, decay_rate=decay_rate, patience_t=patience_t,
                   threshold=threshold, cooldown_t=cooldown_t, warmup_t=warmup_t, warmup_lr_init=warmup_lr_init,
                   lr_min=lr_min, mode=mode, noise_type=noise.type, **noise.params())
@@ -781,4 +781,14 @@ TWINS: dict[str, tuple[Callable, str]] = {
     "timm.multistep": (multistep_lr, "timm MultiStepLRScheduler: decays one step before each milestone"),
     "timm.poly": (poly_lr, "timm PolyLRScheduler: polynomial decay (power 0.5) with cycles, k-decay, warmup"),
     "timm.plateau": (plateau_lr, "timm PlateauLRScheduler: torch ReduceLROnPlateau on a metric series, warmup, noise"),
+}
+
+# The parameters lrviz check reads: the floor a twin anneals to, its warmup length, mere bounds.
+ROLES = {
+    "timm.cosine": {"floor": "lr_min", "warmup": "warmup_t"},
+    "timm.tanh": {"floor": "lr_min", "warmup": "warmup_t"},
+    "timm.step": {"warmup": "warmup_t"},
+    "timm.multistep": {"warmup": "warmup_t"},
+    "timm.poly": {"floor": "lr_min", "warmup": "warmup_t"},
+    "timm.plateau": {"warmup": "warmup_t", "bounds": ("lr_min",)},
 }

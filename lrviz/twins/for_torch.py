@@ -62,7 +62,7 @@ import math
 import threading
 from bisect import bisect_right
 from collections import Counter
-from typing import TYPE_CHECKING, Any, Callable
+from typing import Any, Callable
 
 import numpy as np
 
@@ -72,12 +72,7 @@ from ..schedules._base import Schedule, realize
 from ..schedules import _checks as check
 from .plateau import torch_plateau
 
-if TYPE_CHECKING:  # annotation markers only: the annotations are strings the registry reads
-    from ..units import Steps
-
-    Spec = Any  # a nested schedule ({name, params}), here a torch.* twin
-    Expr = Callable  # an expression in t, compiled by the registry
-    Metrics = list  # a metric series (a list of floats, or a CSV path the registry reads)
+from ..kinds import Steps, Spec, Expr, Metrics
 
 # ---------------------------------------------------------------------------------------------
 # Maps and the exact solver
@@ -1379,7 +1374,7 @@ def step_lr(*, lr: float = 0.1, total_steps: Steps = 1000, step_size: Steps | No
     step_size = max(1, total_steps // 3) if step_size is None else _steps("step_size", step_size, minimum=1)
     gamma = _not_negative("gamma", gamma, "torch would alternate the sign of the lr")
     products = _Products(lr, gamma)
-    marks = check.marks(*((k * step_size, f"x{gamma:g}") for k in range(1, min(total_steps // step_size, 100) + 1)))
+    marks = check.marks(*((k * step_size, f"x{gamma:g}", "drop") for k in range(1, min(total_steps // step_size, 100) + 1)))
     return _schedule(lambda t: products(t // step_size), "torch.StepLR",
                      dict(lr=lr, total_steps=total_steps, step_size=step_size, gamma=gamma), marks=marks, breaks=())
 
@@ -1409,7 +1404,7 @@ def multi_step_lr(*, lr: float = 0.1, total_steps: Steps = 1000, milestones: lis
     for m in sorted(counts):  # a loop over milestones: lr * gamma ** count, one milestone after the other
         levels.append(levels[-1] * _float_pow(gamma, counts[m]))
     table = np.array(levels)
-    marks = check.marks(*((m, f"x{gamma:g}" if counts[m] == 1 else f"x{gamma:g}^{counts[m]}") for m in sorted(counts)))
+    marks = check.marks(*((m, f"x{gamma:g}" if counts[m] == 1 else f"x{gamma:g}^{counts[m]}", "drop") for m in sorted(counts)))
     return _schedule(lambda t: table[np.searchsorted(keys, t, side="right")], "torch.MultiStepLR",
                      dict(lr=lr, total_steps=total_steps, milestones=milestones, gamma=gamma), marks=marks, breaks=())
 
@@ -1515,7 +1510,7 @@ def cosine_annealing_lr(*, lr: float = 0.1, total_steps: Steps = 1000, T_max: St
         return eta_min + (lr - eta_min) * (1 + np.cos(math.pi * t.astype(np.float64) / T_max)) / 2
 
     engine = _engine(_CosineLeaf(T_max, eta_min), lr, far=(EXACT_LIMIT, closed))
-    marks = check.marks((T_max, "eta_min"), (2 * T_max, "lr again"))
+    marks = check.marks((T_max, "eta_min"), (2 * T_max, "lr again", "restart"))
     return _from_engine(engine, "torch.CosineAnnealingLR", dict(lr=lr, total_steps=total_steps, T_max=T_max, eta_min=eta_min),
                         marks=marks, periodic=True)
 
@@ -1640,7 +1635,7 @@ def cosine_annealing_warm_restarts(*, lr: float = 0.1, total_steps: Steps = 1000
     params = dict(lr=lr, total_steps=total_steps, T_0=T_0, T_mult=T_mult, eta_min=eta_min)
     restarts, start, length = [], T_0, T_0 * T_mult
     while start <= total_steps and len(restarts) < 100:  # a loop over restarts
-        restarts.append((start, "restart"))
+        restarts.append((start, "restart", "restart"))
         start, length = start + length, length * T_mult
     return _absolute(_LEAVES["torch.CosineAnnealingWarmRestarts"](params), lr, "torch.CosineAnnealingWarmRestarts", params,
                      "T_0", marks=check.marks(*restarts), periodic=True)
@@ -1700,7 +1695,7 @@ def one_cycle_lr(*, lr: float = 0.1, max_lr: float | None = None, total_steps: S
     for end in ends[:-1]:
         breaks.update((math.floor(end), math.floor(end) + 1))
     peak = math.floor(ends[0]) if ends[0] >= 0 else 0
-    marks = check.marks((peak, "max_lr"), (total - 1, "min_lr"), (total, "last step accepted"))
+    marks = check.marks((peak, "max_lr"), (total - 1, "min_lr"), (total, "last step accepted", "drop"))
     return _absolute(leaf, lr, "torch.OneCycleLR", params, "pct_start", marks=marks,
                      breaks=tuple(b for b in sorted(breaks) if b > 0), allow=lambda t: t == total)
 
@@ -1708,6 +1703,8 @@ def one_cycle_lr(*, lr: float = 0.1, max_lr: float | None = None, total_steps: S
 def sequential_lr(*, lr: float = 0.1, total_steps: Steps = 1000, schedulers: list[Spec] | None = None,
                   milestones: list[Steps] | None = None) -> Schedule:
     """torch SequentialLR: scheduler k runs from milestone k-1, restarted there by torch's rules.
+
+    lr(t) = schedulers[k](t - m_(k-1))   for m_(k-1) <= t < m_k   (m_(-1) = 0), restarted as below.
 
     Reproduced from torch 2.13's code, quirks included:
     - construction resets the lr to initial_lr, undoes every scheduler's initial
@@ -1764,6 +1761,8 @@ def sequential_lr(*, lr: float = 0.1, total_steps: Steps = 1000, schedulers: lis
 def chained_scheduler(*, lr: float = 0.1, total_steps: Steps = 1000, schedulers: list[Spec] | None = None) -> Schedule:
     """torch ChainedScheduler: every step() steps each scheduler in turn, on the same lr.
 
+    lr(t) = lr * prod_k factor_k(t) for chainable schedulers; an absolute one overwrites the product so far.
+
     Chainable schedulers multiply the current lr, so the result is the product
     of their factors (LinearLR x CosineAnnealingLR = product of the closed
     forms); the absolute ones (LambdaLR, CyclicLR, OneCycleLR,
@@ -1803,7 +1802,7 @@ def _plateau(name: str, lr, total_steps, metrics, mode, factor, patience, thresh
                           threshold_mode=threshold_mode, cooldown=cooldown, min_lr=min_lr, eps=eps)
     last = table.size - 1
     drops = np.flatnonzero(table[1:] != table[:-1]) + 1
-    marks = check.marks(*((int(d), f"x{factor:g}") for d in drops[:5]))
+    marks = check.marks(*((int(d), f"x{factor:g}", "drop") for d in drops[:5]))
     params = dict(lr=lr, total_steps=total_steps, metrics=list(metrics), mode=mode, factor=float(factor),
                   patience=patience, threshold=float(threshold), threshold_mode=threshold_mode, cooldown=cooldown,
                   min_lr=float(min_lr), eps=float(eps))
@@ -1838,6 +1837,8 @@ def hf_reduce_lr_on_plateau(*, lr: float = 0.1, total_steps: Steps = 1000, metri
                             eps: float = 1e-8) -> Schedule:
     """HuggingFace get_reduce_on_plateau_schedule: torch's ReduceLROnPlateau, kwargs passed through.
 
+    lr(t) = max(lr * factor^r(t), min_lr), r(t) the reductions triggered by metrics[0 .. t-1].
+
     Same values as torch.ReduceLROnPlateau (see it for the rule and the
     default metrics); the Trainer calls step(metric) once per evaluation.
     """
@@ -1863,4 +1864,12 @@ TWINS: dict[str, tuple[Callable, str]] = {
     "torch.PolynomialLR": (polynomial_lr, "torch PolynomialLR: polynomial decay to 0 over total_iters"),
     "torch.SWALR": (swalr, "torch SWALR: anneal from lr to swa_lr, then hold"),
     "hf.reduce_lr_on_plateau": (hf_reduce_lr_on_plateau, "HuggingFace reduce_lr_on_plateau: torch ReduceLROnPlateau"),
+}
+
+# The parameters lrviz check reads: the floor a twin anneals to, its warmup length, mere bounds.
+ROLES = {
+    "torch.CosineAnnealingLR": {"floor": "eta_min"},
+    "torch.CosineAnnealingWarmRestarts": {"floor": "eta_min"},
+    "torch.ReduceLROnPlateau": {"bounds": ("min_lr",)},
+    "hf.reduce_lr_on_plateau": {"bounds": ("min_lr",)},
 }

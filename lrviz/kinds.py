@@ -1,0 +1,27 @@
+"""The kinds of value a schedule parameter takes, as annotation markers.
+
+A factory says what each parameter accepts through its annotation, and
+:mod:`lrviz.params` resolves the annotation (``typing.get_type_hints``) and
+coerces a raw config or command-line value to it. Besides ``float``, ``int``,
+``bool``, ``str`` and lists or dicts of them, these markers name the kinds that
+need more than a type check:
+
+- ``Steps``: a duration: ``500`` steps, ``"5ep"`` epochs or ``"10%"`` of the run.
+- ``Spec``: a nested schedule, ``{name, params}`` in a config.
+- ``Phase``: a phase of a sequence, ``{steps, name, params}``.
+- ``Expr``: an arithmetic expression in ``t`` (``lr_lambda``), compiled safely.
+- ``Metrics``: a metric series, a list of numbers or a CSV file path.
+
+An annotation that is none of the kinds ``params`` knows is refused when the
+registry reads the factory, so a new schedule cannot silently lose coercion.
+"""
+
+from __future__ import annotations
+
+from typing import NewType
+
+Steps = NewType("Steps", int)
+Spec = NewType("Spec", object)
+Phase = NewType("Phase", object)
+Expr = NewType("Expr", str)
+Metrics = NewType("Metrics", object)
