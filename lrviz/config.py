@@ -20,12 +20,12 @@ as ``file:line:col: key.path: message``.
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import Any, Mapping, Sequence
 
 import yaml
 
 from . import registry
-from .errors import ConfigError, Issue, ParameterError, did_you_mean
+from .errors import ConfigError, Issue, ParameterError, ParameterErrors, did_you_mean
 from .params import as_bool, as_int, as_number
 from .spec import LAYOUTS, X_UNITS, Config, PlotSpec, ScheduleSpec
 from .style import SIZES, STYLES
@@ -371,9 +371,27 @@ def _check_builds(config: Config, doc: _Located) -> None:
     for spec in config.schedules:
         try:
             registry.build_at(spec.name, spec.params, context, spec.path, spec.counting)
-        except registry.ParameterErrors as errs:
+        except ParameterErrors as errs:
             for err in errs.errors:
                 doc.issue(err.param, err.message)
+
+
+def from_names(names: Sequence[str], *, params: Mapping[str, Mapping[str, Any]] | None = None,
+               origins: Mapping[str, Mapping[str, str]] | None = None, total_steps: int = 1000, lr: float = 0.1,
+               steps_per_epoch: int | None = None, title: str | None = None, source: str = "lrviz") -> Config:
+    """A Config of registered names on shared defaults: ``lrviz compare cosine step``, ``lrviz.plot("cosine")``.
+
+    ``params`` maps a name to its parameters, ``origins`` a name to where each
+    of them came from (``{"min_lr": "--set cosine.min_lr"}``) for error messages.
+    An unknown name raises :class:`~lrviz.errors.UnknownName`.
+    """
+    params, origins = params or {}, origins or {}
+    for name in names:
+        registry.lookup(name)
+    specs = tuple(ScheduleSpec(name, dict(params.get(name, {})), path=name, origins=dict(origins.get(name, {})))
+                  for name in names)
+    return Config(schedules=specs, total_steps=total_steps, lr=lr, steps_per_epoch=steps_per_epoch, title=title,
+                  source=source)
 
 
 def parse_value(text: str) -> Any:

@@ -13,6 +13,7 @@ import numpy as np
 
 from . import registry
 from .decimate import reduce_curves
+from .errors import ConfigError, ParameterErrors
 from .schedules._base import Schedule
 from .spec import Config, ScheduleSpec
 
@@ -42,10 +43,8 @@ def build(config: Config) -> list[tuple[ScheduleSpec, Schedule]]:
     for spec in config.schedules:
         try:
             out.append((spec, registry.build_at(spec.name, spec.params, context, spec.path, spec.counting)))
-        except registry.ParameterErrors as errs:
-            from .errors import ConfigError, Issue
-
-            raise ConfigError([Issue(config.source, None, None, e.param, e.message) for e in errs.errors]) from None
+        except ParameterErrors as errs:
+            raise ConfigError([spec.issue(config.source, e) for e in errs.errors]) from None
     return out
 
 

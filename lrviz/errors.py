@@ -1,8 +1,8 @@
 """Errors raised by lrviz.
 
 Every error a user can cause is an :class:`LrvizError`. The CLI turns one into a
-single line on stderr and exit code 1; nothing else is ever shown to the user
-unless ``LRVIZ_DEBUG=1``.
+single line on stderr and its ``exit_code`` (1; 2 for a :class:`UsageError`);
+nothing else is ever shown to the user unless ``LRVIZ_DEBUG=1``.
 """
 
 from __future__ import annotations
@@ -14,6 +14,14 @@ from typing import Iterable, Sequence
 
 class LrvizError(Exception):
     """Base class of every error lrviz reports to a user."""
+
+    exit_code = 1
+
+
+class UsageError(LrvizError):
+    """A command-line option or argument that cannot be used as given (exit code 2)."""
+
+    exit_code = 2
 
 
 def suggest(word: str, choices: Iterable[str]) -> str | None:
@@ -45,10 +53,23 @@ class ParameterError(LrvizError):
     ones, e.g. ``schedule.total_steps``) so the config layer can point at it.
     """
 
-    def __init__(self, param: str, message: str):
+    def __init__(self, param: str, message: str, *, located: bool = False):
         self.param = param
         self.message = message
+        self.located = located  # True once ``param`` is the full key path below the schedule
         super().__init__(f"{param}: {message}")
+
+
+class ParameterErrors(LrvizError):
+    """Several parameter problems of one schedule, each a located ParameterError."""
+
+    def __init__(self, errors: list[ParameterError]):
+        self.errors = errors
+        super().__init__("\n".join(str(e) for e in errors))
+
+    def to_config_error(self, source: str) -> "ConfigError":
+        """The same problems as a ConfigError of ``source``, one Issue per parameter."""
+        return ConfigError([Issue(source, None, None, e.param, e.message) for e in self.errors])
 
 
 class StepError(LrvizError):
@@ -76,13 +97,14 @@ class Issue:
     col: int | None  # 1-based
     path: str  # key path such as "schedules[1].params.warmup_steps"
     message: str
+    origin: str | None = None  # the command-line option that gave the value, e.g. "--set cosine.min_lr"; shown for path
 
     def __str__(self) -> str:
         where = self.source
         if self.line is not None:
             where += f":{self.line}:{self.col}"
-        if self.path:
-            where += f": {self.path}"
+        if self.origin or self.path:
+            where += f": {self.origin or self.path}"
         return f"{where}: {self.message}"
 
 

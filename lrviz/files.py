@@ -8,7 +8,9 @@ half-written file and never destroys the previous one.
 from __future__ import annotations
 
 import os
+import signal
 import tempfile
+import threading
 from typing import Callable, Iterable
 
 from .errors import OutputError
@@ -32,14 +34,46 @@ def check_output(path: str, allowed: Iterable[str]) -> str:
     return ext
 
 
+class _HeldSignals:
+    """SIGINT and SIGTERM held back while the temporary file comes into being.
+
+    A signal that lands inside ``mkstemp`` after it created the file, but before
+    its name is known here, would leave the file behind; held, it is delivered by
+    :meth:`release` once the name is known and the cleanup is in place.
+    """
+
+    SIGNALS = tuple(s for s in (getattr(signal, "SIGINT", None), getattr(signal, "SIGTERM", None)) if s is not None)
+
+    def __init__(self) -> None:
+        self.caught: list[int] = []
+        self.previous: dict[int, object] = {}
+        if threading.current_thread() is threading.main_thread():  # handlers can be set from the main thread only
+            self.previous = {s: signal.signal(s, lambda signum, frame: self.caught.append(signum)) for s in self.SIGNALS}
+
+    def release(self) -> None:
+        for signum, handler in self.previous.items():
+            signal.signal(signum, handler)
+        self.previous = {}
+        if self.caught:
+            signum = self.caught[0]
+            handler = signal.getsignal(signum)
+            if callable(handler):
+                handler(signum, None)
+            elif handler == signal.SIG_DFL:
+                signal.raise_signal(signum)
+
+
 def atomic_write(path: str, write: Callable[[object], None], *, binary: bool = True) -> None:
     """Call ``write(fileobj)`` on a temporary file next to ``path``, then rename it into place."""
     folder = os.path.dirname(os.path.abspath(path))
+    held = _HeldSignals()
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=folder)
     except OSError as err:
+        held.release()
         raise OutputError(f"{path}: cannot write: {err.strerror}") from None
     try:
+        held.release()  # a signal that came meanwhile is raised here, where the file is cleaned up
         with os.fdopen(fd, "wb" if binary else "w", **({} if binary else {"encoding": "utf-8", "newline": ""})) as fh:
             write(fh)
             fh.flush()

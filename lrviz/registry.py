@@ -9,7 +9,7 @@ from typing import Any, Callable, Mapping
 
 import numpy as np
 
-from .errors import LrvizError, ParameterError, UnknownName, did_you_mean
+from .errors import ParameterError, ParameterErrors, UnknownName, did_you_mean
 from .params import Param, coerce, signature
 from .schedules._base import Schedule
 from .schedules import compose, cosine, cyclic, decay, keyframes, transformer
@@ -130,14 +130,6 @@ class Context:
     steps_per_epoch: int | None = None
 
 
-class ParameterErrors(LrvizError):
-    """Several parameter problems of one schedule, each a located ParameterError."""
-
-    def __init__(self, errors: list[ParameterError]):
-        self.errors = errors
-        super().__init__("\n".join(str(e) for e in errors))
-
-
 def _join(prefix: str, part: str) -> str:
     return f"{prefix}.{part}" if prefix else part
 
@@ -170,9 +162,7 @@ class _PendingSpec:
 
 
 def located(path: str, message: str) -> ParameterError:
-    err = ParameterError(path, message)
-    err.located = True  # type: ignore[attr-defined]
-    return err
+    return ParameterError(path, message, located=True)
 
 
 def build_at(name: Any, params: Any, ctx: Context, where: str = "", counting: str = "cumulative") -> Schedule:
@@ -223,7 +213,7 @@ def build_at(name: Any, params: Any, ctx: Context, where: str = "", counting: st
                 nested=lambda path, raw: _PendingSpec(raw, child_ctx, _join(prefix, path)),
             )
         except ParameterError as err:
-            errors.append(err if getattr(err, "located", False) else located(_join(prefix, err.param), err.message))
+            errors.append(err if err.located else located(_join(prefix, err.param), err.message))
     if errors:
         raise ParameterErrors(errors)
     try:
@@ -232,7 +222,7 @@ def build_at(name: Any, params: Any, ctx: Context, where: str = "", counting: st
         with np.errstate(all="ignore"):
             schedule = entry.factory(**kwargs)
     except ParameterError as err:
-        if getattr(err, "located", False):
+        if err.located:
             raise ParameterErrors([err]) from None
         raise ParameterErrors([located(_join(prefix, err.param), err.message)]) from None
     if counting != "cumulative":

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .errors import Issue, ParameterError
 
 X_UNITS = ("steps", "epochs", "fraction")
 LAYOUTS = ("auto", "overlay", "grid", "stack")
@@ -18,6 +21,19 @@ class ScheduleSpec:
     label: str | None = None
     counting: str = "cumulative"
     path: str = ""  # where it was written, e.g. "schedules[2]" (for error messages)
+    origins: dict[str, str] = field(default_factory=dict)  # parameter -> the option that gave it ("--set cosine.min_lr")
+
+    def issue(self, source: str, err: "ParameterError") -> "Issue":
+        """The Issue of a parameter problem of this curve, shown as the option that gave the value if one did."""
+        from .errors import Issue
+
+        prefix = f"{self.path}.params." if self.path else "params."
+        rest = err.param[len(prefix):] if err.param.startswith(prefix) else ""
+        top = rest.split(".")[0].split("[")[0]
+        origin = self.origins.get(top) if top else None
+        if origin and rest != top:
+            origin = f"{origin}: {rest}"
+        return Issue("lrviz" if origin else source, None, None, err.param, err.message, origin=origin)  # the command line
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING
 
 from .scan import Profile
+
+if TYPE_CHECKING:
+    from .schedules._base import Schedule
 
 COLUMNS = ("curve", "peak", "at step", "final", "mean", "area", "steps >= peak/2")
 
@@ -82,3 +86,29 @@ def as_json(stats: list[Stats]) -> str:
 
 def _csv_text(text: str) -> str:
     return '"' + text.replace('"', '""') + '"' if any(c in text for c in ',"\n') else text
+
+
+def profiles(config) -> list[tuple[str, "Schedule", Profile]]:
+    """(label, schedule, profile) for every schedule of ``config``: one chunked pass over each."""
+    from .curves import build, labels
+    from .scan import profile
+
+    built = build(config)
+    return [(label, schedule, profile(schedule, config.total_steps))
+            for label, (_, schedule) in zip(labels([spec for spec, _ in built]), built)]
+
+
+def of_config(config) -> list[Stats]:
+    """The stats of every schedule of ``config``; a curve that is not finite, or a twin that raises, is refused."""
+    from .errors import ConfigError, Issue, LrvizError
+
+    out = []
+    for label, _, found in profiles(config):
+        if found.first_non_finite:
+            step, value = found.first_non_finite
+            raise ConfigError([Issue(config.source, None, None, label, f"the lr is {value} from step {step:,}; "
+                                     "its parameters take it out of floating-point range")])
+        if found.raised:
+            raise LrvizError(f"{label}: {found.raised[1]} (at step {found.raised[0]:,})")
+        out.append(Stats.of(label, found))
+    return out

@@ -64,7 +64,8 @@ def sweep(name: str, varied: Sequence[tuple[str, Sequence[Any]]], *, fixed: dict
     specs = []
     for combo in itertools.product(*(values for _, values in varied)):
         chosen = dict(zip(names, combo))
-        specs.append(ScheduleSpec(name, {**fixed, **chosen}, label=label(chosen), path=label(chosen)))
+        origins = {**{p: f"--set {p}" for p in fixed}, **{p: f"--vary {p}={_text(v)}" for p, v in chosen.items()}}
+        specs.append(ScheduleSpec(name, {**fixed, **chosen}, label=label(chosen), path=label(chosen), origins=origins))
     title = title or f"{canonical}: " + ", ".join(names)
     return Config(schedules=tuple(specs), total_steps=total_steps, lr=lr, steps_per_epoch=steps_per_epoch,
                   title=title, source="lrviz sweep")

@@ -14,7 +14,7 @@ from twin_golden import GOLDEN, check, params
 
 import lrviz
 from lrviz.errors import LrvizError, ParameterError
-from lrviz.registry import ParameterErrors
+from lrviz.errors import ParameterErrors
 from lrviz.twins import for_optax
 from lrviz.twins.for_optax import TWINS
 

@@ -7,6 +7,8 @@ from typing import List, Optional
 
 import typer
 
+from ..errors import UsageError
+
 HELP = (
     "Run optimizers on a 2-D loss surface, each with an lrviz schedule as its learning rate.\n\n"
     "Three views. trajectories (default): the surface's contours with one path per (optimizer, schedule), "
@@ -26,11 +28,6 @@ HELP = (
     "  lrviz playground --flow --lr 0.1 -o eq7.svg\n\n"
     "  lrviz playground configs/playground_rosenbrock.yaml -o rosenbrock.pdf --style paper\n"
 )
-
-
-def _usage(message: str) -> None:
-    typer.echo(f"lrviz: {message}", err=True)
-    raise typer.Exit(2)
 
 
 def playground(
@@ -69,9 +66,9 @@ def playground(
         if config is not None:
             out = f"{config.stem}.png"
     if flow and lr_grid:
-        _usage("--flow and --lr-grid draw different figures; give one of them")
+        raise UsageError("--flow and --lr-grid draw different figures; give one of them")
     if style is not None and style not in STYLES:
-        _usage(f"--style: must be one of {', '.join(STYLES)}; got {style!r}{did_you_mean(style, STYLES)}")
+        raise UsageError(f"--style: must be one of {', '.join(STYLES)}; got {style!r}{did_you_mean(style, STYLES)}")
     spec = cfg.load(str(config)) if config is not None else Playground(source="lrviz")
     if config is not None and output is None and spec.output:
         out = spec.output if os.path.isabs(spec.output) else str(config.parent / spec.output)
@@ -96,7 +93,7 @@ def playground(
 
         base = changes.get("surface", spec.surface)
         if base.name in SURFACES and "seed" not in SURFACES[base.name][1]:
-            _usage(f"--seed: surface {base.name} has no gradient noise to seed (quadratic and noisy_quadratic do)")
+            raise UsageError(f"--seed: surface {base.name} has no gradient noise to seed (quadratic and noisy_quadratic do)")
         changes["surface"] = SurfaceSpec(base.name, {**base.params, "seed": seed}, base.path)
     if optimizer:
         changes["optimizers"] = tuple(OptimizerSpec(name, path="--optimizer") for name in optimizer)
@@ -109,7 +106,7 @@ def playground(
             try:
                 lookup(name)
             except UnknownName as err:
-                _usage(f"--schedule: {err}")
+                raise UsageError(f"--schedule: {err}")
         changes["schedules"] = tuple(ScheduleSpec(name, path=name) for name in schedule)
     if steps is not None:
         changes["steps"] = value("--steps", cfg.step_count, steps)
@@ -130,7 +127,7 @@ def playground(
     if style is not None:
         changes["style"] = style
     if sink.issues:
-        _usage(str(sink.issues[0]).removeprefix("lrviz: "))
+        raise UsageError(str(sink.issues[0]).removeprefix("lrviz: "))
     if changes:
         spec = replace(spec, **changes)
         spec = cfg.finish(spec, sink, view_given=True)
@@ -138,7 +135,7 @@ def playground(
             issue = sink.issues[0]
             given = {"lr": lr, "playground.lr_grid": lr_grid}
             where = f"--{issue.path.split('.')[-1].replace('_', '-')}" if given.get(issue.path) is not None else issue.path
-            _usage(f"{where}: {issue.message}" if where else issue.message)
+            raise UsageError(f"{where}: {issue.message}" if where else issue.message)
     draw(spec, [out])
     typer.echo(f"wrote {out}")
 
@@ -146,6 +143,6 @@ def playground(
 playground.__doc__ = HELP
 
 
-def register(app: typer.Typer) -> None:
-    """Add the ``playground`` command to the lrviz app."""
-    app.command("playground", help=HELP)(playground)
+def register(app: typer.Typer, reported=lambda command: command) -> None:
+    """Add the ``playground`` command to the lrviz app (``reported`` wraps it with the app's error reporting)."""
+    app.command("playground", help=HELP)(reported(playground))

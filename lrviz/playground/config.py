@@ -31,7 +31,7 @@ from typing import Any
 
 from .. import registry
 from ..config import parse, parse_dpi, parse_size, read_text
-from ..errors import ConfigError, Issue, ParameterError, did_you_mean
+from ..errors import ConfigError, Issue, ParameterError, ParameterErrors, did_you_mean
 from ..params import as_int, as_number
 from ..spec import ScheduleSpec
 from ..style import STYLES
@@ -181,7 +181,7 @@ def finish(spec: Playground, doc, *, view_given: bool = True) -> Playground:
     for sched in spec.schedules:
         try:
             registry.build_at(sched.name, sched.params, context, sched.path)
-        except registry.ParameterErrors as errs:
+        except ParameterErrors as errs:
             for err in errs.errors:
                 doc.issue(err.param, err.message)
     return spec

@@ -14,7 +14,7 @@ import numpy as np
 
 from .. import registry
 from ..curves import labels as schedule_labels
-from ..errors import ConfigError, Issue
+from ..errors import ConfigError, Issue, ParameterErrors
 from . import optimizers as optimizer_table
 from . import surfaces as surface_table
 from .optimizers import Optimizer
@@ -70,8 +70,8 @@ def prepare(spec: Playground) -> Prepared:
         for j, sched in enumerate(spec.schedules):
             try:
                 built = registry.build_at(sched.name, sched.params, context, sched.path)
-            except registry.ParameterErrors as errs:
-                raise ConfigError([Issue(spec.source, None, None, e.param, e.message) for e in errs.errors]) from None
+            except ParameterErrors as errs:
+                raise errs.to_config_error(spec.source) from None
             curve = lr_curve(built, spec.steps)
             if not np.all(np.isfinite(curve)):
                 raise _fail(spec, sched.path or sched.name, "the lr is not finite at some step")

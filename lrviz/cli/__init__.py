@@ -1,0 +1,127 @@
+"""The ``lrviz`` command: thin typer commands over the library.
+
+    __init__.py   the app, main() and the one table from errors to exit codes
+    _options.py   the shared options (Annotated aliases, FigureOptions), NAME=VALUE words, run checks
+    _show.py      where a figure goes: a file or a terminal preview
+    draw.py       plot, compare, sweep, resume
+    inspect.py    list, show, export, stats, check
+    tools.py      explore, gallery          (playground: lrviz/playground/cli.py)
+
+Library errors (:class:`~lrviz.errors.LrvizError`) become one line per problem on
+stderr and their ``exit_code``: 1, or 2 for a :class:`~lrviz.errors.UsageError`
+and for click's own usage errors. ``LRVIZ_DEBUG=1`` shows tracebacks. matplotlib
+is imported only by commands that draw, numpy not at all by ``--help``.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+
+import typer
+
+from .. import __version__
+from ..errors import ConfigError, LrvizError
+from ..playground.cli import register as register_playground
+from . import draw, inspect, tools
+
+app = typer.Typer(
+    name="lrviz",
+    help="Plot and compare learning-rate schedules before you train.\n\n"
+    "Example: lrviz compare step cosine onecycle --steps 1000 -o lr.png",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    pretty_exceptions_show_locals=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"lrviz {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version and exit."),
+) -> None:
+    """Plot and compare learning-rate schedules before you train."""
+
+
+def _report(err: LrvizError) -> int:
+    """Print ``err`` as one line per problem; its exit code. The one place errors meet the terminal."""
+    for line in str(err).splitlines() or [type(err).__name__]:
+        typer.echo(line if isinstance(err, ConfigError) else f"lrviz: {line}", err=True)
+    return err.exit_code
+
+
+def _reported(command):
+    """``command`` with its lrviz errors reported by :func:`_report` (in-process runs exit as the real one does)."""
+
+    @functools.wraps(command)
+    def run(**kwargs):
+        try:
+            return command(**kwargs)
+        except LrvizError as err:
+            if os.environ.get("LRVIZ_DEBUG") == "1":
+                raise
+            raise typer.Exit(_report(err)) from None
+
+    return run
+
+
+for _group in (draw, inspect, tools):
+    for _command in _group.COMMANDS:
+        _name, _command = _command if isinstance(_command, tuple) else (None, _command)
+        app.command(_name)(_reported(_command))
+register_playground(app, _reported)
+
+
+def _terminated(signum, frame) -> None:
+    """SIGTERM unwinds like Ctrl-C, so a file being written is cleaned up, never left half-done."""
+    raise SystemExit(128 + signum)
+
+
+def _click_usage(exc: Exception) -> int | None:
+    """Show one of click's usage errors (typer bundles its own click: duck-typed); None if it is not one."""
+    show, code = getattr(exc, "show", None), getattr(exc, "exit_code", None)
+    if not (callable(show) and isinstance(code, int)):
+        return None
+    context = getattr(exc, "ctx", None)
+    if type(exc).__name__ == "NoArgsIsHelpError" or context is None or not hasattr(exc, "format_message"):
+        show()  # the help text, for a bare 'lrviz' or 'lrviz CMD'
+    else:
+        where = context.command_path.replace("python -m ", "")
+        typer.echo(f"lrviz: {exc.format_message()} (see '{where} --help')", err=True)
+    return code
+
+
+def main() -> None:
+    """Entry point: run the app; every error becomes one line and an exit code."""
+    import signal
+
+    signal.signal(signal.SIGTERM, _terminated)
+    try:
+        code = app(standalone_mode=False, prog_name="lrviz")
+        if isinstance(code, int) and code:  # click returns, not raises, typer.Exit codes here
+            sys.exit(code)
+    except LrvizError as err:
+        if os.environ.get("LRVIZ_DEBUG") == "1":
+            raise
+        sys.exit(_report(err))
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        typer.echo("Aborted.", err=True)
+        sys.exit(130)
+    except KeyboardInterrupt:
+        typer.echo("Interrupted.", err=True)
+        sys.exit(130)
+    except Exception as exc:  # click's usage errors arrive here in non-standalone mode
+        code = _click_usage(exc)
+        if code is None:
+            raise
+        sys.exit(code)

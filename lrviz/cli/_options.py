@@ -1,0 +1,171 @@
+"""The options commands share, declared once, and the one reading of ``NAME=VALUE`` words.
+
+Commands take these as ``Annotated`` aliases (``steps: Steps = 1000``); the seven
+figure options and ``--term`` come as one :class:`FigureOptions` through
+:func:`figure_options`, so a new figure option is one line here.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from dataclasses import dataclass, fields
+from typing import Annotated, Any, Callable, List, Optional
+
+import typer
+
+from ..errors import UsageError
+
+FIGURE_FORMATS_HELP = ".png, .svg, .pdf"
+
+Output = Annotated[Optional[str], typer.Option("--output", "-o", help=f"Output file; the extension picks the format "
+                                                                      f"({FIGURE_FORMATS_HELP}).")]
+Force = Annotated[bool, typer.Option("--force", help="Allow more than 1,000,000,000 steps.")]
+Steps = Annotated[int, typer.Option("--steps", help="total_steps, when schedules are given by name.")]
+Lr = Annotated[float, typer.Option("--lr", help="Peak/base lr, when schedules are given by name.")]
+StepsPerEpoch = Annotated[Optional[int], typer.Option("--steps-per-epoch", help="Steps per epoch (for '5ep' durations, "
+                                                                                "--x epochs and unit checks).")]
+Set = Annotated[Optional[List[str]], typer.Option("--set", help="NAME.PARAM=VALUE for a schedule given by name, "
+                                                                "repeatable.")]
+SetOwn = Annotated[Optional[List[str]], typer.Option("--set", help="PARAM=VALUE, repeatable.")]
+Title = Annotated[Optional[str], typer.Option("--title", help="Figure title.")]
+Stats = Annotated[bool, typer.Option("--stats", help="Add the stats table (peak, final, mean, area, steps above half "
+                                                     "the peak) under the plot.")]
+Sources = Annotated[List[str], typer.Argument(help="A YAML config, or schedule names (see 'lrviz list').")]
+Name = Annotated[str, typer.Argument(help="A schedule name (see 'lrviz list').")]
+
+
+@dataclass(frozen=True)
+class FigureOptions:
+    """The figure options of a drawing command; None keeps the config's ``plot:`` value."""
+
+    layout: Optional[str] = None
+    style: Optional[str] = None
+    logy: Optional[bool] = None
+    x: Optional[str] = None
+    dpi: Optional[int] = None
+    size: Optional[str] = None
+    annotate: Optional[bool] = None
+    term: bool = False
+
+    def apply(self, config, *, epochs_need: str = "--steps-per-epoch"):
+        """``config`` with these options over its ``plot:`` section (a bad one is a usage error naming it).
+
+        ``epochs_need`` says what ``--x epochs`` lacks when the run has no steps_per_epoch."""
+        from dataclasses import replace
+
+        from ..plotting import with_options
+        from ..errors import ParameterError
+
+        options = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "term"}
+        try:
+            config = replace(config, plot=with_options(config.plot, **options))
+        except ParameterError as err:
+            raise UsageError(f"--{err.param}: {err.message}") from None
+        if self.x == "epochs" and not config.steps_per_epoch:
+            raise UsageError(f"--x: epochs need {epochs_need}")
+        return config
+
+
+_FIGURE_PARAMETERS = [
+    ("layout", Annotated[Optional[str], typer.Option(
+        "--layout", help="overlay (one axes), grid (a panel per schedule), stack (lr above momentum); default: stack "
+        "when a schedule cycles momentum, else overlay.")]),
+    ("style", Annotated[Optional[str], typer.Option("--style", help="default (screen), paper (3.5 in column, serif), "
+                                                                    "dark.")]),
+    ("logy", Annotated[Optional[bool], typer.Option("--logy/--no-logy", help="Logarithmic lr axis.")]),
+    ("x", Annotated[Optional[str], typer.Option("--x", help="x axis unit: steps, epochs (needs steps_per_epoch) or "
+                                                            "fraction.")]),
+    ("dpi", Annotated[Optional[int], typer.Option("--dpi", help="Resolution of PNG output, dots per inch (default: "
+                                                                "the style's).")]),
+    ("size", Annotated[Optional[str], typer.Option("--size", help="Figure size in inches W,H (e.g. 8,4.5), or column "
+                                                                  "(3.5 in wide), page (7 in), screen.")]),
+    ("annotate", Annotated[Optional[bool], typer.Option("--annotate/--no-annotate", help="Mark phase boundaries, peak "
+                                                                                         "and final lr (on by default).")]),
+    ("term", Annotated[bool, typer.Option("--term", help="Preview in the terminal (braille dots) instead of writing a "
+                                                         "file.")]),
+]
+
+
+def figure_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Give ``command`` the figure options; it receives them as one ``figure: FigureOptions`` argument."""
+    sig = inspect.signature(command, eval_str=True)
+    own = [p for p in sig.parameters.values() if p.name != "figure"]
+    added = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=False if name == "term" else None,
+                               annotation=annotation) for name, annotation in _FIGURE_PARAMETERS]
+
+    @functools.wraps(command)
+    def wrapper(**kwargs: Any) -> Any:
+        figure = FigureOptions(**{name: kwargs.pop(name) for name, _ in _FIGURE_PARAMETERS})
+        return command(figure=figure, **kwargs)
+
+    wrapper.__signature__ = sig.replace(parameters=[p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in own] + added)
+    wrapper.__annotations__ = {}  # typer reads the signature above; the original's hints name `figure`
+    return wrapper
+
+
+def parse_assignments(items: list[str] | None, option: str, *, example: str, qualified: bool = False,
+                      shape: str | None = None) -> list[tuple[str, str, str, str]]:
+    """``NAME.PARAM=TEXT`` (``qualified``) or ``PARAM=TEXT`` words -> (the word, name or "", param, text).
+
+    Names may hold dots (``hf.linear``), parameters do not. ``shape`` is what the
+    usage error says is expected (default ``NAME.PARAM=VALUE`` or ``PARAM=VALUE``).
+    """
+    shape = shape or ("NAME.PARAM=VALUE" if qualified else "PARAM=VALUE")
+    out = []
+    for item in items or []:
+        key, sep, text = item.partition("=")
+        target, dot, param = key.rpartition(".") if qualified else ("", "", key.strip())
+        if not sep or not param or (qualified and not dot) or (shape.endswith(",...") and not text):
+            raise UsageError(f"{option} {item}: expected {shape}, e.g. {option} {example}")
+        out.append((item, target, param, text))
+    return out
+
+
+def check_run(steps: int, lr: float, steps_per_epoch: int | None, force: bool) -> None:
+    """The shared run options of schedules given by name: usage errors name the option."""
+    from ..limits import over_limit
+
+    if steps < 1:
+        raise UsageError(f"--steps: must be >= 1; got {steps}")
+    if not force and (refusal := over_limit(steps)):
+        raise UsageError(f"--steps: {refusal}")
+    if not (lr >= 0 and lr != float("inf")):
+        raise UsageError(f"--lr: must be a finite number >= 0; got {lr:g}")
+    if steps_per_epoch is not None and steps_per_epoch < 1:
+        raise UsageError(f"--steps-per-epoch: must be >= 1; got {steps_per_epoch}")
+
+
+def names_config(names: list[str], steps: int, lr: float, steps_per_epoch: int | None, assignments: list[str] | None,
+                 title: str | None = None, force: bool = False):
+    """A Config of schedule names with the shared run options and ``--set NAME.PARAM=VALUE`` values."""
+    from ..config import from_names, parse_value
+
+    check_run(steps, lr, steps_per_epoch, force)
+    params: dict[str, dict] = {name: {} for name in names}
+    origins: dict[str, dict] = {name: {} for name in names}
+    for item, target, param, text in parse_assignments(assignments, "--set", qualified=True,
+                                                       example="cosine.min_lr=1e-4"):
+        if target not in params:
+            raise UsageError(f"--set {item}: {target!r} is not one of the schedules compared ({', '.join(names)})")
+        params[target][param] = parse_value(text)
+        origins[target][param] = f"--set {target}.{param}"
+    return from_names(names, params=params, origins=origins, total_steps=steps, lr=lr, steps_per_epoch=steps_per_epoch,
+                      title=title)
+
+
+def source_config(sources: list[str], steps: int, lr: float, steps_per_epoch: int | None,
+                  assignments: list[str] | None, force: bool = False):
+    """A config from one YAML path, or from schedule names with the shared defaults and --set values."""
+    import os
+
+    from ..config import load
+
+    first = sources[0]
+    if len(sources) > 1 and any(s.endswith((".yaml", ".yml")) for s in sources):
+        raise UsageError("give one config at a time, or schedule names (a config and names cannot be mixed)")
+    if len(sources) == 1 and (first.endswith((".yaml", ".yml")) or os.path.isfile(first)):
+        if assignments:
+            raise UsageError("--set applies to schedule names; edit the config to change its parameters")
+        return load(first, force=force)
+    return names_config(sources, steps, lr, steps_per_epoch, assignments, force=force)

@@ -1,0 +1,177 @@
+"""Commands that draw: plot, compare, sweep, resume."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated, List, Optional
+
+import typer
+
+from ..errors import ParameterError, UsageError
+from . import _show
+from ._options import (FigureOptions, Force, Lr, Name, Output, SetOwn, Stats, Steps, StepsPerEpoch, Title, check_run,
+                       figure_options, names_config, parse_assignments)
+
+ConfigPath = Annotated[Path, typer.Argument(help="YAML config naming the schedules (see configs/).")]
+
+
+@figure_options
+def plot(config: ConfigPath, output: Output = None, force: Force = False, *, figure: FigureOptions) -> None:
+    """Draw the schedules of a YAML config into a PNG, SVG or PDF.
+
+    Options given here override the config's plot: section.
+
+    Examples:
+
+      lrviz plot configs/warmup_cosine.yaml -o warmup.pdf --style paper
+
+      lrviz plot configs/seed004_tf_decays.yaml --layout grid --logy
+
+      lrviz plot configs/onecycle.yaml --term
+    """
+    from ..config import load
+
+    cfg = figure.apply(load(str(config), force=force), epochs_need=f"steps_per_epoch, which {config} does not set")
+    default = f"{config.stem}.png"
+    if cfg.output:
+        default = cfg.output if os.path.isabs(cfg.output) else str(config.parent / cfg.output)
+    _show.draw(cfg, _show.destination(output, figure.term, default))
+
+
+@figure_options
+def compare(
+    names: Annotated[List[str], typer.Argument(help="Schedule names (see 'lrviz list').")],
+    steps: Annotated[int, typer.Option("--steps", help="total_steps shared by all schedules.")] = 1000,
+    lr: Annotated[float, typer.Option("--lr", help="Peak/base lr shared by all schedules.")] = 0.1,
+    steps_per_epoch: StepsPerEpoch = None,
+    assignments: Annotated[Optional[List[str]], typer.Option("--set", help="NAME.PARAM=VALUE, repeatable.")] = None,
+    title: Title = None,
+    output: Annotated[Optional[str], typer.Option("--output", "-o", help="Output file (default lr.png); the extension "
+                                                  "picks the format (.png, .svg, .pdf).")] = None,
+    force: Force = False,
+    show_stats: Stats = False,
+    *,
+    figure: FigureOptions,
+) -> None:
+    """Compare schedules by name on shared defaults, without a config.
+
+    Examples:
+
+      lrviz compare step cosine onecycle --steps 1000 -o lr.svg
+
+      lrviz compare cosine wsd --set cosine.min_lr=1e-4 --layout grid --style paper -o lr.pdf
+
+      lrviz compare cosine_restarts --steps 100000 --term
+    """
+    cfg = figure.apply(names_config(names, steps, lr, steps_per_epoch, assignments, title, force))
+    _show.draw(cfg, _show.destination(output, figure.term, "lr.png"), with_stats=show_stats)
+
+
+@figure_options
+def sweep(
+    name: Name,
+    vary: Annotated[List[str], typer.Option("--vary", help="PARAM=V1,V2,... (repeatable: every combination is "
+                                            "drawn).")],
+    assignments: Annotated[Optional[List[str]], typer.Option("--set", help="PARAM=VALUE fixed for every curve, "
+                                                             "repeatable.")] = None,
+    steps: Annotated[int, typer.Option("--steps", help="total_steps of every curve.")] = 1000,
+    lr: Annotated[float, typer.Option("--lr", help="Peak/base lr of every curve.")] = 0.1,
+    steps_per_epoch: StepsPerEpoch = None,
+    title: Annotated[Optional[str], typer.Option("--title", help="Figure title (default: the name and what "
+                                                 "varies).")] = None,
+    output: Annotated[Optional[str], typer.Option("--output", "-o", help="Output file (default sweep.png); .png, .svg "
+                                                  "or .pdf.")] = None,
+    show_stats: Annotated[bool, typer.Option("--stats", help="Add the stats table under the plot.")] = False,
+    force: Force = False,
+    *,
+    figure: FigureOptions,
+) -> None:
+    """Draw a family of curves of one schedule, one per value of the varied parameters.
+
+    Values are written as in YAML (1e-4, 500, 10%, 5ep, true, [30, 60]); use
+    ';' between values that hold commas themselves.
+
+    Examples:
+
+      lrviz sweep cosine --vary min_lr=0,1e-4,1e-3 -o cosine_min_lr.png
+
+      lrviz sweep step --vary gamma=0.1,0.5 --vary step_size=200,400 --layout grid
+
+      lrviz sweep multistep --vary "milestones=[300, 600];[500, 800]" --term
+    """
+    from ..config import parse_value
+    from ..sweep import sweep as make_sweep
+
+    check_run(steps, lr, steps_per_epoch, force)
+    varied = []
+    for _, _, param, text in parse_assignments(vary, "--vary", example="min_lr=0,1e-4", shape="PARAM=V1,V2,..."):
+        parts = text.split(";") if ";" in text else text.split(",")
+        varied.append((param, [parse_value(v.strip()) for v in parts]))
+    fixed = {param: parse_value(text) for _, _, param, text in
+             parse_assignments(assignments, "--set", example="decay_steps=800")}
+    try:
+        cfg = make_sweep(name, varied, fixed=fixed, total_steps=steps, lr=lr, steps_per_epoch=steps_per_epoch,
+                         title=title)
+    except ParameterError as err:
+        raise UsageError(f"--{err.param}: {err.message}") from None
+    cfg = figure.apply(cfg)
+    _show.draw(cfg, _show.destination(output, figure.term, "sweep.png"), with_stats=show_stats)
+
+
+@figure_options
+def resume(
+    config: Annotated[Path, typer.Argument(help="YAML config of the original run.")],
+    at: Annotated[int, typer.Option("--at", help="The step where the run stops and resumes.")],
+    total: Annotated[Optional[int], typer.Option("--total", help="total_steps of the resumed run (default: "
+                                                 "unchanged).")] = None,
+    output: Output = None,
+    force: Force = False,
+    *,
+    figure: FigureOptions,
+) -> None:
+    """Draw the curve a resumed run follows beside the original one, and the jump where they part.
+
+    The resumed run rebuilds each schedule with total_steps = --total and
+    continues at --at, as a training script restarted with more epochs does.
+    Durations left to their default or written as a percentage follow the new
+    total; step counts written in the config do not.
+
+    Examples:
+
+      lrviz resume configs/warmup_cosine.yaml --at 6000 --total 15000 -o resumed.png
+
+      lrviz resume configs/onecycle.yaml --at 400 --total 2000 --term
+    """
+    from dataclasses import replace
+
+    from .. import plotting, render
+    from ..config import load
+    from ..files import check_output
+    from ..limits import over_limit
+    from ..resume import resume as resumed_curves
+
+    cfg = load(str(config), force=force)
+    if total is not None and (total < 1 or (not force and over_limit(total))):
+        raise UsageError(f"--total: {over_limit(total) if total >= 1 else f'must be >= 1; got {total}'}")
+    cfg = figure.apply(cfg, epochs_need=f"steps_per_epoch, which {config} does not set")
+    out = _show.destination(output, figure.term, f"{config.stem}_resumed.png")
+    fmt = check_output(out, render.FORMATS) if out else None
+    columns = 2 * _show.terminal()["width"] if out is None else render.pixel_columns(cfg.plot)
+    try:
+        curves, jumps, extent = resumed_curves(cfg, at, total, columns=columns)
+    except ParameterError as err:
+        raise UsageError(f"--{err.param}: {err.message}") from None
+    title = cfg.title or config.stem
+    cfg = replace(cfg, title=f"{title}: resumed at step {at:,}" + (f" for {total:,} steps" if total else ""))
+    if out is None:
+        typer.echo(plotting.preview_curves(curves, cfg, total_steps=extent, **_show.terminal()))
+    else:
+        plotting.draw(curves, cfg, output=out, fmt=fmt, total_steps=extent)
+    for jump in jumps:
+        typer.echo(jump.text())
+    if out:
+        typer.echo(f"wrote {out}")
+
+
+COMMANDS = (plot, compare, sweep, resume)
