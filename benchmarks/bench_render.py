@@ -40,7 +40,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 import lrviz  # noqa: E402
-from lrviz import plotting, render  # noqa: E402
+from lrviz import draw as plotting
+from lrviz.draw import mpl  # noqa: E402
 from lrviz.curves import evaluate  # noqa: E402
 from lrviz.spec import Config, PlotSpec, ScheduleSpec  # noqa: E402
 
@@ -79,7 +80,7 @@ def best_time(make, total_steps: int, fmt: str, repeat: int, folder: str) -> tup
 MEMORY_CHILD = """
 import sys
 sys.path.insert(0, {root!r})
-from lrviz import plotting
+from lrviz import draw as plotting
 from lrviz.spec import Config, ScheduleSpec
 cfg = Config(schedules=(ScheduleSpec("warmup", {{"warmup_steps": "5%", "schedule": {{"name": "cosine"}}}}),
                         ScheduleSpec("noisy_linear_cosine")), total_steps={steps}, lr=0.1)
@@ -103,13 +104,13 @@ def differing_pixels(name: str, params: dict, total_steps: int) -> tuple[float, 
 
     def draw(columns):
         curves = evaluate(cfg, columns=columns)
-        fig = render.figure(curves, cfg.plot, total_steps=total_steps)
-        fig.set_dpi(render.png_dpi(cfg.plot))
+        fig = mpl.figure(curves, cfg.plot, total_steps=total_steps)
+        fig.set_dpi(mpl.png_dpi(cfg.plot))
         canvas = FigureCanvasAgg(fig)
         canvas.draw()
         return np.asarray(canvas.buffer_rgba()).copy(), len(curves[0].steps)
 
-    reduced, kept = draw(render.pixel_columns(cfg.plot))
+    reduced, kept = draw(mpl.pixel_columns(cfg.plot))
     full, everything = draw(None)
     return float(np.any(reduced != full, axis=-1).mean()), kept, everything
 

@@ -100,7 +100,7 @@ def plot(source: Any, *more: Any, ax: Any = None, output: str | None = None, tot
     fraction), ``size`` ((W, H) inches or "column"/"page"), ``dpi``,
     ``annotate``. ``output`` also writes the figure (PNG, SVG or PDF).
     """
-    from .plotting import plot as _plot
+    from .draw import plot as _plot
 
     return _plot(source, *more, ax=ax, output=output, total_steps=total_steps, lr=lr, steps_per_epoch=steps_per_epoch,
                  title=title, **options)

@@ -28,7 +28,7 @@ from . import registry
 from .errors import ConfigError, Issue, ParameterError, ParameterErrors, did_you_mean
 from .params import as_bool, as_int, as_number
 from .spec import LAYOUTS, X_UNITS, Config, PlotSpec, ScheduleSpec
-from .style import SIZES, STYLES
+from .draw.style import SIZES, STYLES
 from .limits import over_limit
 from .units import COUNTING_MODES, _kind, to_steps
 

@@ -7,33 +7,13 @@ can show, evaluated in chunks (see :mod:`lrviz.decimate`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from . import registry
 from .decimate import reduce_curves
 from .errors import ConfigError, ParameterErrors
 from .schedules._base import Schedule
-from .spec import Config, ScheduleSpec
-
-
-@dataclass(frozen=True)
-class Curve:
-    """One evaluated schedule, ready to draw or export.
-
-    ``steps`` is 0..total_steps, or the kept subset of it when the curve was
-    decimated for display; ``lr`` and ``momentum`` are the values at ``steps``.
-    """
-
-    label: str
-    steps: np.ndarray  # int64, increasing
-    lr: np.ndarray  # float64
-    momentum: np.ndarray | None
-    marks: tuple[tuple[int, str], ...]
-    schedule: Schedule
-    details: str = ""  # key parameters, e.g. "min_lr=0.0001, decay_steps=800"
-    look: tuple[int, int] | None = None  # (colour, dash) indices, for curves drawn in related pairs
+from .spec import Config, Curve, ScheduleSpec
 
 
 def build(config: Config) -> list[tuple[ScheduleSpec, Schedule]]:

@@ -7,7 +7,7 @@ import json
 import math
 from typing import Sequence
 
-from .curves import Curve
+from .spec import Curve
 from .files import atomic_write
 
 FORMATS = ("csv", "json")

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from .config import load
 from .files import atomic_write
-from .plotting import figure
+from .draw import figure
 
 FORMATS = ("png", "svg")
 

@@ -20,7 +20,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from .curves import Curve, build, check_finite, evaluate_schedule
+from .curves import build, check_finite, evaluate_schedule
+from .spec import Curve
 from .errors import ParameterError
 from .schedules._base import Schedule
 from .spec import Config

@@ -1,4 +1,4 @@
-"""Plain data describing what to draw: the parsed form of a config or command line."""
+"""Plain data: what to draw (the parsed form of a config or command line) and the curves evaluated from it."""
 
 from __future__ import annotations
 
@@ -6,7 +6,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from .errors import Issue, ParameterError
+    from .schedules._base import Schedule
 
 X_UNITS = ("steps", "epochs", "fraction")
 LAYOUTS = ("auto", "overlay", "grid", "stack")
@@ -47,7 +50,7 @@ class PlotSpec:
     """
 
     layout: str = "auto"
-    style: str = "default"  # default | paper | dark (lrviz/styles/*.mplstyle)
+    style: str = "default"  # default | paper | dark (lrviz/draw/styles/*.mplstyle)
     logy: bool = False
     x: str = "steps"  # steps | epochs | fraction
     size: tuple[float, float] | str | None = None  # (W, H) inches, exact; or column | page | screen
@@ -69,3 +72,21 @@ class Config:
     plot: PlotSpec = PlotSpec()
     output: str | None = None
     source: str = "<api>"  # the file it came from
+
+
+@dataclass(frozen=True)
+class Curve:
+    """One evaluated schedule, ready to draw or export.
+
+    ``steps`` is 0..total_steps, or the kept subset of it when the curve was
+    decimated for display; ``lr`` and ``momentum`` are the values at ``steps``.
+    """
+
+    label: str
+    steps: np.ndarray  # int64, increasing
+    lr: np.ndarray  # float64
+    momentum: np.ndarray | None
+    marks: tuple  # Mark triples (step, label, kind)
+    schedule: Schedule
+    details: str = ""  # key parameters, e.g. "min_lr=0.0001, decay_steps=800"
+    look: tuple[int, int] | None = None  # (colour, dash) indices, for curves drawn in related pairs

@@ -190,7 +190,7 @@ def test_json_export_has_no_nan(tmp_path):
 
 
 def test_plot_options_reach_the_figure(tmp_path):
-    from lrviz import style
+    from lrviz.draw import style
 
     target = tmp_path / "g.pdf"
     result = invoke("plot", os.path.join(CONFIGS, "seed004_tf_decays.yaml"), "-o", str(target), "--layout", "grid",

@@ -823,7 +823,7 @@ def test_regression_terminal_preview_of_an_lr_near_the_float_maximum():
     from typer.testing import CliRunner
 
     from lrviz.cli import app
-    from lrviz.terminal import preview
+    from lrviz.draw.terminal import preview
 
     for lr in ("1.1984620899082105e+308", "5e-324"):  # and the smallest subnormal, whose half is 0
         result = CliRunner().invoke(app, ["compare", "constant", "--steps", "1", "--set", f"constant.lr={lr}", "--term"])

@@ -12,8 +12,9 @@ import pytest
 matplotlib = pytest.importorskip("matplotlib")
 
 import lrviz  # noqa: E402
-from lrviz import axes, render, style  # noqa: E402
-from lrviz.plotting import figure as draw_config  # noqa: E402
+from lrviz.draw import axes, style
+from lrviz.draw import mpl  # noqa: E402
+from lrviz.draw import figure as draw_config  # noqa: E402
 from lrviz.spec import Config, PlotSpec, ScheduleSpec  # noqa: E402
 
 SIGNATURES = {"png": b"\x89PNG\r\n\x1a\n", "pdf": b"%PDF-", "svg": b"<svg"}
@@ -159,7 +160,7 @@ def test_grid_has_one_lettered_panel_per_curve_on_shared_axes():
     assert titles == ["(a) step", "(b) cosine", "(c) onecycle", "(d) wsd", "(e) linear"]
     assert all(ax.get_ylim() == fig.axes[0].get_ylim() for ax in fig.axes)
     assert all(ax.get_xlim() == (0, 1000) for ax in fig.axes)
-    assert render.grid_shape(4) == (2, 2) and render.grid_shape(3) == (1, 3) and render.grid_shape(10) == (3, 4)
+    assert mpl.grid_shape(4) == (2, 2) and mpl.grid_shape(3) == (1, 3) and mpl.grid_shape(10) == (3, 4)
 
 
 def test_stack_puts_momentum_under_the_lr_and_auto_picks_it_for_momentum_curves():
@@ -199,7 +200,7 @@ def test_a_huge_run_is_drawn_from_a_few_thousand_points():
     cfg = config("noisy_linear_cosine", total_steps=5_000_000)
     ax = draw_config(cfg).axes[0]
     line = lines_of(ax)[0]
-    assert len(line.get_xdata()) <= 4 * render.pixel_columns(cfg.plot)
+    assert len(line.get_xdata()) <= 4 * mpl.pixel_columns(cfg.plot)
     schedule = lrviz.schedule("noisy_linear_cosine", lr=0.1, total_steps=5_000_000)
     full = schedule(np.arange(5_000_001))
     assert line.get_ydata().max() == full.max() and line.get_ydata().min() == full.min()
@@ -223,9 +224,9 @@ def test_a_decimated_render_matches_the_full_render(name, params):
 
     def draw(columns):
         curves = evaluate(cfg, columns=columns)
-        return pixels(render.figure(curves, cfg.plot, total_steps=n)), len(curves[0].steps)
+        return pixels(mpl.figure(curves, cfg.plot, total_steps=n)), len(curves[0].steps)
 
-    reduced, kept = draw(render.pixel_columns(cfg.plot))
+    reduced, kept = draw(mpl.pixel_columns(cfg.plot))
     full, everything = draw(None)
     assert kept < everything / 10
     differing = np.any(reduced != full, axis=-1).mean()
@@ -277,16 +278,16 @@ def test_lrviz_plot_needs_a_length_for_schedules_that_do_not_say_it():
 
 
 def test_pixel_columns_follow_width_and_dpi():
-    assert render.pixel_columns(PlotSpec()) == 2 * math.ceil(8 * 150)
-    assert render.pixel_columns(PlotSpec(style="paper")) == 2 * math.ceil(3.5 * 300)
-    assert render.pixel_columns(PlotSpec(size=(4.0, 3.0), dpi=100)) == 800
+    assert mpl.pixel_columns(PlotSpec()) == 2 * math.ceil(8 * 150)
+    assert mpl.pixel_columns(PlotSpec(style="paper")) == 2 * math.ceil(3.5 * 300)
+    assert mpl.pixel_columns(PlotSpec(size=(4.0, 3.0), dpi=100)) == 800
 
 
 def test_figures_render_without_pyplot():
     import subprocess
     import sys
 
-    code = ("import io, sys; from lrviz.plotting import figure; from lrviz.spec import Config, ScheduleSpec; "
+    code = ("import io, sys; from lrviz.draw import figure; from lrviz.spec import Config, ScheduleSpec; "
             "figure(Config(schedules=(ScheduleSpec('cosine'),))).savefig(io.BytesIO(), format='png'); "
             "print('matplotlib.pyplot' in sys.modules)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -1,4 +1,4 @@
-"""Tests of lrviz.terminal (braille / ASCII preview in the terminal).
+"""Tests of lrviz.draw.terminal (braille / ASCII preview in the terminal).
 
 Expected characters and dot positions are worked out by hand from the drawing
 rules: dot column floor((x - x0) / (x1 - x0) * 2*cols) clipped to 2*cols - 1,
@@ -17,7 +17,7 @@ import re
 import numpy as np
 import pytest
 
-from lrviz.terminal import _braille, _fmt, preview
+from lrviz.draw.terminal import _braille, _fmt, preview
 
 NAN = float("nan")
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -279,6 +279,6 @@ def test_import_is_light():
     import sys
 
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    code = "import sys, lrviz.terminal; print('matplotlib' in sys.modules)"
+    code = "import sys, lrviz.draw.terminal; print('matplotlib' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=root)
     assert out.stdout.strip() == "False", out.stderr

@@ -54,7 +54,7 @@ class FigureOptions:
         ``epochs_need`` says what ``--x epochs`` lacks when the run has no steps_per_epoch."""
         from dataclasses import replace
 
-        from ..plotting import with_options
+        from ..draw import with_options
         from ..errors import ParameterError
 
         options = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "term"}

@@ -35,7 +35,7 @@ def destination(output: str | None, term: bool, default: str) -> str | None:
 
 def draw(config, output: str | None, *, with_stats: bool = False) -> None:
     """Write the figure to ``output``, or print a terminal preview (``output`` None); with the stats table under it."""
-    from .. import plotting
+    from .. import draw as plotting
 
     table = None
     if with_stats:

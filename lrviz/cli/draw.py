@@ -145,7 +145,8 @@ def resume(
     """
     from dataclasses import replace
 
-    from .. import plotting, render
+    from .. import draw as plotting
+    from ..draw import mpl
     from ..config import load
     from ..files import check_output
     from ..limits import over_limit
@@ -156,8 +157,8 @@ def resume(
         raise UsageError(f"--total: {over_limit(total) if total >= 1 else f'must be >= 1; got {total}'}")
     cfg = figure.apply(cfg, epochs_need=f"steps_per_epoch, which {config} does not set")
     out = _show.destination(output, figure.term, f"{config.stem}_resumed.png")
-    fmt = check_output(out, render.FORMATS) if out else None
-    columns = 2 * _show.terminal()["width"] if out is None else render.pixel_columns(cfg.plot)
+    fmt = check_output(out, mpl.FORMATS) if out else None
+    columns = 2 * _show.terminal()["width"] if out is None else mpl.pixel_columns(cfg.plot)
     try:
         curves, jumps, extent = resumed_curves(cfg, at, total, columns=columns)
     except ParameterError as err:

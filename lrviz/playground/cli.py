@@ -55,7 +55,7 @@ def playground(
 
     from ..errors import did_you_mean
     from ..files import check_output
-    from ..style import STYLES
+    from ..draw.style import STYLES
     from . import config as cfg
     from .play import FORMATS, draw
     from .spec import OptimizerSpec, Playground, SurfaceSpec

@@ -34,7 +34,7 @@ from ..config import parse, parse_dpi, parse_size, read_text
 from ..errors import ConfigError, Issue, ParameterError, ParameterErrors, did_you_mean
 from ..params import as_int, as_number
 from ..spec import ScheduleSpec
-from ..style import STYLES
+from ..draw.style import STYLES
 from ..units import _kind
 from . import optimizers as optimizer_table
 from . import surfaces as surface_table

@@ -9,7 +9,7 @@
   flow on the quadratic; (b) GD's largest distance from each flow against eta (log-log):
   slope 1 for the plain flow, 2 for the modified one.
 
-Each curve keeps one colour and one dash pattern (grayscale-safe), as in lrviz.render.
+Each curve keeps one colour and one dash pattern (grayscale-safe), as in lrviz.draw.mpl.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from typing import Sequence
 
 import numpy as np
 
-from .. import style
-from ..render import DASHES, grid_shape
+from ..draw import style
+from ..draw.mpl import DASHES, grid_shape
 from . import flow
 
 GOOD_FRACTION = 0.01  # a grid run is good when its final loss is below 1% of the start's

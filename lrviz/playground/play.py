@@ -132,12 +132,12 @@ def figure(spec: Playground):
 
 def draw(spec: Playground, outputs: Sequence[str]) -> None:
     """Check every output path first, then run once and write the figure to each of them."""
-    from .. import render
+    from ..draw import mpl
     from ..files import check_output
     from ..spec import PlotSpec
 
     formats = [check_output(path, FORMATS) for path in outputs]
     fig = figure(spec)
-    dpi = render.png_dpi(PlotSpec(style=spec.style, dpi=spec.dpi))
+    dpi = mpl.png_dpi(PlotSpec(style=spec.style, dpi=spec.dpi))
     for path, fmt in zip(outputs, formats):
-        render.save(fig, path, fmt, title=spec.title, source=spec.source, dpi=dpi)
+        mpl.save(fig, path, fmt, title=spec.title, source=spec.source, dpi=dpi)

@@ -11,16 +11,16 @@ import os
 from dataclasses import replace
 from typing import Any, Sequence
 
-from .errors import ConfigError, Issue, ParameterError
-from .spec import LAYOUTS, X_UNITS, Config, PlotSpec
+from ..errors import ConfigError, Issue, ParameterError
+from ..spec import LAYOUTS, X_UNITS, Config, PlotSpec
 from .style import STYLES
 
 
 def with_options(plot: PlotSpec, **options: Any) -> PlotSpec:
     """``plot`` with the given options (None = keep) checked and applied; errors name the option."""
-    from .config import parse_dpi, parse_size
-    from .errors import did_you_mean
-    from .params import as_bool
+    from ..config import parse_dpi, parse_size
+    from ..errors import did_you_mean
+    from ..params import as_bool
 
     changes: dict[str, Any] = {}
     for key, value in options.items():
@@ -49,7 +49,7 @@ def check_epochs(config: Config) -> None:
 
 def display_curves(config: Config, columns: int, schedules: Sequence | None = None):
     """The curves of ``config`` (or of ``schedules``) reduced to ``columns`` pixel columns."""
-    from .curves import evaluate, evaluate_schedule
+    from ..curves import evaluate, evaluate_schedule
 
     check_epochs(config)
     if schedules is None:
@@ -62,10 +62,10 @@ def figure(config: Config, *, output: str | None = None, schedules: Sequence | N
     """Draw ``config`` into a new Figure (or into ``ax``); also write ``output`` when given, atomically.
 
     ``table`` is text set in monospace under the plot (``compare --stats``)."""
-    from . import render
+    from . import mpl
 
     fmt = _checked(output)
-    curves = display_curves(config, render.pixel_columns(config.plot), schedules)
+    curves = display_curves(config, mpl.pixel_columns(config.plot), schedules)
     return draw(curves, config, output=output, fmt=fmt, ax=ax, table=table)
 
 
@@ -73,28 +73,28 @@ def _checked(output: str | None) -> str | None:
     """The format of ``output``, checked before any work so that a bad path fails fast."""
     if not output:
         return None
-    from . import render
-    from .files import check_output
+    from . import mpl
+    from ..files import check_output
 
-    return check_output(output, render.FORMATS)
+    return check_output(output, mpl.FORMATS)
 
 
 def draw(curves: Sequence, config: Config, *, output: str | None = None, fmt: str | None = None, ax=None,
          total_steps: int | None = None, table: str | None = None):
     """Draw already evaluated curves with ``config``'s plot options, title and x extent."""
-    from . import render
+    from . import mpl
 
     if output and fmt is None:
         fmt = _checked(output)
     where = dict(title=config.title, total_steps=total_steps or config.total_steps,
                  steps_per_epoch=config.steps_per_epoch)
     if ax is not None:
-        render.draw_into(ax, curves, config.plot, **where)
+        mpl.draw_into(ax, curves, config.plot, **where)
         fig = ax.figure
     else:
-        fig = render.figure(curves, config.plot, table=table, **where)
+        fig = mpl.figure(curves, config.plot, table=table, **where)
     if output:
-        render.save(fig, output, fmt, title=config.title, source=config.source, dpi=render.png_dpi(config.plot))
+        mpl.save(fig, output, fmt, title=config.title, source=config.source, dpi=mpl.png_dpi(config.plot))
     return fig
 
 
@@ -118,8 +118,8 @@ def preview_curves(curves: Sequence, config: Config, *, width: int, height: int,
 def plot(source: Any, *more: Any, ax=None, output: str | None = None, total_steps: int | None = None,
          lr: float | None = None, steps_per_epoch: int | None = None, title: str | None = None, **options: Any):
     """See :func:`lrviz.plot`."""
-    from .schedules._base import Schedule
-    from .spec import ScheduleSpec
+    from ..schedules._base import Schedule
+    from ..spec import ScheduleSpec
 
     items = list(source) if isinstance(source, (list, tuple)) else [source]
     items += list(more)
@@ -129,7 +129,7 @@ def plot(source: Any, *more: Any, ax=None, output: str | None = None, total_step
     elif len(items) == 1 and isinstance(items[0], (str, os.PathLike)) and (
         str(items[0]).endswith((".yaml", ".yml")) or os.path.isfile(items[0])
     ):
-        from .config import load
+        from ..config import load
 
         config = load(os.fspath(items[0]))
     elif items and all(isinstance(item, Schedule) for item in items):

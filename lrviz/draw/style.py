@@ -1,4 +1,4 @@
-"""Figure styles and sizes: ``.mplstyle`` files shipped in ``lrviz/styles/``.
+"""Figure styles and sizes: ``.mplstyle`` files shipped in ``lrviz/draw/styles/``.
 
 A style is applied only inside :func:`context` while a figure is built and
 saved, never globally. Named sizes are the usual paper widths in inches.

@@ -21,9 +21,8 @@ from typing import Sequence
 import numpy as np
 
 from . import annotate, axes, style
-from .curves import Curve
-from .files import atomic_write
-from .spec import PlotSpec
+from ..files import atomic_write
+from ..spec import Curve, PlotSpec
 
 FORMATS = ("png", "svg", "pdf")
 DASHES = ("-", (0, (5, 2)), (0, (5, 1.5, 1, 1.5)), (0, (1.2, 1.2)), (0, (8, 2, 1, 2, 1, 2)),
