@@ -6,7 +6,7 @@ import pytest
 
 import lrviz
 from lrviz import registry
-from lrviz.diagnose import diagnose
+from lrviz.analysis.diagnose import diagnose
 
 
 def findings(name, T, spe=None, **params):

@@ -13,8 +13,8 @@ import pytest
 import lrviz
 from lrviz.config import from_text
 from lrviz.errors import ParameterError
-from lrviz.resume import resume
-from lrviz.sweep import sweep
+from lrviz.analysis.resume import resume
+from lrviz.analysis.sweep import sweep
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 

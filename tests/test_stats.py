@@ -9,7 +9,7 @@ import pytest
 
 import lrviz
 from lrviz.scan import profile
-from lrviz.stats import Stats, as_csv, as_json, table
+from lrviz.analysis.stats import Stats, as_csv, as_json, table
 
 
 def stats_of(name, T, **params):

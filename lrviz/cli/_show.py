@@ -39,7 +39,7 @@ def draw(config, output: str | None, *, with_stats: bool = False) -> None:
 
     table = None
     if with_stats:
-        from ..stats import of_config, table as stats_table
+        from ..analysis.stats import of_config, table as stats_table
 
         table = stats_table(of_config(config))
     if output is None:

@@ -101,7 +101,7 @@ def sweep(
       lrviz sweep multistep --vary "milestones=[300, 600];[500, 800]" --term
     """
     from ..config import parse_value
-    from ..sweep import sweep as make_sweep
+    from ..analysis.sweep import sweep as make_sweep
 
     check_run(steps, lr, steps_per_epoch, force)
     varied = []
@@ -150,7 +150,7 @@ def resume(
     from ..config import load
     from ..files import check_output
     from ..limits import over_limit
-    from ..resume import resume as resumed_curves
+    from ..analysis.resume import resume as resumed_curves
 
     cfg = load(str(config), force=force)
     if total is not None and (total < 1 or (not force and over_limit(total))):

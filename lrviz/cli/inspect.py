@@ -29,7 +29,7 @@ def show(name: Annotated[str, typer.Argument(help="A schedule name from 'lrviz l
 
     Example: lrviz show cosine
     """
-    from ..describe import describe
+    from ..analysis.describe import describe
 
     typer.echo(describe(name))
 
@@ -77,7 +77,7 @@ def stats(
 
       lrviz stats step cosine onecycle --steps 10000 --format csv
     """
-    from ..stats import as_csv, as_json, of_config, table
+    from ..analysis.stats import as_csv, as_json, of_config, table
 
     if fmt not in STATS_FORMATS:
         raise UsageError(f"--format: must be one of {', '.join(STATS_FORMATS)}; got {fmt!r}")
@@ -111,8 +111,8 @@ def check(
     """
     from collections import Counter
 
-    from ..diagnose import diagnose, summary
-    from ..stats import profiles
+    from ..analysis.diagnose import diagnose, summary
+    from ..analysis.stats import profiles
 
     cfg = source_config(sources, steps, lr, steps_per_epoch, assignments, force)
     counts: Counter = Counter()

@@ -31,9 +31,9 @@ from typing import Iterator, Mapping
 
 import numpy as np
 
-from .params import signature
-from .scan import Profile, profile
-from .schedules._base import Schedule
+from ..params import signature
+from ..scan import Profile, profile
+from ..schedules._base import Schedule
 
 LEVELS = ("error", "warning", "note")
 MAX_RESTARTS = 20
@@ -89,8 +89,8 @@ def _curve_values(p: Profile) -> Iterator[Finding]:
 
 def _entry(schedule: Schedule):
     """The registry entry the schedule was built from (None for one built by hand)."""
-    from .errors import UnknownName
-    from .registry import lookup
+    from ..errors import UnknownName
+    from ..registry import lookup
 
     try:
         return lookup(schedule.name)[1]
@@ -175,7 +175,7 @@ def _units(schedule: Schedule, total_steps: int, steps_per_epoch: int | None) ->
 
 def _quirks(schedule: Schedule, total_steps: int) -> Iterator[Finding]:
     """The quirks of the schedule itself (a nested one runs on a local clock this cannot see)."""
-    from .twins.quirks import quirks_of
+    from ..twins.quirks import quirks_of
 
     for step, message in quirks_of(schedule.name, schedule.params, total_steps):
         yield Finding("note", step, message)

@@ -17,10 +17,10 @@ import json
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
 
-from .scan import Profile
+from ..scan import Profile
 
 if TYPE_CHECKING:
-    from .schedules._base import Schedule
+    from ..schedules._base import Schedule
 
 COLUMNS = ("curve", "peak", "at step", "final", "mean", "area", "steps >= peak/2")
 
@@ -90,8 +90,8 @@ def _csv_text(text: str) -> str:
 
 def profiles(config) -> list[tuple[str, "Schedule", Profile]]:
     """(label, schedule, profile) for every schedule of ``config``: one chunked pass over each."""
-    from .curves import build, labels
-    from .scan import profile
+    from ..curves import build, labels
+    from ..scan import profile
 
     built = build(config)
     return [(label, schedule, profile(schedule, config.total_steps))
@@ -100,7 +100,7 @@ def profiles(config) -> list[tuple[str, "Schedule", Profile]]:
 
 def of_config(config) -> list[Stats]:
     """The stats of every schedule of ``config``; a curve that is not finite, or a twin that raises, is refused."""
-    from .errors import ConfigError, Issue, LrvizError
+    from ..errors import ConfigError, Issue, LrvizError
 
     out = []
     for label, _, found in profiles(config):

@@ -11,10 +11,10 @@ from __future__ import annotations
 import itertools
 from typing import Any, Sequence
 
-from .errors import ParameterError, did_you_mean
-from .params import signature
-from .registry import lookup
-from .spec import Config, ScheduleSpec
+from ..errors import ParameterError, did_you_mean
+from ..params import signature
+from ..registry import lookup
+from ..spec import Config, ScheduleSpec
 
 MAX_CURVES = 64  # more curves than this cannot be told apart in one figure
 

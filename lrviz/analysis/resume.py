@@ -20,11 +20,10 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from .curves import build, check_finite, evaluate_schedule
-from .spec import Curve
-from .errors import ParameterError
-from .schedules._base import Schedule
-from .spec import Config
+from ..curves import build, check_finite, evaluate_schedule
+from ..errors import ParameterError
+from ..schedules._base import Schedule
+from ..spec import Config, Curve
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import inspect
 
-from .params import signature
-from .registry import lookup
+from ..params import signature
+from ..registry import lookup
 
 SEEDS = {
     "000": "seed 000, decay factor strategies as dicts (formulas 8-11)",
