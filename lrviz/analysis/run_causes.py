@@ -1,0 +1,382 @@
+"""Why a logged lr curve left the plan: fit the transformations that the common schedule bugs make.
+
+Each model predicts the logged lr ``y`` at logged step ``t`` from the plan
+``p`` (``p'`` is the plan rebuilt for another total, :attr:`Plan.rebuild`):
+
+=====================  ======================================  ==========================================
+model                  prediction                              the bug it names
+=====================  ======================================  ==========================================
+shift by d             ``p(t - d)`` from a step on             d = -1 / +1: an off-by-one in when the lr is
+                                                               logged; d = warmup length from step W:
+                                                               warmup counted twice; d > 0 from a later
+                                                               step: the run fell behind (skipped steps)
+slower by k            ``p(t // k)``                           stepped once per epoch instead of per batch
+                                                               (k = steps_per_epoch), once per k updates
+faster by k            ``p(k t + j)``, j in 0..k-1             stepped per micro-batch (k = grad accum),
+                                                               per process (k = world size), per batch
+                                                               where the plan ticks per epoch
+total N'               ``p'(t)`` with N' total steps            gradient accumulation (N' = G N) or world
+                                                               size (N' = W N) forgotten in the total,
+                                                               epochs taken for steps (N' = N / S)
+restart at s           ``p(t)`` before s, ``p'(t)`` from s      a resume that rebuilt the schedule for N'
+never stepped          ``p(0)``                                the scheduler was never stepped
+=====================  ======================================  ==========================================
+
+Honesty rules. A model is fitted from a few diverging points (its parameter
+is found by inverting the plan there: the shifts ``d`` or factors ``k`` for
+which ``p`` at the transformed step equals the logged value, intersected
+over up to five points; N' by scanning a geometric grid and bisecting on the
+first diverging point), and it is named only when its prediction matches
+*every* logged point within the same tolerance as the direct comparison;
+points before the change must match the plan itself. It needs at least
+``MIN_EVIDENCE`` diverging points. When several models fit (sparse logs can
+make ``p(t // k)`` and ``p'`` with ``N' = k N`` agree), the one matching a
+hint the caller gave (steps per epoch, gradient accumulation, world size,
+warmup) is preferred, then the simpler; the others are returned as
+alternatives.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Callable
+
+import numpy as np
+
+from .run_plan import LrFn, Plan, evaluate
+
+MIN_EVIDENCE = 3
+MAX_GRID = 4_000_000  # steps of the plan evaluated for the inversion
+MAX_CANDIDATES = 64
+MAX_FACTOR = 10_000  # largest k tried for a compressed run
+
+
+@dataclass(frozen=True)
+class Hints:
+    """Numbers of the run the caller knows; a fitted factor equal to one of them is named after it."""
+
+    steps_per_epoch: int | None = None
+    grad_accum: int | None = None
+    world_size: int | None = None
+    warmup_steps: int | None = None
+
+
+@dataclass(frozen=True)
+class Cause:
+    """A transformation of the plan that matches the whole log.
+
+    ``kind``: ``logging_offset``, ``warmup_twice``, ``behind``, ``ahead``, ``shift``, ``per_epoch``,
+    ``slower``, ``faster``, ``total``, ``resume``, ``never_stepped``. ``text`` names the likely
+    bug with its numbers. ``covered`` logged points were checked, all within tolerance.
+    """
+
+    kind: str
+    text: str
+    covered: int
+    factor: float | None = None  # k, or N'/N for a new total
+    shift: int | None = None  # d
+    step: int | None = None  # where the change starts (the earliest step it can start at)
+    step_range: tuple[int, int] | None = None  # (first, last) steps it may start at, sparse logs
+    new_total: int | None = None  # N'
+    hint: str | None = None  # the hint the factor equals: steps_per_epoch, grad_accum, world_size, warmup_steps
+    priority: int = 9
+
+
+@dataclass
+class _Fit:
+    t: np.ndarray
+    y: np.ndarray
+    rtol: np.ndarray | float
+    atol: float
+
+    def close(self, pred: np.ndarray, y: np.ndarray | None = None, rtol=None) -> np.ndarray:
+        y = self.y if y is None else y
+        rtol = self.rtol if rtol is None else rtol
+        with np.errstate(invalid="ignore"):
+            return np.abs(y - pred) <= rtol * np.maximum(np.abs(pred), np.abs(y)) + self.atol
+
+
+def _hint_name(k: int, hints: Hints, *names: str) -> str | None:
+    for name in names:
+        if getattr(hints, name) == k:
+            return name
+    return None
+
+
+def _start(ok_model: np.ndarray, i0: int) -> int:
+    """Smallest j <= i0 with ok_model[j:i0] all true: the earliest logged point the change may start at."""
+    j = i0
+    while j > 0 and ok_model[j - 1]:
+        j -= 1
+    return j
+
+
+def _range_text(t: np.ndarray, j: int) -> tuple[int, tuple[int, int], str]:
+    last = int(t[j])
+    first = int(t[j - 1]) + 1 if j > 0 else 0
+    where = f"step {last:,}" if first == last else f"a step in {first:,}..{last:,}"
+    return last, (first, last), where
+
+
+def find(plan: Plan, fit: _Fit, ok: np.ndarray, hints: Hints) -> list[Cause]:
+    """Every model that matches the whole log, best first (empty when none does or evidence is thin)."""
+    bad = np.flatnonzero(~ok)
+    if bad.size < MIN_EVIDENCE:
+        return []
+    t, y = fit.t, fit.y
+    i0 = int(bad[0])
+    probes = np.unique(bad[np.linspace(0, bad.size - 1, min(5, bad.size)).round().astype(int)])
+    length = int(min(max(plan.total_steps, int(t.max()) + 1) + 1, MAX_GRID))
+    grid = plan.at(np.arange(length, dtype=np.int64))
+    rt = fit.rtol if np.isscalar(fit.rtol) else float(np.max(fit.rtol))
+    matches = [fit.close(grid, np.full(length, y[i]), rt) for i in probes]
+    causes: list[Cause] = []
+    causes += _never_stepped(plan, fit)
+    causes += _shifts(plan, fit, probes, matches, length, i0, hints)
+    causes += _slower(plan, fit, probes, matches, length, hints)
+    causes += _faster(plan, fit, probes, matches, length, hints)
+    causes += _totals(plan, fit, i0, hints)
+    causes.sort(key=lambda c: (c.priority, abs(c.shift or 0), c.factor or 0))
+    return causes
+
+
+def _never_stepped(plan: Plan, fit: _Fit) -> list[Cause]:
+    pred = np.full(fit.t.shape, plan.at(np.array([0]))[0])
+    if np.all(fit.close(pred)):
+        return [Cause("never_stepped", f"the scheduler was never stepped: every logged lr is the plan's lr at step 0 "
+                      f"({pred[0]:.4g})", covered=int(fit.t.size), priority=3)]
+    return []
+
+
+def _shifts(plan: Plan, fit: _Fit, probes, matches, length: int, i0: int, hints: Hints) -> list[Cause]:
+    t = fit.t
+    d_all = np.arange(-(length - 1), int(t.max()) + 1, dtype=np.int64)
+    valid = np.ones(d_all.shape, dtype=bool)
+    for i, match in zip(probes, matches):
+        s = t[i] - d_all
+        inside = (s >= 0) & (s < length)
+        v = np.zeros(d_all.shape, dtype=bool)
+        v[inside] = match[s[inside]]
+        valid &= v
+    valid &= d_all != 0
+    candidates = d_all[valid]
+    candidates = candidates[np.argsort(np.abs(candidates), kind="stable")][:MAX_CANDIDATES]
+    warmup = hints.warmup_steps or plan.warmup_steps
+    out = []
+    for d in candidates:
+        d = int(d)
+        shifted = plan.at(np.maximum(t - d, 0))
+        shifted[t - d < 0] = np.nan
+        ok_model = fit.close(shifted)
+        if not np.all(ok_model[i0:]):
+            continue
+        j = _start(ok_model, i0)
+        step, span, where = _range_text(t, j)
+        starts_at_begin = j == 0 or span[0] <= max(d, 0) <= span[1] or span[0] <= max(d, 0) + 1 <= span[1]
+        n = int(t.size)
+        if abs(d) == 1 and starts_at_begin:
+            what = ("the log carries at each step the lr of the next update, lr(t+1) (an off-by-one in when the lr "
+                    "is logged: transformers <= 4.50 and DeepSpeed log after the scheduler step)") if d == -1 else \
+                   "the log carries at each step the lr of the previous update, lr(t-1) (an off-by-one in when the lr is logged)"
+            out.append(Cause("logging_offset", what, covered=n, shift=d, step=0, priority=0))
+        elif d > 0 and warmup and d == warmup and span[0] <= d <= span[1] + (1 if j == i0 else 0):
+            hinted = "warmup_steps" if hints.warmup_steps == d else None
+            out.append(Cause("warmup_twice", f"warmup counted twice: from step {d:,} the run follows the plan again "
+                             f"from its start, {d:,} steps late (a warmup of {d:,} steps added to a schedule that "
+                             "already warms up)", covered=n, shift=d, step=d, hint=hinted, priority=1 if hinted else 2))
+        elif starts_at_begin:
+            late = f"{d:,} steps behind" if d > 0 else f"{-d:,} steps ahead of"
+            out.append(Cause("shift", f"the run follows the plan shifted in time: {late} the plan from the start",
+                             covered=n, shift=d, step=0, priority=6))
+        elif d > 0:
+            out.append(Cause("behind", f"the run fell {d:,} steps behind the plan at {where} and stayed behind "
+                             "(scheduler steps skipped, e.g. fp16 overflow, or a scheduler not stepped for a while)",
+                             covered=n, shift=d, step=step, step_range=span, priority=6))
+        else:
+            out.append(Cause("ahead", f"the run jumped {-d:,} steps ahead of the plan at {where}",
+                             covered=n, shift=d, step=step, step_range=span, priority=6))
+        if len(out) >= 3:
+            break
+    return out
+
+
+def _slower(plan: Plan, fit: _Fit, probes, matches, length: int, hints: Hints) -> list[Cause]:
+    t = fit.t
+    top = int(t.max())
+    if top < 2:
+        return []
+    ks = np.arange(2, top + 1, dtype=np.int64)
+    valid = np.ones(ks.shape, dtype=bool)
+    for i, match in zip(probes, matches):
+        s = t[i] // ks
+        valid &= (s < length) & match[np.minimum(s, length - 1)]
+    fitting = [int(k) for k in ks[valid][:MAX_CANDIDATES] if np.all(fit.close(plan.at(t // int(k))))]
+    if not fitting:
+        return []
+    named = [k for k in fitting if _hint_name(k, hints, "steps_per_epoch", "grad_accum", "world_size")]
+    k = named[0] if named else fitting[0]
+    name = _hint_name(k, hints, "steps_per_epoch", "grad_accum", "world_size")
+    n = int(t.size)
+    also = "" if len(fitting) == 1 else (f" (k = {fitting[0]:,}..{fitting[-1]:,} fit too: the log is too sparse to "
+                                          "tell them apart)")
+    if name == "steps_per_epoch":
+        return [Cause("per_epoch", f"stepped once per epoch instead of once per batch (steps_per_epoch = {k:,}): "
+                      f"the lr at step t is the plan's at t // {k:,}{also}", covered=n, factor=k, hint=name, priority=1)]
+    why = {"grad_accum": f" (gradient_accumulation_steps = {k})", "world_size": f" (world size = {k})"}.get(name, "")
+    guess = "" if name else "; stepped once per epoch, with that many steps per epoch?"
+    return [Cause("slower", f"the scheduler ticks once every {k:,} updates{why}: the run's lr at step t is the "
+                  f"plan's at t // {k:,}, time stretched {k:,}x{guess}{also}", covered=n, factor=k, hint=name,
+                  priority=1 if name else 4)]
+
+
+def _faster(plan: Plan, fit: _Fit, probes, matches, length: int, hints: Hints) -> list[Cause]:
+    """``p(k t + j)`` for k = 2..MAX_FACTOR; the probes are checked for every k at once, off the grid (k t
+    runs past the plan's end when the run is compressed)."""
+    t, y = fit.t, fit.y
+    tp, yp = t[probes], y[probes]
+    ks = np.arange(2, MAX_FACTOR + 1, dtype=np.int64)
+    trials = [(k, j) for k in range(2, 9) for j in range(k)]
+    for j_of in (lambda k: k - 1, lambda k: 0 * k):
+        js = j_of(ks)
+        pred = plan.at((ks[:, None] * tp[None, :] + js[:, None]).ravel()).reshape(ks.size, tp.size)
+        good = np.all(fit.close(pred, np.broadcast_to(yp, pred.shape)), axis=1)
+        trials += [(int(k), int(j)) for k, j in zip(ks[good], js[good]) if k > 8]
+    out = []
+    for k, j in trials:
+        if len(out) >= 2:
+            break
+        if any(c.factor == k for c in out):
+            continue
+        if not np.all(fit.close(plan.at(k * t + j))):
+            continue
+        name = _hint_name(k, hints, "grad_accum", "world_size", "steps_per_epoch")
+        text = {
+            "grad_accum": f"the scheduler is stepped once per micro-batch, {k} times per update "
+                          f"(gradient_accumulation_steps = {k}): the lr at step t is the plan's at {k}t + {j}",
+            "world_size": f"the scheduler is stepped {k} times per update, once per process (world size = {k}; "
+                          f"e.g. accelerate's scheduler wrapper without split_batches): the lr at step t is the "
+                          f"plan's at {k}t + {j}",
+            "steps_per_epoch": f"stepped once per batch where the plan ticks once per epoch (steps_per_epoch = {k:,}): "
+                               f"the lr at step t is the plan's at {k:,}t + {j}",
+        }.get(name, f"the scheduler ticks {k:,} times per update: the lr at step t is the plan's at {k:,}t + {j}, "
+                    f"time compressed {k:,}x (stepped per micro-batch or per process?)")
+        out.append(Cause("faster", text, covered=int(t.size), factor=k, shift=j, hint=name, priority=1 if name else 4))
+    return out
+
+
+def _totals(plan: Plan, fit: _Fit, i0: int, hints: Hints) -> list[Cause]:
+    if plan.rebuild is None:
+        return []
+    t, y = fit.t, fit.y
+    N = plan.total_steps
+    cache: dict[int, LrFn | None] = {}
+
+    def built(n: int) -> LrFn | None:
+        if n not in cache:
+            try:
+                cache[n] = plan.rebuild(n)  # type: ignore[misc]
+            except Exception:  # a total the schedule refuses (shorter than its warmup, ...)
+                cache[n] = None
+        return cache[n]
+
+    def at(n: int, steps: np.ndarray) -> np.ndarray:
+        fn = built(n)
+        return np.full(steps.shape, np.nan) if fn is None else evaluate(fn, steps)
+
+    tp, yp = t[i0:i0 + 1], y[i0]
+    candidates: set[int] = set()
+    for k in {hints.grad_accum, hints.world_size, hints.steps_per_epoch, 2, 3, 4, 8} - {None}:
+        candidates |= {N * int(k), max(N // int(k), 1), -(-N // int(k))}
+    lo, hi = max(int(t[i0]) // 8, 2), 64 * N
+    grid = np.unique(np.geomspace(lo, hi, 240).round().astype(np.int64))
+    diff = np.array([at(int(n), tp)[0] - yp for n in grid])
+    for a in range(len(grid) - 1):
+        da, db = diff[a], diff[a + 1]
+        if not (np.isfinite(da) and np.isfinite(db)):
+            continue
+        if da == 0:
+            candidates.add(int(grid[a]))
+        if da * db < 0:
+            x0, x1 = int(grid[a]), int(grid[a + 1])
+            while x1 - x0 > 1:
+                mid = (x0 + x1) // 2
+                dm = at(mid, tp)[0] - yp
+                if not np.isfinite(dm):
+                    break
+                x0, x1 = (mid, x1) if dm * da > 0 else (x0, mid)
+            candidates |= {x0 - 1, x0, x1, x1 + 1}
+    base = plan.at(t)
+    out = []
+    for n in sorted(c for c in candidates if c >= 1 and c != N):
+        rebuilt = at(n, t)
+        ok_new = fit.close(rebuilt)
+        if not np.all(ok_new[i0:]):
+            continue
+        j = _start(ok_new, i0)
+        if j > 0 and not np.all(fit.close(base[:j], y[:j])):
+            continue
+        out.append(_name_total(n, N, t, j, hints))
+    # keep one fit per kind, the best named; say when other totals fit as well
+    out.sort(key=lambda c: (c.priority, not _round(c.new_total or 0, N), abs((c.new_total or 0) - N)))
+    seen, kept = set(), []
+    for c in out:
+        if c.kind not in seen:
+            others = sorted(o.new_total for o in out if o.kind == c.kind and o.new_total != c.new_total)
+            if others:
+                lo, hi = min(others[0], c.new_total), max(others[-1], c.new_total)
+                c = replace(c, text=f"{c.text} (totals from {lo:,} to {hi:,} fit too: the log cannot tell them apart)")
+            kept.append(c)
+            seen.add(c.kind)
+    return kept
+
+
+def _round(n: int, N: int) -> bool:
+    """Whether ``n`` is a whole multiple of ``N`` or ``N`` divided by a whole number (floor or ceil)."""
+    if n >= N:
+        return n % N == 0
+    k = round(N / n)
+    return k >= 2 and n in (N // k, -(-N // k))
+
+
+def _name_total(n: int, N: int, t: np.ndarray, j: int, hints: Hints) -> Cause:
+    covered = int(t.size)
+    ratio = n / N
+    if j > 0:
+        step, span, where = _range_text(t, j)
+        return Cause("resume", f"a resume at {where} rebuilt the schedule for a new total of {n:,} steps "
+                     f"(the plan's is {N:,}): the log follows the plan up to there and the {n:,}-step schedule after",
+                     covered=covered, factor=ratio, step=step, step_range=span, new_total=n, priority=5)
+    for name, k in (("grad_accum", hints.grad_accum), ("world_size", hints.world_size),
+                    ("steps_per_epoch", hints.steps_per_epoch)):
+        if not k or k < 2:
+            continue
+        if n == N * k:
+            text = {"grad_accum": f"gradient accumulation forgotten in the total: the schedule was built for {n:,} steps, "
+                                  f"{k} x the {N:,} updates (gradient_accumulation_steps = {k}: micro-batches counted as updates)",
+                    "world_size": f"the world size was ignored in the total: the schedule was built for {n:,} steps, "
+                                  f"{k} x the {N:,} updates (world size = {k}: every process counted the whole dataset)",
+                    "steps_per_epoch": f"the total was multiplied by the steps per epoch once too often: built for "
+                                       f"{n:,} = {k:,} x {N:,} steps"}[name]
+            return Cause("total", text, covered=covered, factor=float(k), new_total=n, hint=name, priority=1)
+        if n in (N // k, -(-N // k)):
+            text = {"steps_per_epoch": f"epochs taken for steps: the schedule was built for {n:,} steps, the plan's "
+                                       f"{N:,} / {k:,} (steps_per_epoch = {k:,}): the total was given in epochs",
+                    "grad_accum": f"the total was divided by the gradient accumulation twice: built for {n:,} = "
+                                  f"{N:,} / {k} steps",
+                    "world_size": f"the total was divided by the world size twice: built for {n:,} = {N:,} / {k} steps"
+                    }[name]
+            return Cause("total", text, covered=covered, factor=1 / k, new_total=n, hint=name, priority=1)
+    whole = round(ratio) if ratio >= 1 else round(1 / ratio)
+    if ratio >= 1 and abs(n - whole * N) <= 1 and whole >= 2:
+        text = (f"the schedule was built for {n:,} total steps, {whole} x the plan's {N:,}: a factor forgotten in the "
+                "total (gradient accumulation or world size?)")
+        return Cause("total", text, covered=covered, factor=float(whole), new_total=n, priority=4)
+    if ratio < 1 and whole >= 2 and n in (N // whole, -(-N // whole)):
+        text = (f"the schedule was built for {n:,} total steps, the plan's {N:,} / {whole}: epochs taken for steps "
+                f"({whole} steps per epoch?) or a factor divided twice")
+        return Cause("total", text, covered=covered, factor=1 / whole, new_total=n, priority=4)
+    return Cause("total", f"the schedule was built for {n:,} total steps instead of the plan's {N:,} ({ratio:.3g} x)",
+                 covered=covered, factor=ratio, new_total=n, priority=7)
+
+
+Finder = Callable[[Plan, _Fit, np.ndarray, Hints], list[Cause]]
