@@ -145,7 +145,7 @@ def read_log(path: str, *, format: str | None = None, columns: str | tuple[str |
     logs = read_logs(path, format=format, columns=columns, offset=offset)
     if len(logs) > 1:
         names = ", ".join(log.series for log in logs)
-        raise LogError(f"{path}: {len(logs)} lr series ({names}); pick one with --log-columns step,NAME")
+        raise LogError(f"{logs[0].source}: {len(logs)} lr series ({names}); pick one with --log-columns step,NAME")
     return logs[0]
 
 

@@ -181,13 +181,23 @@ def need_file(path: str) -> None:
         raise LogError(f"{path}: the file is empty")
 
 
-def open_text(path: str):
-    """Open a log file as UTF-8 text, streaming (BOM skipped; undecodable bytes raise :class:`LogError` on read)."""
+def text_lines(path: str):
+    """The lines of a text log, streamed and decoded one by one (UTF-8, a BOM skipped), so a bad byte is
+    named by its line: :class:`LogError` ``path:line: not UTF-8 text``."""
     need_file(path)
     try:
-        return open(path, encoding="utf-8-sig", newline="")
+        fh = open(path, "rb")
     except OSError as err:
         raise LogError(f"{path}: cannot read: {err.strerror}") from None
+    with fh:
+        for number, raw in enumerate(fh, 1):
+            if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]
+            try:
+                yield raw.decode("utf-8")
+            except UnicodeDecodeError as err:
+                raise LogError(f"{path}:{number}: not UTF-8 text (byte 0x{raw[err.start]:02x}); "
+                               "expected a text log") from None
 
 
 def lr_like(name: str) -> bool:

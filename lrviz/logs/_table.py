@@ -11,18 +11,20 @@ from __future__ import annotations
 
 import csv
 
-from ._series import Collector, LogError, open_text, parse_float, parse_step
+from ._series import Collector, LogError, parse_float, parse_step, text_lines
 
 MISSING = {"", "na", "nan", "none", "null"}
 
 
 def header(path: str) -> list[str]:
     """The first row of a CSV log (LogError if the file is empty, not text, or has no header)."""
-    with open_text(path) as fh:
-        try:
-            row = next(csv.reader(fh), None)
-        except (UnicodeDecodeError, csv.Error) as err:
-            raise LogError(f"{path}:1: not a CSV text file ({type(err).__name__})") from None
+    lines = text_lines(path)
+    try:
+        row = next(csv.reader(lines), None)
+    except csv.Error as err:
+        raise LogError(f"{path}:1: not valid CSV ({err})") from None
+    finally:
+        lines.close()
     if not row or not any(cell.strip() for cell in row):
         raise LogError(f"{path}:1: no header row; expected column names such as step,lr")
     return [cell.strip() for cell in row]
@@ -49,30 +51,27 @@ def collect(path: str, x_column: str, lr_columns: list[str], *, series_names: li
     xi = index_of(names, x_column, path, "step")
     lis = [index_of(names, c, path, "lr") for c in lr_columns]
     out = [Collector(path, n) for n in (series_names or lr_columns)]
-    with open_text(path) as fh:
-        reader = csv.reader(fh)
-        try:
-            next(reader)
-            for row in reader:
-                line = reader.line_num
-                if not row:
+    reader = csv.reader(text_lines(path))
+    try:
+        next(reader)
+        for row in reader:
+            line = reader.line_num
+            if not row:
+                continue
+            if len(row) != len(names):
+                raise LogError(f"{path}:{line}: {len(row)} cells where the header has {len(names)}; "
+                               "a truncated or garbled row?")
+            for li, col in zip(lis, out):
+                cell = row[li].strip()
+                if cell.lower() in MISSING:
                     continue
-                if len(row) != len(names):
-                    raise LogError(f"{path}:{line}: {len(row)} cells where the header has {len(names)}; "
-                                   "a truncated or garbled row?")
-                for li, col in zip(lis, out):
-                    cell = row[li].strip()
-                    if cell.lower() in MISSING:
-                        continue
-                    x = row[xi].strip()
-                    if x.lower() in MISSING:
-                        raise LogError(f"{path}:{line}: {col.series} has a value but {x_column} is empty")
-                    col.add(parse_step(x, path, line, x_column), parse_float(cell, path, line, col.series), line,
-                            text=cell)
-        except UnicodeDecodeError:
-            raise LogError(f"{path}: not UTF-8 text after line {reader.line_num}") from None
-        except csv.Error as err:
-            raise LogError(f"{path}:{reader.line_num}: not valid CSV ({err})") from None
+                x = row[xi].strip()
+                if x.lower() in MISSING:
+                    raise LogError(f"{path}:{line}: {col.series} has a value but {x_column} is empty")
+                col.add(parse_step(x, path, line, x_column), parse_float(cell, path, line, col.series), line,
+                        text=cell)
+    except csv.Error as err:
+        raise LogError(f"{path}:{reader.line_num}: not valid CSV ({err})") from None
     for col in out:
         if not col:
             raise LogError(f"{path}: column {col.series!r} holds no lr values")

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import os
 
-from ._series import Collector, LogError, RunLog, lr_like, open_text, parse_float, parse_step
+from ._series import Collector, LogError, RunLog, lr_like, parse_float, text_lines, parse_step
 
 NAME = "mlflow"
 
@@ -88,19 +88,15 @@ def read_file(path: str, key: str) -> RunLog:
     recorded run has step 5 before step 4), so the points are sorted by (step, timestamp), as MLflow's UI
     shows them; three numbers are kept per line, the text is streamed."""
     rows: list[tuple[int, float, float, int, str]] = []
-    with open_text(path) as fh:
-        try:
-            for line, text in enumerate(fh, 1):
-                fields = text.split()
-                if not fields:
-                    continue
-                if len(fields) not in (2, 3, 5):
-                    raise LogError(f"{path}:{line}: expected 'timestamp value step'; got {text.strip()[:60]!r}")
-                step = parse_step(fields[2], path, line, "step") if len(fields) > 2 else 0
-                stamp = parse_float(fields[0], path, line, "timestamp")
-                rows.append((step, stamp, parse_float(fields[1], path, line, key), line, fields[1]))
-        except UnicodeDecodeError:
-            raise LogError(f"{path}: not UTF-8 text; expected MLflow metric lines") from None
+    for line, text in enumerate(text_lines(path), 1):
+        fields = text.split()
+        if not fields:
+            continue
+        if len(fields) not in (2, 3, 5):
+            raise LogError(f"{path}:{line}: expected 'timestamp value step'; got {text.strip()[:60]!r}")
+        step = parse_step(fields[2], path, line, "step") if len(fields) > 2 else 0
+        stamp = parse_float(fields[0], path, line, "timestamp")
+        rows.append((step, stamp, parse_float(fields[1], path, line, key), line, fields[1]))
     if not rows:
         raise LogError(f"{path}: no values")
     rows.sort(key=lambda r: (r[0], r[1]))
