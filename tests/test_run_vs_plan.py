@@ -239,6 +239,20 @@ def test_a_stall_of_skipped_scheduler_steps():
     assert v.cause.kind == "behind" and v.cause.shift == 7 and v.cause.step == 700
 
 
+@pytest.mark.parametrize("every", [1, 10])
+def test_skipped_scheduler_steps_fp16_overflow(every):
+    """Updates 3, 4, 5, 250 and 900 overflow: the scheduler does not step, the lr lags the plan by the skips so far."""
+    skipped = (3, 4, 5, 250, 900)
+    v = verdict(lambda t: hf_cosine(t - sum(s < t for s in skipped)), every)
+    assert v.cause.kind == "lagging" and v.cause.shift == 5
+    assert "5 scheduler step(s) missing" in v.cause.text and "fp16 overflow" in v.cause.text
+
+
+def test_a_slightly_longer_total_is_not_taken_for_skipped_steps():
+    v = verdict(lambda t: hf_cosine(t, total=2080))
+    assert v.cause.kind == "total" and v.cause.new_total == 2080
+
+
 def test_never_stepped():
     plan = run_plan.from_name("cosine", lr=LR, total_steps=N)
     v = run_vs_plan.compare(plan, synthetic(lambda t: LR, range(0, N, 10)))

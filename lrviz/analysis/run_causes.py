@@ -19,6 +19,8 @@ total N'               ``p'(t)`` with N' total steps            gradient accumul
                                                                size (N' = W N) forgotten in the total,
                                                                epochs taken for steps (N' = N / S)
 restart at s           ``p(t)`` before s, ``p'(t)`` from s      a resume that rebuilt the schedule for N'
+lagging                ``p(t - d(t))``, d(t) growing           skipped scheduler steps (fp16 overflow
+                       from 0 by jumps, d <= MAX_LAG            skips them in HF, DeepSpeed, fairseq)
 never stepped          ``p(0)``                                the scheduler was never stepped
 =====================  ======================================  ==========================================
 
@@ -48,7 +50,9 @@ from .run_plan import LrFn, Plan, evaluate
 MIN_EVIDENCE = 3
 MAX_GRID = 4_000_000  # steps of the plan evaluated for the inversion
 MAX_CANDIDATES = 64
-MAX_FACTOR = 10_000  # largest k tried for a compressed run
+MAX_FACTOR = 10_000
+MAX_LAG = 512  # most scheduler steps a run may have skipped, for the lagging model
+MAX_LAG_WORK = 20_000_000  # points x lags evaluated at most  # largest k tried for a compressed run
 
 
 @dataclass(frozen=True)
@@ -66,7 +70,7 @@ class Cause:
     """A transformation of the plan that matches the whole log.
 
     ``kind``: ``logging_offset``, ``warmup_twice``, ``behind``, ``ahead``, ``shift``, ``per_epoch``,
-    ``slower``, ``faster``, ``total``, ``resume``, ``never_stepped``. ``text`` names the likely
+    ``slower``, ``faster``, ``total``, ``resume``, ``lagging``, ``never_stepped``. ``text`` names the likely
     bug with its numbers. ``covered`` logged points were checked, all within tolerance.
     """
 
@@ -136,6 +140,8 @@ def find(plan: Plan, fit: _Fit, ok: np.ndarray, hints: Hints) -> list[Cause]:
     causes += _slower(plan, fit, probes, matches, length, hints)
     causes += _faster(plan, fit, probes, matches, length, hints)
     causes += _totals(plan, fit, i0, hints)
+    if not any(c.kind in ("behind", "logging_offset", "warmup_twice", "shift") for c in causes):
+        causes += _lagging(plan, fit, i0)
     causes.sort(key=lambda c: (c.priority, abs(c.shift or 0), c.factor or 0))
     return causes
 
@@ -262,6 +268,40 @@ def _faster(plan: Plan, fit: _Fit, probes, matches, length: int, hints: Hints) -
                     f"time compressed {k:,}x (stepped per micro-batch or per process?)")
         out.append(Cause("faster", text, covered=int(t.size), factor=k, shift=j, hint=name, priority=1 if name else 4))
     return out
+
+
+def _lagging(plan: Plan, fit: _Fit, i0: int) -> list[Cause]:
+    """``p(t - d(t))`` with ``d`` non-decreasing from 0: the smallest lag consistent with each point, taken
+    greedily from the first diverging point on (a smaller lag leaves every later choice open). It is named
+    only when the lag grows in two jumps or more (one jump is the 'behind' shift), at no more than 5% of the
+    points (skips are rare events; a lag growing everywhere is a longer total, which ranks first)."""
+    t, y = fit.t, fit.y
+    dmax = int(min(max(plan.total_steps // 20, 8), MAX_LAG))
+    points = np.arange(i0, t.size)
+    if points.size == 0 or points.size * (dmax + 1) > MAX_LAG_WORK:
+        return []
+    lags = np.zeros(t.size, dtype=np.int64)
+    D = np.arange(dmax + 1, dtype=np.int64)
+    prev = 0
+    for chunk in np.array_split(points, max(1, points.size * (dmax + 1) // 2_000_000)):
+        steps = t[chunk][:, None] - D[None, :]
+        pred = plan.at(np.maximum(steps, 0).ravel()).reshape(steps.shape)
+        pred[steps < 0] = np.nan
+        good = fit.close(pred, np.broadcast_to(y[chunk][:, None], pred.shape))
+        for row, i in zip(good, chunk):
+            options = np.flatnonzero(row[prev:])
+            if options.size == 0:
+                return []
+            prev += int(options[0])
+            lags[i] = prev
+    jumps = np.flatnonzero(np.diff(lags[i0 - 1 if i0 else 0:]) > 0) if prev else np.array([])
+    if prev == 0 or jumps.size < 2 or jumps.size > 0.05 * points.size:
+        return []
+    first = int(t[i0])
+    return [Cause("lagging", f"the run's schedule fell behind the plan step by step: {prev:,} scheduler step(s) "
+                  f"missing by the last logged point, in {jumps.size} jumps, the first by step {first:,} (skipped "
+                  "scheduler steps: fp16 overflow skips them in HF, DeepSpeed and fairseq)", covered=int(t.size),
+                  shift=prev, step=first, priority=8)]
 
 
 def _totals(plan: Plan, fit: _Fit, i0: int, hints: Hints) -> list[Cause]:
