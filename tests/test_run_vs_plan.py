@@ -336,3 +336,20 @@ def test_draw_markers_draws_markers_not_a_line():
     ax2 = Figure().add_subplot()
     artists = run_vs_plan.draw_markers(ax2, run_vs_plan.markers(bad, run_vs_plan.compare(PLAN, bad)))
     assert len(artists) == 3 and artists[1].get_markerfacecolor() == "none"
+
+
+def test_check_log_and_its_json_form():
+    plan = run_plan.from_name("hf.linear", lr=0.05, total_steps=24)
+    good = run_vs_plan.check_log(plan, os.path.join(LOGS, "hf_linear"))
+    assert good.ok and json.loads(json.dumps(good.to_dict()))["exit_code"] == 0
+    bad = json.loads(json.dumps(run_vs_plan.check_log(plan, os.path.join(LOGS, "hf_linear"), offset=0).to_dict()))
+    assert bad["exit_code"] == 1 and bad["cause"]["kind"] == "logging_offset" and bad["cause"]["shift"] == 1
+    assert bad["first"] == {"step": 1, "planned": 0.05 * 23 / 24, "logged": 0.05, "rel": pytest.approx(1 / 23)}
+
+
+def test_plans_from_config_one_per_curve():
+    plans = run_plan.plans_from_config("configs/warmup_cosine.yaml")
+    assert [p.label for p in plans] == ["warmup + cosine", "warmup + linear", "warmup + exponential"]
+    t = np.array([0, 500, 1000, 5500])
+    expected = [0.0, 0.05, 0.1, 0.1 * (1 + math.cos(math.pi * 4500 / 9000)) / 2]
+    np.testing.assert_allclose(plans[0].lr(t), expected, rtol=1e-12, atol=1e-18)

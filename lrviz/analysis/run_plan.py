@@ -129,6 +129,17 @@ def from_config(config: Any, *, label: str | None = None) -> Plan:
     return from_schedule(built[index][1], config.total_steps, label=names[index], rebuild=rebuild)
 
 
+def plans_from_config(config: Any) -> list[Plan]:
+    """One plan per curve of a config (a path or a Config), in order, labelled as in its legend."""
+    from .. import config as config_module
+    from ..curves import build, labels
+
+    if isinstance(config, str):
+        config = config_module.load(config)
+    names = labels([spec for spec, _ in build(config)])
+    return [from_config(config, label=name) for name in names]
+
+
 def from_array(lrs: Any, *, label: str = "plan") -> Plan:
     """A plan given as its lr at t = 0..N-1 (held at its last value past N-1); it cannot be rebuilt."""
     values = np.asarray(lrs, dtype=np.float64).ravel()

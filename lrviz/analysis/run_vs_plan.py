@@ -110,6 +110,20 @@ class Verdict:
         out += [f"  note: {n}" for n in self.notes]
         return out
 
+    def to_dict(self) -> dict:
+        """Plain data for ``--format json``: numbers and strings only."""
+        cause = None if self.cause is None else {k: v for k, v in vars(self.cause).items() if k != "priority"}
+        return {
+            "ok": self.ok, "exit_code": self.exit_code, "plan": self.plan_label, "total_steps": self.total_steps,
+            "log": {"source": self.log.source, "format": self.log.format, "series": self.log.series,
+                    "unit": self.log.unit, "offset": self.log.offset, "offset_note": self.log.offset_note},
+            "points": self.points, "matched": self.matched, "rtol": self.rtol, "atol": self.atol,
+            "first": None if self.first is None else vars(self.first).copy(),
+            "cause": cause,
+            "alternatives": [{k: v for k, v in vars(a).items() if k != "priority"} for a in self.alternatives],
+            "notes": list(self.notes),
+        }
+
     def no_cause_reason(self) -> str:
         bad = self.points - self.matched
         from .run_causes import MIN_EVIDENCE
@@ -170,6 +184,15 @@ def compare(plan: Plan, log: RunLog, hints: Hints | None = None, *, rtol: float 
     alternatives = tuple(c for c in causes[1:3] if c.kind != cause.kind) if cause else ()
     return Verdict(False, int(t.size), int(np.count_nonzero(ok)), first, cause, alternatives, r, a, plan.label,
                    plan.total_steps, log, t, ok, past, tuple(notes))
+
+
+def check_log(plan: Plan, path: str, *, format: str | None = None, columns: str | None = None,
+              offset: int | None = None, hints: Hints | None = None, rtol: float | None = None) -> Verdict:
+    """Read the log at ``path`` (:func:`lrviz.logs.read_log`) and :func:`compare` it with ``plan``: what
+    ``check --log PATH [--log-format NAME] [--log-columns STEP,LR]`` does."""
+    from ..logs import read_log
+
+    return compare(plan, read_log(path, format=format, columns=columns, offset=offset), hints, rtol=rtol)
 
 
 # ---------------------------------------------------------------- figure data
