@@ -152,3 +152,15 @@ def test_keras_csv_without_lr_says_which_callbacks_log_it(tmp_path):
     path.write_text("epoch,loss\n0,1.0\n")
     fails(path, r"training.csv:1: no learning_rate or lr column; Keras logs the lr only when a LearningRateScheduler",
           format="keras")
+
+
+def test_mlflow_sqlite_problems(tmp_path):
+    db = os.path.join(LOGS, "mlflow_sqlite", "mlflow.db")
+    fails(db, r"mlflow.db: holds 2 runs \(fast \([0-9a-f]{32}\), slow \([0-9a-f]{32}\)\); pick one with --log .*mlflow.db:RUN_ID")
+    fails(db + ":nosuchrun", r"mlflow.db: no run matches 'nosuchrun'; the runs are: fast")
+    fails(db + ":slow", r"run [0-9a-f]{32}: no metric 'loss'; its metrics are: learning_rate", columns="step,loss")
+    import sqlite3
+
+    other = tmp_path / "other.db"
+    sqlite3.connect(other).execute("create table t (x)").connection.commit()
+    fails(other, r"other.db: an SQLite database without MLflow's metrics and runs tables")

@@ -221,3 +221,17 @@ def test_every_format_can_be_forced(name, tmp_path):
              "wandb": at("wandb", "wandb_export_2026-01-01T00_00_00.000+00_00.csv")}
     logs = read_logs(paths[name], format=name)
     assert logs and all(log.format == name and len(log) > 0 for log in logs)
+
+
+def test_mlflow_sqlite_store_picks_a_run_by_name_or_id():
+    """MLflow's default store since 3.7, recorded with mlflow; ``mlflow.db:RUN`` picks one of its runs."""
+    db = at("mlflow_sqlite", "mlflow.db")
+    truth = TRUTH["mlflow_sqlite"]["runs"]
+    assert detect(db)[0] == "mlflow"
+    for name, run in truth.items():
+        for pick in (name, run["run_id"], run["run_id"][:8]):
+            log = read_log(f"{db}:{pick}")
+            assert log.source == f"{db}:{run['run_id']}" and log.series == "learning_rate"
+            np.testing.assert_array_equal(log.steps, np.arange(20))  # logged from step 0: not HF's rule
+            np.testing.assert_array_equal(log.lrs, run["lrs"])
+            assert log.offset == 0

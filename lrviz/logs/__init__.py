@@ -10,7 +10,7 @@ Formats (one module each; ``FORMATS`` maps the name to it):
 ``hf``          HF Trainer ``trainer_state.json`` (a file, a checkpoint dir, an output dir)
 ``lightning``   Lightning CSVLogger ``metrics.csv`` (LearningRateMonitor ``lr-*`` columns)
 ``keras``       Keras CSVLogger (``epoch`` + ``learning_rate``/``lr``), per epoch
-``mlflow``      ``mlruns/<exp>/<run>/metrics/<key>`` file store
+``mlflow``      ``mlruns/<exp>/<run>/metrics/<key>`` file store, or ``mlflow.db[:RUN_ID]``
 ``wandb``       W&B history exported as CSV (panel export or ``_step`` table)
 ``csv``         any CSV with a step column and an lr column (``columns=("step", "lr")``)
 ``tensorboard`` ``events.out.tfevents.*`` files or a run folder (own reader)
@@ -78,6 +78,10 @@ def parse_columns(columns: str | tuple[str | None, str | None] | None) -> tuple[
 def detect(path: str) -> tuple[str, str]:
     """``(format, reason)`` for ``path``; LogError when none or several formats fit a folder."""
     path = os.fspath(path)
+    from ._mlflow_db import is_db
+
+    if is_db(path):
+        return "mlflow", f"{path} is an SQLite database (MLflow's store)"
     if not os.path.exists(path):
         raise LogError(f"{path}: no such file or directory")
     if os.path.isfile(path):
@@ -131,7 +135,7 @@ def read_logs(path: str, *, format: str | None = None, columns: str | tuple[str 
     cols = parse_columns(columns)
     if format is None:
         format, _reason = detect(path)
-    elif not os.path.exists(path):
+    elif not os.path.exists(path) and not (format == "mlflow" and ":" in path):
         raise LogError(f"{path}: no such file or directory")
     logs = module(format).read(path, cols)
     if offset is not None:

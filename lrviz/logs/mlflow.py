@@ -8,12 +8,13 @@ a series; ``columns=(None, "learning_rate")`` picks one. Points are sorted by
 step (see :func:`read_file`).
 
 ``--log`` may be the run folder, the experiment folder (when it holds one run),
-``mlruns`` itself (one experiment with one run), or one metric file. The
-SQLite store (``mlflow.db``, the default since MLflow 3.7) is not read; export
-the run or use ``MLFLOW_TRACKING_URI=file:./mlruns``.
+``mlruns`` itself (one experiment with one run), or one metric file; or the
+SQLite store ``mlflow.db`` (the default since MLflow 3.7, see
+:mod:`._mlflow_db`), ``mlflow.db:RUN_ID`` when it holds several runs.
 
 Logging rule: HF's MLflowCallback logs ``learning_rate`` at ``step =
-global_step`` (1-based, after the update; offset -1, transformers >= 4.51);
+global_step`` (1-based, after the update; offset -1, transformers >= 4.51),
+taken to be the writer of a ``learning_rate`` key whose first step is >= 1;
 Lightning's logger ``lr-<Opt>`` at the 0-based step of the coming update
 (offset 0). Other keys: the step is taken as the update index.
 """
@@ -55,6 +56,10 @@ def _metric_file(path: str) -> bool:
 
 
 def detect(path: str) -> str | None:
+    from . import _mlflow_db
+
+    if _mlflow_db.is_db(path):
+        return f"{path} is an SQLite database (MLflow's store)"
     if _metric_file(path):
         return f"{path} is a file under an MLflow run's metrics/ folder"
     try:
@@ -75,8 +80,9 @@ def keys(run: str) -> list[tuple[str, str]]:
     return sorted(out)
 
 
-def rule(key: str) -> tuple[int, str]:
-    if key == "learning_rate":
+def rule(key: str, first_step: int = 1) -> tuple[int, str]:
+    """(offset, note): HF's rule for ``learning_rate`` unless the first step is 0 (HF's global_step starts at 1)."""
+    if key == "learning_rate" and first_step >= 1:
         return -1, "HF's MLflowCallback logs at step = global_step s the lr update s used: lr(s-1) (transformers >= 4.51 assumed)"
     if key.startswith("lr-"):
         return 0, "Lightning's LearningRateMonitor logs at step k lr(k), the lr of update k+1"
@@ -103,13 +109,17 @@ def read_file(path: str, key: str) -> RunLog:
     points = Collector(path, key)
     for step, _stamp, value, line, text in rows:
         points.add(step, value, line, text=text)
-    offset, note = rule(key)
+    offset, note = rule(key, points.steps[0])
     return points.build(format=NAME, offset=offset, offset_note=note)
 
 
 def read(path: str, columns: tuple[str | None, str | None] = (None, None)) -> list[RunLog]:
     if columns[0] not in (None, "", "step"):
         raise LogError(f"{path}: MLflow metrics carry their own step; --log-columns picks only the key (step,KEY)")
+    from . import _mlflow_db
+
+    if _mlflow_db.is_db(path):
+        return _mlflow_db.read(path, columns[1], rule)
     if _metric_file(path):
         parts = os.path.abspath(path).split(os.sep)
         i = len(parts) - 1 - parts[::-1].index("metrics")

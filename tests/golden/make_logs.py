@@ -1,8 +1,9 @@
 """Record the run logs of tests/golden/logs/ with the real frameworks.
 
-    python tests/golden/make_logs.py hf lightning torch keras mlflow csv     # venv with torch, transformers,
+    python tests/golden/make_logs.py hf lightning torch keras mlflow mlflow_sqlite csv   # venv with torch, transformers,
                                                                            # accelerate, lightning, tensorboard,
                                                                            # keras + jax, mlflow-skinny
+                                                                           # (+ sqlalchemy, alembic for sqlite)
     KERAS_BACKEND=jax python tests/golden/make_logs.py keras_tb           # a venv with tensorflow (for
                                                                            # tf.summary, which Keras' TensorBoard
                                                                            # callback writes with) + jax
@@ -318,6 +319,48 @@ def mlflow_direct() -> None:
                      "versions": {"mlflow": mlflow.__version__, "torch": torch.__version__}})
 
 
+def mlflow_sqlite() -> None:
+    """mlflow's default SQLite store (MLflow >= 3.7): two runs of a torch ExponentialLR logging 'learning_rate'
+    every update; then only the runs, experiments and metrics tables are kept (a fresh MLflow database is 1 MB
+    of empty tables)."""
+    import sqlite3
+
+    import mlflow
+    import torch
+
+    folder = _fresh("mlflow_sqlite")
+    work = tempfile.mkdtemp()
+    mlflow.set_tracking_uri("sqlite:///" + os.path.join(work, "mlflow.db"))
+    mlflow.set_experiment("lrviz")
+    runs = {}
+    for name, gamma in (("fast", 0.8), ("slow", 0.95)):
+        param = torch.nn.Parameter(torch.zeros(1))
+        opt = torch.optim.SGD([param], lr=0.1)
+        sched = torch.optim.lr_scheduler.ExponentialLR(opt, gamma=gamma)
+        lrs = []
+        with mlflow.start_run(run_name=name) as run:
+            for t in range(20):
+                lr = opt.param_groups[0]["lr"]
+                lrs.append(lr)
+                mlflow.log_metric("learning_rate", lr, step=t)
+                opt.step()
+                sched.step()
+        runs[name] = {"run_id": run.info.run_id, "gamma": gamma, "lrs": lrs}
+    target = os.path.join(folder, "mlflow.db")
+    con = sqlite3.connect(target)
+    con.execute("attach database ? as src", (os.path.join(work, "mlflow.db"),))
+    for table in ("experiments", "runs", "metrics"):
+        sql = con.execute("select sql from src.sqlite_master where name = ?", (table,)).fetchone()[0]
+        con.execute(sql)
+        con.execute(f"insert into main.{table} select * from src.{table}")
+    con.commit()
+    con.execute("detach database src")
+    con.execute("vacuum")
+    con.close()
+    shutil.rmtree(work, ignore_errors=True)
+    _save("mlflow_sqlite", {"runs": runs, "lr": 0.1, "versions": {"mlflow": mlflow.__version__, "torch": torch.__version__}})
+
+
 def plain_csv() -> None:
     """A hand-written training loop's CSV: iteration,lr,loss of a torch MultiStepLR, printed with %.6g."""
     import torch
@@ -348,7 +391,7 @@ def plain_csv() -> None:
 
 
 RECORDERS = {"hf": hf, "lightning": lightning, "torch": torch_tb, "keras": keras_csv, "keras_tb": keras_tb,
-             "mlflow": mlflow_direct, "csv": plain_csv}
+             "mlflow": mlflow_direct, "mlflow_sqlite": mlflow_sqlite, "csv": plain_csv}
 
 if __name__ == "__main__":
     os.makedirs(OUT, exist_ok=True)
