@@ -164,3 +164,10 @@ def test_mlflow_sqlite_problems(tmp_path):
     other = tmp_path / "other.db"
     sqlite3.connect(other).execute("create table t (x)").connection.commit()
     fails(other, r"other.db: an SQLite database without MLflow's metrics and runs tables")
+
+
+def test_a_reader_error_after_detection_says_what_was_guessed_and_why(tmp_path):
+    path = tmp_path / "metrics.csv"
+    path.write_text("epoch,lr-SGD,step\n,0.1,0\n,oops,1\n")
+    fails(path, r"metrics.csv:3: lr-SGD: not a number: 'oops' \(read as lightning: .*metrics.csv has a step column and "
+                r"LearningRateMonitor columns \(lr-...\); --log-format picks another\)")

@@ -392,7 +392,8 @@ def _name_total(n: int, N: int, t: np.ndarray, j: int, hints: Hints) -> Cause:
             continue
         if n == N * k:
             text = {"grad_accum": f"gradient accumulation forgotten in the total: the schedule was built for {n:,} steps, "
-                                  f"{k} x the {N:,} updates (gradient_accumulation_steps = {k}: micro-batches counted as updates)",
+                                  f"{k} x the {N:,} updates (gradient_accumulation_steps = {k}: micro-batches counted "
+                                  "as updates)",
                     "world_size": f"the world size was ignored in the total: the schedule was built for {n:,} steps, "
                                   f"{k} x the {N:,} updates (world size = {k}: every process counted the whole dataset)",
                     "steps_per_epoch": f"the total was multiplied by the steps per epoch once too often: built for "

@@ -23,9 +23,11 @@ and the float32 a framework computes and stores in (2**-24 = 6e-8 per value,
 a few ulps more through cos or pow); twice the log's own resolution widens it
 for logs printed with fewer digits. ``atol``, a millionth of the peak, is for
 values near 0 (the start of a warmup, the end of a decay), where float32
-arithmetic errs relative to the peak, not to the value. The smallest real
-difference it hides is far below a change of schedule: one step of a cosine
-over 100,000 steps near its middle moves the lr by 1.6e-5 relative.
+arithmetic errs relative to the peak, not to the value. What it can hide: one
+step of a cosine of N steps moves the lr by at most about ``pi / N`` relative
+(near its middle), so a schedule one step off is seen there only for N up to
+about 300,000; a warmup shows it at any length (one step of a warmup of W
+steps is ``1 / W`` or more, relative).
 
 :func:`compare` returns a :class:`Verdict`; the causes come from
 :mod:`lrviz.analysis.run_causes`. :func:`markers` gives what a figure needs to

@@ -134,10 +134,15 @@ def read_logs(path: str, *, format: str | None = None, columns: str | tuple[str 
     path = os.fspath(path)
     cols = parse_columns(columns)
     if format is None:
-        format, _reason = detect(path)
-    elif not os.path.exists(path) and not (format == "mlflow" and ":" in path):
-        raise LogError(f"{path}: no such file or directory")
-    logs = module(format).read(path, cols)
+        format, reason = detect(path)
+        try:
+            logs = module(format).read(path, cols)
+        except LogError as err:  # say what was guessed and why, so a wrong guess is visible
+            raise LogError(f"{err} (read as {format}: {reason}; --log-format picks another)") from None
+    else:
+        if not os.path.exists(path) and not (format == "mlflow" and ":" in path):
+            raise LogError(f"{path}: no such file or directory")
+        logs = module(format).read(path, cols)
     if offset is not None:
         logs = [with_offset(log, offset) for log in logs]
     return logs

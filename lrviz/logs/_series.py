@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import math
 import os
+from array import array
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
@@ -119,8 +120,8 @@ class Collector:
     def __init__(self, source: str, series: str):
         self.source = source
         self.series = series
-        self.steps: list[int] = []
-        self.lrs: list[float] = []
+        self.steps = array("q")  # compact: 8 bytes a point, however long the log
+        self.lrs = array("d")
         self.digits: dict[int, int] = {}
 
     def add(self, step: int, lr: float, line: int | None, *, text: str | None = None) -> None:
@@ -161,12 +162,12 @@ class Collector:
 
     def build(self, *, format: str, offset: int, offset_note: str, unit: str = "step",
               resolution: float | None = None, meta: Mapping[str, Any] | None = None) -> RunLog:
-        steps = np.asarray(self.steps, dtype=np.int64) + offset
+        steps = np.frombuffer(self.steps, dtype=np.int64).copy() + offset
         if steps.size and steps[0] < 0:
             raise LogError(f"{self.source}: {self.series}: the first logged step is {steps[0] - offset}, "
                            f"which the {format} logging rule ({offset_note}) puts before step 0; "
                            "is this log from another framework? pass its format")
-        return RunLog(steps=steps, lrs=np.asarray(self.lrs, dtype=np.float64), source=self.source, format=format,
+        return RunLog(steps=steps, lrs=np.frombuffer(self.lrs, dtype=np.float64).copy(), source=self.source, format=format,
                       series=self.series, offset_note=offset_note, unit=unit, offset=offset,
                       resolution=self.resolution() if resolution is None else resolution, meta=dict(meta or {}))
 

@@ -144,7 +144,8 @@ def rule(tag: str) -> tuple[int, str, str]:
     """(offset, unit, note) for a tag."""
     base = tag.rsplit("/", 1)[-1]
     if tag.endswith("train/learning_rate"):
-        return -1, "step", "HF's TensorBoardCallback logs at global_step s the lr update s used: lr(s-1) (transformers >= 4.51 assumed)"
+        return -1, "step", ("HF's TensorBoardCallback logs at global_step s the lr update s used: lr(s-1) "
+                            "(transformers >= 4.51 assumed)")
     if base.startswith("lr-") or "/lr-" in tag or tag.startswith("lr-"):
         return 0, "step", "Lightning's LearningRateMonitor logs at step k lr(k), the lr of update k+1"
     if base == "epoch_learning_rate":

@@ -62,7 +62,8 @@ def rule(metric: str, x: str) -> tuple[int, str]:
     if metric.startswith("lr-"):
         return 0, f"Lightning's LearningRateMonitor logs at {x} k lr(k), the lr of update k+1"
     if x == "_step":
-        return 0, "W&B's _step counts log calls, taken as the update index t (lr of update t+1): right only if each call logged one step"
+        return 0, ("W&B's _step counts log calls, taken as the update index t (lr of update t+1): right only if "
+                   "each call logged one step")
     return 0, f"{x} taken as the update index t, the logged lr as lr(t), the lr of update t+1"
 
 

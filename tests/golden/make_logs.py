@@ -131,7 +131,8 @@ def hf() -> None:
         if "mlflow" in settings["report_to"]:
             ml = os.path.join(OUT, name + "_mlruns")
             shutil.rmtree(ml, ignore_errors=True)
-            shutil.copytree(os.path.join(work, "mlruns"), ml, ignore=shutil.ignore_patterns("params", "artifacts", "inputs", "outputs"))
+            shutil.copytree(os.path.join(work, "mlruns"), ml,
+                            ignore=shutil.ignore_patterns("params", "artifacts", "inputs", "outputs"))
         shutil.rmtree(work, ignore_errors=True)
         _save(name, {"lrs": capture.lrs, "lr": 0.05, **{k: v for k, v in settings.items() if k != "report_to"},
                      "versions": {"transformers": transformers.__version__, "accelerate": accelerate.__version__,
