@@ -353,3 +353,24 @@ def test_plans_from_config_one_per_curve():
     t = np.array([0, 500, 1000, 5500])
     expected = [0.0, 0.05, 0.1, 0.1 * (1 + math.cos(math.pi * 4500 / 9000)) / 2]
     np.testing.assert_allclose(plans[0].lr(t), expected, rtol=1e-12, atol=1e-18)
+
+
+def test_huge_logged_steps_stay_cheap():
+    """TensorBoard steps can be int64: the searches are bounded by the plan, not by the steps."""
+    log = synthetic(lambda t: 0.05, [2 ** 40, 2 ** 40 + 10, 2 ** 40 + 20, 2 ** 40 + 30])
+    v = run_vs_plan.compare(PLAN, log)
+    assert not v.ok and v.points == 4 and v.past_end == 4
+
+
+def test_a_plan_that_refuses_a_step_is_reported_as_such():
+    plan = run_plan.from_name("torch.OneCycleLR", lr=0.1, total_steps=100)  # torch raises past total_steps
+    log = synthetic(lambda t: 0.004, [0, 150, 160, 170])
+    v = run_vs_plan.compare(plan, log)
+    assert v.first.step == 150 and "the plan has no lr there" in v.lines()[0]
+
+
+def test_an_empty_log_is_refused():
+    from lrviz.logs import LogError
+
+    with pytest.raises(LogError, match="no logged points to compare"):
+        run_vs_plan.compare(PLAN, synthetic(lambda t: 0.1, []))

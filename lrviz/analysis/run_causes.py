@@ -45,14 +45,16 @@ from typing import Callable
 
 import numpy as np
 
+from ..errors import LrvizError
 from .run_plan import LrFn, Plan, evaluate
 
 MIN_EVIDENCE = 3
 MAX_GRID = 4_000_000  # steps of the plan evaluated for the inversion
 MAX_CANDIDATES = 64
-MAX_FACTOR = 10_000
+MAX_FACTOR = 10_000  # largest k tried for a compressed run
+MAX_STRETCH = 1_000_000  # largest k tried for a stretched run (steps per epoch)
 MAX_LAG = 512  # most scheduler steps a run may have skipped, for the lagging model
-MAX_LAG_WORK = 20_000_000  # points x lags evaluated at most  # largest k tried for a compressed run
+MAX_LAG_WORK = 20_000_000  # points x lags evaluated at most
 
 
 @dataclass(frozen=True)
@@ -156,7 +158,11 @@ def _never_stepped(plan: Plan, fit: _Fit) -> list[Cause]:
 
 def _shifts(plan: Plan, fit: _Fit, probes, matches, length: int, i0: int, hints: Hints) -> list[Cause]:
     t = fit.t
-    d_all = np.arange(-(length - 1), int(t.max()) + 1, dtype=np.int64)
+    # s = t_i - d must lie on the grid [0, length) for every probe
+    lo, hi = int(t[probes].max()) - length + 1, int(t[probes].min())
+    if lo > hi:
+        return []
+    d_all = np.arange(lo, hi + 1, dtype=np.int64)
     valid = np.ones(d_all.shape, dtype=bool)
     for i, match in zip(probes, matches):
         s = t[i] - d_all
@@ -208,7 +214,7 @@ def _shifts(plan: Plan, fit: _Fit, probes, matches, length: int, i0: int, hints:
 
 def _slower(plan: Plan, fit: _Fit, probes, matches, length: int, hints: Hints) -> list[Cause]:
     t = fit.t
-    top = int(t.max())
+    top = min(int(t.max()), MAX_STRETCH)
     if top < 2:
         return []
     ks = np.arange(2, top + 1, dtype=np.int64)
@@ -315,7 +321,7 @@ def _totals(plan: Plan, fit: _Fit, i0: int, hints: Hints) -> list[Cause]:
         if n not in cache:
             try:
                 cache[n] = plan.rebuild(n)  # type: ignore[misc]
-            except Exception:  # a total the schedule refuses (shorter than its warmup, ...)
+            except LrvizError:  # a total the schedule refuses (shorter than its warmup, ...)
                 cache[n] = None
         return cache[n]
 

@@ -59,6 +59,8 @@ class Divergence:
     rel: float  # (logged - planned) / planned; inf when planned is 0
 
     def text(self) -> str:
+        if not np.isfinite(self.planned):
+            return f"the plan has no lr there (its library raises at that step), logged {self.logged:.6g}"
         change = "" if not np.isfinite(self.rel) else f" ({100 * self.rel:+.3g}%)"
         return f"planned {self.planned:.6g}, logged {self.logged:.6g}{change}"
 
@@ -159,6 +161,10 @@ def plan_steps(log: RunLog, hints: Hints) -> tuple[np.ndarray, list[str]]:
 def compare(plan: Plan, log: RunLog, hints: Hints | None = None, *, rtol: float | None = None) -> Verdict:
     """Compare ``log`` with ``plan``; see :class:`Verdict` and the module docstring."""
     hints = hints or Hints()
+    if len(log) == 0:
+        from ..logs import LogError
+
+        raise LogError(f"{log.source}: {log.series}: no logged points to compare")
     t, notes = plan_steps(log, hints)
     y = log.lrs
     planned = plan.at(t)
@@ -179,7 +185,7 @@ def compare(plan: Plan, log: RunLog, hints: Hints | None = None, *, rtol: float 
                        ok, past, tuple(notes))
     i = int(np.flatnonzero(~ok)[0])
     p = float(planned[i])
-    rel = (y[i] - p) / p if p else float("inf")
+    rel = (y[i] - p) / p if p and np.isfinite(p) else float("inf")
     first = Divergence(int(t[i]), p, float(y[i]), float(rel))
     causes = find(plan, fit, ok, hints)
     cause = causes[0] if causes else None
