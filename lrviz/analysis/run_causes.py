@@ -242,12 +242,16 @@ def _slower(plan: Plan, fit: _Fit, probes, matches, length: int, hints: Hints) -
 
 
 def _faster(plan: Plan, fit: _Fit, probes, matches, length: int, hints: Hints) -> list[Cause]:
-    """``p(k t + j)`` for k = 2..MAX_FACTOR; the probes are checked for every k at once, off the grid (k t
-    runs past the plan's end when the run is compressed)."""
+    """``p(k t + j)`` for k = 2..MAX_FACTOR (and k t within 64 x the plan); the probes are checked for every
+    k at once, off the grid (k t runs past the plan's end when the run is compressed)."""
     t, y = fit.t, fit.y
     tp, yp = t[probes], y[probes]
-    ks = np.arange(2, MAX_FACTOR + 1, dtype=np.int64)
-    trials = [(k, j) for k in range(2, 9) for j in range(k)]
+    # a run ticking its scheduler k times per update reaches k t: beyond 64 x the plan's length nothing is plausible
+    kmax = int(min(MAX_FACTOR, 64 * plan.total_steps // max(int(tp.max()), 1)))
+    if kmax < 2:
+        return []
+    ks = np.arange(2, kmax + 1, dtype=np.int64)
+    trials = [(k, j) for k in range(2, min(kmax, 8) + 1) for j in range(k)]
     for j_of in (lambda k: k - 1, lambda k: 0 * k):
         js = j_of(ks)
         pred = plan.at((ks[:, None] * tp[None, :] + js[:, None]).ravel()).reshape(ks.size, tp.size)

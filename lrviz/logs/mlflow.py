@@ -22,8 +22,11 @@ Lightning's logger ``lr-<Opt>`` at the 0-based step of the coming update
 from __future__ import annotations
 
 import os
+from array import array
 
-from ._series import Collector, LogError, RunLog, lr_like, parse_float, text_lines, parse_step
+import numpy as np
+
+from ._series import Collector, LogError, RunLog, lr_like, parse_float, parse_step, significant_digits, text_lines
 
 NAME = "mlflow"
 
@@ -92,23 +95,28 @@ def rule(key: str, first_step: int = 1) -> tuple[int, str]:
 def read_file(path: str, key: str) -> RunLog:
     """One metric file. Its lines need not be in step order (HF's MLflowCallback logs asynchronously: the
     recorded run has step 5 before step 4), so the points are sorted by (step, timestamp), as MLflow's UI
-    shows them; three numbers are kept per line, the text is streamed."""
-    rows: list[tuple[int, float, float, int, str]] = []
+    shows them. The text is streamed; four numbers a line are kept, in compact arrays."""
+    steps, stamps, values, lines = array("q"), array("d"), array("d"), array("q")
+    digits: dict[int, int] = {}
     for line, text in enumerate(text_lines(path), 1):
         fields = text.split()
         if not fields:
             continue
         if len(fields) not in (2, 3, 5):
             raise LogError(f"{path}:{line}: expected 'timestamp value step'; got {text.strip()[:60]!r}")
-        step = parse_step(fields[2], path, line, "step") if len(fields) > 2 else 0
-        stamp = parse_float(fields[0], path, line, "timestamp")
-        rows.append((step, stamp, parse_float(fields[1], path, line, key), line, fields[1]))
-    if not rows:
+        steps.append(parse_step(fields[2], path, line, "step") if len(fields) > 2 else 0)
+        stamps.append(parse_float(fields[0], path, line, "timestamp"))
+        values.append(parse_float(fields[1], path, line, key))
+        lines.append(line)
+        d = significant_digits(fields[1])
+        digits[d] = digits.get(d, 0) + 1
+    if not steps:
         raise LogError(f"{path}: no values")
-    rows.sort(key=lambda r: (r[0], r[1]))
+    order = np.lexsort((np.frombuffer(stamps), np.frombuffer(steps, dtype=np.int64)))
     points = Collector(path, key)
-    for step, _stamp, value, line, text in rows:
-        points.add(step, value, line, text=text)
+    points.digits = digits
+    for i in order:
+        points.add(int(steps[i]), float(values[i]), int(lines[i]))
     offset, note = rule(key, points.steps[0])
     return points.build(format=NAME, offset=offset, offset_note=note)
 
