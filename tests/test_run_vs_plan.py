@@ -374,3 +374,35 @@ def test_an_empty_log_is_refused():
 
     with pytest.raises(LogError, match="no logged points to compare"):
         run_vs_plan.compare(PLAN, synthetic(lambda t: 0.1, []))
+
+
+def test_resume_in_a_long_run_logged_every_500_steps():
+    """Sparse logs: the resume step is only known to lie between two logged steps, and the verdict says so."""
+    n, s, n_new = 20_000, 12_000, 30_000
+    plan = run_plan.from_name("hf.cosine", lr=LR, num_warmup_steps=W, total_steps=n)
+    log = synthetic(lambda t: hf_cosine(t, total=n) if t < s else hf_cosine(t, total=n_new), range(0, n, 500))
+    v = run_vs_plan.compare(plan, log)
+    assert v.cause.kind == "resume" and v.cause.new_total == n_new and v.cause.step_range == (11_501, 12_000)
+    assert "a resume at a step in 11,501..12,000 rebuilt the schedule for a new total of 30,000 steps" in v.cause.text
+
+
+def test_a_resume_seen_at_one_logged_point_is_not_guessed():
+    v = verdict(lambda t: hf_cosine(t) if t < 1200 else hf_cosine(t, total=3000), every=500)
+    assert not v.ok and v.cause is None and v.points - v.matched == 1
+
+
+def test_a_config_plan_is_rebuilt_for_the_fitted_total(tmp_path):
+    """From an lrviz config the rebuilt plan keeps durations written as step counts (warmup 100), as the user's code."""
+    config = tmp_path / "plan.yaml"
+    config.write_text("total_steps: 2000\nlr: 0.1\nschedules:\n  - name: warmup\n"
+                      "    params: {warmup_steps: 100, schedule: {name: cosine}}\n")
+
+    def lrviz_warmup_cosine(t, total):
+        if t < 100:
+            return LR * t / 100
+        d = total - 100
+        return LR * (1 + math.cos(math.pi * min(t - 100, d) / d)) / 2
+
+    log = synthetic(lambda t: lrviz_warmup_cosine(t, 4 * N), range(0, N, 10))
+    v = run_vs_plan.compare(run_plan.from_config(str(config)), log, HINTS)
+    assert v.cause.kind == "total" and v.cause.new_total == 8000 and v.cause.hint == "grad_accum"
