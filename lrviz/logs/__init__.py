@@ -94,14 +94,17 @@ def detect(path: str) -> tuple[str, str]:
         raise LogError(f"{path}: not a run log lrviz recognizes (trainer_state.json, metrics.csv, a CSV with step "
                        f"and lr columns, an MLflow metric file, events.out.tfevents.*); "
                        f"pass --log-format ({', '.join(FORMATS)}) and --log-columns STEP,LR")
-    found = []
+    found, refused = [], []
     for name in ("hf", "lightning", "mlflow", "tensorboard"):
         try:
             reason = module(name).detect(path)
-        except LogError as err:
-            reason = str(err)
+        except LogError as err:  # e.g. a lightning_logs folder of several runs: said if nothing else fits
+            refused.append(err)
+            continue
         if reason:
             found.append((name, reason))
+    if not found and refused:
+        raise refused[0]
     if not found:
         raise LogError(f"{path}: no run log in this folder (looked for trainer_state.json, checkpoint-*/, "
                        f"metrics.csv, version_*/, an MLflow run with metrics/, events.out.tfevents.*); "
