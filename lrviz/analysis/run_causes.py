@@ -15,10 +15,12 @@ slower by k            ``p(t // k)``                           stepped once per 
 faster by k            ``p(k t + j)``, j in 0..k-1             stepped per micro-batch (k = grad accum),
                                                                per process (k = world size), per batch
                                                                where the plan ticks per epoch
-total N'               ``p'(t)`` with N' total steps            gradient accumulation (N' = G N) or world
+total N'               ``p'(t)`` with N' total steps           gradient accumulation (N' = G N) or world
                                                                size (N' = W N) forgotten in the total,
                                                                epochs taken for steps (N' = N / S)
+                                                               (:mod:`.run_rebuilt`)
 restart at s           ``p(t)`` before s, ``p'(t)`` from s      a resume that rebuilt the schedule for N'
+                                                               (:mod:`.run_rebuilt`)
 lagging                ``p(t - d(t))``, d(t) growing           skipped scheduler steps (fp16 overflow
                        from 0 by jumps, d <= MAX_LAG            skips them in HF, DeepSpeed, fairseq)
 never stepped          ``p(0)``                                the scheduler was never stepped
@@ -40,13 +42,12 @@ alternatives.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
 
-from ..errors import LrvizError
-from .run_plan import LrFn, Plan, evaluate
+from .run_plan import Plan
 
 MIN_EVIDENCE = 3
 MAX_GRID = 4_000_000  # steps of the plan evaluated for the inversion
@@ -141,7 +142,9 @@ def find(plan: Plan, fit: _Fit, ok: np.ndarray, hints: Hints) -> list[Cause]:
     causes += _shifts(plan, fit, probes, matches, length, i0, hints)
     causes += _slower(plan, fit, probes, matches, length, hints)
     causes += _faster(plan, fit, probes, matches, length, hints)
-    causes += _totals(plan, fit, i0, hints)
+    from .run_rebuilt import rebuilt  # it builds on Cause, Hints and _Fit from here
+
+    causes += rebuilt(plan, fit, i0, hints)
     if not any(c.kind in ("behind", "logging_offset", "warmup_twice", "shift") for c in causes):
         causes += _lagging(plan, fit, i0)
     causes.sort(key=lambda c: (c.priority, abs(c.shift or 0), c.factor or 0))
@@ -312,122 +315,6 @@ def _lagging(plan: Plan, fit: _Fit, i0: int) -> list[Cause]:
                   f"missing by the last logged point, in {jumps.size} jumps, the first by step {first:,} (skipped "
                   "scheduler steps: fp16 overflow skips them in HF, DeepSpeed and fairseq)", covered=int(t.size),
                   shift=prev, step=first, priority=8)]
-
-
-def _totals(plan: Plan, fit: _Fit, i0: int, hints: Hints) -> list[Cause]:
-    if plan.rebuild is None:
-        return []
-    t, y = fit.t, fit.y
-    N = plan.total_steps
-    cache: dict[int, LrFn | None] = {}
-
-    def built(n: int) -> LrFn | None:
-        if n not in cache:
-            try:
-                cache[n] = plan.rebuild(n)  # type: ignore[misc]
-            except LrvizError:  # a total the schedule refuses (shorter than its warmup, ...)
-                cache[n] = None
-        return cache[n]
-
-    def at(n: int, steps: np.ndarray) -> np.ndarray:
-        fn = built(n)
-        return np.full(steps.shape, np.nan) if fn is None else evaluate(fn, steps)
-
-    tp, yp = t[i0:i0 + 1], y[i0]
-    candidates: set[int] = set()
-    for k in {hints.grad_accum, hints.world_size, hints.steps_per_epoch, 2, 3, 4, 8} - {None}:
-        candidates |= {N * int(k), max(N // int(k), 1), -(-N // int(k))}
-    lo, hi = max(int(t[i0]) // 8, 2), 64 * N
-    grid = np.unique(np.geomspace(lo, hi, 240).round().astype(np.int64))
-    diff = np.array([at(int(n), tp)[0] - yp for n in grid])
-    for a in range(len(grid) - 1):
-        da, db = diff[a], diff[a + 1]
-        if not (np.isfinite(da) and np.isfinite(db)):
-            continue
-        if da == 0:
-            candidates.add(int(grid[a]))
-        if da * db < 0:
-            x0, x1 = int(grid[a]), int(grid[a + 1])
-            while x1 - x0 > 1:
-                mid = (x0 + x1) // 2
-                dm = at(mid, tp)[0] - yp
-                if not np.isfinite(dm):
-                    break
-                x0, x1 = (mid, x1) if dm * da > 0 else (x0, mid)
-            candidates |= {x0 - 1, x0, x1, x1 + 1}
-    base = plan.at(t)
-    out = []
-    for n in sorted(c for c in candidates if c >= 1 and c != N):
-        rebuilt = at(n, t)
-        ok_new = fit.close(rebuilt)
-        if not np.all(ok_new[i0:]):
-            continue
-        j = _start(ok_new, i0)
-        if j > 0 and not np.all(fit.close(base[:j], y[:j])):
-            continue
-        out.append(_name_total(n, N, t, j, hints))
-    # keep one fit per kind, the best named; say when other totals fit as well
-    out.sort(key=lambda c: (c.priority, not _round(c.new_total or 0, N), abs((c.new_total or 0) - N)))
-    seen, kept = set(), []
-    for c in out:
-        if c.kind not in seen:
-            others = sorted(o.new_total for o in out if o.kind == c.kind and o.new_total != c.new_total)
-            if others:
-                lo, hi = min(others[0], c.new_total), max(others[-1], c.new_total)
-                c = replace(c, text=f"{c.text} (totals from {lo:,} to {hi:,} fit too: the log cannot tell them apart)")
-            kept.append(c)
-            seen.add(c.kind)
-    return kept
-
-
-def _round(n: int, N: int) -> bool:
-    """Whether ``n`` is a whole multiple of ``N`` or ``N`` divided by a whole number (floor or ceil)."""
-    if n >= N:
-        return n % N == 0
-    k = round(N / n)
-    return k >= 2 and n in (N // k, -(-N // k))
-
-
-def _name_total(n: int, N: int, t: np.ndarray, j: int, hints: Hints) -> Cause:
-    covered = int(t.size)
-    ratio = n / N
-    if j > 0:
-        step, span, where = _range_text(t, j)
-        return Cause("resume", f"a resume at {where} rebuilt the schedule for a new total of {n:,} steps "
-                     f"(the plan's is {N:,}): the log follows the plan up to there and the {n:,}-step schedule after",
-                     covered=covered, factor=ratio, step=step, step_range=span, new_total=n, priority=5)
-    for name, k in (("grad_accum", hints.grad_accum), ("world_size", hints.world_size),
-                    ("steps_per_epoch", hints.steps_per_epoch)):
-        if not k or k < 2:
-            continue
-        if n == N * k:
-            text = {"grad_accum": f"gradient accumulation forgotten in the total: the schedule was built for {n:,} steps, "
-                                  f"{k} x the {N:,} updates (gradient_accumulation_steps = {k}: micro-batches counted "
-                                  "as updates)",
-                    "world_size": f"the world size was ignored in the total: the schedule was built for {n:,} steps, "
-                                  f"{k} x the {N:,} updates (world size = {k}: every process counted the whole dataset)",
-                    "steps_per_epoch": f"the total was multiplied by the steps per epoch once too often: built for "
-                                       f"{n:,} = {k:,} x {N:,} steps"}[name]
-            return Cause("total", text, covered=covered, factor=float(k), new_total=n, hint=name, priority=1)
-        if n in (N // k, -(-N // k)):
-            text = {"steps_per_epoch": f"epochs taken for steps: the schedule was built for {n:,} steps, the plan's "
-                                       f"{N:,} / {k:,} (steps_per_epoch = {k:,}): the total was given in epochs",
-                    "grad_accum": f"the total was divided by the gradient accumulation twice: built for {n:,} = "
-                                  f"{N:,} / {k} steps",
-                    "world_size": f"the total was divided by the world size twice: built for {n:,} = {N:,} / {k} steps"
-                    }[name]
-            return Cause("total", text, covered=covered, factor=1 / k, new_total=n, hint=name, priority=1)
-    whole = round(ratio) if ratio >= 1 else round(1 / ratio)
-    if ratio >= 1 and abs(n - whole * N) <= 1 and whole >= 2:
-        text = (f"the schedule was built for {n:,} total steps, {whole} x the plan's {N:,}: a factor forgotten in the "
-                "total (gradient accumulation or world size?)")
-        return Cause("total", text, covered=covered, factor=float(whole), new_total=n, priority=4)
-    if ratio < 1 and whole >= 2 and n in (N // whole, -(-N // whole)):
-        text = (f"the schedule was built for {n:,} total steps, the plan's {N:,} / {whole}: epochs taken for steps "
-                f"({whole} steps per epoch?) or a factor divided twice")
-        return Cause("total", text, covered=covered, factor=1 / whole, new_total=n, priority=4)
-    return Cause("total", f"the schedule was built for {n:,} total steps instead of the plan's {N:,} ({ratio:.3g} x)",
-                 covered=covered, factor=ratio, new_total=n, priority=7)
 
 
 Finder = Callable[[Plan, _Fit, np.ndarray, Hints], list[Cause]]
