@@ -249,6 +249,16 @@ def _counted(schedule: Schedule, mode: str, steps_per_epoch: int | None, where: 
     )
 
 
+def role(schedule: Schedule, name: str) -> tuple[str | None, Any]:
+    """The parameter playing ``name`` ("floor" or "warmup") in ``schedule``'s entry, and its value (None, None if none)."""
+    try:
+        _, entry = lookup(schedule.name)
+    except UnknownName:
+        return (None, None)
+    key = getattr(entry, name)
+    return (key, schedule.params.get(key)) if key else (None, None)
+
+
 def build(name: str, params: Mapping[str, Any] | None = None, **context: Any) -> Schedule:
     """Build a schedule by name: ``build("cosine", {"min_lr": 1e-4}, total_steps=1000)``."""
     return build_at(name, dict(params or {}), Context(**context))

@@ -99,9 +99,9 @@ def _entry(schedule: Schedule):
 
 
 def _warmup(schedule: Schedule, total_steps: int) -> Iterator[Finding]:
-    entry = _entry(schedule)
-    key = entry.warmup if entry else None
-    value = schedule.params.get(key) if key else None
+    from ..registry import role
+
+    key, value = role(schedule, "warmup")
     if isinstance(value, (int, np.integer)) and value >= total_steps and value > 0:
         yield Finding("error", int(total_steps), f"{key}={value:,} is as long as or longer than training "
                       f"({total_steps:,} steps): the lr never leaves the warmup",
@@ -117,9 +117,9 @@ def _anneals(schedule: Schedule, p: Profile) -> Iterator[Finding]:
 
 
 def _floors(schedule: Schedule, p: Profile) -> Iterator[Finding]:
-    entry = _entry(schedule)
-    key = entry.floor if entry else None
-    floor = schedule.params.get(key) if key else None
+    from ..registry import role
+
+    key, floor = role(schedule, "floor")
     if not isinstance(floor, (int, float)) or isinstance(floor, bool) or not floor < p.peak:
         return
     if p.low - floor > 0.01 * (p.peak - floor):

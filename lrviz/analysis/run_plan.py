@@ -27,7 +27,6 @@ from ..errors import LrvizError, ParameterError
 
 LrFn = Callable[[np.ndarray], np.ndarray]
 TOTAL_NAMES = ("num_training_steps", "T_max", "decay_steps", "total_iters", "max_steps", "total_steps")
-WARMUP_NAMES = ("warmup_steps", "num_warmup_steps", "warmup_iters", "transition_steps")
 
 
 @dataclass(frozen=True)
@@ -68,14 +67,15 @@ def _lr_of(schedule: Any) -> LrFn:
 
 
 def _warmup_of(schedule: Any) -> int | None:
-    for step, label in getattr(schedule, "marks", ()):
-        if "warmup" in str(label):
-            return int(step)
-    params = getattr(schedule, "params", {}) or {}
-    for name in WARMUP_NAMES:
-        value = params.get(name)
-        if isinstance(value, (int, np.integer)) and not isinstance(value, bool) and value > 0:
-            return int(value)
+    """The warmup length, from the parameter the registry names as the schedule's warmup."""
+    from ..registry import role
+    from ..schedules._base import Schedule
+
+    if not isinstance(schedule, Schedule):
+        return None
+    _, value = role(schedule, "warmup")
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool) and value > 0:
+        return int(value)
     return None
 
 
