@@ -34,6 +34,17 @@ def check_output(path: str, allowed: Iterable[str]) -> str:
     return ext
 
 
+STOPS: list[int] = []
+"""Signals that asked the process to stop (set by the CLI's handlers). A handler's exception can be
+swallowed where Python ignores exceptions (a generator being closed); this list cannot, so a stop
+that was asked for is still honoured before a file is renamed into place and when the command returns."""
+
+
+def stop_requested() -> int | None:
+    """The first signal that asked the process to stop, if any."""
+    return STOPS[0] if STOPS else None
+
+
 class _HeldSignals:
     """SIGINT and SIGTERM held back while the temporary file comes into being.
 
@@ -84,6 +95,8 @@ def atomic_write(path: str, write: Callable[[object], None], *, binary: bool = T
             umask = os.umask(0)
             os.umask(umask)
             os.chmod(tmp, 0o666 & ~umask)
+        if stop_requested():  # the handler's exception was swallowed somewhere: stop now, before the rename
+            raise SystemExit(128 + STOPS[0])
         os.replace(tmp, path)
     except BaseException as err:
         try:

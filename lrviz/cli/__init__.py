@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import os
+import signal
 import sys
 
 import typer
@@ -80,9 +81,25 @@ for _group in (draw, inspect, tools):
 register_playground(app, _reported)
 
 
-def _terminated(signum, frame) -> None:
-    """SIGTERM unwinds like Ctrl-C, so a file being written is cleaned up, never left half-done."""
+def _stopped(signum, frame) -> None:
+    """SIGINT and SIGTERM unwind, so a file being written is cleaned up, never left half-done.
+
+    The stop is also recorded (:data:`lrviz.files.STOPS`): Python ignores an exception raised
+    while a generator is closed, and the command must not then go on to write its file.
+    """
+    from ..files import STOPS
+
+    STOPS.append(signum)
+    if signum == signal.SIGINT:
+        raise KeyboardInterrupt
     raise SystemExit(128 + signum)
+
+
+def _quiet_unraisable(unraisable) -> None:
+    """A stop that landed where Python ignores exceptions is recorded already: print no traceback for it."""
+    if issubclass(unraisable.exc_type, (SystemExit, KeyboardInterrupt)):
+        return
+    sys.__unraisablehook__(unraisable)
 
 
 def _click_usage(exc: Exception) -> int | None:
@@ -101,11 +118,15 @@ def _click_usage(exc: Exception) -> int | None:
 
 def main() -> None:
     """Entry point: run the app; every error becomes one line and an exit code."""
-    import signal
+    from ..files import stop_requested
 
-    signal.signal(signal.SIGTERM, _terminated)
+    signal.signal(signal.SIGTERM, _stopped)
+    signal.signal(signal.SIGINT, _stopped)
+    sys.unraisablehook = _quiet_unraisable
     try:
         code = app(standalone_mode=False, prog_name="lrviz")
+        if stop_requested():
+            raise KeyboardInterrupt if stop_requested() == signal.SIGINT else SystemExit(128 + stop_requested())
         if isinstance(code, int) and code:  # click returns, not raises, typer.Exit codes here
             sys.exit(code)
     except LrvizError as err:
