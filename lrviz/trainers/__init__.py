@@ -17,11 +17,11 @@ from types import ModuleType
 from ..config import read_text
 from ..errors import ConfigError, Issue, did_you_mean
 from ..spec import Config
-from . import _doc, deepspeed, hf, timm
+from . import _doc, deepspeed, hf, mmengine, timm
 from ._doc import Document, Options
 
 #: format name -> reader module, in the order they are tried
-FORMATS: dict[str, ModuleType] = {m.NAME: m for m in (hf, deepspeed, timm)}
+FORMATS: dict[str, ModuleType] = {m.NAME: m for m in (hf, deepspeed, timm, mmengine)}
 
 
 class FormatError(ConfigError):

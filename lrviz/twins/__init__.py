@@ -20,8 +20,8 @@ from __future__ import annotations
 
 from typing import Callable
 
-from . import deepspeed, for_hf, for_keras, for_optax, for_timm, for_torch, stepping
+from . import deepspeed, for_hf, for_keras, for_optax, for_timm, for_torch, mmengine, stepping
 
 TWINS: dict[str, tuple[Callable, str]] = {}
-for _module in (for_torch, for_optax, for_keras, for_hf, for_timm, deepspeed, stepping):
+for _module in (for_torch, for_optax, for_keras, for_hf, for_timm, deepspeed, stepping, mmengine):
     TWINS.update(_module.TWINS)
