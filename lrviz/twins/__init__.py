@@ -20,8 +20,8 @@ from __future__ import annotations
 
 from typing import Callable
 
-from . import deepspeed, for_hf, for_keras, for_optax, for_timm, for_torch, mmengine, stepping
+from . import deepspeed, for_hf, for_keras, for_optax, for_timm, for_torch, mmengine, stepping, ultralytics
 
 TWINS: dict[str, tuple[Callable, str]] = {}
-for _module in (for_torch, for_optax, for_keras, for_hf, for_timm, deepspeed, stepping, mmengine):
+for _module in (for_torch, for_optax, for_keras, for_hf, for_timm, deepspeed, stepping, mmengine, ultralytics):
     TWINS.update(_module.TWINS)
