@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from typing import Any, Mapping
 
 from .. import registry
@@ -26,13 +27,28 @@ def twin(doc: Document, name: str, params: Mapping[str, Any], *, total_steps: in
         registry.build_at(name, dict(params), registry.Context(total_steps, lr, None))
     except registry.ParameterErrors as errs:
         for err in errs.errors:
-            param = err.param.removeprefix("params.").split(".")[0].split("[")[0]
-            doc.issue(keys.get(param, keys.get("", "")), f"{err.message} (in {name}, parameter {param})")
+            where, exact = _where(err.param, keys)
+            doc.issue(where, err.message if exact else f"{err.message} ({name}: {err.param})")
         return None
     except LrvizError as err:
         doc.issue(keys.get("", ""), str(err))
         return None
     return ScheduleSpec(name=name, params=dict(params), label=label)
+
+
+def _where(param: str, keys: Mapping[str, str]) -> tuple[str, bool]:
+    """The config key path of a twin's parameter error, and whether it is the exact key.
+
+    ``params.schedule.params.gamma`` (a nested schedule) maps through
+    ``keys["schedule"]``; ``schedulers[1].end`` through ``keys["schedulers"]``.
+    """
+    path = param.removeprefix("params.")
+    if path.startswith("schedule.params.") and "schedule" in keys:
+        return f"{keys['schedule']}.{path[len('schedule.params.'):]}", True
+    head = re.split(r"[.\[]", path)[0]
+    if head in keys:
+        return keys[head] + path[len(head):], True
+    return keys.get("", ""), False
 
 
 def config(doc: Document, schedules: list[ScheduleSpec | None], *, total_steps: int, lr: float,
