@@ -17,11 +17,11 @@ from types import ModuleType
 from ..config import read_text
 from ..errors import ConfigError, Issue, did_you_mean
 from ..spec import Config
-from . import _doc, deepspeed, hf, lightning, mmengine, timm, ultralytics
+from . import _doc, deepspeed, hf, lightning, megatron, mmengine, timm, ultralytics
 from ._doc import Document, Options
 
 #: format name -> reader module, in the order they are tried
-FORMATS: dict[str, ModuleType] = {m.NAME: m for m in (hf, deepspeed, timm, mmengine, ultralytics, lightning)}
+FORMATS: dict[str, ModuleType] = {m.NAME: m for m in (hf, deepspeed, timm, mmengine, ultralytics, lightning, megatron)}
 
 
 class FormatError(ConfigError):
@@ -31,6 +31,8 @@ class FormatError(ConfigError):
 def _syntax(path: str, text: str) -> str:
     if path.endswith(".py"):
         return "python"
+    if path.endswith((".sh", ".bash")) or text.startswith("#!"):
+        return "shell"
     return "json" if _doc.looks_like_json(text) else "yaml"
 
 
@@ -39,6 +41,10 @@ def _load(path: str, text: str, syntax: str) -> Document:
         from . import _pyconfig
 
         return _pyconfig.load(path, text)
+    if syntax == "shell":
+        from . import _shell
+
+        return _shell.load(path, text)
     return _doc.load_mapping(text, path, comments=True)
 
 
@@ -69,7 +75,8 @@ def _claim(doc: Document, syntax: str, path: str) -> tuple[str, str, Document]:
         if found:
             claims.append((found[0], name, found[1]))
     if not claims:
-        return_syntax = {"python": "a Python file", "json": "a JSON file", "yaml": "a YAML file"}[syntax]
+        return_syntax = {"python": "a Python file", "json": "a JSON file", "yaml": "a YAML file",
+                         "shell": "a shell script"}[syntax]
         raise _refuse(path, f"{return_syntax} of no trainer format lrviz knows ({', '.join(FORMATS)}): "
                             "none of their keys is there; pass --format NAME if it is one")
     claims.sort(key=lambda c: -c[0])
