@@ -19,6 +19,8 @@ EXPECTED = {
     "mmengine_retinanet_1x.py": "mmengine",
     "ultralytics_args.yaml": "ultralytics",
     "lightning_cli.yaml": "lightning",
+    "megatron_gpt_pretrain.sh": "megatron",
+    "fairseq_transformer_wmt.sh": "fairseq",
 }
 
 
