@@ -21,6 +21,7 @@ EXPECTED = {
     "lightning_cli.yaml": "lightning",
     "megatron_gpt_pretrain.sh": "megatron",
     "fairseq_transformer_wmt.sh": "fairseq",
+    "nemo_megatron_gpt.yaml": "nemo",
 }
 
 
