@@ -22,6 +22,7 @@ EXPECTED = {
     "megatron_gpt_pretrain.sh": "megatron",
     "fairseq_transformer_wmt.sh": "fairseq",
     "nemo_megatron_gpt.yaml": "nemo",
+    "torchtune_llama3_lora.yaml": "torchtune",
 }
 
 
