@@ -23,6 +23,7 @@ EXPECTED = {
     "fairseq_transformer_wmt.sh": "fairseq",
     "nemo_megatron_gpt.yaml": "nemo",
     "torchtune_llama3_lora.yaml": "torchtune",
+    "axolotl_lora.yaml": "axolotl",
 }
 
 

@@ -17,11 +17,11 @@ from types import ModuleType
 from ..config import read_text
 from ..errors import ConfigError, Issue, did_you_mean
 from ..spec import Config
-from . import _doc, deepspeed, fairseq, hf, lightning, megatron, mmengine, nemo, timm, torchtune, ultralytics
+from . import _doc, axolotl, deepspeed, fairseq, hf, lightning, megatron, mmengine, nemo, timm, torchtune, ultralytics
 from ._doc import Document, Options
 
 #: format name -> reader module, in the order they are tried
-FORMATS: dict[str, ModuleType] = {m.NAME: m for m in (hf, deepspeed, timm, mmengine, ultralytics, lightning, megatron, nemo, fairseq, torchtune)}
+FORMATS: dict[str, ModuleType] = {m.NAME: m for m in (hf, deepspeed, timm, mmengine, ultralytics, lightning, megatron, nemo, fairseq, torchtune, axolotl)}
 
 
 class FormatError(ConfigError):
