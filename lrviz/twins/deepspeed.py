@@ -190,7 +190,7 @@ def OneCycle(*, lr: float = 0.1, total_steps: Steps = 1000, cycle_min_lr: float 
     to lr / 10 and lr.
     """
     lr = check.non_negative("lr", lr)
-    check.steps("total_steps", total_steps, minimum=1)
+    total_steps = check.steps("total_steps", total_steps, minimum=1)
     hi = lr if cycle_max_lr is None else check.non_negative("cycle_max_lr", cycle_max_lr)
     lo = lr / 10 if cycle_min_lr is None else check.non_negative("cycle_min_lr", cycle_min_lr)
     first = float(check.positive("cycle_first_step_size", cycle_first_step_size))
@@ -203,8 +203,13 @@ def OneCycle(*, lr: float = 0.1, total_steps: Steps = 1000, cycle_min_lr: float 
     dss = check.non_negative("decay_step_size", decay_step_size)
     skip_decay = math.isclose(dss, 0) or math.isclose(rate, 0)
     skip_mom_decay = math.isclose(dss, 0) or math.isclose(check.number("decay_mom_rate", decay_mom_rate), 0)
-    mlo, mhi = check.number("cycle_min_mom", cycle_min_mom), check.number("cycle_max_mom", cycle_max_mom)
+    mlo = check.between("cycle_min_mom", cycle_min_mom, 0.0, 1.0)
+    mhi = check.between("cycle_max_mom", cycle_max_mom, 0.0, 1.0)
+    mom_rate = check.non_negative("decay_mom_rate", decay_mom_rate)
     cycle_momentum = check.flag("cycle_momentum", cycle_momentum)
+    if cycle_momentum and not skip_mom_decay and mhi * (1 + mom_rate * ((total_steps - S) / dss)) > 1:
+        raise ParameterError("decay_mom_rate", "the momentum (Adam's beta1) would pass 1 within total_steps: "
+                                               "DeepSpeed writes it as it is, and no optimizer trains with it")
 
     def scale(b: np.ndarray) -> np.ndarray:
         b = b.astype(np.float64)
@@ -236,7 +241,7 @@ def OneCycle(*, lr: float = 0.1, total_steps: Steps = 1000, cycle_min_lr: float 
         out = np.empty(t.shape)
         out[in_cycle] = mhi - (mhi - mlo) * scale(t[in_cycle])
         after = ~in_cycle
-        out[after] = mhi if skip_mom_decay else mhi * (1 + decay_mom_rate * ((t[after] - S) / dss))
+        out[after] = mhi if skip_mom_decay else mhi * (1 + mom_rate * ((t[after] - S) / dss))
         out[t == 0] = mlo
         return out
 
@@ -261,7 +266,7 @@ def LRRangeTest(*, lr: float = 0.1, total_steps: Steps = 1000, lr_range_test_min
     check.steps("total_steps", total_steps, minimum=1)
     lo = check.non_negative("lr_range_test_min_lr", lr_range_test_min_lr)
     size = check.positive("lr_range_test_step_size", lr_range_test_step_size)
-    rate = check.number("lr_range_test_step_rate", lr_range_test_step_rate)
+    rate = check.non_negative("lr_range_test_step_rate", lr_range_test_step_rate)  # a negative rate drives the lr below 0
     stairs = check.flag("lr_range_test_staircase", lr_range_test_staircase)
 
     def f(t: np.ndarray) -> np.ndarray:

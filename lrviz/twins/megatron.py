@@ -59,6 +59,8 @@ def OptimizerParamScheduler(*, lr: float = 0.1, total_steps: Steps = 1000, init_
         raise ParameterError("min_lr", "Megatron asserts min_lr >= 0.0")
     if max_lr < lo:
         raise ParameterError("lr", f"Megatron asserts max_lr >= min_lr; got {max_lr:g} < {lo:g}")
+    if init < 0:
+        raise ParameterError("init_lr", f"must be >= 0 (a negative warmup start gives a negative lr); got {init:g}")
     if init > max_lr:
         raise ParameterError("init_lr", f"Megatron asserts init_lr <= max_lr; got {init:g} > {max_lr:g}")
     if D <= 0:
@@ -73,7 +75,7 @@ def OptimizerParamScheduler(*, lr: float = 0.1, total_steps: Steps = 1000, init_
     delta = max_lr - lo
 
     def f(t: np.ndarray) -> np.ndarray:
-        n = (t * inc).astype(np.float64)
+        n = t.astype(np.float64) * inc  # consumed samples, exact below 2**53
         out = np.empty(t.shape)
         warm = (n <= Wm) if Wm > 0 else np.zeros(t.shape, dtype=bool)
         out[warm] = init + (max_lr - init) * n[warm] / float(Wm)

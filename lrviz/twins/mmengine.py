@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..errors import ParameterError
+from ..errors import ParameterError, StepError
 from ..schedule_type import Schedule
 from ..schedules import _checks as check
 
@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from ..units import Steps  # noqa: F401
 
 INF = int(1e9)
+MAX_REPLAY = 20_000_000  # iterations replayed one by one at most
 COMMON = ("type", "by_epoch", "begin", "end", "last_step", "convert_to_iter_based", "verbose")
 TYPES: dict[str, tuple[str, ...]] = {
     "LinearLR": ("start_factor", "end_factor"),
@@ -87,6 +88,10 @@ class _Scheduler:
         for key in REQUIRED.get(self.kind, ()):
             if key not in p:
                 raise ParameterError(where, f"MMEngine {self.kind} requires {key}")
+        begin = check.steps(f"{where}.begin", begin)
+        end = INF if end is None else check.steps(f"{where}.end", end)
+        self.by_epoch = check.flag(f"{where}.by_epoch", self.by_epoch)
+        _validate(where, self.kind, p)
         if cfg.get("convert_to_iter_based", False):
             if not self.by_epoch:
                 raise ParameterError(f"{where}.convert_to_iter_based", "only epoch-based schedulers (by_epoch=True) can be converted")
@@ -182,6 +187,35 @@ class _Scheduler:
         return (1 + math.cos(math.pi * step / period)) / (1 + math.cos(math.pi * (step - 1) / period)) * (v - self.eta_min) + self.eta_min
 
 
+def _validate(where: str, kind: str, p: dict) -> None:
+    """Types and ranges of a scheduler's own parameters (in place: lists become lists of ints)."""
+    for key in ("gamma", "start_factor", "end_factor", "factor", "power"):
+        if key in p:
+            p[key] = check.number(f"{where}.{key}", p[key])
+    for key in ("eta_min", "eta_min_ratio"):
+        if p.get(key) is not None:
+            p[key] = check.non_negative(f"{where}.{key}", p[key])
+    if kind == "StepLR":
+        p["step_size"] = check.steps(f"{where}.step_size", p["step_size"], minimum=1)
+    if kind == "MultiStepLR":
+        p["milestones"] = [check.steps(f"{where}.milestones[{i}]", m) for i, m in enumerate(check_list(where, p, "milestones"))]
+    if kind == "CosineAnnealingLR" and p.get("T_max") is not None:
+        p["T_max"] = check.steps(f"{where}.T_max", p["T_max"], minimum=1)
+    if kind == "CosineRestartLR":
+        p["periods"] = [check.steps(f"{where}.periods[{i}]", x, minimum=1) for i, x in enumerate(check_list(where, p, "periods"))]
+        p["restart_weights"] = [check.non_negative(f"{where}.restart_weights[{i}]", x)
+                                for i, x in enumerate(check_list(where, p, "restart_weights"))]
+    for key in ("gamma", "factor"):
+        if key in p and p[key] < 0:
+            raise ParameterError(f"{where}.{key}", f"must be >= 0 (a negative factor gives a negative lr); got {p[key]:g}")
+
+
+def check_list(where: str, p: dict, key: str) -> list:
+    if not isinstance(p[key], (list, tuple)) or not p[key]:
+        raise ParameterError(f"{where}.{key}", "expected a non-empty list")
+    return list(p[key])
+
+
 def _replay(lr: float, schedulers: list[dict], epoch_length: int, n: int) -> np.ndarray:
     """The group lr during iterations 0..n-1: constructors, then per-iteration and per-epoch steps."""
     states = [_Scheduler(f"schedulers[{i}]", cfg, epoch_length, lr) for i, cfg in enumerate(schedulers)]
@@ -234,13 +268,23 @@ def param_scheduler(*, lr: float = 0.1, total_steps: Steps = 1000, schedulers: A
         schedulers = [{"type": "LinearLR", "start_factor": 0.001, "by_epoch": False, "begin": 0, "end": W},
                       {"type": "CosineAnnealingLR", "by_epoch": False, "begin": W, "end": total_steps}]
     schedulers = _check_list(schedulers)
-    _replay(lr, schedulers, L, 1)  # the constructors' checks, at build time
+    try:
+        _replay(lr, schedulers, L, 1)  # the constructors' checks, at build time
+    except (ZeroDivisionError, OverflowError, TypeError) as err:
+        raise ParameterError("schedulers", f"MMEngine raises {type(err).__name__} building these schedulers ({err})") from None
     cache: dict[str, np.ndarray] = {}
 
     def f(t: np.ndarray) -> np.ndarray:
         need = int(t.max()) + 1 if t.size else 1
+        if need > MAX_REPLAY:
+            raise StepError(f"mmengine.param_scheduler replays MMEngine's schedulers iteration by iteration; "
+                            f"steps beyond {MAX_REPLAY:,} are not computed (asked for {need - 1:,})")
         if "lr" not in cache or cache["lr"].size < need:
-            cache["lr"] = _replay(lr, schedulers, L, max(need, total_steps + 1))
+            try:
+                cache["lr"] = _replay(lr, schedulers, L, min(MAX_REPLAY, max(need, total_steps + 1)))
+            except (ZeroDivisionError, OverflowError, TypeError, ValueError) as err:
+                raise StepError(f"mmengine.param_scheduler: MMEngine raises {type(err).__name__} replaying "
+                                f"these schedulers ({err})") from None
         return cache["lr"][t]
 
     marks = []

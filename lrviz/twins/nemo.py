@@ -38,7 +38,7 @@ def _common(lr, total_steps, max_steps, warmup_steps, min_lr) -> tuple[float, in
     total_steps = check.steps("total_steps", total_steps, minimum=1)
     M = total_steps if max_steps is None else check.steps("max_steps", max_steps)
     W = check.steps("warmup_steps", warmup_steps)
-    lo = check.number("min_lr", min_lr)
+    lo = check.non_negative("min_lr", min_lr)
     return base, M, W, lo
 
 

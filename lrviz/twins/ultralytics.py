@@ -36,11 +36,11 @@ if TYPE_CHECKING:
 GROUPS = ("weights", "bias")
 
 
-def _factors(epochs: int, lrf: float, cos_lr: bool, n: int) -> list[float]:
-    """lf(0) .. lf(n - 1) with Python's own floats, in the trainer's order of operations."""
+def _factor(epochs: int, lrf: float, cos_lr: bool, x: int) -> float:
+    """lf(x) with Python's own floats, in the trainer's order of operations."""
     if cos_lr:
-        return [max((1 - math.cos(x * math.pi / epochs)) / 2, 0) * (lrf - 1) + 1 for x in range(n)]
-    return [max(1 - x / epochs, 0) * (1.0 - lrf) + lrf for x in range(n)]
+        return max((1 - math.cos(x * math.pi / epochs)) / 2, 0) * (lrf - 1) + 1
+    return max(1 - x / epochs, 0) * (1.0 - lrf) + lrf
 
 
 def yolo(*, lr: float = 0.01, total_steps: Steps = 1000, lrf: float = 0.01, cos_lr: bool = False, epochs: int | None = None,
@@ -56,7 +56,7 @@ def yolo(*, lr: float = 0.01, total_steps: Steps = 1000, lrf: float = 0.01, cos_
     total_steps = check.steps("total_steps", total_steps, minimum=1)
     E = 100 if epochs is None else check.steps("epochs", epochs, minimum=1)
     nb = max(1, total_steps // E) if nb is None else check.steps("nb", nb, minimum=1)
-    lrf = check.number("lrf", lrf)
+    lrf = check.non_negative("lrf", lrf)
     cos = check.flag("cos_lr", cos_lr)
     we = check.number("warmup_epochs", warmup_epochs)
     bias = check.non_negative("warmup_bias_lr", warmup_bias_lr)
@@ -64,24 +64,17 @@ def yolo(*, lr: float = 0.01, total_steps: Steps = 1000, lrf: float = 0.01, cos_
     w = min(we, max(E - 1, 0))
     nw = round(w * nb) if w > 0 else 0
     start = bias if group == "bias" else 0.0
-    cache: dict[int, np.ndarray] = {}
-
-    def table(n: int) -> np.ndarray:
-        if n not in cache:
-            cache.clear()
-            cache[n] = np.asarray([lr * f for f in _factors(E, lrf, cos, n)])  # x['initial_lr'] * self.lf(epoch)
-        return cache[n]
-
     def f(t: np.ndarray) -> np.ndarray:
         epoch = t // nb
-        n = int(epoch.max()) + 1 if t.size else 1
-        targets = table(max(n, 1))
-        out = targets[epoch].astype(np.float64)
+        epochs, where = np.unique(epoch, return_inverse=True)
+        targets = np.asarray([lr * _factor(E, lrf, cos, int(e)) for e in epochs])  # x['initial_lr'] * self.lf(epoch)
+        out = targets[where.reshape(t.shape)].astype(np.float64)
         if nw:
             warm = t <= nw
-            for e in np.unique(epoch[warm]):
+            for i, e in enumerate(epochs):
                 sel = warm & (epoch == e)
-                out[sel] = np.interp(t[sel], [0, nw], [start, float(targets[e])])
+                if sel.any():
+                    out[sel] = np.interp(t[sel], [0, nw], [start, float(targets[i])])
         return out
 
     params = dict(lr=lr, lrf=lrf, cos_lr=cos, epochs=E, warmup_epochs=we, warmup_bias_lr=bias, nb=nb, group=group)
