@@ -203,3 +203,27 @@ def test_live_parity_with_the_real_trainer(tmp_path, seed):
     config = read_trainer_config(write(tmp_path, file), dataset_size=n)
     assert config.total_steps == got["total_steps"]
     np.testing.assert_allclose(lrs(config, got["steps"]), got["lr"], rtol=1e-12)
+
+
+def test_a_deepspeed_scheduler_replaces_the_trainers_and_auto_is_filled(tmp_path):
+    (tmp_path / "ds.json").write_text(json.dumps({
+        "optimizer": {"type": "AdamW", "params": {"lr": "auto"}},
+        "scheduler": {"type": "WarmupDecayLR", "params": {"warmup_min_lr": "auto", "warmup_max_lr": "auto",
+                                                          "warmup_num_steps": "auto", "total_num_steps": "auto"}}}))
+    path = write(tmp_path, {"learning_rate": 1e-4, "lr_scheduler_type": "cosine", "max_steps": 100,
+                            "warmup_steps": 0.1, "deepspeed": "ds.json"})
+    config = read_trainer_config(path)
+    (spec,) = config.schedules
+    assert spec.name == "deepspeed.WarmupDecayLR" and config.total_steps == 100
+    assert {k: spec.params[k] for k in ("warmup_min_lr", "warmup_max_lr", "warmup_num_steps", "total_num_steps")} == \
+        {"warmup_min_lr": 0, "warmup_max_lr": 1e-4, "warmup_num_steps": 10, "total_num_steps": 100}
+    assert "replaces lr_scheduler_type" in config.caption
+
+
+def test_a_deepspeed_config_without_scheduler_keeps_the_trainers(tmp_path):
+    (tmp_path / "ds.json").write_text(json.dumps({"zero_optimization": {"stage": 2}}))
+    path = write(tmp_path, {"lr_scheduler_type": "linear", "max_steps": 10, "deepspeed": "ds.json"})
+    assert read_trainer_config(path).schedules[0].name == "hf.linear"
+    path = write(tmp_path, {"lr_scheduler_type": "linear", "max_steps": 10, "deepspeed": "missing.json"})
+    with pytest.raises(ConfigError, match="deepspeed: 'missing.json' not found"):
+        read_trainer_config(path)

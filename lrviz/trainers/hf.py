@@ -138,6 +138,9 @@ def read(doc: Document, options: Options) -> Config:
     T, U = _training_steps(doc, options)
     warmup = _warmup(doc, T)
     doc.done()
+    handed = _deepspeed_scheduler(doc, lr, T, warmup)
+    if handed is not None:
+        return handed
 
     name = TYPES[kind]
     with_warmup, with_total = PASSES.get(kind, (True, True))
@@ -159,6 +162,65 @@ def read(doc: Document, options: Options) -> Config:
                        label=f"HF Trainer {kind} ({where})")
     title = f"HF Trainer: {kind}, {T:,} updates" + (f", warmup {warmup}" if with_warmup else "") + f" ({where})"
     return _build.config(doc, [spec], total_steps=T, lr=lr, steps_per_epoch=U, title=title)
+
+
+def _deepspeed_scheduler(doc: Document, lr: float, T: int, warmup: int) -> Config | None:
+    """With ``deepspeed`` naming a config that has a ``scheduler`` block, DeepSpeed's scheduler replaces HF's.
+
+    The Trainer fills DeepSpeed's ``"auto"`` values (transformers 5.24,
+    ``integrations/deepspeed.py``): warmup_min_lr 0, warmup_max_lr and the
+    optimizer lr ``learning_rate``, total_num_steps ``T``, warmup_num_steps
+    ``max(1, get_warmup_steps(T))``.
+    """
+    import os
+
+    from .. import config as yaml_config
+    from . import deepspeed as ds
+    from ._doc import load_mapping
+
+    value = doc.get("deepspeed")
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        path = value if os.path.isabs(value) else os.path.join(os.path.dirname(doc.source), value)
+        if not os.path.exists(path):
+            doc.issue("deepspeed", f"{value!r} not found (looked for {path}); its scheduler block, if any, replaces "
+                                   "lr_scheduler_type, so the curve cannot be drawn without it")
+            doc.done()
+        sub = load_mapping(yaml_config.read_text(path), path, comments=True)
+    elif isinstance(value, dict):
+        sub = Document(doc.source, value, {k.removeprefix("deepspeed."): v for k, v in doc.where.items()
+                                           if k.startswith("deepspeed.")})
+    else:
+        doc.issue("deepspeed", "expected the path of a DeepSpeed config or its mapping")
+        doc.done()
+        return None
+    block = sub.data.get("scheduler") if isinstance(sub.data, dict) else None
+    if not isinstance(block, dict):
+        doc.notes.append("DeepSpeed has no scheduler block: its engine steps the Trainer's scheduler.")
+        return None
+    params = dict(block.get("params") or {})
+    auto = {"warmup_min_lr": 0, "warmup_max_lr": lr, "total_num_steps": T, "warmup_num_steps": max(1, warmup)}
+    for key, fill in auto.items():
+        if params.get(key) == "auto":
+            params[key] = fill
+    sub.data = {**sub.data, "scheduler": {**block, "params": params}}
+    if isinstance(sub.data.get("optimizer"), dict):
+        opt = dict(sub.data["optimizer"])
+        opt_params = dict(opt.get("params") or {})
+        if opt_params.get("lr") == "auto":
+            opt_params["lr"] = lr
+        opt["params"] = opt_params
+        sub.data["optimizer"] = opt
+    else:
+        sub.data["optimizer"] = {"type": "AdamW", "params": {"lr": lr}}  # HF's optimizer, at learning_rate
+    config = ds.read(sub, Options())
+    note = (f"DeepSpeed's {block.get('type')} from {os.path.basename(str(value)) if isinstance(value, str) else 'deepspeed'} "
+            f"replaces lr_scheduler_type ('auto' filled in by the Trainer: {T:,} updates).")
+    from dataclasses import replace
+
+    return replace(config, total_steps=T, caption=" ".join(filter(None, [note, config.caption])),
+                   title=config.title.replace("DeepSpeed", "HF Trainer + DeepSpeed", 1))
 
 
 def _kwargs(doc: Document) -> dict[str, Any]:
