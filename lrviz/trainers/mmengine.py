@@ -19,7 +19,6 @@ per rank is ``ceil(N / (batch_size * W))`` (``floor`` with drop_last), from
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from ..errors import did_you_mean

@@ -20,7 +20,8 @@ from __future__ import annotations
 
 from typing import Callable
 
-from . import deepspeed, fairseq, for_hf, for_keras, for_optax, for_timm, for_torch, megatron, mmengine, nemo, stepping, ultralytics
+from . import for_hf, for_keras, for_optax, for_timm, for_torch
+from . import deepspeed, fairseq, megatron, mmengine, nemo, stepping, ultralytics  # trainers' own formulas
 
 TWINS: dict[str, tuple[Callable, str]] = {}
 for _module in (for_torch, for_optax, for_keras, for_hf, for_timm, deepspeed, stepping, mmengine, ultralytics, megatron, fairseq, nemo):
