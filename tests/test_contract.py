@@ -9,7 +9,8 @@ is a hand list of names. For each entry:
 - its declared ``breaks`` are true: between two breaks the lr (and momentum) only
   rises or only falls, on probes at two lengths (the figure's fast path relies on it);
 - its docstring gives the formula as an ``lr(t)`` line (``lrviz show`` prints it);
-- a floor- or warmup-like parameter has its role on the entry (``floor``,
+- a floor-like parameter (``min_lr``, ``eta_min``, ...) or a warmup length (a
+  step count with ``warmup`` in its name) has its role on the entry (``floor``,
   ``warmup`` or ``bounds``), so ``lrviz check`` does not guess from names;
 - a generic schedule has a hypothesis strategy in ``test_schedule_properties``.
 
@@ -33,7 +34,7 @@ from lrviz.schedules._base import Schedule
 import test_schedule_properties
 
 FLOOR_LIKE = ("min_lr", "eta_min", "end_value", "end_learning_rate", "lr_end", "lr_min", "final_lr")
-WARMUP_LIKE = ("warmup_steps", "num_warmup_steps", "warmup_t", "warmup_iters", "warmup_epochs")
+WARMUP_KINDS = ("Steps", "int")  # a warmup length in steps; warmup_epochs (a float of epochs) is not one
 PROBE_LENGTHS = (1000, 37)
 TOLERANCE = 1e-6  # relative to the largest |lr| of the probe: float32 twins wobble by an ulp
 
@@ -62,7 +63,7 @@ def violations(name: str, entry: registry.Entry) -> list[str]:
     for key in params:
         if key in FLOOR_LIKE and key != entry.floor and key not in entry.bounds:
             found.append(f"roles: {key!r} looks like a floor; declare floor={key!r} or bounds=({key!r},)")
-        if key in WARMUP_LIKE and key != entry.warmup:
+        if "warmup" in key and params[key].kind in WARMUP_KINDS and key != entry.warmup:
             found.append(f"roles: {key!r} looks like a warmup length; declare warmup={key!r}")
     for role in (entry.floor, entry.warmup, *entry.bounds):
         if role is not None and role not in params:

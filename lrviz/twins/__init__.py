@@ -25,8 +25,10 @@ from dataclasses import dataclass
 from typing import Callable
 
 from . import for_hf, for_keras, for_optax, for_timm, for_torch
+from . import deepspeed, fairseq, megatron, mmengine, nemo, stepping, ultralytics  # trainers' own formulas
 
-MODULES = (for_torch, for_optax, for_keras, for_hf, for_timm)
+MODULES = (for_torch, for_optax, for_keras, for_hf, for_timm, deepspeed, fairseq, megatron, mmengine, nemo, stepping,
+           ultralytics)
 
 
 @dataclass(frozen=True)
