@@ -8,7 +8,7 @@ import math
 from typing import Sequence
 
 from .spec import Curve
-from .files import atomic_write
+from .output import atomic_write
 
 FORMATS = ("csv", "json")
 

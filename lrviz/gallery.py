@@ -12,7 +12,7 @@ import os
 from dataclasses import dataclass
 
 from .config import load
-from .files import atomic_write
+from .output import atomic_write
 from .draw import figure
 
 FORMATS = ("png", "svg")

@@ -84,10 +84,10 @@ register_playground(app, _reported)
 def _stopped(signum, frame) -> None:
     """SIGINT and SIGTERM unwind, so a file being written is cleaned up, never left half-done.
 
-    The stop is also recorded (:data:`lrviz.files.STOPS`): Python ignores an exception raised
+    The stop is also recorded (:data:`lrviz.output.STOPS`): Python ignores an exception raised
     while a generator is closed, and the command must not then go on to write its file.
     """
-    from ..files import STOPS
+    from ..output import STOPS
 
     STOPS.append(signum)
     if signum == signal.SIGINT:
@@ -118,7 +118,7 @@ def _click_usage(exc: Exception) -> int | None:
 
 def main() -> None:
     """Entry point: run the app; every error becomes one line and an exit code."""
-    from ..files import stop_requested
+    from ..output import stop_requested
 
     signal.signal(signal.SIGTERM, _stopped)
     signal.signal(signal.SIGINT, _stopped)

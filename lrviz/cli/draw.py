@@ -148,7 +148,7 @@ def resume(
     from .. import draw as plotting
     from ..draw import mpl
     from ..config import load
-    from ..files import check_output
+    from ..output import check_output
     from ..limits import over_limit
     from ..analysis.resume import resume as resumed_curves
 

@@ -49,7 +49,7 @@ def export(
     """
     from .. import export as exporter
     from ..curves import evaluate
-    from ..files import check_output
+    from ..output import check_output
 
     fmt = check_output(output, exporter.FORMATS)
     curves = evaluate(source_config(sources, steps, lr, steps_per_epoch, assignments, force))

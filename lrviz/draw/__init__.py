@@ -74,7 +74,7 @@ def _checked(output: str | None) -> str | None:
     if not output:
         return None
     from . import mpl
-    from ..files import check_output
+    from ..output import check_output
 
     return check_output(output, mpl.FORMATS)
 

@@ -21,7 +21,7 @@ from typing import Sequence
 import numpy as np
 
 from . import annotate, axes, style
-from ..files import atomic_write
+from ..output import atomic_write
 from ..spec import Curve, PlotSpec
 
 FORMATS = ("png", "svg", "pdf")

@@ -54,7 +54,7 @@ def playground(
     from dataclasses import replace
 
     from ..errors import did_you_mean
-    from ..files import check_output
+    from ..output import check_output
     from ..draw.style import STYLES
     from . import config as cfg
     from .play import FORMATS, draw

@@ -133,7 +133,7 @@ def figure(spec: Playground):
 def draw(spec: Playground, outputs: Sequence[str]) -> None:
     """Check every output path first, then run once and write the figure to each of them."""
     from ..draw import mpl
-    from ..files import check_output
+    from ..output import check_output
     from ..spec import PlotSpec
 
     formats = [check_output(path, FORMATS) for path in outputs]
