@@ -15,7 +15,7 @@ from .config import load
 from .output import atomic_write
 from .draw import figure
 
-FORMATS = ("png", "svg")
+FORMATS = ("png", "svg")  # of output.FIGURE_FORMATS, the ones a gallery page shows
 
 
 @dataclass(frozen=True)

@@ -15,11 +15,10 @@ from typing import Annotated, Any, Callable, List, Optional
 import typer
 
 from ..errors import UsageError
-
-FIGURE_FORMATS_HELP = ".png, .svg, .pdf"
+from ..output import FIGURE_FORMATS, shown
 
 Output = Annotated[Optional[str], typer.Option("--output", "-o", help=f"Output file; the extension picks the format "
-                                                                      f"({FIGURE_FORMATS_HELP}).")]
+                                                                      f"({shown(FIGURE_FORMATS)}).")]
 Force = Annotated[bool, typer.Option("--force", help="Allow more than 1,000,000,000 steps.")]
 Steps = Annotated[int, typer.Option("--steps", help="total_steps, when schedules are given by name.")]
 Lr = Annotated[float, typer.Option("--lr", help="Peak/base lr, when schedules are given by name.")]

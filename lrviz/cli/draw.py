@@ -10,7 +10,7 @@ import typer
 
 from ..errors import ParameterError, UsageError
 from . import _show
-from ._options import (FigureOptions, Force, Lr, Name, Output, SetOwn, Stats, Steps, StepsPerEpoch, Title, check_run,
+from ._options import (FigureOptions, Force, Name, Output, Stats, StepsPerEpoch, Title, check_run,
                        figure_options, names_config, parse_assignments)
 
 ConfigPath = Annotated[Path, typer.Argument(help="YAML config naming the schedules (see configs/).")]
@@ -148,7 +148,7 @@ def resume(
     from .. import draw as plotting
     from ..draw import mpl
     from ..config import load
-    from ..output import check_output
+    from ..output import FIGURE_FORMATS, check_output
     from ..limits import over_limit
     from ..analysis.resume import resume as resumed_curves
 
@@ -157,7 +157,7 @@ def resume(
         raise UsageError(f"--total: {over_limit(total) if total >= 1 else f'must be >= 1; got {total}'}")
     cfg = figure.apply(cfg, epochs_need=f"steps_per_epoch, which {config} does not set")
     out = _show.destination(output, figure.term, f"{config.stem}_resumed.png")
-    fmt = check_output(out, mpl.FORMATS) if out else None
+    fmt = check_output(out, FIGURE_FORMATS) if out else None
     columns = 2 * _show.terminal()["width"] if out is None else mpl.pixel_columns(cfg.plot)
     try:
         curves, jumps, extent = resumed_curves(cfg, at, total, columns=columns)

@@ -47,13 +47,12 @@ def export(
 
     Example: lrviz export configs/warmup_cosine.yaml -o values.csv
     """
-    from .. import export as exporter
     from ..curves import evaluate
-    from ..output import check_output
+    from ..output import DATA_FORMATS, check_output, write_data
 
-    fmt = check_output(output, exporter.FORMATS)
+    fmt = check_output(output, DATA_FORMATS)
     curves = evaluate(source_config(sources, steps, lr, steps_per_epoch, assignments, force))
-    exporter.write(curves, output, fmt)
+    write_data(curves, output, fmt)
     typer.echo(f"wrote {output}")
 
 

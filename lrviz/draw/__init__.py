@@ -73,10 +73,9 @@ def _checked(output: str | None) -> str | None:
     """The format of ``output``, checked before any work so that a bad path fails fast."""
     if not output:
         return None
-    from . import mpl
-    from ..output import check_output
+    from ..output import FIGURE_FORMATS, check_output
 
-    return check_output(output, mpl.FORMATS)
+    return check_output(output, FIGURE_FORMATS)
 
 
 def draw(curves: Sequence, config: Config, *, output: str | None = None, fmt: str | None = None, ax=None,

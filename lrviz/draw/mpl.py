@@ -24,7 +24,6 @@ from . import annotate, axes, style
 from ..output import atomic_write
 from ..spec import Curve, PlotSpec
 
-FORMATS = ("png", "svg", "pdf")
 DASHES = ("-", (0, (5, 2)), (0, (5, 1.5, 1, 1.5)), (0, (1.2, 1.2)), (0, (8, 2, 1, 2, 1, 2)),
           (0, (3, 1, 1, 1, 1, 1)), (0, (10, 3)), (0, (2, 3)))
 

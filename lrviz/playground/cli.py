@@ -57,7 +57,8 @@ def playground(
     from ..output import check_output
     from ..draw.style import STYLES
     from . import config as cfg
-    from .play import FORMATS, draw
+    from ..output import FIGURE_FORMATS
+    from .play import draw
     from .spec import OptimizerSpec, Playground, SurfaceSpec
 
     out = output
@@ -72,7 +73,7 @@ def playground(
     spec = cfg.load(str(config)) if config is not None else Playground(source="lrviz")
     if config is not None and output is None and spec.output:
         out = spec.output if os.path.isabs(spec.output) else str(config.parent / spec.output)
-    check_output(out, FORMATS)  # a bad path fails before any work
+    check_output(out, FIGURE_FORMATS)  # a bad path fails before any work
     sink = cfg.Sink()
 
     def value(path, convert, raw):

@@ -22,7 +22,6 @@ from .run import Result, grid_lrs, lr_curve, run_lanes
 from .spec import Playground
 from .surfaces import Surface
 
-FORMATS = ("png", "svg", "pdf")
 
 
 @dataclass(frozen=True)
@@ -133,10 +132,10 @@ def figure(spec: Playground):
 def draw(spec: Playground, outputs: Sequence[str]) -> None:
     """Check every output path first, then run once and write the figure to each of them."""
     from ..draw import mpl
-    from ..output import check_output
+    from ..output import FIGURE_FORMATS, check_output
     from ..spec import PlotSpec
 
-    formats = [check_output(path, FORMATS) for path in outputs]
+    formats = [check_output(path, FIGURE_FORMATS) for path in outputs]
     fig = figure(spec)
     dpi = mpl.png_dpi(PlotSpec(style=spec.style, dpi=spec.dpi))
     for path, fmt in zip(outputs, formats):

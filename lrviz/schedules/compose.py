@@ -8,7 +8,7 @@ specs that the parent builds with the span it gives them (see each factory).
 from __future__ import annotations
 
 import math
-from typing import Any, Sequence
+from typing import Sequence
 
 import numpy as np
 

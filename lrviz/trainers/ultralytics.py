@@ -46,7 +46,7 @@ def read(doc: Document, options: Options) -> Config:
     warmup = doc.number("warmup_epochs", 3.0)
     bias = doc.number("warmup_bias_lr", 0.1, minimum=0)
     batch = doc.get("batch", 16)
-    nbs = doc.integer("nbs", 64, minimum=1)
+    doc.integer("nbs", 64, minimum=1)  # checked only: it sets the accumulation, which changes no per-batch lr
     if doc.get("time") not in (None, 0):
         doc.issue("time", "a time budget makes the trainer recompute epochs from the measured speed; lrviz cannot know it")
     name = doc.text("optimizer", "auto")
