@@ -7,6 +7,8 @@ can show, evaluated in chunks (see :mod:`lrviz.decimate`).
 
 from __future__ import annotations
 
+from typing import Callable
+
 import numpy as np
 
 from . import registry
@@ -85,8 +87,6 @@ def check_finite(curve: Curve, source: str, where: str) -> None:
     (Momentum may be NaN on purpose: a sequence phase that does not cycle it.)
     """
     from .errors import ConfigError, Issue
-    from .limits import first_non_finite
-
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         found = first_non_finite(curve.steps, curve.lr, curve.schedule.unchecked)
     if found:
@@ -109,3 +109,23 @@ def evaluate_schedule(schedule: Schedule, total_steps: int, *, label: str | None
         else:
             steps, (lr, mom) = reduce_curves([schedule.unchecked, momentum], n, columns, breaks=schedule.breaks)
     return Curve(label or schedule.name, steps, lr, mom, schedule.marks, schedule, details)
+
+
+def first_non_finite(steps: np.ndarray, values: np.ndarray, evaluate: Callable[[np.ndarray], np.ndarray]) -> tuple[int, float] | None:
+    """The first step whose value is not finite, and that value; None when all are finite.
+
+    ``values`` may hold only some steps (a reduced curve): the gap before the
+    first bad kept step is then evaluated step by step to find the exact one.
+    """
+    bad = np.flatnonzero(~np.isfinite(values))
+    if not len(bad):
+        return None
+    k = int(bad[0])
+    low = int(steps[k - 1]) + 1 if k > 0 else 0
+    high = int(steps[k])
+    if high > low:
+        span = np.arange(low, high + 1, dtype=np.int64)
+        dense = evaluate(span)
+        i = int(np.flatnonzero(~np.isfinite(dense))[0])
+        return int(span[i]), float(dense[i])
+    return high, float(values[k])
