@@ -30,7 +30,31 @@ SetOwn = Annotated[Optional[List[str]], typer.Option("--set", help="PARAM=VALUE,
 Title = Annotated[Optional[str], typer.Option("--title", help="Figure title.")]
 Stats = Annotated[bool, typer.Option("--stats", help="Add the stats table (peak, final, mean, area, steps above half "
                                                      "the peak) under the plot.")]
-Sources = Annotated[List[str], typer.Argument(help="A YAML config, or schedule names (see 'lrviz list').")]
+Sources = Annotated[List[str], typer.Argument(help="A config (lrviz's, or your trainer's own file), or schedule "
+                                                  "names (see 'lrviz list').")]
+TRAINER_FORMATS = ("hf", "deepspeed", "timm", "mmengine", "ultralytics", "lightning", "megatron", "nemo", "fairseq",
+                   "torchtune", "axolotl")  # lrviz.trainers.FORMATS, spelled out so that --help imports nothing
+_FORMAT_HELP = (f"How to read the config: lrviz, or a trainer's own format ({', '.join(TRAINER_FORMATS)}); "
+                "default: told from its content.")
+ConfigFormat = Annotated[Optional[str], typer.Option("--format", "--config-format", help=_FORMAT_HELP)]
+ConfigFormatOnly = Annotated[Optional[str], typer.Option("--config-format", help=_FORMAT_HELP)]
+DatasetSize = Annotated[Optional[int], typer.Option("--dataset-size", help="Training examples, for a trainer's config "
+                                                    "that counts in epochs (HF, timm, MMEngine, Ultralytics, ...).")]
+WorldSize = Annotated[Optional[int], typer.Option("--world-size", help="Data-parallel processes (GPUs) of the run: "
+                                                  "for a trainer's config, and as a hint for --log.")]
+Log = Annotated[Optional[str], typer.Option("--log", help="A run's log of the lr it used (HF trainer_state.json or "
+                                            "checkpoint dir, Lightning metrics.csv, TensorBoard events, MLflow, W&B "
+                                            "CSV, Keras CSVLogger, any CSV).")]
+LogFormat = Annotated[Optional[str], typer.Option("--log-format", help="hf, lightning, keras, mlflow, wandb, csv or "
+                                                  "tensorboard; default: told from the file.")]
+LogColumns = Annotated[Optional[str], typer.Option("--log-columns", help="STEP,LR: the columns (or tags) to read, "
+                                                   "e.g. step,lr-AdamW.")]
+LogOffset = Annotated[Optional[int], typer.Option("--log-offset", help="Steps to add to the logged step to get the "
+                                                  "update that used the lr (default: the framework's own rule).")]
+GradAccum = Annotated[Optional[int], typer.Option("--grad-accum", help="Gradient accumulation steps of the run, a "
+                                                  "hint for --log.")]
+Curve = Annotated[Optional[str], typer.Option("--curve", help="With --log: the label of the config's curve the run "
+                                              "followed (when it has several).")]
 Name = Annotated[str, typer.Argument(help="A schedule name (see 'lrviz list').")]
 
 
@@ -153,18 +177,47 @@ def names_config(names: list[str], steps: int, lr: float, steps_per_epoch: int |
                       title=title)
 
 
-def source_config(sources: list[str], steps: int, lr: float, steps_per_epoch: int | None,
-                  assignments: list[str] | None, force: bool = False):
-    """A config from one YAML path, or from schedule names with the shared defaults and --set values."""
+@dataclass(frozen=True)
+class ConfigFacts:
+    """How to read a config file, and what a trainer's config cannot say itself."""
+
+    format: Optional[str] = None
+    steps_per_epoch: Optional[int] = None
+    dataset_size: Optional[int] = None
+    world_size: Optional[int] = None
+
+    def load(self, path: str, *, force: bool = False):
+        """The Config of ``path``: an lrviz config or a trainer's own file (see :mod:`lrviz.sources`)."""
+        from ..sources import load
+
+        for option, value in (("--steps-per-epoch", self.steps_per_epoch), ("--dataset-size", self.dataset_size),
+                              ("--world-size", self.world_size)):
+            if value is not None and value < 1:
+                raise UsageError(f"{option}: must be >= 1; got {value}")
+        return load(path, format=self.format, force=force, steps_per_epoch=self.steps_per_epoch,
+                    dataset_size=self.dataset_size, world_size=self.world_size)
+
+
+def _looks_like_file(word: str) -> bool:
     import os
 
-    from ..config import load
+    return os.path.sep in word or os.path.isfile(word) or word.endswith((".yaml", ".yml", ".json", ".py", ".sh"))
 
+
+def source_config(sources: list[str], steps: int, lr: float, steps_per_epoch: int | None,
+                  assignments: list[str] | None, force: bool = False, facts: ConfigFacts | None = None):
+    """A config from one file (lrviz's or a trainer's), or from schedule names with the shared defaults and --set."""
+    facts = facts or ConfigFacts()
     first = sources[0]
-    if len(sources) > 1 and any(s.endswith((".yaml", ".yml")) for s in sources):
+    if len(sources) > 1 and any(_looks_like_file(s) for s in sources):
         raise UsageError("give one config at a time, or schedule names (a config and names cannot be mixed)")
-    if len(sources) == 1 and (first.endswith((".yaml", ".yml")) or os.path.isfile(first)):
+    if len(sources) == 1 and _looks_like_file(first):
         if assignments:
             raise UsageError("--set applies to schedule names; edit the config to change its parameters")
-        return load(first, force=force)
+        from dataclasses import replace
+
+        return replace(facts, steps_per_epoch=steps_per_epoch).load(first, force=force)
+    if facts.format or facts.dataset_size:  # --world-size may still be a hint for --log
+        option = "--format" if facts.format else "--dataset-size"
+        raise UsageError(f"{option}: applies to a config file; schedules given by name take --steps and --lr")
     return names_config(sources, steps, lr, steps_per_epoch, assignments, force=force)

@@ -33,8 +33,10 @@ def destination(output: str | None, term: bool, default: str) -> str | None:
     return None if term else (output or default)
 
 
-def draw(config, output: str | None, *, with_stats: bool = False) -> None:
-    """Write the figure to ``output``, or print a terminal preview (``output`` None); with the stats table under it."""
+def draw(config, output: str | None, *, with_stats: bool = False, overlay=None) -> None:
+    """Write the figure to ``output``, or print a terminal preview (``output`` None); with the stats table under it.
+
+    ``overlay`` draws more on the lr axes of the figure (see :func:`lrviz.draw.figure`)."""
     from .. import draw as plotting
 
     table = None
@@ -47,5 +49,5 @@ def draw(config, output: str | None, *, with_stats: bool = False) -> None:
         if table:
             typer.echo(table)
         return
-    plotting.figure(config, output=output, table=table)
+    plotting.figure(config, output=output, table=table, overlay=overlay)
     typer.echo(f"wrote {output}")

@@ -10,17 +10,41 @@ import typer
 
 from ..errors import ParameterError, UsageError
 from . import _show
-from ._options import (FigureOptions, Force, Name, Output, Stats, StepsPerEpoch, Title, check_run,
+from ._options import (ConfigFacts, ConfigFormat, Curve, DatasetSize, FigureOptions, Force, GradAccum, Log, LogColumns,
+                       LogFormat, LogOffset, Name, Output, Stats, StepsPerEpoch, Title, WorldSize, check_run,
                        figure_options, names_config, parse_assignments)
+from ._runlog import LogOptions
 
-ConfigPath = Annotated[Path, typer.Argument(help="YAML config naming the schedules (see configs/).")]
+ConfigPath = Annotated[Path, typer.Argument(help="A config: lrviz's YAML (see configs/), or your trainer's own file "
+                                            "(HF TrainingArguments, DeepSpeed, timm args.yaml, MMEngine .py, ...; "
+                                            "see configs/trainers/).")]
 
 
 @figure_options
-def plot(config: ConfigPath, output: Output = None, force: Force = False, *, figure: FigureOptions) -> None:
-    """Draw the schedules of a YAML config into a PNG, SVG or PDF.
+def plot(
+    config: ConfigPath,
+    output: Output = None,
+    force: Force = False,
+    config_format: ConfigFormat = None,
+    steps_per_epoch: StepsPerEpoch = None,
+    dataset_size: DatasetSize = None,
+    world_size: WorldSize = None,
+    log: Log = None,
+    log_format: LogFormat = None,
+    log_columns: LogColumns = None,
+    log_offset: LogOffset = None,
+    curve: Curve = None,
+    grad_accum: GradAccum = None,
+    *,
+    figure: FigureOptions,
+) -> None:
+    """Draw the schedules of a config into a PNG, SVG or PDF: an lrviz config, or your trainer's own file.
 
-    Options given here override the config's plot: section.
+    Options given here override the config's plot: section. A trainer's file
+    (HF TrainingArguments, DeepSpeed, timm, MMEngine, Ultralytics, LightningCLI,
+    Megatron, NeMo, fairseq, torchtune, axolotl) is drawn as that trainer runs
+    it; what it cannot say comes from --dataset-size, --world-size or
+    --steps-per-epoch. --log RUN draws the lr the run logged over the plan.
 
     Examples:
 
@@ -28,15 +52,27 @@ def plot(config: ConfigPath, output: Output = None, force: Force = False, *, fig
 
       lrviz plot configs/seed004_tf_decays.yaml --layout grid --logy
 
+      lrviz plot configs/trainers/hf_training_args.json --dataset-size 52000 --world-size 8
+
       lrviz plot configs/onecycle.yaml --term
     """
-    from ..config import load
-
-    cfg = figure.apply(load(str(config), force=force), epochs_need=f"steps_per_epoch, which {config} does not set")
+    facts = ConfigFacts(config_format, steps_per_epoch, dataset_size, world_size)
+    run = LogOptions(log, log_format, log_columns, log_offset, curve, grad_accum, world_size)
+    with_log = run.given()
+    cfg = figure.apply(facts.load(str(config), force=force),
+                       epochs_need=f"steps_per_epoch, which {config} does not set")
     default = f"{config.stem}.png"
     if cfg.output:
         default = cfg.output if os.path.isabs(cfg.output) else str(config.parent / cfg.output)
-    _show.draw(cfg, _show.destination(output, figure.term, default))
+    out = _show.destination(output, figure.term, default)
+    overlay = None
+    if with_log:
+        if out is None:
+            raise UsageError("--log draws the logged points into a figure file; drop --term")
+        verdict, overlay = run.overlay(cfg)
+        for line in verdict.lines():
+            typer.echo(line)
+    _show.draw(cfg, out, overlay=overlay)
 
 
 @figure_options
@@ -121,12 +157,16 @@ def sweep(
 
 @figure_options
 def resume(
-    config: Annotated[Path, typer.Argument(help="YAML config of the original run.")],
+    config: Annotated[Path, typer.Argument(help="The config of the original run (lrviz's, or your trainer's own).")],
     at: Annotated[int, typer.Option("--at", help="The step where the run stops and resumes.")],
     total: Annotated[Optional[int], typer.Option("--total", help="total_steps of the resumed run (default: "
                                                  "unchanged).")] = None,
     output: Output = None,
     force: Force = False,
+    config_format: ConfigFormat = None,
+    steps_per_epoch: StepsPerEpoch = None,
+    dataset_size: DatasetSize = None,
+    world_size: WorldSize = None,
     *,
     figure: FigureOptions,
 ) -> None:
@@ -147,12 +187,11 @@ def resume(
 
     from .. import draw as plotting
     from ..draw import mpl
-    from ..config import load
-    from ..output import FIGURE_FORMATS, check_output
-    from ..limits import over_limit
     from ..analysis.resume import resume as resumed_curves
+    from ..limits import over_limit
+    from ..output import FIGURE_FORMATS, check_output
 
-    cfg = load(str(config), force=force)
+    cfg = ConfigFacts(config_format, steps_per_epoch, dataset_size, world_size).load(str(config), force=force)
     if total is not None and (total < 1 or (not force and over_limit(total))):
         raise UsageError(f"--total: {over_limit(total) if total >= 1 else f'must be >= 1; got {total}'}")
     cfg = figure.apply(cfg, epochs_need=f"steps_per_epoch, which {config} does not set")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Optional
 
 import typer
 
 from ..errors import UsageError
-from ._options import Force, Lr, Set, Sources, Steps, StepsPerEpoch, source_config
+from ._options import (ConfigFacts, ConfigFormat, ConfigFormatOnly, Curve, DatasetSize, Force, GradAccum, Log, LogColumns,
+                       LogFormat, LogOffset, Lr, Set, Sources, Steps, StepsPerEpoch, WorldSize, source_config)
+from ._runlog import LogOptions
 
 STATS_FORMATS = ("table", "csv", "json")
 
@@ -36,23 +38,56 @@ def show(name: Annotated[str, typer.Argument(help="A schedule name from 'lrviz l
 
 def export(
     sources: Sources,
-    output: Annotated[str, typer.Option("--output", "-o", help="values.csv or values.json")],
+    output: Annotated[Optional[str], typer.Option("--output", "-o", help="values.csv or values.json; with --to, the "
+                                                  "file to write (default: print it).")] = None,
+    to: Annotated[Optional[str], typer.Option("--to", help="Write the trainer config or code that gives the same "
+                                              "curve instead: hf, deepspeed, torch or optax.")] = None,
     steps: Steps = 1000,
     lr: Lr = 0.1,
     steps_per_epoch: StepsPerEpoch = None,
     assignments: Set = None,
     force: Force = False,
+    config_format: ConfigFormat = None,
+    dataset_size: DatasetSize = None,
+    world_size: WorldSize = None,
 ) -> None:
-    """Write the lr of every step as CSV or JSON: a step column plus one column per curve.
+    """Write the lr of every step as CSV or JSON (a step column plus one column per curve), or, with --to,
+    the trainer's config or code that gives the same curve.
 
-    Example: lrviz export configs/warmup_cosine.yaml -o values.csv
+    --to writes an exact equivalent only: every step is checked against the
+    trainer's own formula, and when no counterpart gives the same curve lrviz
+    says why instead of writing something close.
+
+    Examples:
+
+      lrviz export configs/warmup_cosine.yaml -o values.csv
+
+      lrviz export configs/trainers/deepspeed_config.json -o values.json
+
+      lrviz export hf.cosine --steps 1000 --set hf.cosine.num_warmup_steps=50 --to deepspeed
     """
     from ..curves import evaluate
-    from ..output import DATA_FORMATS, check_output, write_data
+    from ..output import DATA_FORMATS, atomic_write, check_output, write_data
 
-    fmt = check_output(output, DATA_FORMATS)
-    curves = evaluate(source_config(sources, steps, lr, steps_per_epoch, assignments, force))
-    write_data(curves, output, fmt)
+    if to is None and output is None:
+        raise UsageError("give --output values.csv (or .json), or --to TRAINER")
+    fmt = None
+    if to is None:
+        fmt = check_output(output, DATA_FORMATS)
+    elif output is not None:
+        check_output(output, ("json",) if to in ("hf", "deepspeed") else ("py",))
+    cfg = source_config(sources, steps, lr, steps_per_epoch, assignments, force,
+                        ConfigFacts(config_format, None, dataset_size, world_size))
+    if to is not None:
+        from ..trainers.export import to_trainer
+
+        text = to_trainer(cfg, to)
+        if output is None:
+            typer.echo(text.rstrip("\n"))
+            return
+        atomic_write(output, lambda fh: fh.write(text), binary=False)
+    else:
+        write_data(evaluate(cfg), output, fmt)
     typer.echo(f"wrote {output}")
 
 
@@ -64,6 +99,9 @@ def stats(
     assignments: Set = None,
     fmt: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
     force: Force = False,
+    config_format: ConfigFormatOnly = None,
+    dataset_size: DatasetSize = None,
+    world_size: WorldSize = None,
 ) -> None:
     """Peak, final and mean lr, the area (sum of lr over the run) and the steps above half the peak.
 
@@ -80,7 +118,8 @@ def stats(
 
     if fmt not in STATS_FORMATS:
         raise UsageError(f"--format: must be one of {', '.join(STATS_FORMATS)}; got {fmt!r}")
-    rows = of_config(source_config(sources, steps, lr, steps_per_epoch, assignments, force))
+    rows = of_config(source_config(sources, steps, lr, steps_per_epoch, assignments, force,
+                                   ConfigFacts(config_format, None, dataset_size, world_size)))
     typer.echo({"table": table, "csv": as_csv, "json": as_json}[fmt](rows).rstrip("\n"))
 
 
@@ -91,6 +130,15 @@ def check(
     steps_per_epoch: StepsPerEpoch = None,
     assignments: Set = None,
     force: Force = False,
+    config_format: ConfigFormat = None,
+    dataset_size: DatasetSize = None,
+    world_size: WorldSize = None,
+    log: Log = None,
+    log_format: LogFormat = None,
+    log_columns: LogColumns = None,
+    log_offset: LogOffset = None,
+    curve: Curve = None,
+    grad_accum: GradAccum = None,
 ) -> None:
     """Diagnose schedules before training: one line per finding, with the step and a hint.
 
@@ -100,9 +148,19 @@ def check(
     restarts, durations that look like epochs given as steps. Notes: known
     quirks of the framework twins in use. Exit 0 when there are no errors.
 
+    --log RUN then lays the lr the run logged against the plan: it reports the
+    first step where they part beyond rounding, by how much, and the likely
+    cause (stepped per epoch, gradient accumulation or world size forgotten,
+    warmup counted twice, an off-by-one in logging, a resume with a new total).
+    Exit 1 when the run left the plan.
+
     Examples:
 
       lrviz check configs/warmup_cosine.yaml
+
+      lrviz check configs/trainers/deepspeed_config.json
+
+      lrviz check hf.cosine --steps 40 --lr 5e-2 --set hf.cosine.num_warmup_steps=5 --log out/checkpoint-40
 
       lrviz check torch.OneCycleLR --steps 1200 --set torch.OneCycleLR.total_steps=1000
 
@@ -113,7 +171,10 @@ def check(
     from ..analysis.diagnose import diagnose, summary
     from ..analysis.stats import profiles
 
-    cfg = source_config(sources, steps, lr, steps_per_epoch, assignments, force)
+    run = LogOptions(log, log_format, log_columns, log_offset, curve, grad_accum, world_size)
+    with_log = run.given()
+    cfg = source_config(sources, steps, lr, steps_per_epoch, assignments, force,
+                        ConfigFacts(config_format, None, dataset_size, world_size))
     counts: Counter = Counter()
     found = profiles(cfg)
     for label, schedule, profile in found:
@@ -121,7 +182,13 @@ def check(
             counts[finding.level] += 1
             typer.echo(f"{label}: {finding.text()}")
     typer.echo(summary(counts, len(found)))
-    if counts["error"]:
+    left = False
+    if with_log:
+        _, verdict, _ = run.verdict(cfg)
+        for line in verdict.lines():
+            typer.echo(line)
+        left = verdict.exit_code != 0
+    if counts["error"] or left:
         raise typer.Exit(1)
 
 

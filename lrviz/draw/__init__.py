@@ -58,15 +58,16 @@ def display_curves(config: Config, columns: int, schedules: Sequence | None = No
 
 
 def figure(config: Config, *, output: str | None = None, schedules: Sequence | None = None, ax=None,
-           table: str | None = None):
+           table: str | None = None, overlay=None):
     """Draw ``config`` into a new Figure (or into ``ax``); also write ``output`` when given, atomically.
 
-    ``table`` is text set in monospace under the plot (``compare --stats``)."""
+    ``table`` is text set in monospace under the plot (``compare --stats``); ``overlay(ax, to_x)``
+    draws more on the lr axes (``plot --log``: the run's logged points), see :func:`lrviz.draw.mpl.figure`."""
     from . import mpl
 
     fmt = _checked(output)
     curves = display_curves(config, mpl.pixel_columns(config.plot), schedules)
-    return draw(curves, config, output=output, fmt=fmt, ax=ax, table=table)
+    return draw(curves, config, output=output, fmt=fmt, ax=ax, table=table, overlay=overlay)
 
 
 def _checked(output: str | None) -> str | None:
@@ -79,7 +80,7 @@ def _checked(output: str | None) -> str | None:
 
 
 def draw(curves: Sequence, config: Config, *, output: str | None = None, fmt: str | None = None, ax=None,
-         total_steps: int | None = None, table: str | None = None):
+         total_steps: int | None = None, table: str | None = None, overlay=None):
     """Draw already evaluated curves with ``config``'s plot options, title and x extent."""
     from . import mpl
 
@@ -91,7 +92,7 @@ def draw(curves: Sequence, config: Config, *, output: str | None = None, fmt: st
         mpl.draw_into(ax, curves, config.plot, **where)
         fig = ax.figure
     else:
-        fig = mpl.figure(curves, config.plot, table=table, **where)
+        fig = mpl.figure(curves, config.plot, table=table, overlay=overlay, **where)
     if output:
         mpl.save(fig, output, fmt, title=config.title, source=config.source, dpi=mpl.png_dpi(config.plot))
     return fig

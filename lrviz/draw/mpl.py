@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 import textwrap
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 
@@ -97,10 +97,13 @@ def figure(
     total_steps: int,
     steps_per_epoch: int | None = None,
     table: str | None = None,
+    overlay: Callable | None = None,
 ):
     """Draw the curves in the plot's layout and style; return the matplotlib Figure.
 
-    ``table`` (plain text, e.g. statistics) is set in monospace under everything else."""
+    ``table`` (plain text, e.g. statistics) is set in monospace under everything else.
+    ``overlay(ax, to_x)`` draws more on the lr axes (a run's logged points) and returns
+    its artists for the legend; ``to_x`` maps steps to the x unit. Not for a grid."""
     from matplotlib.figure import Figure
 
     layout = layout_of(plot, curves)
@@ -126,6 +129,8 @@ def figure(
                 ax, ax_m = fig.subplots(1, 1), None
             painter.lr_axes(ax, range(len(curves)), title=title)
             painter.lr_scale(ax, curves)
+            if overlay is not None:
+                painter.extra = [a for a in overlay(ax, painter.x) if not a.get_label().startswith("_")]
             if ax_m is not None:
                 painter.momentum_axes(ax_m)
             painter.x_axis(ax_m or ax)
@@ -155,6 +160,7 @@ class _Painter:
         self.steps_per_epoch = steps_per_epoch
         self.colors = style.colors(plot.style)
         self.lines: list = []
+        self.extra: list = []  # artists an overlay added to the lr axes, for the legend
 
     def style_of(self, i: int) -> dict:
         n = len(self.colors)
@@ -250,7 +256,7 @@ class _Painter:
             if self.plot.annotate and (values := self.values(curve)):
                 text = f"{text} — {values}"
             labels.append(text)
-        return self.lines, labels
+        return self.lines + self.extra, labels + [a.get_label() for a in self.extra]
 
     def legend_shape(self, width: float) -> tuple[int, int]:
         """(rows, columns) of the legend below a figure ``width`` inches wide."""
