@@ -4,6 +4,11 @@
 config's caption (what it shows and where it comes from) and the command that
 redraws it. Figures are deterministic, so regenerating the gallery is a
 visual regression test: any change to a figure shows in review.
+
+Trainers' own files are drawn too, from ``<configs>/trainers/gallery.yaml``: a
+list of ``{file, caption}`` with the facts a file cannot say itself
+(``dataset_size``, ``world_size``, ``steps_per_epoch``); their figures are named
+``trainer_<stem>``.
 """
 
 from __future__ import annotations
@@ -18,6 +23,10 @@ from .draw import figure
 FORMATS = ("png", "svg")  # of output.FIGURE_FORMATS, the ones a gallery page shows
 
 
+TRAINER_INDEX = os.path.join("trainers", "gallery.yaml")
+FACTS = ("dataset_size", "world_size", "steps_per_epoch")
+
+
 @dataclass(frozen=True)
 class Figure:
     name: str  # the config's file stem
@@ -25,6 +34,33 @@ class Figure:
     title: str
     caption: str
     command: str = "plot"  # the lrviz command that draws it: plot, or playground for a playground: config
+    options: str = ""  # what else the command line says: --dataset-size N, ...
+
+
+def trainer_files(configs: str) -> list[tuple[str, dict, str]]:
+    """(path, facts, caption) of every trainer file listed in ``<configs>/trainers/gallery.yaml``."""
+    from .config import parse, read_text
+    from .errors import ConfigError
+
+    index = os.path.join(configs, TRAINER_INDEX)
+    if not os.path.isfile(index):
+        return []
+    data, doc = parse(read_text(index), index)
+    if not isinstance(data, list):
+        doc.issue("", "expected a list of {file, caption, dataset_size, world_size, steps_per_epoch}")
+    out = []
+    for i, entry in enumerate(data if isinstance(data, list) else []):
+        if not isinstance(entry, dict) or not isinstance(entry.get("file"), str):
+            doc.issue(f"[{i}]", "expected a mapping with a file")
+            continue
+        unknown = set(entry) - {"file", "caption", *FACTS}
+        if unknown:
+            doc.issue(f"[{i}].{sorted(unknown)[0]}", "unknown key")
+        facts = {k: entry[k] for k in FACTS if k in entry}
+        out.append((os.path.join(os.path.dirname(index), entry["file"]), facts, str(entry.get("caption", ""))))
+    if doc.issues:
+        raise ConfigError(doc.issues)
+    return out
 
 
 def configs_in(folder: str) -> list[str]:
@@ -48,11 +84,22 @@ def build(configs: str, out: str, *, echo=lambda line: None, published_as: str |
         raise OutputError(f"{out}: folder does not exist")
     from .playground import config as playground_config
 
-    loaded = [(path, playground_config.load(path), "playground") if playground_config.is_playground(path)
-              else (path, load(path), "plot") for path in configs_in(configs)]
+    from dataclasses import replace
+
+    from .sources import load as load_any
+
+    def stem(path: str) -> str:
+        return os.path.splitext(os.path.basename(path))[0]
+
+    loaded = [(stem(path), path, playground_config.load(path), "playground", "") if playground_config.is_playground(path)
+              else (stem(path), path, load(path), "plot", "") for path in configs_in(configs)]
+    for path, facts, caption in trainer_files(configs):
+        config = load_any(path, **facts)
+        notes = f" {config.caption}" if config.caption else ""  # what the reader found: rounding, scaling, stepping
+        options = "".join(f" --{k.replace('_', '-')} {v}" for k, v in facts.items())
+        loaded.append((f"trainer_{stem(path)}", path, replace(config, caption=caption + notes), "plot", options))
     figures = []
-    for path, config, command in loaded:
-        name = os.path.splitext(os.path.basename(path))[0]
+    for name, path, config, command, options in loaded:
         targets = [os.path.join(out, f"{name}.{fmt}") for fmt in FORMATS]
         if command == "playground":
             from .playground.play import draw
@@ -62,7 +109,7 @@ def build(configs: str, out: str, *, echo=lambda line: None, published_as: str |
             if command == "plot":
                 figure(config, output=target)
             echo(f"wrote {target}")
-        figures.append(Figure(name, path, config.title or name, config.caption or "", command))
+        figures.append(Figure(name, path, config.title or name, config.caption or "", command, options))
     index = os.path.join(out, "README.md")
     text = index_text(figures, configs, published_as or out)
     atomic_write(index, lambda fh: fh.write(text), binary=False)
@@ -75,7 +122,8 @@ def index_text(figures: list[Figure], configs: str, out: str) -> str:
     lines = [
         "# Gallery",
         "",
-        "Every figure here is drawn by lrviz from a config in `configs/`. Regenerate them all with",
+        "Every figure here is drawn by lrviz from a config in `configs/`, or from a trainer's own file in",
+        "`configs/trainers/` (listed in its `gallery.yaml`). Regenerate them all with",
         "",
         "```bash",
         f"lrviz gallery --configs {_posix(configs)} --out {_posix(out)}",
@@ -97,7 +145,7 @@ def index_text(figures: list[Figure], configs: str, out: str) -> str:
         ]
         if f.caption:
             lines += [f.caption.strip(), ""]
-        lines += ["```bash", f"lrviz {f.command} {_posix(f.config_path)} -o {_posix(os.path.join(out, f.name))}.png",
+        lines += ["```bash", f"lrviz {f.command} {_posix(f.config_path)}{f.options} -o {_posix(os.path.join(out, f.name))}.png",
                   "```"]
     lines += ["", "---", "", drawn_with()]
     return "\n".join(lines) + "\n"

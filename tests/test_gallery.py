@@ -30,13 +30,15 @@ def regenerated(tmp_path_factory):
 def test_every_config_has_a_png_an_svg_and_a_section(regenerated):
     out, figures = regenerated
     stems = sorted(p.stem for p in CONFIGS.glob("*.yaml"))
-    assert [f.name for f in figures] == stems
+    trainers = [f"trainer_{os.path.splitext(path)[0].split(os.sep)[-1]}" for path, _, _ in gallery.trainer_files(str(CONFIGS))]
+    assert [f.name for f in figures] == stems + trainers
+    assert len(trainers) == len([p for p in (CONFIGS / "trainers").iterdir() if p.is_file()]) - 1  # all but the index
     index = (out / "README.md").read_text()
     for f in figures:
         assert (out / f"{f.name}.png").read_bytes().startswith(b"\x89PNG")
         assert b"<svg" in (out / f"{f.name}.svg").read_bytes()[:500]
         assert f"## {f.title}" in index and f"![{f.title}]({f.name}.png)" in index
-        assert f"lrviz {f.command} configs/{f.name}.yaml -o gallery/{f.name}.png" in index
+        assert f"lrviz {f.command} {f.config_path}{f.options} -o gallery/{f.name}.png" in index
         assert f.caption, f"configs/{f.name}.yaml needs a caption: what it shows and where it comes from"
 
 
