@@ -7,6 +7,22 @@
 
 Public API: :func:`schedule`, :func:`names`, :func:`load`, :func:`evaluate`, :func:`plot`,
 :func:`to_callable`, :func:`to_torch`, :class:`Schedule`, :class:`LrvizError`. Importing lrviz never imports matplotlib.
+
+How the package is laid out, in the order data flows through it (each imports only from above it)::
+
+    errors, kinds, units       the error tree; parameter kinds; durations and counting modes
+    schedules/                 the maths (numpy only): the Schedule type, the validation vocabulary, families
+    twins/                     exact twins of frameworks and trainers (numpy only), with their quirks
+    registry, params, expr     name -> factory and parameter roles; raw values -> kinds; lr_lambda expressions
+    spec                       plain dataclasses: ScheduleSpec, PlotSpec, Config, Curve
+    config, sources            lrviz YAML -> Config; any file (lrviz's or a trainer's) -> Config
+    trainers/, logs/           trainers' own config formats -> Config; run logs -> the lr a run used
+    curves, decimate, scan     Config -> curves; M4 reduction for display; one chunked pass for statistics
+    analysis/                  stats, check, sweep, resume, show, and the run against the plan
+    draw/, output              curves -> figure (matplotlib only here) or terminal; files and formats
+    gallery, bridge, explore   the gallery; to_callable/to_torch; the slider window
+    playground/                optimizers on loss surfaces driven by a schedule
+    cli/                       the typer app: parses words, calls the above, reports errors
 """
 
 from __future__ import annotations
