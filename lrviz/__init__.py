@@ -84,11 +84,15 @@ def names() -> list[str]:
     return registry.names()
 
 
-def load(path: str):
-    """Parse and validate a YAML config; returns a :class:`lrviz.spec.Config`."""
-    from . import config
+def load(path: str, *, format: str | None = None, steps_per_epoch: int | None = None,
+         dataset_size: int | None = None, world_size: int | None = None):
+    """Read a config, lrviz's YAML or a trainer's own file (HF TrainingArguments, DeepSpeed, timm, ...);
+    returns a :class:`lrviz.spec.Config`. What a trainer's file cannot say comes from the keywords
+    (see :mod:`lrviz.sources`)."""
+    from . import sources
 
-    return config.load(path)
+    return sources.load(path, format=format, steps_per_epoch=steps_per_epoch, dataset_size=dataset_size,
+                        world_size=world_size)
 
 
 def evaluate(config_or_path: Any):

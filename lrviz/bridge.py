@@ -33,7 +33,7 @@ def resolve(source: Any, *, label: str | None = None, **params: Any) -> Schedule
             raise ParameterError("source", f"a mapping needs a 'name' (and 'params'); got keys {sorted(source)}")
         return build_named(source["name"], **{**dict(source.get("params") or {}), **params})
     if isinstance(source, (str, os.PathLike)) and (str(source).endswith((".yaml", ".yml")) or os.path.isfile(source)):
-        from .config import load
+        from .sources import load
 
         source = load(os.fspath(source))
     if isinstance(source, Config):

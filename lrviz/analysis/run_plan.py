@@ -104,11 +104,11 @@ def from_name(name: str, *, total_steps: int, steps_per_epoch: int | None = None
 
 def from_config(config: Any, *, label: str | None = None) -> Plan:
     """A plan from an lrviz config (a path or a :class:`~lrviz.spec.Config`): its one curve, or the one labelled ``label``."""
-    from .. import config as config_module
+    from ..sources import load
     from ..curves import build, labels
 
     if isinstance(config, str):
-        config = config_module.load(config)
+        config = load(config)
     built = build(config)
     names = labels([spec for spec, _ in built])
     if label is None and len(built) > 1:
@@ -131,11 +131,11 @@ def from_config(config: Any, *, label: str | None = None) -> Plan:
 
 def plans_from_config(config: Any) -> list[Plan]:
     """One plan per curve of a config (a path or a Config), in order, labelled as in its legend."""
-    from .. import config as config_module
+    from ..sources import load
     from ..curves import build, labels
 
     if isinstance(config, str):
-        config = config_module.load(config)
+        config = load(config)
     names = labels([spec for spec, _ in build(config)])
     return [from_config(config, label=name) for name in names]
 

@@ -129,7 +129,7 @@ def plot(source: Any, *more: Any, ax=None, output: str | None = None, total_step
     elif len(items) == 1 and isinstance(items[0], (str, os.PathLike)) and (
         str(items[0]).endswith((".yaml", ".yml")) or os.path.isfile(items[0])
     ):
-        from ..config import load
+        from ..sources import load
 
         config = load(os.fspath(items[0]))
     elif items and all(isinstance(item, Schedule) for item in items):
