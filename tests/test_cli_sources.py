@@ -127,3 +127,14 @@ def test_export_to_hf_gives_args_that_the_hf_reader_draws_as_the_same_curve(tmp_
     # the generic warmup + cosine, from the formulas: linear from 0 over 50 steps, then cosine to 0 over the rest
     expected = np.where(t < 50, 3e-4 * t / 50, 3e-4 * (1 + np.cos(np.pi * (t - 50) / 950)) / 2)
     np.testing.assert_allclose(curve.lr[:1000], expected, rtol=1e-12, atol=1e-18)
+
+
+def test_compare_config_draws_a_trainer_config_beside_named_schedules_each_over_its_own_length(tmp_path):
+    out = lrviz("compare", "cosine", "--steps", "1500", "--lr", "2e-4", "--config",
+                os.path.join(TRAINERS, "deepspeed_config.json"), "--stats", "-o", str(tmp_path / "c.svg"), cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    svg = (tmp_path / "c.svg").read_text()
+    assert "cosine" in svg and "DeepSpeed WarmupDecayLR (deepspeed_config.json)" in svg
+    assert "10k" in svg  # the x axis spans the longer run: DeepSpeed's total_num_steps = 10,000
+    out = lrviz("compare", cwd=tmp_path)
+    assert out.returncode == 2 and out.stderr.strip() == "lrviz: give schedule names, or --config FILE (or both)"

@@ -51,3 +51,27 @@ def draw(config, output: str | None, *, with_stats: bool = False, overlay=None) 
         return
     plotting.figure(config, output=output, table=table, overlay=overlay)
     typer.echo(f"wrote {output}")
+
+
+def draw_many(configs: list, frame, output: str | None, *, with_stats: bool = False) -> None:
+    """The curves of several configs in one figure (``compare --config``), each over its own total.
+
+    ``frame`` is the Config whose plot options, title and steps_per_epoch the figure takes."""
+    from .. import draw as plotting
+    from ..draw import mpl
+
+    columns = mpl.pixel_columns(frame.plot) if output is not None else 2 * terminal()["width"]
+    curves = [curve for config in configs for curve in plotting.display_curves(config, columns)]
+    extent = max(config.total_steps for config in configs)
+    table = None
+    if with_stats:
+        from ..analysis.stats import of_config, table as stats_table
+
+        table = stats_table([row for config in configs for row in of_config(config)])
+    if output is None:
+        typer.echo(plotting.preview_curves(curves, frame, total_steps=extent, **terminal()))
+        if table:
+            typer.echo(table)
+        return
+    plotting.draw(curves, frame, output=output, total_steps=extent, table=table)
+    typer.echo(f"wrote {output}")

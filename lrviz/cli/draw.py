@@ -77,7 +77,10 @@ def plot(
 
 @figure_options
 def compare(
-    names: Annotated[List[str], typer.Argument(help="Schedule names (see 'lrviz list').")],
+    names: Annotated[Optional[List[str]], typer.Argument(help="Schedule names (see 'lrviz list').")] = None,
+    configs: Annotated[Optional[List[str]], typer.Option("--config", help="A config to compare too (lrviz's, or "
+                                                         "a trainer's own file), each over its own length; "
+                                                         "repeatable.")] = None,
     steps: Annotated[int, typer.Option("--steps", help="total_steps shared by all schedules.")] = 1000,
     lr: Annotated[float, typer.Option("--lr", help="Peak/base lr shared by all schedules.")] = 0.1,
     steps_per_epoch: StepsPerEpoch = None,
@@ -87,10 +90,17 @@ def compare(
                                                   "picks the format (.png, .svg, .pdf).")] = None,
     force: Force = False,
     show_stats: Stats = False,
+    config_format: ConfigFormat = None,
+    dataset_size: DatasetSize = None,
+    world_size: WorldSize = None,
     *,
     figure: FigureOptions,
 ) -> None:
-    """Compare schedules by name on shared defaults, without a config.
+    """Compare schedules by name on shared defaults, and the schedules of configs with --config.
+
+    Names share --steps and --lr; a config given with --config (an lrviz config
+    or a trainer's own file, read with --format, --dataset-size, --world-size)
+    keeps its own length and lr.
 
     Examples:
 
@@ -98,10 +108,27 @@ def compare(
 
       lrviz compare cosine wsd --set cosine.min_lr=1e-4 --layout grid --style paper -o lr.pdf
 
+      lrviz compare cosine --steps 1500 --lr 2e-4 --config configs/trainers/hf_training_args.json
+
       lrviz compare cosine_restarts --steps 100000 --term
     """
-    cfg = figure.apply(names_config(names, steps, lr, steps_per_epoch, assignments, title, force))
-    _show.draw(cfg, _show.destination(output, figure.term, "lr.png"), with_stats=show_stats)
+    from dataclasses import replace
+
+    out = _show.destination(output, figure.term, "lr.png")
+    if not names and not configs:
+        raise UsageError("give schedule names, or --config FILE (or both)")
+    facts = ConfigFacts(config_format, None, dataset_size, world_size)
+    loaded = [facts.load(path, force=force) for path in configs or []]
+    if names:
+        loaded.insert(0, names_config(names, steps, lr, steps_per_epoch, assignments, title, force))
+    elif steps_per_epoch is not None:
+        raise UsageError("--steps-per-epoch: applies to schedules given by name; a config sets its own")
+    if len(loaded) == 1:
+        _show.draw(figure.apply(replace(loaded[0], title=title or loaded[0].title)), out, with_stats=show_stats)
+        return
+    spe = next((c.steps_per_epoch for c in loaded if c.steps_per_epoch), None)
+    frame = figure.apply(replace(loaded[0], title=title, steps_per_epoch=spe, source="lrviz compare"))
+    _show.draw_many(loaded, frame, out, with_stats=show_stats)
 
 
 @figure_options

@@ -119,7 +119,7 @@ def figure(
         fig = root = Figure(figsize=(size[0], size[1] + band), layout="constrained")
         if table:  # the plot above, the table in a band of its own below
             fig, below = root.subfigures(2, 1, height_ratios=(size[1], band))
-            below.text(0.5, 0.5, table, ha="center", va="center", family="monospace", fontsize=_rc("legend.fontsize"))
+            below.text(0.5, 0.5, table, ha="center", va="center", family="monospace", fontsize=_table_size(table, size[0]))
         if layout == "grid":
             painter.grid(fig, title, titles)
         else:
@@ -324,6 +324,14 @@ class _Painter:
             ax.set_xlabel("")
         if title:
             fig.suptitle(title)
+
+
+def _table_size(text: str, width: float) -> float:
+    """The table's font size: the legend's, smaller when its widest line would not fit ``width`` inches."""
+    size = _rc("legend.fontsize")
+    widest = max((len(line) for line in text.splitlines()), default=1)
+    fits = 0.95 * width * 72 / (0.6 * widest)  # a monospace character is about 0.6 em wide
+    return max(4.0, min(size, fits))
 
 
 def _table_height(text: str) -> float:
