@@ -238,7 +238,7 @@ CASES = [
          **compare("cosine", "--steps", "abc")),
     Case("unknown-option", code=2, starts="lrviz: No such option: --stpes", contains=("--steps", "lrviz compare --help"),
          **compare("cosine", "--stpes", "5")),
-    Case("missing-argument", code=2, starts="lrviz: Missing argument 'names'.", argv=("compare", "-o", "old.png")),
+    Case("missing-argument", code=2, starts="lrviz: give schedule names, or --config FILE (or both)", argv=("compare", "-o", "old.png")),
     # the explorer and playground commands
     Case("sweep-unknown-parameter", code=2, starts="lrviz: --vary min_lrr: not a parameter of cosine",
          contains=("did you mean min_lr?",), argv=("sweep", "cosine", "--vary", "min_lrr=0,1", "-o", "old.png")),
