@@ -26,7 +26,7 @@ import yaml
 
 from . import registry
 from .errors import ConfigError, Issue, ParameterError, ParameterErrors, did_you_mean
-from .params import as_bool, as_int, as_number
+from .params import as_bool, as_int, as_non_negative, as_number
 from .spec import LAYOUTS, X_UNITS, Config, PlotSpec, ScheduleSpec
 from .draw.style import SIZES, STYLES
 from .limits import over_limit
@@ -216,10 +216,7 @@ def _to_config(data: Any, doc: _Located, force: bool = False) -> Config:
             doc.issue(str(key), f"unknown key{did_you_mean(str(key), TOP_KEYS)}")
 
     def positive_int(path: str, value: Any) -> int:
-        number = as_int(path, value)
-        if number < 1:
-            raise ParameterError(path, f"must be >= 1; got {number}")
-        return number
+        return as_int(path, value, minimum=1)
 
     spe = _field(doc, "steps_per_epoch", positive_int, data["steps_per_epoch"]) if data.get("steps_per_epoch") is not None else None
     total = 1000
@@ -227,7 +224,7 @@ def _to_config(data: Any, doc: _Located, force: bool = False) -> Config:
         total = _field(doc, "total_steps", lambda p, v: _total_steps(p, v, spe, force), data["total_steps"], 1000) or 1000
     lr = 0.1
     if "lr" in data:
-        lr = _field(doc, "lr", _non_negative, data["lr"], 0.1)
+        lr = _field(doc, "lr", as_non_negative, data["lr"], 0.1)
     counting = data.get("counting", "cumulative")
     if counting not in COUNTING_MODES:
         doc.issue("counting", f"must be one of {', '.join(COUNTING_MODES)}; got {counting!r}{did_you_mean(str(counting), COUNTING_MODES)}")
@@ -265,13 +262,6 @@ def _total_steps(path: str, value: Any, spe: int | None, force: bool = False) ->
     if refusal:
         raise ParameterError(path, refusal)
     return steps
-
-
-def _non_negative(path: str, value: Any) -> float:
-    number = as_number(path, value)
-    if number < 0:
-        raise ParameterError(path, f"must be >= 0; got {number:g}")
-    return number
 
 
 def _plot(raw: Any, doc: _Located) -> PlotSpec:

@@ -10,7 +10,6 @@ saying what was received.
 from __future__ import annotations
 
 import inspect
-import math
 import re
 import types
 import typing
@@ -19,7 +18,8 @@ from functools import lru_cache
 from typing import Any, Callable
 
 from .errors import ParameterError
-from .units import _kind, is_number, to_float, to_steps
+from .schedules import _checks as check
+from .units import _kind, to_steps
 
 _NUMERIC = re.compile(r"^\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*$")
 
@@ -99,22 +99,23 @@ def signature(factory: Callable[..., Any]) -> dict[str, Param]:
 
 
 def as_number(name: str, value: Any) -> float:
-    """A real number; numeric strings such as '1e-3' (how YAML 1.1 reads them) count."""
+    """A finite real number; numeric strings such as '1e-3' (how YAML 1.1 reads them) count."""
     if isinstance(value, str) and _NUMERIC.match(value):
         value = float(value)
-    if not is_number(value):
-        raise ParameterError(name, f"expected a number; got {_kind(value)}")
-    value = to_float(name, value)  # an int beyond float range is refused as too large
-    if not math.isfinite(value):
-        raise ParameterError(name, f"expected a finite number; got {value}")
-    return value
+    return check.number(name, value)
 
 
-def as_int(name: str, value: Any) -> int:
-    number = as_number(name, value)
-    if number != math.floor(number):
-        raise ParameterError(name, f"expected a whole number; got {number:g}")
-    return int(number)
+def as_int(name: str, value: Any, *, minimum: int | None = None) -> int:
+    """A whole number (numeric strings count), at least ``minimum``."""
+    return check.whole(name, as_number(name, value), minimum=minimum)
+
+
+def as_non_negative(name: str, value: Any) -> float:
+    return check.non_negative(name, as_number(name, value))
+
+
+def as_positive(name: str, value: Any) -> float:
+    return check.positive(name, as_number(name, value))
 
 
 def as_bool(name: str, value: Any) -> bool:

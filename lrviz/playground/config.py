@@ -32,7 +32,7 @@ from typing import Any
 from .. import registry
 from ..config import parse, parse_dpi, parse_size, read_text
 from ..errors import ConfigError, Issue, ParameterError, ParameterErrors, did_you_mean
-from ..params import as_int, as_number
+from ..params import as_int, as_number, as_positive
 from ..spec import ScheduleSpec
 from ..draw.style import STYLES
 from ..units import _kind
@@ -191,17 +191,11 @@ def finish(spec: Playground, doc, *, view_given: bool = True) -> Playground:
 
 
 def positive_number(path: str, value: Any) -> float:
-    number = as_number(path, value)
-    if number <= 0:
-        raise ParameterError(path, f"must be > 0; got {number:g}")
-    return number
+    return as_positive(path, value)
 
 
 def positive_int(path: str, value: Any) -> int:
-    number = as_int(path, value)
-    if number < 1:
-        raise ParameterError(path, f"must be >= 1; got {number}")
-    return number
+    return as_int(path, value, minimum=1)
 
 
 def step_count(path: str, value: Any) -> int:

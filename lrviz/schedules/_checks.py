@@ -1,7 +1,11 @@
-"""Parameter checks shared by the schedule factories.
+"""The one validation vocabulary: "a finite number", "a whole number >= 1", "a duration in steps", ...
 
 Each check returns the (normalized) value or raises :class:`ParameterError`
-naming the parameter, so a factory reads as a list of its rules.
+naming the parameter, so a factory reads as a list of its rules. The same
+checks, and so the same messages, serve the schedules, the twins (whose
+library-flavoured rules build on them), :mod:`lrviz.params` (which first reads
+numbers written as text, as YAML 1.1 leaves ``1e-3``), the config readers and
+the playground.
 """
 
 from __future__ import annotations
@@ -11,17 +15,27 @@ from typing import Any, Iterable, Sequence
 
 from ._base import Mark
 from ..errors import ParameterError
-from ..units import MAX_DURATION, _too_long, is_number, to_float
+from ..units import MAX_DURATION, _kind, _too_long, is_number, to_float
 
 
 def number(name: str, value: Any) -> float:
     """A finite real number."""
     if not is_number(value):
-        raise ParameterError(name, f"expected a number; got {value!r}")
+        raise ParameterError(name, f"expected a number; got {_kind(value)}")
     value = to_float(name, value)  # an int beyond float range is refused as too large
     if not math.isfinite(value):
-        raise ParameterError(name, f"must be finite; got {value!r}")
+        raise ParameterError(name, f"expected a finite number; got {value}")
     return value
+
+
+def whole(name: str, value: Any, *, minimum: int | None = None) -> int:
+    """A whole number (a count, not a duration: no '5ep'), at least ``minimum``."""
+    value = number(name, value)
+    if value != math.floor(value):
+        raise ParameterError(name, f"expected a whole number; got {value:g}")
+    if minimum is not None and value < minimum:
+        raise ParameterError(name, f"must be >= {minimum}; got {int(value)}")
+    return int(value)
 
 
 def positive(name: str, value: Any) -> float:

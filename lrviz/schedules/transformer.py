@@ -17,7 +17,6 @@ import numpy as np
 from ..errors import ParameterError
 from ._base import Schedule
 from ..kinds import Steps
-from ..units import is_number
 from . import _checks as check
 
 WSD_SHAPES = ("linear", "cosine", "1-sqrt")
@@ -26,16 +25,6 @@ WSD_SHAPES = ("linear", "cosine", "1-sqrt")
 def _share(total_steps: int, percent: int, minimum: int = 0) -> int:
     """``percent`` % of total_steps, rounded down with integer arithmetic, at least ``minimum``."""
     return max(minimum, total_steps * percent // 100)
-
-
-def _whole(name: str, value: object, *, minimum: int) -> int:
-    """A whole number (not a duration) of at least ``minimum``."""
-    whole = is_number(value) and not isinstance(value, bool) and math.isfinite(float(value))
-    if not whole or float(value) != math.floor(float(value)):
-        raise ParameterError(name, f"expected a whole number; got {value!r}")
-    if int(value) < minimum:
-        raise ParameterError(name, f"must be >= {minimum}; got {int(value)}")
-    return int(value)
 
 
 def _ramp(t: np.ndarray, steps: int, start: float, end: float) -> np.ndarray:
@@ -64,7 +53,7 @@ def noam(
     lr = check.non_negative("lr", lr)
     total_steps = check.steps("total_steps", total_steps, minimum=1)
     W = _share(total_steps, 10, 1) if warmup_steps is None else check.steps("warmup_steps", warmup_steps, minimum=1)
-    d_model = None if d_model is None else _whole("d_model", d_model, minimum=1)
+    d_model = None if d_model is None else check.whole("d_model", d_model, minimum=1)
     peak = lr if d_model is None else lr * d_model**-0.5 * W**-0.5
 
     def f(t: np.ndarray) -> np.ndarray:
