@@ -215,14 +215,14 @@ def _noam(t, p):
 
 @naive("inverse_sqrt")
 def _inverse_sqrt(t, p):
-    lr, W, init, tau = p["lr"], p["warmup_steps"], p["init_lr"], p["timescale"]
+    lr, W, init, tau = p["lr"], p["warmup_steps"], p["start_lr"], p["timescale"]
     tc = np.minimum(t, p["total_steps"])
     return np.where(tc < W, init + tc * (lr - init) / max(W, 1), lr / np.sqrt((tc - W + tau) / tau))
 
 
 @naive("wsd")
 def _wsd(t, p):
-    lr, T, W, D, lo, init = p["lr"], p["total_steps"], p["warmup_steps"], p["decay_steps"], p["min_lr"], p["init_lr"]
+    lr, T, W, D, lo, init = p["lr"], p["total_steps"], p["warmup_steps"], p["decay_steps"], p["min_lr"], p["start_lr"]
     frac = (np.minimum(t, T) - (T - D)) / max(D, 1)
     g = {"linear": lambda x: 1 - x, "cosine": lambda x: (1 + np.cos(np.pi * x)) / 2, "1-sqrt": lambda x: 1 - np.sqrt(x)}
     decay = lo + (lr - lo) * g[p["decay_shape"]](frac) if D > 0 else lo

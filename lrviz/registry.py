@@ -36,6 +36,7 @@ class Entry:
     floor: str | None = None
     warmup: str | None = None
     bounds: tuple[str, ...] = ()
+    renamed: tuple[tuple[str, str], ...] = ()  # (old spelling, parameter): old configs keep working
 
 
 GENERIC: dict[str, Entry] = {  # the generic schedules; the twins join them in _assemble()
@@ -73,9 +74,11 @@ GENERIC: dict[str, Entry] = {  # the generic schedules; the twins join them in _
     "noam": Entry(transformer.noam, "Noam: linear warmup then inverse square root (Vaswani et al.)", (),
                   ("paddle NoamDecay",), warmup="warmup_steps"),
     "inverse_sqrt": Entry(transformer.inverse_sqrt, "linear warmup then lr*sqrt(timescale/(t-W+timescale))", (),
-                          ("hf.inverse_sqrt", "fairseq inverse_sqrt"), warmup="warmup_steps"),
+                          ("hf.inverse_sqrt", "fairseq inverse_sqrt"), warmup="warmup_steps",
+                          renamed=(("init_lr", "start_lr"),)),
     "wsd": Entry(transformer.wsd, "warmup-stable-decay with linear, cosine or 1-sqrt decay", (),
-                 ("hf.warmup_stable_decay",), ("warmup_stable_decay",), warmup="warmup_steps", bounds=("min_lr",)),
+                 ("hf.warmup_stable_decay",), ("warmup_stable_decay",), warmup="warmup_steps", bounds=("min_lr",),
+                 renamed=(("init_lr", "start_lr"),)),
     "tri_stage": Entry(transformer.tri_stage, "warmup, hold, exponential decay (fairseq tri_stage)", (), warmup="warmup_steps"),
     "tanh": Entry(transformer.tanh, "tanh decay (timm TanhLRScheduler, one cycle)", (), ("timm.tanh",), floor="min_lr"),
     # composition
@@ -186,6 +189,11 @@ def build_at(name: Any, params: Any, ctx: Context, where: str = "", counting: st
     sig = signature(entry.factory)
     prefix = _join(where, "params")
     errors: list[ParameterError] = []
+    for old, new in entry.renamed:
+        if old in params:
+            if new in params:
+                errors.append(located(_join(prefix, old), f"is the old name of {new}; give one of them"))
+            params = {(new if key == old else key): value for key, value in params.items()}
     for key in params:
         if key not in sig:
             errors.append(located(_join(prefix, str(key)), f"unknown parameter of {canonical}{did_you_mean(str(key), sig)}"))

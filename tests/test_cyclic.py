@@ -282,7 +282,7 @@ def test_onecycle_defaults_and_no_momentum():
         ({"pct_start": 1.0}, "pct_start"),
         ({"pct_start": 0.0001}, "pct_start"),  # peak at step 0
         ({"pct_start": 0.6, "three_phase": True}, "pct_start"),
-        ({"anneal": "cosine"}, "anneal"),
+        ({"anneal": "cosinus"}, "anneal"),
         ({"total_steps": 1}, "total_steps"),
         ({"div_factor": 0.0}, "div_factor"),
         ({"final_div_factor": -1.0}, "final_div_factor"),
@@ -292,3 +292,11 @@ def test_onecycle_defaults_and_no_momentum():
 )
 def test_onecycle_validation(kwargs, name):
     bad(onecycle, name, **kwargs)
+
+
+def test_onecycle_anneal_cos_is_a_spelling_of_cosine():
+    t = np.arange(0, 1001)
+    a, b = onecycle(total_steps=1000, anneal="cos"), onecycle(total_steps=1000, anneal="cosine")
+    np.testing.assert_array_equal(a(t), b(t))
+    assert a.params["anneal"] == "cosine"
+    np.testing.assert_allclose(a(t), onecycle_refs(t, lr=0.1, T=1000)[0], rtol=1e-12)

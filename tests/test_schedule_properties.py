@@ -143,14 +143,14 @@ def _noam(draw, T):
 
 def _inverse_sqrt(draw, T):
     return transformer.inverse_sqrt(lr=draw(lrs), total_steps=T, warmup_steps=draw(st.none() | st.integers(0, T)),
-                                    init_lr=draw(small_lrs), timescale=draw(st.none() | st.integers(1, 3 * T)))
+                                    start_lr=draw(small_lrs), timescale=draw(st.none() | st.integers(1, 3 * T)))
 
 
 def _wsd(draw, T):
     W = draw(st.integers(0, T))
     D = draw(st.integers(0, T - W))
     return transformer.wsd(lr=draw(lrs), total_steps=T, warmup_steps=W, decay_steps=D, min_lr=draw(small_lrs),
-                           decay_shape=draw(st.sampled_from(transformer.WSD_SHAPES)), init_lr=draw(small_lrs))
+                           decay_shape=draw(st.sampled_from(transformer.WSD_SHAPES)), start_lr=draw(small_lrs))
 
 
 def _tri_stage(draw, T):

@@ -30,17 +30,17 @@ def ref_noam(t, lr, T, W, d_model=None):
     return lr * d_model**-0.5 * min(s**-0.5, s * W**-1.5)
 
 
-def ref_inverse_sqrt(t, lr, T, W, init_lr=0.0, tau=None):
+def ref_inverse_sqrt(t, lr, T, W, start_lr=0.0, tau=None):
     tau = max(W, 1) if tau is None else tau
     t = min(t, T)
     if t < W:
-        return init_lr + t * (lr - init_lr) / W
+        return start_lr + t * (lr - start_lr) / W
     return lr / math.sqrt((t - W + tau) / tau)
 
 
-def ref_wsd(t, lr, T, W, D, min_lr=0.0, shape="linear", init_lr=0.0):
+def ref_wsd(t, lr, T, W, D, min_lr=0.0, shape="linear", start_lr=0.0):
     if t < W:
-        return init_lr + t * (lr - init_lr) / W
+        return start_lr + t * (lr - start_lr) / W
     if t < T - D:
         return lr
     if t >= T:
@@ -123,7 +123,7 @@ def test_noam_defaults():
 
 def test_inverse_sqrt_boundaries():
     lr, T, W, init = 0.4, 500, 20, 0.01
-    s = inverse_sqrt(lr=lr, total_steps=T, warmup_steps=W, init_lr=init)
+    s = inverse_sqrt(lr=lr, total_steps=T, warmup_steps=W, start_lr=init)
     assert s(0) == init
     assert s(W - 1) == pytest.approx(init + (W - 1) * (lr - init) / W, rel=RTOL)
     assert s(W) == pytest.approx(lr, rel=RTOL)
@@ -151,7 +151,7 @@ def test_inverse_sqrt_timescale_and_no_warmup():
 
 def test_inverse_sqrt_defaults():
     s = inverse_sqrt(lr=0.3, total_steps=1000)
-    assert s.params == dict(lr=0.3, total_steps=1000, warmup_steps=100, init_lr=0.0, timescale=100)
+    assert s.params == dict(lr=0.3, total_steps=1000, warmup_steps=100, start_lr=0.0, timescale=100)
     assert s(0) == 0.0 and s(100) == pytest.approx(0.3, rel=RTOL)
 
 
@@ -161,7 +161,7 @@ def test_inverse_sqrt_defaults():
 @pytest.mark.parametrize("shape", ["linear", "cosine", "1-sqrt"])
 def test_wsd_boundaries(shape):
     lr, T, W, D, m, init = 0.3, 1000, 30, 250, 0.003, 0.001
-    s = wsd(lr=lr, total_steps=T, warmup_steps=W, decay_steps=D, min_lr=m, decay_shape=shape, init_lr=init)
+    s = wsd(lr=lr, total_steps=T, warmup_steps=W, decay_steps=D, min_lr=m, decay_shape=shape, start_lr=init)
     assert s(0) == init
     assert s(W - 1) == pytest.approx(init + (W - 1) * (lr - init) / W, rel=RTOL)
     assert s(W) == lr and s(W + 1) == lr
@@ -194,7 +194,7 @@ def test_wsd_edges():
 def test_wsd_defaults():
     s = wsd(lr=0.3, total_steps=1000)
     assert s.params == dict(
-        lr=0.3, total_steps=1000, warmup_steps=50, decay_steps=200, min_lr=0.0, decay_shape="linear", init_lr=0.0
+        lr=0.3, total_steps=1000, warmup_steps=50, decay_steps=200, min_lr=0.0, decay_shape="linear", start_lr=0.0
     )
     check_curve(s, lambda t: ref_wsd(t, 0.3, 1000, 50, 200), range(0, 1010, 3))
 
@@ -276,12 +276,12 @@ def test_builds_from_lr_and_total_steps_alone(factory, total_steps):
         (noam, dict(d_model=True), "d_model"),
         (inverse_sqrt, dict(lr=-0.1), "lr"),
         (inverse_sqrt, dict(warmup_steps=-1), "warmup_steps"),
-        (inverse_sqrt, dict(init_lr=-0.1), "init_lr"),
+        (inverse_sqrt, dict(start_lr=-0.1), "start_lr"),
         (inverse_sqrt, dict(timescale=0), "timescale"),
         (wsd, dict(total_steps=100, warmup_steps=50, decay_steps=51), "decay_steps"),
         (wsd, dict(decay_shape="exp"), "decay_shape"),
         (wsd, dict(min_lr=-0.01), "min_lr"),
-        (wsd, dict(init_lr=-0.01), "init_lr"),
+        (wsd, dict(start_lr=-0.01), "start_lr"),
         (wsd, dict(warmup_steps=-5), "warmup_steps"),
         (tri_stage, dict(init_scale=0.0), "init_scale"),
         (tri_stage, dict(init_scale=1.5), "init_scale"),
@@ -327,13 +327,13 @@ def built(draw):
     if kind == "inverse_sqrt":
         W, init = draw(st.integers(0, 2 * T)), draw(lrs)
         tau = draw(st.none() | st.integers(1, 5000))
-        s = inverse_sqrt(lr=lr, total_steps=T, warmup_steps=W, init_lr=init, timescale=tau)
+        s = inverse_sqrt(lr=lr, total_steps=T, warmup_steps=W, start_lr=init, timescale=tau)
         return s, lambda t: ref_inverse_sqrt(t, lr, T, W, init, tau), max(lr, init)
     if kind == "wsd":
         W = draw(st.integers(0, T))
         D = draw(st.integers(0, T - W))
         m, init, shape = draw(lrs), draw(lrs), draw(st.sampled_from(["linear", "cosine", "1-sqrt"]))
-        s = wsd(lr=lr, total_steps=T, warmup_steps=W, decay_steps=D, min_lr=m, decay_shape=shape, init_lr=init)
+        s = wsd(lr=lr, total_steps=T, warmup_steps=W, decay_steps=D, min_lr=m, decay_shape=shape, start_lr=init)
         return s, lambda t: ref_wsd(t, lr, T, W, D, m, shape, init), max(lr, m, init)
     if kind == "tri_stage":
         D = draw(st.integers(1, T))
@@ -362,3 +362,17 @@ def test_properties(case, steps):
     np.testing.assert_allclose(out, [ref(k) for k in steps], rtol=RTOL, atol=RTOL * scale)
     grid = t.reshape(1, -1).repeat(2, axis=0)
     np.testing.assert_array_equal(s(grid), np.stack([out, out]))
+
+
+def test_the_old_name_init_lr_still_reads_as_start_lr():
+    import lrviz
+    from lrviz.errors import ParameterErrors
+    from lrviz.registry import build
+
+    t = np.arange(0, 200)
+    old = lrviz.schedule("wsd", total_steps=200, warmup_steps=20, init_lr=0.05)
+    new = lrviz.schedule("wsd", total_steps=200, warmup_steps=20, start_lr=0.05)
+    np.testing.assert_array_equal(old(t), new(t))
+    assert old(0) == 0.05  # lr(0) = start_lr, the warmup's first value
+    with pytest.raises(ParameterErrors, match="init_lr: is the old name of start_lr; give one of them"):
+        build("inverse_sqrt", {"init_lr": 0.1, "start_lr": 0.2}, total_steps=100)

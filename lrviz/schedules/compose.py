@@ -7,7 +7,6 @@ specs that the parent builds with the span it gives them (see each factory).
 
 from __future__ import annotations
 
-import math
 from typing import Sequence
 
 import numpy as np
@@ -15,7 +14,7 @@ import numpy as np
 from ..errors import ParameterError
 from ._base import Mark, Schedule, realize
 from ..kinds import Phase, Spec, Steps
-from . import _checks as check
+from . import _anneal, _checks as check
 
 WARMUP_SHAPES = ("linear", "cosine", "exponential")
 
@@ -51,7 +50,7 @@ def warmup(
     if warmup_steps >= total_steps:
         raise ParameterError("warmup_steps", f"warmup of {warmup_steps} steps leaves nothing of total_steps={total_steps}")
     start_lr = check.non_negative("start_lr", start_lr)
-    shape = check.choice("shape", shape, WARMUP_SHAPES)
+    shape = _anneal.shape("shape", shape, WARMUP_SHAPES)
     if shape == "exponential" and start_lr <= 0:
         raise ParameterError("start_lr", "an exponential warmup needs start_lr > 0")
     if schedule is None:
@@ -64,16 +63,7 @@ def warmup(
     W = warmup_steps
 
     def ramp(t: np.ndarray) -> np.ndarray:
-        p = t / max(W, 1)
-        if shape == "linear":
-            return start_lr + (target - start_lr) * p
-        if shape == "cosine":
-            return start_lr + (target - start_lr) * (1.0 - np.cos(np.pi * p)) / 2.0
-        ratio = target / start_lr
-        if not (math.isinf(ratio) or (ratio == 0.0 and target > 0.0)):
-            return start_lr * ratio ** p
-        # the ratio left float range (start_lr tiny or huge): start_lr ** (1 - p) * target ** p in logarithms
-        return np.exp((1.0 - p) * math.log(start_lr) + p * math.log(target))
+        return _anneal.anneal(shape, start_lr, target, t / max(W, 1))
 
     def f(t: np.ndarray) -> np.ndarray:
         out = inner.lr_at(np.maximum(t - W, 0))

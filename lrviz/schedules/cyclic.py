@@ -8,10 +8,10 @@ import numpy as np
 
 from ._base import Schedule
 from ..kinds import Steps
-from . import _checks as check
+from . import _anneal, _checks as check
 
 CYCLIC_MODES = ("triangular", "triangular2", "exp_range", "sine")
-ANNEALS = ("cos", "linear")
+ANNEALS = ("cosine", "linear")  # "cos" is accepted for cosine, as torch's anneal_strategy spells it
 
 
 def cyclic(
@@ -95,19 +95,12 @@ def cyclic(
     )
 
 
-def _anneal(kind: str, start: float, end: float, p: np.ndarray) -> np.ndarray:
-    """Move from start (p = 0) to end (p = 1): cosine or linear."""
-    if kind == "cos":
-        return end + (start - end) / 2.0 * (1.0 + np.cos(np.pi * p))
-    return start + (end - start) * p
-
-
 def onecycle(
     *,
     lr: float = 0.1,
     total_steps: Steps = 1000,
     pct_start: float = 0.3,
-    anneal: str = "cos",
+    anneal: str = "cosine",
     div_factor: float = 25.0,
     final_div_factor: float = 1e4,
     three_phase: bool = False,
@@ -124,7 +117,7 @@ def onecycle(
                   initial -> final over [2P, T].
     On each phase [s, e] from a to b: lr(t) = anneal(a, b, (t - s) / (e - s)), where
     anneal(start, end, p) moves by p, the fraction of the phase:
-    cos: end + (start - end) * (1 + cos(pi p)) / 2;  linear: start + (end - start) * p.
+    cosine ("cos"): end + (start - end) * (1 + cos(pi p)) / 2;  linear: start + (end - start) * p.
     Momentum runs the other way: max -> base while the lr rises, base -> max
     while it falls (held at max in the third phase). After T: final.
 
@@ -134,7 +127,7 @@ def onecycle(
     lr = check.non_negative("lr", lr)
     total_steps = check.steps("total_steps", total_steps, minimum=2)
     pct_start = check.between("pct_start", pct_start, 0.0, 1.0, open_lo=True, open_hi=True)
-    anneal = check.choice("anneal", anneal, ANNEALS)
+    anneal = _anneal.shape("anneal", anneal, ANNEALS)
     div_factor = check.positive("div_factor", div_factor)
     final_div_factor = check.positive("final_div_factor", final_div_factor)
     three_phase = check.flag("three_phase", three_phase)
@@ -161,7 +154,7 @@ def onecycle(
         for begin, end, lr0, lr1, m0, m1 in knots:  # a loop over 2-3 phases, not over steps
             inside = (t >= begin) & (t <= end) if begin == 0 else (t > begin) & (t <= end)
             p = (t[inside] - begin) / (end - begin)
-            out[inside] = _anneal(anneal, lr0, lr1, p) if lr_curve else _anneal(anneal, m0, m1, p)
+            out[inside] = _anneal.anneal(anneal, lr0, lr1, p) if lr_curve else _anneal.anneal(anneal, m0, m1, p)
         return out
 
     marks = check.marks((peak, "peak"), (2 * peak, "end of phase 2") if three_phase else (0, ""), limit=total_steps - 1)

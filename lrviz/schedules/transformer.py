@@ -17,7 +17,7 @@ import numpy as np
 from ..errors import ParameterError
 from ._base import Schedule
 from ..kinds import Steps
-from . import _checks as check
+from . import _anneal, _checks as check
 
 WSD_SHAPES = ("linear", "cosine", "1-sqrt")
 
@@ -76,12 +76,12 @@ def inverse_sqrt(
     lr: float = 0.1,
     total_steps: Steps = 1000,
     warmup_steps: Steps | None = None,
-    init_lr: float = 0.0,
+    start_lr: float = 0.0,
     timescale: Steps | None = None,
 ) -> Schedule:
     """Linear warmup, then inverse square root decay (fairseq inverse_sqrt, HF get_inverse_sqrt_schedule).
 
-    lr(t) = init_lr + t * (lr - init_lr) / W          for t < W
+    lr(t) = start_lr + t * (lr - start_lr) / W          for t < W
     lr(t) = lr / sqrt((t - W + tau) / tau)            for t >= W
     tau = timescale, default max(W, 1). With tau = W this is fairseq's
     lr * sqrt(W / t); it is the shape of HF's get_inverse_sqrt_schedule (whose
@@ -91,7 +91,7 @@ def inverse_sqrt(
     lr = check.non_negative("lr", lr)
     total_steps = check.steps("total_steps", total_steps, minimum=1)
     W = _share(total_steps, 10) if warmup_steps is None else check.steps("warmup_steps", warmup_steps)
-    init_lr = check.non_negative("init_lr", init_lr)
+    start_lr = check.non_negative("start_lr", start_lr)
     tau = max(W, 1) if timescale is None else check.steps("timescale", timescale, minimum=1)
 
     def f(t: np.ndarray) -> np.ndarray:
@@ -103,10 +103,10 @@ def inverse_sqrt(
         np.divide(lr, out, out=out)
         if W > 0:
             early = tc < W
-            out[early] = _ramp(tc[early], W, init_lr, lr)
+            out[early] = _ramp(tc[early], W, start_lr, lr)
         return out
 
-    params = dict(lr=lr, total_steps=total_steps, warmup_steps=W, init_lr=init_lr, timescale=tau)
+    params = dict(lr=lr, total_steps=total_steps, warmup_steps=W, start_lr=start_lr, timescale=tau)
     return Schedule(f, name="inverse_sqrt", params=params, marks=check.marks((W, "end of warmup"), limit=total_steps),
                     breaks=(W - 1, W, W + 1))
 
@@ -119,11 +119,11 @@ def wsd(
     decay_steps: Steps | None = None,
     min_lr: float = 0.0,
     decay_shape: str = "linear",
-    init_lr: float = 0.0,
+    start_lr: float = 0.0,
 ) -> Schedule:
     """Warmup-stable-decay (MiniCPM; HF get_wsd_schedule's shapes).
 
-    lr(t) = init_lr + t * (lr - init_lr) / W              for t < W
+    lr(t) = start_lr + t * (lr - start_lr) / W              for t < W
     lr(t) = lr                                            for W <= t < T - D
     lr(t) = min_lr + (lr - min_lr) * g(p),  p = (t - (T - D)) / D   for T - D <= t <= T
     g: linear 1 - p; cosine (1 + cos(pi p)) / 2; 1-sqrt 1 - sqrt(p).
@@ -137,8 +137,8 @@ def wsd(
     W = _share(total_steps, 5) if warmup_steps is None else check.steps("warmup_steps", warmup_steps)
     D = _share(total_steps, 20, 1) if decay_steps is None else check.steps("decay_steps", decay_steps)
     min_lr = check.non_negative("min_lr", min_lr)
-    decay_shape = check.choice("decay_shape", decay_shape, WSD_SHAPES)
-    init_lr = check.non_negative("init_lr", init_lr)
+    decay_shape = _anneal.shape("decay_shape", decay_shape, WSD_SHAPES)
+    start_lr = check.non_negative("start_lr", start_lr)
     if W + D > total_steps:
         raise ParameterError(
             "decay_steps", f"warmup_steps + decay_steps = {W} + {D} = {W + D} exceeds total_steps = {total_steps}"
@@ -149,30 +149,17 @@ def wsd(
         out = np.full(t.shape, lr)
         if W > 0:
             early = t < W
-            out[early] = _ramp(t[early], W, init_lr, lr)
+            out[early] = _ramp(t[early], W, start_lr, lr)
         late = t >= decay_start
         if D > 0:
-            p = np.minimum(t[late], total_steps) - decay_start
-            p = p / D
-            if decay_shape == "linear":
-                np.subtract(1.0, p, out=p)
-            elif decay_shape == "cosine":
-                p *= np.pi
-                np.cos(p, out=p)
-                p += 1.0
-                p *= 0.5
-            else:
-                np.sqrt(p, out=p)
-                np.subtract(1.0, p, out=p)
-            p *= lr - min_lr
-            p += min_lr
-            out[late] = p
+            p = (np.minimum(t[late], total_steps) - decay_start) / D
+            out[late] = _anneal.anneal(decay_shape, lr, min_lr, p)
         else:
             out[late] = min_lr
         return out
 
     params = dict(
-        lr=lr, total_steps=total_steps, warmup_steps=W, decay_steps=D, min_lr=min_lr, decay_shape=decay_shape, init_lr=init_lr
+        lr=lr, total_steps=total_steps, warmup_steps=W, decay_steps=D, min_lr=min_lr, decay_shape=decay_shape, start_lr=start_lr
     )
     marks = check.marks((W, "end of warmup"), (decay_start, "start of decay"), limit=total_steps)
     return Schedule(f, name="wsd", params=params, marks=marks, breaks=(W, W + 1, decay_start, decay_start + 1))
