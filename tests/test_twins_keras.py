@@ -19,8 +19,8 @@ from twin_golden import GOLDEN, check, params
 
 import lrviz
 from lrviz.errors import LrvizError, ParameterError, StepError
-from lrviz.twins import for_keras
-from lrviz.twins.for_keras import TWINS
+from lrviz.twins import keras as for_keras
+from lrviz.twins.keras import TWINS
 
 F32 = np.float32
 NAMES = sorted(TWINS)

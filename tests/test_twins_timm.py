@@ -18,7 +18,7 @@ from twin_golden import check, params
 
 import lrviz
 from lrviz.errors import LrvizError, StepError
-from lrviz.twins import for_timm
+from lrviz.twins import timm as for_timm
 
 NAMES = sorted(for_timm.TWINS)
 

@@ -24,11 +24,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from . import for_hf, for_keras, for_optax, for_timm, for_torch
+from . import hf, keras, optax, timm, torch
 from . import deepspeed, fairseq, megatron, mmengine, nemo, stepping, ultralytics  # trainers' own formulas
 
-MODULES = (for_torch, for_optax, for_keras, for_hf, for_timm, deepspeed, fairseq, megatron, mmengine, nemo, stepping,
-           ultralytics)
+MODULES = (torch, optax, keras, hf, timm, deepspeed, fairseq, megatron, mmengine, nemo, stepping, ultralytics)
 
 
 @dataclass(frozen=True)

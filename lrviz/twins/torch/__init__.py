@@ -66,13 +66,13 @@ from typing import Any, Callable
 
 import numpy as np
 
-from ..errors import ParameterError, StepError
-from ..expr import compile_expr
-from ..schedules._base import Schedule, realize
-from ..schedules import _checks as check
-from .plateau import torch_plateau
+from ...errors import ParameterError, StepError
+from ...expr import compile_expr
+from ...schedules._base import Schedule, realize
+from ...schedules import _checks as check
+from ..plateau import torch_plateau
 
-from ..kinds import Steps, Spec, Expr, Metrics
+from ...kinds import Steps, Spec, Expr, Metrics
 
 # ---------------------------------------------------------------------------------------------
 # Maps and the exact solver
@@ -1204,7 +1204,7 @@ def _expr(name: str, value: Any):
 
 def _choice(name: str, value: Any, choices: tuple[str, ...], message: str) -> str:
     if value not in choices:
-        from ..errors import did_you_mean
+        from ...errors import did_you_mean
 
         raise ParameterError(name, f"{message}; got {value!r}{did_you_mean(str(value), choices)}")
     return value
