@@ -24,10 +24,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from . import hf, keras, optax, timm, torch
+from . import hf, keras, optax, tf, timm, torch
 from . import deepspeed, fairseq, megatron, mmengine, nemo, stepping, ultralytics  # trainers' own formulas
 
-MODULES = (torch, optax, keras, hf, timm, deepspeed, fairseq, megatron, mmengine, nemo, stepping, ultralytics)
+MODULES = (torch, optax, keras, tf, hf, timm, deepspeed, fairseq, megatron, mmengine, nemo, stepping, ultralytics)
 
 
 @dataclass(frozen=True)
