@@ -49,6 +49,7 @@ import numpy as np
 from ..errors import ParameterError, StepError
 from ..schedules._base import Schedule
 from ..schedules import _checks as check
+from . import _xla32 as xla
 
 from ..kinds import Steps, Metrics
 
@@ -57,7 +58,6 @@ _F64 = np.float64
 _ONE = _F32(1.0)
 _HALF = _F32(0.5)
 _PI = _F32(math.pi)
-_TINY = np.finfo(_F32).tiny  # the smallest normal float32
 _MAX_MARKS = 100
 
 
@@ -91,23 +91,9 @@ class _Arith:
             return a * b + c
 
 
-def _cos(x: np.ndarray) -> np.ndarray:
-    return np.cos(x.astype(_F64)).astype(_F32)
-
-
 def _log(x: np.ndarray) -> np.ndarray:
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.log(np.asarray(x, _F64)).astype(_F32)
-
-
-def _flush(x: np.ndarray) -> np.ndarray:
-    """Subnormal float32 values become 0, as on XLA and TF CPUs (flush-to-zero)."""
-    return np.where(np.abs(x) < _TINY, _F32(0.0), x)
-
-
-def _pow(x: Any, y: Any) -> np.ndarray:
-    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
-        return _flush(np.power(np.asarray(x, _F64), np.asarray(y, _F64)).astype(_F32))
 
 
 def _steps32(t: np.ndarray) -> np.ndarray:
@@ -116,7 +102,7 @@ def _steps32(t: np.ndarray) -> np.ndarray:
 
 
 def _out(x: np.ndarray) -> np.ndarray:
-    return _flush(np.asarray(x, _F32)).astype(_F64)
+    return xla.flush(np.asarray(x, _F32)).astype(_F64)
 
 
 def _refuse_nan(out: np.ndarray, t: np.ndarray, why: str) -> np.ndarray:
@@ -156,7 +142,7 @@ def _exponential_curve(lr0: float, decay_steps: int, rate: np.float32, staircase
         p = ar.div_const(_steps32(t), ds)
         if staircase:
             p = np.floor(p)
-        return _out(lr32 * _pow(rate, p))
+        return _out(lr32 * xla.pow(rate, p))
 
     return f
 
@@ -188,7 +174,7 @@ def _polynomial_curve(lr0: float, decay_steps: int, end: float, power: float, cy
                 remaining = _ONE - gs / (ds * multiplier)
         else:
             remaining = ar.fma(-np.minimum(gs, ds), _ONE / ds, _ONE) if ar.jit else _ONE - np.minimum(gs, ds) / ds
-        return _refuse_nan(_out(ar.fma(span, _pow(remaining, p32), end32)), t, f"{name}: {_POLY_NAN}")
+        return _refuse_nan(_out(ar.fma(span, xla.pow(remaining, p32), end32)), t, f"{name}: {_POLY_NAN}")
 
     return f
 
@@ -200,7 +186,7 @@ _POLY_NAN = ("Keras gives NaN here: compiled by XLA, 1 - t/decay_steps at t >= d
 
 def _cosine_part(ar: _Arith, step: np.ndarray, ds: np.float32, from_lr: np.float32, alpha: float) -> np.ndarray:
     """Keras ``CosineDecay._decay_function``: ``from_lr * ((1-alpha) * (1 + cos(pi*step/D))/2 + alpha)``."""
-    cosine = _HALF * (_ONE + _cos(_PI * ar.div_const(step, ds)))
+    cosine = _HALF * (_ONE + xla.cos(_PI * ar.div_const(step, ds)))
     # (1 - alpha) is a Python float here: computed in float64, then rounded to float32
     decayed = ar.fma(_F32(1.0 - alpha), cosine, _F32(alpha))
     return from_lr * decayed
@@ -230,7 +216,7 @@ def _restarts_index(ar: _Arith, t: np.ndarray, d0: np.float32, t_mul: np.float32
         with np.errstate(divide="ignore", invalid="ignore"):
             ratio = _log(arg) / log_t_mul
     index = np.floor(ratio)  # the float log: a restart can come one step late
-    grown = _pow(t_mul, index)
+    grown = xla.pow(t_mul, index)
     done = ar.div_const(_ONE - grown, shrink)  # sum of the lengths of the cycles before
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         rest = ar.fma(-(_ONE - grown), _ONE / shrink, fraction) if ar.jit else fraction - done
@@ -244,7 +230,7 @@ def _restarts_curve(lr0: float, first_decay_steps: int, t_mul: float, m_mul: flo
     def f(t: np.ndarray) -> np.ndarray:
         index, fraction = _restarts_index(ar, t, d0, tm)
         with np.errstate(invalid="ignore", over="ignore"):
-            cosine = (_HALF * _pow(mm, index)) * (_ONE + _cos(_PI * fraction))
+            cosine = (_HALF * xla.pow(mm, index)) * (_ONE + xla.cos(_PI * fraction))
             decayed = ar.fma(_ONE - a32, cosine, a32)  # alpha is a float32 tensor here
             return _refuse_nan(_out(lr32 * decayed), t, f"{name}: {_RESTARTS_NAN}")
 

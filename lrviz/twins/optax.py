@@ -49,37 +49,20 @@ from ..errors import ParameterError
 from ..params import as_number
 from ..schedules._base import Schedule, realize
 from ..schedules import _checks as check
+from . import _xla32 as xla
 from ..units import to_steps
 
 from ..kinds import Steps, Spec, Metrics
 
 F32 = np.float32
 INT32_MAX = 2**31 - 1
-TINY32 = float(np.finfo(np.float32).tiny)
 PI32 = np.float32(np.pi)
 
 Kernel = Callable[[np.ndarray], np.ndarray]  # int64 steps -> float32 (jnp value) or float64 (a Python float)
 
 
 # --------------------------------------------------------------------------------------------------
-# float32 arithmetic as XLA does it on CPU
-
-
-def _ftz(x: np.ndarray) -> np.ndarray:
-    """Flush float32 subnormals to zero, as XLA on CPU does."""
-    if x.dtype == F32:
-        x[np.abs(x) < TINY32] = 0.0
-    return x
-
-
-def _cos32(x: np.ndarray) -> np.ndarray:
-    return np.cos(x.astype(np.float64)).astype(F32)
-
-
-def _pow32(base: Any, exponent: Any) -> np.ndarray:
-    with np.errstate(all="ignore"):
-        out = np.power(np.asarray(base, dtype=np.float64), np.asarray(exponent, dtype=np.float64)).astype(F32)
-    return _ftz(np.atleast_1d(out))
+# kernels: optax's schedules in float32, with XLA's arithmetic on CPU (lrviz.twins._xla32)
 
 
 def _const(value: float) -> Kernel:
@@ -97,8 +80,8 @@ def _polynomial(init: float, end: float, power: float | None, steps: int, begin:
 
     def k(t: np.ndarray) -> np.ndarray:
         frac = F32(1.0) - np.clip(t - begin, 0, steps).astype(F32) / steps32
-        shaped = frac if power is None else _pow32(frac, F32(power))
-        return _ftz(span * shaped + end32)
+        shaped = frac if power is None else xla.pow(frac, F32(power))
+        return xla.flush(span * shaped + end32)
 
     return k
 
@@ -117,7 +100,7 @@ def _exponential(init: float, steps: int, rate: float, begin: int, staircase: bo
         if staircase:
             p = np.floor(p)
         with np.errstate(all="ignore"):
-            out = np.where(d <= 0, init32, _ftz(init32 * _pow32(rate32, p)))
+            out = np.where(d <= 0, init32, xla.flush(init32 * xla.pow(rate32, p)))
         if clip is not None:
             out = clip(out, F32(end))
         return out
@@ -131,8 +114,8 @@ def _cosine(init: float, decay_steps: int, alpha: float, exponent: float) -> Ker
 
     def k(t: np.ndarray) -> np.ndarray:
         count = np.minimum(t.astype(F32), steps32)
-        decay = F32(0.5) * (F32(1.0) + _cos32(PI32 * count / steps32))
-        return _ftz(init32 * (keep32 * _pow32(decay, exponent32) + alpha32))
+        decay = F32(0.5) * (F32(1.0) + xla.cos(PI32 * count / steps32))
+        return xla.flush(init32 * (keep32 * xla.pow(decay, exponent32) + alpha32))
 
     return k
 
@@ -161,8 +144,8 @@ def _interpolate(kind: str, init: float, boundaries_and_scales: Mapping[int, flo
             if kind == "linear":
                 out[inside] = (stop - start) * pct + start
             else:
-                out[inside] = stop + (start - stop) / F32(2.0) * (_cos32(PI32 * pct) + F32(1.0))
-        return _ftz(out)
+                out[inside] = stop + (start - stop) / F32(2.0) * (xla.cos(PI32 * pct) + F32(1.0))
+        return xla.flush(out)
 
     return k
 
@@ -364,7 +347,7 @@ def piecewise_constant_schedule(
             for threshold, scale in items:  # a loop over boundaries, as optax's own
                 indicator = (t < threshold).astype(F32)  # max(0, sign(threshold - count))
                 v = v * indicator + (F32(1.0) - indicator) * F32(scale) * v
-        return _ftz(v)
+        return xla.flush(v)
 
     marks = check.marks(*((b, f"x{s:g}", "drop") for b, s in items))
     return _schedule(kernel, "optax.piecewise_constant_schedule", params, marks,

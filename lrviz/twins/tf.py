@@ -17,9 +17,10 @@ from ..errors import StepError
 from ..schedules._base import Schedule
 from ..schedules import _checks as check
 from ..schedules._noise import normal
-from .keras import (_Arith, _F32, _F64, _HALF, _MAX_MARKS, _ONE, _PI, _cos, _cosine_curve, _decay_steps, _exponential_curve,
+from . import _xla32 as xla
+from .keras import (_Arith, _F32, _F64, _HALF, _MAX_MARKS, _ONE, _PI, _cosine_curve, _decay_steps, _exponential_curve,
                     _initial, _inverse_time_curve, _lookup_curve, _out, _piecewise_marks, _piecewise_values,
-                    _polynomial_curve, _pow, _restart_marks, _restarts_curve, _sorted, _stair_marks, _steps32)
+                    _polynomial_curve, _restart_marks, _restarts_curve, _sorted, _stair_marks, _steps32)
 
 from ..kinds import Steps
 
@@ -273,7 +274,7 @@ def _linear_cosine_parts(t: np.ndarray, ds: np.float32, periods: np.float32):
     step = np.minimum(_steps32(t), ds)
     linear = (ds - step) / ds
     fraction = (_F32(2.0) * periods) * (step / ds)
-    cosine = _HALF * (_ONE + _cos(_PI * fraction))
+    cosine = _HALF * (_ONE + xla.cos(_PI * fraction))
     return step, linear, cosine
 
 
@@ -362,7 +363,7 @@ def tf_noisy_linear_cosine_decay(
     def f(t: np.ndarray) -> np.ndarray:
         step, linear, cosine = _linear_cosine_parts(t, ds, periods)
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            sigma = np.sqrt((var32 / _pow(_ONE + step, vdecay)).astype(_F64)).astype(_F32)
+            sigma = np.sqrt((var32 / xla.pow(_ONE + step, vdecay)).astype(_F64)).astype(_F32)
             noisy = linear + normal(seed, t).astype(_F32) * sigma
             return _out(lr32 * ((a32 + noisy) * cosine + b32))
 
