@@ -39,9 +39,10 @@ from typing import Callable
 
 import numpy as np
 
-from ..errors import ParameterError, StepError, did_you_mean
+from ..errors import ParameterError, did_you_mean
 from ..schedules._base import Schedule
 from ..schedules import _checks as check
+from ._checked import checked, refuse
 
 from ..kinds import Steps
 
@@ -67,9 +68,7 @@ def _steps_or(name: str, value: object, default: int) -> int:
 
 def _raise(name: str, t: np.ndarray, bad: np.ndarray, error: str, message: str) -> None:
     """Raise StepError at the first step of ``t`` where ``bad`` holds (HF raises there)."""
-    if bad.any():
-        step = int(t[np.argmax(bad)])
-        raise StepError(f"{name}: HF raises {error} at step {step}: {message}")
+    refuse(t, bad, lambda step: f"{name}: HF raises {error} at step {step}: {message}", smallest=False)
 
 
 def _finite(name: str, f: Callable[[np.ndarray], np.ndarray]) -> Callable[[np.ndarray], np.ndarray]:
@@ -78,16 +77,8 @@ def _finite(name: str, f: Callable[[np.ndarray], np.ndarray]) -> Callable[[np.nd
     Only parameters near the float64 limits overflow (an lr of 1e308 times a
     factor above 1, a huge negative power); HF's Python floats give inf there.
     """
-    def g(t: np.ndarray) -> np.ndarray:
-        with np.errstate(all="ignore"):
-            out = f(t)
-        bad = ~np.isfinite(out)
-        if bad.any():
-            i = int(np.argmax(bad))
-            raise StepError(f"{name}: the lr at step {int(t[i])} is {float(out[i])!r}, not a finite float64")
-        return out
-
-    return g
+    return checked(f, lambda t, out: ~np.isfinite(out),
+                   lambda step, value: f"{name}: the lr at step {step} is {value!r}, not a finite float64")
 
 
 def _cycles(value: object) -> float:

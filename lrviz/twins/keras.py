@@ -46,10 +46,11 @@ from typing import Any, Callable
 
 import numpy as np
 
-from ..errors import ParameterError, StepError
+from ..errors import ParameterError
 from ..schedules._base import Schedule
 from ..schedules import _checks as check
 from . import _xla32 as xla
+from ._checked import refuse
 
 from ..kinds import Steps, Metrics
 
@@ -107,9 +108,7 @@ def _out(x: np.ndarray) -> np.ndarray:
 
 def _refuse_nan(out: np.ndarray, t: np.ndarray, why: str) -> np.ndarray:
     """Raise StepError at the first step where the library's value is NaN, saying why."""
-    bad = np.isnan(out)
-    if bad.any():
-        raise StepError(f"{why} (first at step {int(t[bad].min()):,})")
+    refuse(t, np.isnan(out), lambda step: f"{why} (first at step {step:,})")
     return out
 
 

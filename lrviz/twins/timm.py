@@ -45,6 +45,7 @@ import numpy as np
 from ..errors import ParameterError, StepError
 from ..schedules._base import Schedule
 from ..schedules import _checks as check
+from ._checked import refuse
 from ._torch_rng import _U32, torch_noise
 
 from ..kinds import Steps, Metrics
@@ -153,9 +154,7 @@ def _py_pow(base: float, exponents: np.ndarray) -> np.ndarray:
 
 
 def _first_bad(t: np.ndarray, bad: np.ndarray, reason: str) -> None:
-    if bad.any():
-        step = int(t[np.flatnonzero(bad)].min())
-        raise StepError(f"timm fails at step {step}: {reason}")
+    refuse(t, bad, lambda step: f"timm fails at step {step}: {reason}")
 
 
 def _warmup(lr: float, warmup_t: int, warmup_lr_init: float, target: float) -> Callable[[np.ndarray], np.ndarray]:

@@ -68,6 +68,7 @@ from ...errors import ParameterError, StepError
 from ...expr import compile_expr
 from ...schedules._base import Schedule, realize
 from ...schedules import _checks as check
+from .._checked import checked
 from ..plateau import torch_plateau
 from ._engine import EXACT_LIMIT, SEQUENTIAL_LIMIT, _Engine, _Products, _engine, _simulate  # noqa: F401 (SEQUENTIAL_LIMIT: read by tests)
 from ._models import (_CAWRLeaf, _Chained, _ConstantLeaf, _CosineLeaf, _CyclicLeaf, _ExponentialLeaf, _float_pow,
@@ -206,23 +207,19 @@ def _schedule(lr_fn: Callable[[np.ndarray], np.ndarray], name: str, params: dict
     ...), the twin raises a StepError at that step. ``allow(t)`` marks steps
     where a negative value is torch's documented quirk and is returned as is.
     """
-    def checked(fn, what: str, lo: float, hi: float):
-        def g(t: np.ndarray) -> np.ndarray:
-            with np.errstate(all="ignore"):
-                out = fn(t)
-            bad = ~(np.isfinite(out) & (out >= lo) & (out <= hi))
-            if bad.any() and allow is not None:
-                bad &= ~(allow(t) & np.isfinite(out))
-            if bad.any():
-                i = int(np.argmax(bad))
-                raise StepError(f"{name}: the {what} at step {int(t[i])} is {float(out[i])!r}; lrviz draws only "
-                                + ("a finite lr >= 0" if what == "lr" else "a momentum in [0, 1]"))
-            return out
+    def refused(what: str, lo: float, hi: float):
+        def bad(t: np.ndarray, out: np.ndarray) -> np.ndarray:
+            out_of_range = ~(np.isfinite(out) & (out >= lo) & (out <= hi))
+            if out_of_range.any() and allow is not None:
+                out_of_range &= ~(allow(t) & np.isfinite(out))
+            return out_of_range
 
-        return g
+        promise = "a finite lr >= 0" if what == "lr" else "a momentum in [0, 1]"
+        return bad, lambda step, value: f"{name}: the {what} at step {step} is {value!r}; lrviz draws only {promise}"
 
-    return Schedule(checked(lr_fn, "lr", 0.0, np.inf), name=name, params=params,
-                    momentum_fn=None if momentum_fn is None else checked(momentum_fn, "momentum", 0.0, 1.0), **options)
+    return Schedule(checked(lr_fn, *refused("lr", 0.0, np.inf)), name=name, params=params,
+                    momentum_fn=None if momentum_fn is None else checked(momentum_fn, *refused("momentum", 0.0, 1.0)),
+                    **options)
 
 
 def _from_engine(engine: _Engine, name: str, params: dict, **options) -> Schedule:
