@@ -49,7 +49,7 @@ import numpy as np
 from ..errors import ParameterError
 from ..schedules._base import Schedule
 from ..schedules import _checks as check
-from . import _xla32 as xla
+from . import _checks as rules, _xla32 as xla
 from ._checked import refuse
 
 from ..kinds import Steps, Metrics
@@ -114,15 +114,12 @@ def _refuse_nan(out: np.ndarray, t: np.ndarray, why: str) -> np.ndarray:
 
 def _initial(name: str, value: float | None, lr: float) -> float:
     """``initial_learning_rate`` / ``learning_rate``: None means ``lr``."""
-    lr = check.non_negative("lr", lr)
-    return lr if value is None else check.non_negative(name, value)
+    return rules.lr_or(name, value, rules.lr(lr))  # lr is checked even where the initial value is given
 
 
 def _decay_steps(name: str, value: int | None, default: int) -> int:
-    if value is None:
-        return max(1, default)
     # Keras raises ValueError for decay_steps <= 0 (TF1 divides by zero and gives inf/NaN).
-    return check.steps(name, value, minimum=1)
+    return rules.steps_or(name, value, max(1, default), minimum=1)
 
 
 def _stair_marks(decay_steps: int, total_steps: int) -> tuple[tuple[int, str], ...]:
@@ -325,7 +322,7 @@ def exponential_decay(
     late (decay_steps=41: at t=42, not 41).
     """
     lr0 = _initial("initial_learning_rate", initial_learning_rate, lr)
-    total_steps = check.steps("total_steps", total_steps, minimum=1)
+    total_steps = rules.total(total_steps)
     decay_steps = _decay_steps("decay_steps", decay_steps, total_steps // 2)
     decay_rate = check.non_negative("decay_rate", decay_rate)  # a negative rate gives NaN in Keras
     staircase = check.flag("staircase", staircase)
@@ -359,8 +356,8 @@ def piecewise_constant_decay(
     Without boundaries and values: lr, lr/10, lr/100 over thirds of
     total_steps.
     """
-    total_steps = check.steps("total_steps", total_steps, minimum=1)
-    lr = check.non_negative("lr", lr)
+    total_steps = rules.total(total_steps)
+    lr = rules.lr(lr)
     boundaries, values = _piecewise_values(boundaries, values, lr, total_steps)
     params = dict(lr=lr, total_steps=total_steps, boundaries=boundaries, values=values)
     if _sorted(boundaries):
@@ -414,7 +411,7 @@ def polynomial_decay(
     initial_learning_rate defaults to lr, decay_steps (required) to total_steps.
     """
     lr0 = _initial("initial_learning_rate", initial_learning_rate, lr)
-    total_steps = check.steps("total_steps", total_steps, minimum=1)
+    total_steps = rules.total(total_steps)
     decay_steps = _decay_steps("decay_steps", decay_steps, total_steps)
     end = check.non_negative("end_learning_rate", end_learning_rate)
     power = check.non_negative("power", power)  # a negative power gives inf at the end in Keras
@@ -452,7 +449,7 @@ def inverse_time_decay(
     total_steps // 10 and decay_rate (required) to 1.0 (lr / 11 at total_steps).
     """
     lr0 = _initial("initial_learning_rate", initial_learning_rate, lr)
-    total_steps = check.steps("total_steps", total_steps, minimum=1)
+    total_steps = rules.total(total_steps)
     decay_steps = _decay_steps("decay_steps", decay_steps, total_steps // 10)
     decay_rate = check.non_negative("decay_rate", decay_rate)
     staircase = check.flag("staircase", staircase)
@@ -492,7 +489,7 @@ def cosine_decay(
     total_steps - warmup_steps when warmup_target is given, else total_steps.
     """
     lr0 = _initial("initial_learning_rate", initial_learning_rate, lr)
-    total_steps = check.steps("total_steps", total_steps, minimum=1)
+    total_steps = rules.total(total_steps)
     warmup_steps = check.steps("warmup_steps", warmup_steps)
     if warmup_target is not None:
         warmup_target = check.non_negative("warmup_target", warmup_target)
@@ -562,7 +559,7 @@ def cosine_decay_restarts(
     total_steps.
     """
     lr0 = _initial("initial_learning_rate", initial_learning_rate, lr)
-    total_steps = check.steps("total_steps", total_steps, minimum=1)
+    total_steps = rules.total(total_steps)
     first_decay_steps = _decay_steps("first_decay_steps", first_decay_steps, total_steps // 7)
     t_mul = check.positive("t_mul", t_mul)  # log(t_mul): 0 or less gives NaN
     m_mul = check.non_negative("m_mul", m_mul)
@@ -656,7 +653,7 @@ def reduce_lr_on_plateau(
     so does the twin. Without metrics the lr stays constant (Keras warns
     that the monitored metric is missing and does nothing).
     """
-    lr = check.non_negative("lr", lr)
+    lr = rules.lr(lr)
     if not isinstance(monitor, str) or not monitor:
         raise ParameterError("monitor", f"expected a metric name; got {monitor!r}")
     factor = check.number("factor", factor)

@@ -17,7 +17,7 @@ from ..errors import StepError
 from ..schedules._base import Schedule
 from ..schedules import _checks as check
 from ..schedules._noise import normal
-from . import _xla32 as xla
+from . import _checks as rules, _xla32 as xla
 from .keras import (_Arith, _F32, _F64, _HALF, _MAX_MARKS, _ONE, _PI, _cosine_curve, _decay_steps, _exponential_curve,
                     _initial, _inverse_time_curve, _lookup_curve, _out, _piecewise_marks, _piecewise_values,
                     _polynomial_curve, _restart_marks, _restarts_curve, _sorted, _stair_marks, _steps32)
@@ -51,7 +51,7 @@ def tf_exponential_decay(
     TF does not check decay_steps > 0 (it divides by zero); the twin refuses it.
     """
     lr0 = _initial("learning_rate", learning_rate, lr)
-    total_steps = check.steps("total_steps", total_steps, minimum=1)
+    total_steps = rules.total(total_steps)
     decay_steps = _decay_steps("decay_steps", decay_steps, total_steps // 2)
     decay_rate = check.non_negative("decay_rate", decay_rate)
     staircase = check.flag("staircase", staircase)
@@ -81,8 +81,8 @@ def tf_piecewise_constant(
     raises StepError there; Keras 3 adds the values instead). Without
     boundaries and values: lr, lr/10, lr/100 over thirds of total_steps.
     """
-    total_steps = check.steps("total_steps", total_steps, minimum=1)
-    lr = check.non_negative("lr", lr)
+    total_steps = rules.total(total_steps)
+    lr = rules.lr(lr)
     boundaries, values = _piecewise_values(boundaries, values, lr, total_steps)
     params = dict(lr=lr, total_steps=total_steps, boundaries=boundaries, values=values)
     if _sorted(boundaries):
@@ -130,7 +130,7 @@ def tf_polynomial_decay(
     learning_rate defaults to lr, decay_steps (required) to total_steps.
     """
     lr0 = _initial("learning_rate", learning_rate, lr)
-    total_steps = check.steps("total_steps", total_steps, minimum=1)
+    total_steps = rules.total(total_steps)
     decay_steps = _decay_steps("decay_steps", decay_steps, total_steps)
     end = check.non_negative("end_learning_rate", end_learning_rate)
     power = check.non_negative("power", power)
@@ -164,7 +164,7 @@ def tf_natural_exp_decay(
     total_steps // 10 and decay_rate (required) to 0.5 (lr * e**-5 at total_steps).
     """
     lr0 = _initial("learning_rate", learning_rate, lr)
-    total_steps = check.steps("total_steps", total_steps, minimum=1)
+    total_steps = rules.total(total_steps)
     decay_steps = _decay_steps("decay_steps", decay_steps, total_steps // 10)
     decay_rate = check.number("decay_rate", decay_rate)
     staircase = check.flag("staircase", staircase)
@@ -195,7 +195,7 @@ def tf_inverse_time_decay(
     decay_rate (required) to 1.0.
     """
     lr0 = _initial("learning_rate", learning_rate, lr)
-    total_steps = check.steps("total_steps", total_steps, minimum=1)
+    total_steps = rules.total(total_steps)
     decay_steps = _decay_steps("decay_steps", decay_steps, total_steps // 10)
     decay_rate = check.non_negative("decay_rate", decay_rate)
     staircase = check.flag("staircase", staircase)
@@ -224,7 +224,7 @@ def tf_cosine_decay(
     decay_steps (required) to total_steps.
     """
     lr0 = _initial("learning_rate", learning_rate, lr)
-    total_steps = check.steps("total_steps", total_steps, minimum=1)
+    total_steps = rules.total(total_steps)
     decay_steps = _decay_steps("decay_steps", decay_steps, total_steps)
     alpha = check.non_negative("alpha", alpha)
     params = dict(lr=lr, total_steps=total_steps, learning_rate=lr0, decay_steps=decay_steps, alpha=alpha)
@@ -257,7 +257,7 @@ def tf_cosine_decay_restarts(
     learning_rate defaults to lr, first_decay_steps (required) to total_steps // 7.
     """
     lr0 = _initial("learning_rate", learning_rate, lr)
-    total_steps = check.steps("total_steps", total_steps, minimum=1)
+    total_steps = rules.total(total_steps)
     first_decay_steps = _decay_steps("first_decay_steps", first_decay_steps, total_steps // 7)
     t_mul = check.positive("t_mul", t_mul)
     m_mul = check.non_negative("m_mul", m_mul)
@@ -301,7 +301,7 @@ def tf_linear_cosine_decay(
     decay_steps (required) to total_steps.
     """
     lr0 = _initial("learning_rate", learning_rate, lr)
-    total_steps = check.steps("total_steps", total_steps, minimum=1)
+    total_steps = rules.total(total_steps)
     decay_steps = _decay_steps("decay_steps", decay_steps, total_steps)
     num_periods = check.non_negative("num_periods", num_periods)
     alpha = check.non_negative("alpha", alpha)
@@ -349,7 +349,7 @@ def tf_noisy_linear_cosine_decay(
     learning_rate defaults to lr, decay_steps (required) to total_steps.
     """
     lr0 = _initial("learning_rate", learning_rate, lr)
-    total_steps = check.steps("total_steps", total_steps, minimum=1)
+    total_steps = rules.total(total_steps)
     decay_steps = _decay_steps("decay_steps", decay_steps, total_steps)
     initial_variance = check.non_negative("initial_variance", initial_variance)
     variance_decay = check.number("variance_decay", variance_decay)

@@ -45,6 +45,7 @@ import numpy as np
 from ..errors import ParameterError, StepError
 from ..schedules._base import Schedule
 from ..schedules import _checks as check
+from . import _checks as rules
 from ._checked import refuse
 from ._torch_rng import _U32, torch_noise
 
@@ -167,17 +168,9 @@ def _warmup(lr: float, warmup_t: int, warmup_lr_init: float, target: float) -> C
 
 
 def _base_checks(lr: Any, total_steps: Any, warmup_t: Any, warmup_lr_init: Any) -> tuple[float, int, int, float]:
-    return (check.non_negative("lr", lr), check.steps("total_steps", total_steps, minimum=1),
-            check.steps("warmup_t", warmup_t), _warmup_lr_init(warmup_lr_init))
-
-
-def _warmup_lr_init(value: Any) -> float:
-    """timm accepts any warmup_lr_init (only tanh asserts >= 0); a negative one starts the warmup at a negative lr."""
-    value = check.number("warmup_lr_init", value)
-    if value < 0:
-        raise ParameterError("warmup_lr_init", f"must be >= 0; a negative value starts the warmup at a negative lr; "
-                             f"got {value:g}")
-    return value
+    # timm accepts any warmup_lr_init (only tanh asserts >= 0)
+    return (rules.lr(lr), rules.total(total_steps), check.steps("warmup_t", warmup_t),
+            rules.not_negative("warmup_lr_init", warmup_lr_init, "a negative value starts the warmup at a negative lr"))
 
 
 # ---------------------------------------------------------------------------

@@ -68,6 +68,7 @@ from ...errors import ParameterError, StepError
 from ...expr import compile_expr
 from ...schedules._base import Schedule, realize
 from ...schedules import _checks as check
+from .. import _checks as rules
 from .._checked import checked
 from ..plateau import torch_plateau
 from ._engine import EXACT_LIMIT, SEQUENTIAL_LIMIT, _Engine, _Products, _engine, _simulate  # noqa: F401 (SEQUENTIAL_LIMIT: read by tests)
@@ -84,27 +85,6 @@ from ...kinds import Steps, Spec, Expr, Metrics
 
 
 DEFAULT_METRICS_MAX = 100_000  # length cap of the default metric series
-MAX_STEP = 2**53  # step counts above this are not exact in float64 (torch's arithmetic mixes them with floats)
-
-
-def _lr(value: Any) -> float:
-    return check.non_negative("lr", value)
-
-
-def _steps(name: str, value: Any, minimum: int = 0) -> int:
-    """A whole number of steps, at least ``minimum`` and at most 2**53."""
-    value = check.steps(name, value, minimum=minimum)
-    if value > MAX_STEP:
-        raise ParameterError(name, f"must be <= 2**53; got {value}")
-    return value
-
-
-def _not_negative(name: str, value: Any, why: str) -> float:
-    """A parameter torch accepts below 0 but that then gives a negative lr, which lrviz refuses."""
-    value = check.number(name, value)
-    if value < 0:
-        raise ParameterError(name, f"must be >= 0 ({why}); got {value:g}")
-    return value
 
 
 def _momentum(name: str, value: Any) -> float:
@@ -116,26 +96,6 @@ def _expr(name: str, value: Any):
     if callable(value):
         return value
     return compile_expr(value, name)
-
-
-def _choice(name: str, value: Any, choices: tuple[str, ...], message: str) -> str:
-    if value not in choices:
-        from ...errors import did_you_mean
-
-        raise ParameterError(name, f"{message}; got {value!r}{did_you_mean(str(value), choices)}")
-    return value
-
-
-def _int(name: str, value: Any, *, minimum: int | None = None, message: str | None = None) -> int:
-    number = check.number(name, value)
-    if number != math.floor(number):
-        raise ParameterError(name, message or f"expected a whole number; got {number:g}")
-    number = int(number)
-    if minimum is not None and number < minimum:
-        raise ParameterError(name, message or f"must be >= {minimum}; got {number}")
-    if number > MAX_STEP:
-        raise ParameterError(name, f"must be <= 2**53; got {number}")
-    return number
 
 
 def _children(name: str, raw: list, lr: float, spans: list[int]) -> list[Schedule]:
@@ -253,7 +213,7 @@ def lambda_lr(*, lr: float = 0.1, lr_lambda: Expr = "1") -> Schedule:
     step() calls), e.g. '0.95 ** t' or 'min(1, (t + 1) / 100)'. It is evaluated
     with numpy, so '**', 'exp' and 'log' may differ from Python's by one ulp.
     """
-    lr = _lr(lr)
+    lr = rules.lr(lr)
     fn = _expr("lr_lambda", lr_lambda)
     return _absolute(_LambdaLeaf(fn), lr, "torch.LambdaLR", dict(lr=lr, lr_lambda=fn), "lr_lambda")
 
@@ -268,7 +228,7 @@ def multiplicative_lr(*, lr: float = 0.1, lr_lambda: Expr = "0.95") -> Schedule:
     Inside a SequentialLR a MultiplicativeLR started at a milestone continues
     from the current lr, times lr_lambda(0) (torch has no closed form to restart it).
     """
-    lr = _lr(lr)
+    lr = rules.lr(lr)
     fn = _expr("lr_lambda", lr_lambda)
     engine = _engine(_MultiplicativeLeaf(fn), lr, where="lr_lambda")
     return _from_engine(engine, "torch.MultiplicativeLR", dict(lr=lr, lr_lambda=fn))
@@ -281,10 +241,10 @@ def step_lr(*, lr: float = 0.1, total_steps: Steps = 1000, step_size: Steps | No
 
     step_size (required by torch) defaults to total_steps // 3. There is no clamp.
     """
-    lr = _lr(lr)
-    total_steps = _steps("total_steps", total_steps, minimum=1)
-    step_size = max(1, total_steps // 3) if step_size is None else _steps("step_size", step_size, minimum=1)
-    gamma = _not_negative("gamma", gamma, "torch would alternate the sign of the lr")
+    lr = rules.lr(lr)
+    total_steps = rules.exact_steps("total_steps", total_steps, minimum=1)
+    step_size = max(1, total_steps // 3) if step_size is None else rules.exact_steps("step_size", step_size, minimum=1)
+    gamma = rules.not_negative("gamma", gamma, "torch would alternate the sign of the lr")
     products = _Products(lr, gamma)
     marks = check.marks(*((k * step_size, f"x{gamma:g}", "drop") for k in range(1, min(total_steps // step_size, 100) + 1)))
     return _schedule(lambda t: products(t // step_size), "torch.StepLR",
@@ -302,14 +262,14 @@ def multi_step_lr(*, lr: float = 0.1, total_steps: Steps = 1000, milestones: lis
     0 applies at construction. Default (required by torch): a third and two
     thirds of total_steps.
     """
-    lr = _lr(lr)
-    total_steps = _steps("total_steps", total_steps, minimum=1)
+    lr = rules.lr(lr)
+    total_steps = rules.exact_steps("total_steps", total_steps, minimum=1)
     if milestones is None:
         milestones = sorted({max(1, total_steps // 3), max(1, 2 * total_steps // 3)})
     if not isinstance(milestones, (list, tuple)):
         raise ParameterError("milestones", f"expected a list of steps; got {milestones!r}")
-    milestones = [_steps(f"milestones[{i}]", m) for i, m in enumerate(milestones)]
-    gamma = _not_negative("gamma", gamma, "torch would alternate the sign of the lr")
+    milestones = [rules.exact_steps(f"milestones[{i}]", m) for i, m in enumerate(milestones)]
+    gamma = rules.not_negative("gamma", gamma, "torch would alternate the sign of the lr")
     counts = Counter(milestones)
     keys = np.array(sorted(counts), dtype=np.int64)
     levels = [lr]
@@ -331,11 +291,11 @@ def constant_lr(*, lr: float = 0.1, factor: float = 1.0 / 3, total_iters: Steps 
     multiplies by factor, and no later step equals total_iters); factor = 0 is
     accepted, and torch raises ZeroDivisionError at t = total_iters.
     """
-    lr = _lr(lr)
+    lr = rules.lr(lr)
     factor = check.number("factor", factor)
     if factor > 1.0 or factor < 0:
         raise ParameterError("factor", f"Constant multiplicative factor expected to be between 0 and 1; got {factor:g}")
-    total_iters = _steps("total_iters", total_iters)
+    total_iters = rules.exact_steps("total_iters", total_iters)
     low = lr * factor
     full = low * (1.0 / factor) if factor != 0 else np.nan
 
@@ -361,7 +321,7 @@ def linear_lr(*, lr: float = 0.1, start_factor: float = 1.0 / 3, end_factor: flo
     torch requires 0 < start_factor <= 1 and 0 <= end_factor <= 1.
     total_iters = 0 keeps lr * start_factor forever.
     """
-    lr = _lr(lr)
+    lr = rules.lr(lr)
     start_factor = check.number("start_factor", start_factor)
     if start_factor > 1.0 or start_factor <= 0:
         raise ParameterError("start_factor", "Starting multiplicative factor expected to be greater than 0 and less or "
@@ -369,7 +329,7 @@ def linear_lr(*, lr: float = 0.1, start_factor: float = 1.0 / 3, end_factor: flo
     end_factor = check.number("end_factor", end_factor)
     if end_factor > 1.0 or end_factor < 0:
         raise ParameterError("end_factor", f"Ending multiplicative factor expected to be between 0 and 1; got {end_factor:g}")
-    total_iters = _steps("total_iters", total_iters)
+    total_iters = rules.exact_steps("total_iters", total_iters)
     def closed(t: np.ndarray) -> np.ndarray:
         return lr * (start_factor + (end_factor - start_factor) * np.minimum(t, total_iters) / total_iters)
 
@@ -388,9 +348,9 @@ def exponential_lr(*, lr: float = 0.1, total_steps: Steps = 1000, gamma: float |
     gamma (required by torch) defaults to 0.01 ** (1 / total_steps): a
     hundredfold decay over total_steps. Beyond 2**21 steps: lr * gamma ** t.
     """
-    lr = _lr(lr)
-    total_steps = _steps("total_steps", total_steps, minimum=1)
-    gamma = 0.01 ** (1 / total_steps) if gamma is None else _not_negative("gamma", gamma,
+    lr = rules.lr(lr)
+    total_steps = rules.exact_steps("total_steps", total_steps, minimum=1)
+    gamma = 0.01 ** (1 / total_steps) if gamma is None else rules.not_negative("gamma", gamma,
                                                                           "torch would alternate the sign of the lr")
     products = _Products(lr, gamma)
     return _schedule(products, "torch.ExponentialLR", dict(lr=lr, total_steps=total_steps, gamma=gamma), breaks=())
@@ -413,10 +373,10 @@ def cosine_annealing_lr(*, lr: float = 0.1, total_steps: Steps = 1000, T_max: St
     of -eta_min/+eta_min (1e-13 relative at T_max = 3000). Beyond 2**21 steps
     the closed form above is used (torch drifts from it by ~1e-12).
     """
-    lr = _lr(lr)
-    total_steps = _steps("total_steps", total_steps, minimum=1)
-    T_max = total_steps if T_max is None else _steps("T_max", T_max, minimum=1)
-    eta_min = _not_negative("eta_min", eta_min, "torch would go below 0")
+    lr = rules.lr(lr)
+    total_steps = rules.exact_steps("total_steps", total_steps, minimum=1)
+    T_max = total_steps if T_max is None else rules.exact_steps("T_max", T_max, minimum=1)
+    eta_min = rules.not_negative("eta_min", eta_min, "torch would go below 0")
 
     def closed(t: np.ndarray) -> np.ndarray:
         return eta_min + (lr - eta_min) * (1 + np.cos(math.pi * t.astype(np.float64) / T_max)) / 2
@@ -436,8 +396,8 @@ def polynomial_lr(*, lr: float = 0.1, total_iters: Steps = 5, power: float = 1.0
     for 1 <= t <= T (exact products), then constant. total_iters = 0 keeps lr.
     A negative power makes torch raise at t = total_iters (0.0 to a negative power).
     """
-    lr = _lr(lr)
-    total_iters = _steps("total_iters", total_iters)
+    lr = rules.lr(lr)
+    total_iters = rules.exact_steps("total_iters", total_iters)
     power = check.number("power", power)
     error = (total_iters, "ZeroDivisionError: 0.0 cannot be raised to a negative power") if power < 0 and total_iters else None
     def closed(t: np.ndarray) -> np.ndarray:
@@ -463,11 +423,11 @@ def swalr(*, lr: float = 0.1, swa_lr: float | None = None, anneal_epochs: Steps 
     keeps the current lr there and anneals from it (torch counts its steps with
     _step_count, which the restart does not touch).
     """
-    lr = _lr(lr)
-    swa_lr = lr / 10 if swa_lr is None else _not_negative("swa_lr", swa_lr, "torch would anneal to a negative lr")
-    anneal_strategy = _choice("anneal_strategy", anneal_strategy, ("cos", "linear"),
+    lr = rules.lr(lr)
+    swa_lr = lr / 10 if swa_lr is None else rules.not_negative("swa_lr", swa_lr, "torch would anneal to a negative lr")
+    anneal_strategy = rules.choice("anneal_strategy", anneal_strategy, ("cos", "linear"),
                               "anneal_strategy must be one of 'cos' or 'linear'")
-    anneal_epochs = _int("anneal_epochs", anneal_epochs, minimum=0,
+    anneal_epochs = rules.integer("anneal_epochs", anneal_epochs, minimum=0,
                          message=f"anneal_epochs must be equal or greater than 0, got {anneal_epochs}")
     def closed(t: np.ndarray) -> np.ndarray:
         x = np.clip(t / max(1, anneal_epochs), 0, 1)
@@ -501,18 +461,18 @@ def cyclic_lr(*, lr: float = 0.1, base_lr: float | None = None, max_lr: float | 
     raises OverflowError once 2 ** (cycle - 1) (triangular2) or gamma ** t
     (exp_range) overflows a float.
     """
-    lr = _lr(lr)
-    max_lr = lr if max_lr is None else _not_negative("max_lr", max_lr, "a negative lr")
-    base_lr = lr / 10 if base_lr is None else _not_negative("base_lr", base_lr, "a negative lr")
-    step_size_up = _steps("step_size_up", step_size_up, minimum=1)
+    lr = rules.lr(lr)
+    max_lr = lr if max_lr is None else rules.not_negative("max_lr", max_lr, "a negative lr")
+    base_lr = lr / 10 if base_lr is None else rules.not_negative("base_lr", base_lr, "a negative lr")
+    step_size_up = rules.exact_steps("step_size_up", step_size_up, minimum=1)
     if step_size_down is not None:
-        step_size_down = _steps("step_size_down", step_size_down)
+        step_size_down = rules.exact_steps("step_size_down", step_size_down)
     if scale_fn is None:
-        mode = _choice("mode", mode, ("triangular", "triangular2", "exp_range"), "mode is invalid and scale_fn is None")
+        mode = rules.choice("mode", mode, ("triangular", "triangular2", "exp_range"), "mode is invalid and scale_fn is None")
     else:
         scale_fn = _expr("scale_fn", scale_fn)
-    scale_mode = _choice("scale_mode", scale_mode, ("cycle", "iterations"), "scale_mode must be 'cycle' or 'iterations'")
-    gamma = _not_negative("gamma", gamma, "exp_range would alternate the sign of the cycle")
+    scale_mode = rules.choice("scale_mode", scale_mode, ("cycle", "iterations"), "scale_mode must be 'cycle' or 'iterations'")
+    gamma = rules.not_negative("gamma", gamma, "exp_range would alternate the sign of the cycle")
     cycle_momentum = check.flag("cycle_momentum", cycle_momentum)
     base_momentum = _momentum("base_momentum", base_momentum)
     max_momentum = _momentum("max_momentum", max_momentum)
@@ -537,13 +497,13 @@ def cosine_annealing_warm_restarts(*, lr: float = 0.1, total_steps: Steps = 1000
     not reproduced here); eta_min is never reached exactly. T_0 (required by
     torch) defaults to total_steps // 4.
     """
-    lr = _lr(lr)
-    total_steps = _steps("total_steps", total_steps, minimum=1)
+    lr = rules.lr(lr)
+    total_steps = rules.exact_steps("total_steps", total_steps, minimum=1)
     if T_0 is None:
         T_0 = max(1, total_steps // 4)
-    T_0 = _int("T_0", T_0, minimum=1, message=f"Expected positive integer T_0, but got {T_0}")
-    T_mult = _int("T_mult", T_mult, minimum=1, message=f"Expected integer T_mult >= 1, but got {T_mult}")
-    eta_min = _not_negative("eta_min", eta_min, "torch would go below 0")
+    T_0 = rules.integer("T_0", T_0, minimum=1, message=f"Expected positive integer T_0, but got {T_0}")
+    T_mult = rules.integer("T_mult", T_mult, minimum=1, message=f"Expected integer T_mult >= 1, but got {T_mult}")
+    eta_min = rules.not_negative("eta_min", eta_min, "torch would go below 0")
     params = dict(lr=lr, total_steps=total_steps, T_0=T_0, T_mult=T_mult, eta_min=eta_min)
     restarts, start, length = [], T_0, T_0 * T_mult
     while start <= total_steps and len(restarts) < 100:  # a loop over restarts
@@ -576,21 +536,21 @@ def one_cycle_lr(*, lr: float = 0.1, max_lr: float | None = None, total_steps: S
     epochs * steps_per_epoch (torch prefers total_steps when given; here
     total_steps always has a value, the config's).
     """
-    lr = _lr(lr)
-    max_lr = lr if max_lr is None else _not_negative("max_lr", max_lr, "a negative lr")
+    lr = rules.lr(lr)
+    max_lr = lr if max_lr is None else rules.not_negative("max_lr", max_lr, "a negative lr")
     if epochs is not None or steps_per_epoch is not None:
         if epochs is None or steps_per_epoch is None:
             raise ParameterError("epochs", "give both epochs and steps_per_epoch, or neither (then total_steps is used)")
-        epochs = _int("epochs", epochs, minimum=1, message=f"Expected positive integer epochs, but got {epochs}")
-        steps_per_epoch = _int("steps_per_epoch", steps_per_epoch, minimum=1,
+        epochs = rules.integer("epochs", epochs, minimum=1, message=f"Expected positive integer epochs, but got {epochs}")
+        steps_per_epoch = rules.integer("steps_per_epoch", steps_per_epoch, minimum=1,
                                message=f"Expected positive integer steps_per_epoch, but got {steps_per_epoch}")
         total = epochs * steps_per_epoch
     else:
-        total = _int("total_steps", total_steps, minimum=1, message=f"Expected positive integer total_steps, but got {total_steps}")
+        total = rules.integer("total_steps", total_steps, minimum=1, message=f"Expected positive integer total_steps, but got {total_steps}")
     pct_start = check.number("pct_start", pct_start)
     if pct_start < 0 or pct_start > 1:
         raise ParameterError("pct_start", f"Expected float between 0 and 1 pct_start, but got {pct_start}")
-    anneal_strategy = _choice("anneal_strategy", anneal_strategy, ("cos", "linear"),
+    anneal_strategy = rules.choice("anneal_strategy", anneal_strategy, ("cos", "linear"),
                               "anneal_strategy must be one of 'cos' or 'linear'")
     cycle_momentum = check.flag("cycle_momentum", cycle_momentum)
     three_phase = check.flag("three_phase", three_phase)
@@ -598,8 +558,8 @@ def one_cycle_lr(*, lr: float = 0.1, max_lr: float | None = None, total_steps: S
                   pct_start=pct_start, anneal_strategy=anneal_strategy, cycle_momentum=cycle_momentum,
                   base_momentum=_momentum("base_momentum", base_momentum),
                   max_momentum=_momentum("max_momentum", max_momentum),
-                  div_factor=_not_negative("div_factor", div_factor, "a negative initial lr"),
-                  final_div_factor=_not_negative("final_div_factor", final_div_factor, "a negative final lr"),
+                  div_factor=rules.not_negative("div_factor", div_factor, "a negative initial lr"),
+                  final_div_factor=rules.not_negative("final_div_factor", final_div_factor, "a negative final lr"),
                   three_phase=three_phase)
     leaf = _LEAVES["torch.OneCycleLR"](params)
     ends = [end for end, *_ in leaf.phases]
@@ -640,8 +600,8 @@ def sequential_lr(*, lr: float = 0.1, total_steps: Steps = 1000, schedulers: lis
     Default: LinearLR from 0.1 over the first 10% of total_steps, then
     CosineAnnealingLR over the rest; milestones default to equal phases.
     """
-    lr = _lr(lr)
-    total_steps = _steps("total_steps", total_steps, minimum=1)
+    lr = rules.lr(lr)
+    total_steps = rules.exact_steps("total_steps", total_steps, minimum=1)
     if schedulers is None:
         warm = max(1, total_steps // 10)
         schedulers = [linear_lr(lr=lr, start_factor=0.1, total_iters=warm),
@@ -660,7 +620,7 @@ def sequential_lr(*, lr: float = 0.1, total_steps: Steps = 1000, schedulers: lis
                                            f"than the number of milestone points, but got number of schedulers {n} and "
                                            f"the number of milestones to be equal to {len(milestones)}")
     milestones = check.step_list("milestones", list(milestones), strictly_increasing=False, allow_empty=True)
-    milestones = [_steps(f"milestones[{i}]", m) for i, m in enumerate(milestones)]
+    milestones = [rules.exact_steps(f"milestones[{i}]", m) for i, m in enumerate(milestones)]
     bounds = [0, *milestones, max(total_steps, milestones[-1] + 1 if milestones else total_steps)]
     spans = [bounds[i + 1] - bounds[i] for i in range(n)]
     children = _children("schedulers", schedulers, lr, spans)
@@ -687,8 +647,8 @@ def chained_scheduler(*, lr: float = 0.1, total_steps: Steps = 1000, schedulers:
     All schedulers span total_steps for their defaults. Default: LinearLR from
     0.1 over 10% of total_steps, chained with CosineAnnealingLR over total_steps.
     """
-    lr = _lr(lr)
-    total_steps = _steps("total_steps", total_steps, minimum=1)
+    lr = rules.lr(lr)
+    total_steps = rules.exact_steps("total_steps", total_steps, minimum=1)
     if schedulers is None:
         schedulers = [linear_lr(lr=lr, start_factor=0.1, total_iters=max(1, total_steps // 10)),
                       cosine_annealing_lr(lr=lr, total_steps=total_steps)]
@@ -703,8 +663,8 @@ def chained_scheduler(*, lr: float = 0.1, total_steps: Steps = 1000, schedulers:
 
 def _plateau(name: str, lr, total_steps, metrics, mode, factor, patience, threshold, threshold_mode, cooldown, min_lr,
              eps) -> Schedule:
-    lr = _lr(lr)
-    total_steps = _steps("total_steps", total_steps, minimum=1)
+    lr = rules.lr(lr)
+    total_steps = rules.exact_steps("total_steps", total_steps, minimum=1)
     if metrics is None:
         size = min(total_steps, DEFAULT_METRICS_MAX)
         metrics = [0.99 ** min(k, size // 2) for k in range(size)]
