@@ -30,6 +30,9 @@ HF accepts although they give a negative lr (``lr_end``, ``min_lr_ratio``,
 ``warmup_lr_rate`` below 0) are ParameterErrors, and an lr that overflows
 float64 (parameters near 1e308; HF's floats give inf or nan there) is a
 StepError at that step.
+
+About 640 lines, a quarter of them docstrings: one library, in bands of
+helpers and one factory per ``SchedulerType``.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
-"""Twins of Keras 3's learning-rate schedules (``keras.*``) and of TF1's legacy
-decay functions (``tf.*``, ``tf.compat.v1.train.*``).
+"""Twins of Keras 3's learning-rate schedules (``keras.*``), and the float32 kernels
+that the twins of TF1's legacy decay functions (:mod:`lrviz.twins.tf`) share.
 
 Keras and TensorFlow compute a schedule in the dtype of the initial learning
 rate, float32 by default (the twins always pass a float: a Python int as
@@ -30,13 +30,17 @@ different answers:
   any backend, the torch backend's default training loop): true IEEE division,
   no fused multiply-add.
 
-The ``tf.*`` twins always use eager arithmetic: TF1 graphs run op by op unless
-XLA auto-clustering is switched on.
+The ``tf.*`` twins (:mod:`lrviz.twins.tf`) always use eager arithmetic: TF1
+graphs run op by op unless XLA auto-clustering is switched on.
 
 Step convention: the value at step ``t`` is ``schedule(t)``, the learning rate
 Keras uses for the update made when ``optimizer.iterations == t`` (TF1: when
 ``global_step == t``). ``keras.ReduceLROnPlateau`` is a callback, not a
 schedule: its step is an epoch (one metric value), see its docstring.
+
+About 720 lines, a quarter of them docstrings: the seven ``keras.*``
+factories and the kernels that ``tf.*`` builds on; the kernels stay here
+because they are Keras's classes, which TF1 calls.
 """
 
 from __future__ import annotations

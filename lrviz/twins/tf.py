@@ -5,6 +5,10 @@ on the float32 kernels of :mod:`lrviz.twins.keras` (arithmetic, precision and
 step convention as described there: the value at step ``t`` is the learning
 rate used when ``global_step == t``). The ``tf.*`` twins always use eager
 arithmetic: TF1 graphs run op by op unless XLA auto-clustering is switched on.
+
+Each factory repeats its Keras twin's checks in TF1's parameter names
+(``learning_rate``, no ``jit_compile``), since the registry reads a twin's
+parameters from its signature; the computation is the shared kernel.
 """
 
 from __future__ import annotations

@@ -33,6 +33,11 @@ log could round differently (so the float-log misses are reproduced exactly).
 numpy's ``tanh`` and ``pow`` may differ from the C library's by an ulp: relative
 1e-14 at most for the usual parameters, and about 1e-15 * lr absolute where
 ``1 - tanh(x)`` cancels (tanh with a large ``ub``).
+
+About 670 lines: one library; torch's generator, which the noise needs, is
+:mod:`lrviz.twins._torch_rng`. ``cosine_lr``, ``tanh_lr`` and ``poly_lr``
+repeat timm's 17-parameter signature (the registry reads a twin's parameters
+from its signature) and share their body, ``_cyclic``.
 """
 
 from __future__ import annotations

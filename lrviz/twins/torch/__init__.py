@@ -54,6 +54,13 @@ t = total_steps, which is below 0.
 Where torch raises while stepping, the twin raises
 :class:`~lrviz.errors.StepError` from that step on, with torch's exception
 and message; where it raises while constructing, a ParameterError.
+
+Layout: this module holds the factories, their parameter checks and
+``TWINS``; :mod:`._maps` the maps and the exact solver, :mod:`._engine` the
+block engine and the far closed forms, :mod:`._models` one model per
+scheduler. About 750 lines, over a third of them the factories' docstrings
+(the formulas and quirks ``lrviz show`` prints): one factory per torch
+scheduler, which a further split would only scatter.
 """
 
 from __future__ import annotations
@@ -71,7 +78,7 @@ from ...schedules import _checks as check
 from .. import _checks as rules
 from .._checked import checked
 from ..plateau import torch_plateau
-from ._engine import EXACT_LIMIT, SEQUENTIAL_LIMIT, _Engine, _Products, _engine, _simulate  # noqa: F401 (SEQUENTIAL_LIMIT: read by tests)
+from ._engine import EXACT_LIMIT, SEQUENTIAL_LIMIT, _Engine, _Products, _engine_for, _simulate  # noqa: F401 (SEQUENTIAL_LIMIT: read by tests)
 from ._models import (_CAWRLeaf, _Chained, _ConstantLeaf, _CosineLeaf, _CyclicLeaf, _ExponentialLeaf, _float_pow,
                       _LambdaLeaf, _Leaf, _LinearLeaf, _MultiplicativeLeaf, _MultiStepLeaf, _OneCycleLeaf,
                       _PolynomialLeaf, _Sequential, _StepLeaf, _SWALeaf)
@@ -230,7 +237,7 @@ def multiplicative_lr(*, lr: float = 0.1, lr_lambda: Expr = "0.95") -> Schedule:
     """
     lr = rules.lr(lr)
     fn = _expr("lr_lambda", lr_lambda)
-    engine = _engine(_MultiplicativeLeaf(fn), lr, where="lr_lambda")
+    engine = _engine_for(_MultiplicativeLeaf(fn), lr, where="lr_lambda")
     return _from_engine(engine, "torch.MultiplicativeLR", dict(lr=lr, lr_lambda=fn))
 
 
@@ -333,7 +340,7 @@ def linear_lr(*, lr: float = 0.1, start_factor: float = 1.0 / 3, end_factor: flo
     def closed(t: np.ndarray) -> np.ndarray:
         return lr * (start_factor + (end_factor - start_factor) * np.minimum(t, total_iters) / total_iters)
 
-    engine = _engine(_LinearLeaf(start_factor, end_factor, total_iters), lr, hold_from=total_iters,
+    engine = _engine_for(_LinearLeaf(start_factor, end_factor, total_iters), lr, hold_from=total_iters,
                      far=(EXACT_LIMIT, closed))
     return _from_engine(engine, "torch.LinearLR",
                         dict(lr=lr, start_factor=start_factor, end_factor=end_factor, total_iters=total_iters),
@@ -381,7 +388,7 @@ def cosine_annealing_lr(*, lr: float = 0.1, total_steps: Steps = 1000, T_max: St
     def closed(t: np.ndarray) -> np.ndarray:
         return eta_min + (lr - eta_min) * (1 + np.cos(math.pi * t.astype(np.float64) / T_max)) / 2
 
-    engine = _engine(_CosineLeaf(T_max, eta_min), lr, far=(EXACT_LIMIT, closed))
+    engine = _engine_for(_CosineLeaf(T_max, eta_min), lr, far=(EXACT_LIMIT, closed))
     marks = check.marks((T_max, "eta_min"), (2 * T_max, "lr again", "restart"))
     return _from_engine(engine, "torch.CosineAnnealingLR", dict(lr=lr, total_steps=total_steps, T_max=T_max, eta_min=eta_min),
                         marks=marks, periodic=True)
@@ -403,7 +410,7 @@ def polynomial_lr(*, lr: float = 0.1, total_iters: Steps = 5, power: float = 1.0
     def closed(t: np.ndarray) -> np.ndarray:
         return lr * (1.0 - np.minimum(t, total_iters) / total_iters) ** power
 
-    engine = _engine(_PolynomialLeaf(total_iters, power), lr, hold_from=total_iters, error=error,
+    engine = _engine_for(_PolynomialLeaf(total_iters, power), lr, hold_from=total_iters, error=error,
                      far=(EXACT_LIMIT, closed))
     return _from_engine(engine, "torch.PolynomialLR", dict(lr=lr, total_iters=total_iters, power=power),
                         marks=check.marks((total_iters, "0")), breaks=())
@@ -434,7 +441,7 @@ def swalr(*, lr: float = 0.1, swa_lr: float | None = None, anneal_epochs: Steps 
         alpha = (1 - np.cos(math.pi * x)) / 2 if anneal_strategy == "cos" else x
         return swa_lr * alpha + lr * (1 - alpha)
 
-    engine = _engine(_SWALeaf(swa_lr, anneal_epochs, anneal_strategy), lr, hold_from=anneal_epochs + 1,
+    engine = _engine_for(_SWALeaf(swa_lr, anneal_epochs, anneal_strategy), lr, hold_from=anneal_epochs + 1,
                      far=(EXACT_LIMIT, closed))
     return _from_engine(engine, "torch.SWALR",
                         dict(lr=lr, swa_lr=swa_lr, anneal_epochs=anneal_epochs, anneal_strategy=anneal_strategy),
@@ -625,7 +632,7 @@ def sequential_lr(*, lr: float = 0.1, total_steps: Steps = 1000, schedulers: lis
     spans = [bounds[i + 1] - bounds[i] for i in range(n)]
     children = _children("schedulers", schedulers, lr, spans)
     params = dict(lr=lr, total_steps=total_steps, schedulers=children, milestones=milestones)
-    engine = _engine(_node(Schedule(lambda t: t, name="torch.SequentialLR", params=params)), lr)
+    engine = _engine_for(_node(Schedule(lambda t: t, name="torch.SequentialLR", params=params)), lr)
     marks = check.marks(*((m, f"{children[i + 1].name} starts") for i, m in enumerate(milestones)))
     return _from_engine(engine, "torch.SequentialLR", params, marks=marks, periodic=children[-1].periodic)
 
@@ -656,7 +663,7 @@ def chained_scheduler(*, lr: float = 0.1, total_steps: Steps = 1000, schedulers:
         raise ParameterError("schedulers", "ChainedScheduler expects at least one scheduler to be chained, but got no scheduler.")
     children = _children("schedulers", schedulers, lr, [total_steps] * len(schedulers))
     params = dict(lr=lr, total_steps=total_steps, schedulers=children)
-    engine = _engine(_node(Schedule(lambda t: t, name="torch.ChainedScheduler", params=params)), lr)
+    engine = _engine_for(_node(Schedule(lambda t: t, name="torch.ChainedScheduler", params=params)), lr)
     marks = tuple(sorted({m for c in children for m in c.marks}))[:100]
     return _from_engine(engine, "torch.ChainedScheduler", params, marks=marks, periodic=any(c.periodic for c in children))
 

@@ -245,7 +245,8 @@ def _simulate(root, lr: float, where: str = "schedulers") -> tuple[dict, list[_L
     return g, leaves, any(leaf.writes_momentum for leaf in leaves)
 
 
-def _engine(root, lr: float, *, where: str = "schedulers", **options) -> _Engine:
+def _engine_for(root, lr: float, *, where: str = "schedulers", **options) -> _Engine:
+    """The engine of the scheduler tree ``root`` on an optimizer whose lr is ``lr`` (options: those of _Engine)."""
     g, leaves, momentum = _simulate(root, lr, where)
     if len(leaves) == 1 and isinstance(root, _MultiplicativeLeaf):  # multiplications only: skip the slots
         def maps(lo: int, hi: int) -> _Block:
