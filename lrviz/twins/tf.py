@@ -17,11 +17,11 @@ from typing import Callable
 
 import numpy as np
 
-from ..errors import StepError
 from ..schedules._base import Schedule
 from ..schedules import _checks as check
 from ..schedules._noise import normal
 from . import _checks as rules, _xla32 as xla
+from ._checked import refuse
 from .keras import (_Arith, _F32, _F64, _HALF, _MAX_MARKS, _ONE, _PI, _cosine_curve, _decay_steps, _exponential_curve,
                     _initial, _inverse_time_curve, _lookup_curve, _out, _piecewise_marks, _piecewise_values,
                     _polynomial_curve, _restart_marks, _restarts_curve, _sorted, _stair_marks, _steps32)
@@ -104,10 +104,8 @@ def tf_piecewise_constant(
         for condition, pick in zip(conditions, picks):  # a loop over boundaries
             hits += condition
             out[condition] = levels[pick]
-        if (hits > 1).any():
-            step = int(t[hits > 1].min())
-            raise StepError(f"tf.piecewise_constant: at step {step} more than one condition is true "
-                            "(boundaries not increasing): tf.case(exclusive=True) raises InvalidArgumentError")
+        refuse(t, hits > 1, lambda step: f"tf.piecewise_constant: at step {step} more than one condition is true "
+                                         "(boundaries not increasing): tf.case(exclusive=True) raises InvalidArgumentError")
         return out
 
     return Schedule(f, name="tf.piecewise_constant", params=params, marks=_piecewise_marks(boundaries))
