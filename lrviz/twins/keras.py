@@ -38,9 +38,9 @@ Keras uses for the update made when ``optimizer.iterations == t`` (TF1: when
 ``global_step == t``). ``keras.ReduceLROnPlateau`` is a callback, not a
 schedule: its step is an epoch (one metric value), see its docstring.
 
-About 720 lines, a quarter of them docstrings: the seven ``keras.*``
-factories and the kernels that ``tf.*`` builds on; the kernels stay here
-because they are Keras's classes, which TF1 calls.
+About 770 lines, a quarter of them docstrings: the seven ``keras.*``
+factories and the kernels and factory bodies that ``tf.*`` builds on; they
+stay here because they are Keras's classes, which TF1 calls.
 """
 
 from __future__ import annotations
@@ -296,6 +296,82 @@ def _lookup_curve(boundaries: list[int], values: list[float]):
 
 
 # --------------------------------------------------------------------------
+# shared factory bodies: a Keras class's checks, curve, params and marks, which its TF1
+# function repeats under its own parameter name for the initial lr; jit_compile=None
+# is TF1 (eager arithmetic, no jit_compile parameter)
+# --------------------------------------------------------------------------
+
+_EAGER = _Arith(False)
+
+
+def _arith_and_params(params: dict, jit_compile: Any) -> _Arith:
+    if jit_compile is None:
+        return _EAGER
+    params["jit_compile"] = jit_compile = check.flag("jit_compile", jit_compile)
+    return _Arith(jit_compile)
+
+
+def _exponential_twin(name: str, lr0_name: str, *, lr: Any, total_steps: Any, lr0: Any, decay_steps: Any,
+                      decay_rate: Any, staircase: Any, jit_compile: Any = None) -> Schedule:
+    lr0 = _initial(lr0_name, lr0, lr)
+    total_steps = rules.total(total_steps)
+    decay_steps = _decay_steps("decay_steps", decay_steps, total_steps // 2)
+    decay_rate = check.non_negative("decay_rate", decay_rate)  # a negative rate gives NaN in Keras
+    staircase = check.flag("staircase", staircase)
+    params = {"lr": lr, "total_steps": total_steps, lr0_name: lr0, "decay_steps": decay_steps, "decay_rate": decay_rate,
+              "staircase": staircase}
+    f = _exponential_curve(lr0, decay_steps, _F32(decay_rate), staircase, _arith_and_params(params, jit_compile))
+    marks = _stair_marks(decay_steps, total_steps) if staircase else ()
+    return Schedule(f, name=name, params=params, marks=marks, breaks=())
+
+
+def _inverse_time_twin(name: str, lr0_name: str, *, lr: Any, total_steps: Any, lr0: Any, decay_steps: Any,
+                       decay_rate: Any, staircase: Any, jit_compile: Any = None) -> Schedule:
+    lr0 = _initial(lr0_name, lr0, lr)
+    total_steps = rules.total(total_steps)
+    decay_steps = _decay_steps("decay_steps", decay_steps, total_steps // 10)
+    decay_rate = check.non_negative("decay_rate", decay_rate)
+    staircase = check.flag("staircase", staircase)
+    params = {"lr": lr, "total_steps": total_steps, lr0_name: lr0, "decay_steps": decay_steps, "decay_rate": decay_rate,
+              "staircase": staircase}
+    f = _inverse_time_curve(lr0, decay_steps, decay_rate, staircase, _arith_and_params(params, jit_compile))
+    marks = _stair_marks(decay_steps, total_steps) if staircase else ()
+    return Schedule(f, name=name, params=params, marks=marks, breaks=())
+
+
+def _polynomial_twin(name: str, lr0_name: str, *, lr: Any, total_steps: Any, lr0: Any, decay_steps: Any,
+                     end_learning_rate: Any, power: Any, cycle: Any, jit_compile: Any = None) -> Schedule:
+    lr0 = _initial(lr0_name, lr0, lr)
+    total_steps = rules.total(total_steps)
+    decay_steps = _decay_steps("decay_steps", decay_steps, total_steps)
+    end = check.non_negative("end_learning_rate", end_learning_rate)
+    power = check.non_negative("power", power)  # a negative power gives inf at the end in Keras
+    cycle = check.flag("cycle", cycle)
+    params = {"lr": lr, "total_steps": total_steps, lr0_name: lr0, "decay_steps": decay_steps, "end_learning_rate": end,
+              "power": power, "cycle": cycle}
+    f = _polynomial_curve(lr0, decay_steps, end, power, cycle, _arith_and_params(params, jit_compile), name)
+    if cycle:
+        marks = check.marks(*((k * decay_steps + 1, "restart", "restart") for k in range(1, _MAX_MARKS + 1)), limit=total_steps)
+        return Schedule(f, name=name, params=params, marks=marks, periodic=True)
+    return Schedule(f, name=name, params=params,
+                    marks=check.marks((decay_steps, "end of decay"), limit=total_steps), breaks=())
+
+
+def _restarts_twin(name: str, lr0_name: str, *, lr: Any, total_steps: Any, lr0: Any, first_decay_steps: Any, t_mul: Any,
+                   m_mul: Any, alpha: Any, jit_compile: Any = None) -> Schedule:
+    lr0 = _initial(lr0_name, lr0, lr)
+    total_steps = rules.total(total_steps)
+    first_decay_steps = _decay_steps("first_decay_steps", first_decay_steps, total_steps // 7)
+    t_mul = check.positive("t_mul", t_mul)  # log(t_mul): 0 or less gives NaN
+    m_mul = check.non_negative("m_mul", m_mul)
+    alpha = check.between("alpha", alpha, 0.0, 1.0)  # above 1 the cosine term turns the lr negative
+    params = {"lr": lr, "total_steps": total_steps, lr0_name: lr0, "first_decay_steps": first_decay_steps,
+              "t_mul": t_mul, "m_mul": m_mul, "alpha": alpha}
+    f = _restarts_curve(lr0, first_decay_steps, t_mul, m_mul, alpha, _arith_and_params(params, jit_compile), name)
+    return Schedule(f, name=name, params=params, marks=_restart_marks(first_decay_steps, t_mul, total_steps), periodic=True)
+
+
+# --------------------------------------------------------------------------
 # keras.*
 # --------------------------------------------------------------------------
 
@@ -325,17 +401,9 @@ def exponential_decay(
     falls just short of the integer, so a staircase step comes one step
     late (decay_steps=41: at t=42, not 41).
     """
-    lr0 = _initial("initial_learning_rate", initial_learning_rate, lr)
-    total_steps = rules.total(total_steps)
-    decay_steps = _decay_steps("decay_steps", decay_steps, total_steps // 2)
-    decay_rate = check.non_negative("decay_rate", decay_rate)  # a negative rate gives NaN in Keras
-    staircase = check.flag("staircase", staircase)
-    jit_compile = check.flag("jit_compile", jit_compile)
-    f = _exponential_curve(lr0, decay_steps, _F32(decay_rate), staircase, _Arith(jit_compile))
-    params = dict(lr=lr, total_steps=total_steps, initial_learning_rate=lr0, decay_steps=decay_steps,
-                  decay_rate=decay_rate, staircase=staircase, jit_compile=jit_compile)
-    marks = _stair_marks(decay_steps, total_steps) if staircase else ()
-    return Schedule(f, name="keras.ExponentialDecay", params=params, marks=marks, breaks=())
+    return _exponential_twin("keras.ExponentialDecay", "initial_learning_rate", lr=lr, total_steps=total_steps,
+                             lr0=initial_learning_rate, decay_steps=decay_steps, decay_rate=decay_rate, staircase=staircase,
+                             jit_compile=jit_compile)
 
 
 def piecewise_constant_decay(
@@ -414,21 +482,9 @@ def polynomial_decay(
     -7.4506e-10 from t=72 on; eager: 0.0). Float32.
     initial_learning_rate defaults to lr, decay_steps (required) to total_steps.
     """
-    lr0 = _initial("initial_learning_rate", initial_learning_rate, lr)
-    total_steps = rules.total(total_steps)
-    decay_steps = _decay_steps("decay_steps", decay_steps, total_steps)
-    end = check.non_negative("end_learning_rate", end_learning_rate)
-    power = check.non_negative("power", power)  # a negative power gives inf at the end in Keras
-    cycle = check.flag("cycle", cycle)
-    jit_compile = check.flag("jit_compile", jit_compile)
-    f = _polynomial_curve(lr0, decay_steps, end, power, cycle, _Arith(jit_compile), "keras.PolynomialDecay")
-    params = dict(lr=lr, total_steps=total_steps, initial_learning_rate=lr0, decay_steps=decay_steps,
-                  end_learning_rate=end, power=power, cycle=cycle, jit_compile=jit_compile)
-    if cycle:
-        marks = check.marks(*((k * decay_steps + 1, "restart", "restart") for k in range(1, _MAX_MARKS + 1)), limit=total_steps)
-        return Schedule(f, name="keras.PolynomialDecay", params=params, marks=marks, periodic=True)
-    return Schedule(f, name="keras.PolynomialDecay", params=params,
-                    marks=check.marks((decay_steps, "end of decay"), limit=total_steps), breaks=())
+    return _polynomial_twin("keras.PolynomialDecay", "initial_learning_rate", lr=lr, total_steps=total_steps,
+                            lr0=initial_learning_rate, decay_steps=decay_steps, end_learning_rate=end_learning_rate,
+                            power=power, cycle=cycle, jit_compile=jit_compile)
 
 
 def inverse_time_decay(
@@ -452,17 +508,9 @@ def inverse_time_decay(
     initial_learning_rate defaults to lr; decay_steps (required) to
     total_steps // 10 and decay_rate (required) to 1.0 (lr / 11 at total_steps).
     """
-    lr0 = _initial("initial_learning_rate", initial_learning_rate, lr)
-    total_steps = rules.total(total_steps)
-    decay_steps = _decay_steps("decay_steps", decay_steps, total_steps // 10)
-    decay_rate = check.non_negative("decay_rate", decay_rate)
-    staircase = check.flag("staircase", staircase)
-    jit_compile = check.flag("jit_compile", jit_compile)
-    f = _inverse_time_curve(lr0, decay_steps, decay_rate, staircase, _Arith(jit_compile))
-    params = dict(lr=lr, total_steps=total_steps, initial_learning_rate=lr0, decay_steps=decay_steps,
-                  decay_rate=decay_rate, staircase=staircase, jit_compile=jit_compile)
-    marks = _stair_marks(decay_steps, total_steps) if staircase else ()
-    return Schedule(f, name="keras.InverseTimeDecay", params=params, marks=marks, breaks=())
+    return _inverse_time_twin("keras.InverseTimeDecay", "initial_learning_rate", lr=lr, total_steps=total_steps,
+                              lr0=initial_learning_rate, decay_steps=decay_steps, decay_rate=decay_rate, staircase=staircase,
+                              jit_compile=jit_compile)
 
 
 def cosine_decay(
@@ -562,18 +610,9 @@ def cosine_decay_restarts(
     total_steps // 7, so that the default cycles of D0, 2 D0 and 4 D0 fill
     total_steps.
     """
-    lr0 = _initial("initial_learning_rate", initial_learning_rate, lr)
-    total_steps = rules.total(total_steps)
-    first_decay_steps = _decay_steps("first_decay_steps", first_decay_steps, total_steps // 7)
-    t_mul = check.positive("t_mul", t_mul)  # log(t_mul): 0 or less gives NaN
-    m_mul = check.non_negative("m_mul", m_mul)
-    alpha = check.between("alpha", alpha, 0.0, 1.0)  # above 1 the cosine term turns the lr negative
-    jit_compile = check.flag("jit_compile", jit_compile)
-    f = _restarts_curve(lr0, first_decay_steps, t_mul, m_mul, alpha, _Arith(jit_compile), "keras.CosineDecayRestarts")
-    params = dict(lr=lr, total_steps=total_steps, initial_learning_rate=lr0, first_decay_steps=first_decay_steps,
-                  t_mul=t_mul, m_mul=m_mul, alpha=alpha, jit_compile=jit_compile)
-    return Schedule(f, name="keras.CosineDecayRestarts", params=params,
-                    marks=_restart_marks(first_decay_steps, t_mul, total_steps), periodic=True)
+    return _restarts_twin("keras.CosineDecayRestarts", "initial_learning_rate", lr=lr, total_steps=total_steps,
+                          lr0=initial_learning_rate, first_decay_steps=first_decay_steps, t_mul=t_mul, m_mul=m_mul,
+                          alpha=alpha, jit_compile=jit_compile)
 
 
 _JIT_NOTE = """

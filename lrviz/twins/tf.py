@@ -6,9 +6,11 @@ step convention as described there: the value at step ``t`` is the learning
 rate used when ``global_step == t``). The ``tf.*`` twins always use eager
 arithmetic: TF1 graphs run op by op unless XLA auto-clustering is switched on.
 
-Each factory repeats its Keras twin's checks in TF1's parameter names
-(``learning_rate``, no ``jit_compile``), since the registry reads a twin's
-parameters from its signature; the computation is the shared kernel.
+Where a TF1 function is its Keras class with ``learning_rate`` for
+``initial_learning_rate`` (exponential, inverse time and polynomial decay,
+cosine restarts), both twins share one factory body in :mod:`lrviz.twins.keras`
+(checks, curve, params and marks); each keeps its own signature, which the
+registry reads. The others check or compute something of their own.
 """
 
 from __future__ import annotations
@@ -22,18 +24,15 @@ from ..schedules import _checks as check
 from ..schedules._noise import normal
 from . import _checks as rules, _xla32 as xla
 from ._checked import refuse
-from .keras import (_Arith, _F32, _F64, _HALF, _MAX_MARKS, _ONE, _PI, _cosine_curve, _decay_steps, _exponential_curve,
-                    _initial, _inverse_time_curve, _lookup_curve, _out, _piecewise_marks, _piecewise_values,
-                    _polynomial_curve, _restart_marks, _restarts_curve, _sorted, _stair_marks, _steps32)
+from .keras import (_EAGER, _F32, _F64, _HALF, _ONE, _PI, _cosine_curve, _decay_steps, _exponential_curve, _exponential_twin,
+                    _initial, _inverse_time_twin, _lookup_curve, _out, _piecewise_marks, _piecewise_values, _polynomial_twin,
+                    _restarts_twin, _sorted, _stair_marks, _steps32)
 
 from ..kinds import Steps
 
 # --------------------------------------------------------------------------
 # tf.* (TF1 tf.compat.v1.train.*)
 # --------------------------------------------------------------------------
-
-_EAGER = _Arith(False)
-
 
 def tf_exponential_decay(
     *,
@@ -54,16 +53,8 @@ def tf_exponential_decay(
     decay_steps (required) to total_steps // 2, decay_rate (required) to 0.1.
     TF does not check decay_steps > 0 (it divides by zero); the twin refuses it.
     """
-    lr0 = _initial("learning_rate", learning_rate, lr)
-    total_steps = rules.total(total_steps)
-    decay_steps = _decay_steps("decay_steps", decay_steps, total_steps // 2)
-    decay_rate = check.non_negative("decay_rate", decay_rate)
-    staircase = check.flag("staircase", staircase)
-    f = _exponential_curve(lr0, decay_steps, _F32(decay_rate), staircase, _EAGER)
-    params = dict(lr=lr, total_steps=total_steps, learning_rate=lr0, decay_steps=decay_steps,
-                  decay_rate=decay_rate, staircase=staircase)
-    marks = _stair_marks(decay_steps, total_steps) if staircase else ()
-    return Schedule(f, name="tf.exponential_decay", params=params, marks=marks, breaks=())
+    return _exponential_twin("tf.exponential_decay", "learning_rate", lr=lr, total_steps=total_steps, lr0=learning_rate,
+                             decay_steps=decay_steps, decay_rate=decay_rate, staircase=staircase)
 
 
 def tf_piecewise_constant(
@@ -131,20 +122,8 @@ def tf_polynomial_decay(
     cycle restarts from a lower peak and never returns to learning_rate.
     learning_rate defaults to lr, decay_steps (required) to total_steps.
     """
-    lr0 = _initial("learning_rate", learning_rate, lr)
-    total_steps = rules.total(total_steps)
-    decay_steps = _decay_steps("decay_steps", decay_steps, total_steps)
-    end = check.non_negative("end_learning_rate", end_learning_rate)
-    power = check.non_negative("power", power)
-    cycle = check.flag("cycle", cycle)
-    f = _polynomial_curve(lr0, decay_steps, end, power, cycle, _EAGER, "tf.polynomial_decay")
-    params = dict(lr=lr, total_steps=total_steps, learning_rate=lr0, decay_steps=decay_steps,
-                  end_learning_rate=end, power=power, cycle=cycle)
-    if cycle:
-        marks = check.marks(*((k * decay_steps + 1, "restart", "restart") for k in range(1, _MAX_MARKS + 1)), limit=total_steps)
-        return Schedule(f, name="tf.polynomial_decay", params=params, marks=marks, periodic=True)
-    return Schedule(f, name="tf.polynomial_decay", params=params,
-                    marks=check.marks((decay_steps, "end of decay"), limit=total_steps), breaks=())
+    return _polynomial_twin("tf.polynomial_decay", "learning_rate", lr=lr, total_steps=total_steps, lr0=learning_rate,
+                            decay_steps=decay_steps, end_learning_rate=end_learning_rate, power=power, cycle=cycle)
 
 
 def tf_natural_exp_decay(
@@ -196,16 +175,8 @@ def tf_inverse_time_decay(
     learning_rate defaults to lr; decay_steps (required) to total_steps // 10,
     decay_rate (required) to 1.0.
     """
-    lr0 = _initial("learning_rate", learning_rate, lr)
-    total_steps = rules.total(total_steps)
-    decay_steps = _decay_steps("decay_steps", decay_steps, total_steps // 10)
-    decay_rate = check.non_negative("decay_rate", decay_rate)
-    staircase = check.flag("staircase", staircase)
-    f = _inverse_time_curve(lr0, decay_steps, decay_rate, staircase, _EAGER)
-    params = dict(lr=lr, total_steps=total_steps, learning_rate=lr0, decay_steps=decay_steps,
-                  decay_rate=decay_rate, staircase=staircase)
-    marks = _stair_marks(decay_steps, total_steps) if staircase else ()
-    return Schedule(f, name="tf.inverse_time_decay", params=params, marks=marks, breaks=())
+    return _inverse_time_twin("tf.inverse_time_decay", "learning_rate", lr=lr, total_steps=total_steps, lr0=learning_rate,
+                              decay_steps=decay_steps, decay_rate=decay_rate, staircase=staircase)
 
 
 def tf_cosine_decay(
@@ -258,17 +229,8 @@ def tf_cosine_decay_restarts(
     log can miss a different restart where it is off by an ulp.
     learning_rate defaults to lr, first_decay_steps (required) to total_steps // 7.
     """
-    lr0 = _initial("learning_rate", learning_rate, lr)
-    total_steps = rules.total(total_steps)
-    first_decay_steps = _decay_steps("first_decay_steps", first_decay_steps, total_steps // 7)
-    t_mul = check.positive("t_mul", t_mul)
-    m_mul = check.non_negative("m_mul", m_mul)
-    alpha = check.between("alpha", alpha, 0.0, 1.0)  # above 1 the cosine term turns the lr negative
-    f = _restarts_curve(lr0, first_decay_steps, t_mul, m_mul, alpha, _EAGER, "tf.cosine_decay_restarts")
-    params = dict(lr=lr, total_steps=total_steps, learning_rate=lr0, first_decay_steps=first_decay_steps,
-                  t_mul=t_mul, m_mul=m_mul, alpha=alpha)
-    return Schedule(f, name="tf.cosine_decay_restarts", params=params,
-                    marks=_restart_marks(first_decay_steps, t_mul, total_steps), periodic=True)
+    return _restarts_twin("tf.cosine_decay_restarts", "learning_rate", lr=lr, total_steps=total_steps, lr0=learning_rate,
+                          first_decay_steps=first_decay_steps, t_mul=t_mul, m_mul=m_mul, alpha=alpha)
 
 
 def _linear_cosine_parts(t: np.ndarray, ds: np.float32, periods: np.float32):
