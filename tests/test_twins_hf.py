@@ -21,7 +21,7 @@ from twin_golden import GOLDEN, check, params
 import lrviz
 from lrviz import registry
 from lrviz.errors import LrvizError, ParameterError, StepError
-from lrviz.twins import for_hf
+from lrviz.twins import hf as for_hf
 
 NAMES = ["hf.constant", "hf.constant_with_warmup", "hf.linear", "hf.cosine", "hf.cosine_with_restarts", "hf.polynomial",
          "hf.inverse_sqrt", "hf.cosine_with_min_lr", "hf.cosine_warmup_with_min_lr", "hf.warmup_stable_decay"]

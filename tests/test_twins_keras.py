@@ -19,8 +19,9 @@ from twin_golden import GOLDEN, check, params
 
 import lrviz
 from lrviz.errors import LrvizError, ParameterError, StepError
-from lrviz.twins import for_keras
-from lrviz.twins.for_keras import TWINS
+from lrviz.twins import keras as for_keras, tf as for_tf
+
+TWINS = {**for_keras.TWINS, **for_tf.TWINS}
 
 F32 = np.float32
 NAMES = sorted(TWINS)

@@ -15,8 +15,8 @@ from twin_golden import GOLDEN, check, params
 import lrviz
 from lrviz.errors import LrvizError, ParameterError
 from lrviz.errors import ParameterErrors
-from lrviz.twins import for_optax
-from lrviz.twins.for_optax import TWINS
+from lrviz.twins import optax as for_optax
+from lrviz.twins.optax import TWINS
 
 F32 = np.float32
 NAMES = sorted(TWINS)

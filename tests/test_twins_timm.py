@@ -18,7 +18,7 @@ from twin_golden import check, params
 
 import lrviz
 from lrviz.errors import LrvizError, StepError
-from lrviz.twins import for_timm
+from lrviz.twins import _torch_rng, timm as for_timm
 
 NAMES = sorted(for_timm.TWINS)
 
@@ -162,22 +162,22 @@ def test_mt19937_matches_the_reference_generator():
     """torch seeds mt19937 with init_genrand like numpy's legacy RandomState: compare raw outputs."""
     seeds = [0, 1, 42, 2**31 + 7, 2**32 - 1]
     expected = np.stack([np.random.RandomState(s).randint(0, 2**32, size=1300, dtype=np.uint64) for s in seeds], axis=1)
-    first = for_timm._mt_first_outputs(np.asarray(seeds, dtype=np.uint64), 8)
+    first = _torch_rng._mt_first_outputs(np.asarray(seeds, dtype=np.uint64), 8)
     np.testing.assert_array_equal(first, expected[:8])
-    state = for_timm._mt_init(np.asarray(seeds, dtype=np.uint64), 624)
+    state = _torch_rng._mt_init(np.asarray(seeds, dtype=np.uint64), 624)
     blocks = []
     for _ in range(3):  # three twists: crosses the 624-word blocks
-        for_timm._mt_twist(state)
-        blocks.append(for_timm._mt_temper(state))
+        _torch_rng._mt_twist(state)
+        blocks.append(_torch_rng._mt_temper(state))
     np.testing.assert_array_equal(np.concatenate(blocks)[:1300], expected)
 
 
 def test_first_draws_equal_torch_values():
     # torch.Generator().manual_seed(42): randn(1) -> 0.33669036626815796, then 0.12880940735340118 (the cached sin),
     # rand(1) -> 0.8822692632675171 (recorded from torch 2.13)
-    normal = for_timm._normals(for_timm._mt_first_outputs(np.array([42], dtype=np.uint64), 4))
+    normal = _torch_rng._normals(_torch_rng._mt_first_outputs(np.array([42], dtype=np.uint64), 4))
     assert normal[:, 0].tolist() == [0.33669036626815796, 0.12880940735340118]
-    uniform = for_timm.torch_noise(np.array([42], dtype=np.uint64), "uniform", 0.5, 1.0)
+    uniform = _torch_rng.torch_noise(np.array([42], dtype=np.uint64), "uniform", 0.5, 1.0)
     assert uniform[0] == 2 * (0.8822692632675171 - 0.5) * 0.5
 
 

@@ -16,7 +16,7 @@ from twin_golden import check, params
 import lrviz
 from lrviz import registry
 from lrviz.errors import LrvizError, ParameterError, StepError
-from lrviz.twins import for_torch
+from lrviz.twins import torch as for_torch
 from lrviz.twins.plateau import torch_plateau
 
 NAMES = sorted(for_torch.TWINS)

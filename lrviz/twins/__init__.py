@@ -17,6 +17,15 @@ Each module maps names to ``(factory, one-line summary)`` in ``TWINS``, and
 names the roles of its parameters in ``ROLES`` (``floor``: the lr it anneals
 to; ``warmup``: the warmup length; ``bounds``: floor-like parameters that only
 bound the lr), which ``lrviz check`` reads.
+
+Library modules: ``torch`` (a package), ``optax``, ``keras``, ``tf`` (on the
+Keras kernels), ``hf``, ``timm``; trainers' own formulas: ``deepspeed``,
+``fairseq``, ``megatron``, ``mmengine``, ``nemo``, ``stepping``,
+``ultralytics``. Shared by them: ``_checks`` (parameter rules in the
+libraries' terms, on ``lrviz.schedules._checks``), ``_checked`` (the
+StepError at the step where a library fails), ``_xla32`` (float32 as XLA/TF
+compute it), ``_torch_rng`` (torch's CPU generator, for timm's noise),
+``plateau`` and ``quirks``.
 """
 
 from __future__ import annotations
@@ -24,11 +33,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from . import for_hf, for_keras, for_optax, for_timm, for_torch
+from . import hf, keras, optax, tf, timm, torch
 from . import deepspeed, fairseq, megatron, mmengine, nemo, stepping, ultralytics  # trainers' own formulas
 
-MODULES = (for_torch, for_optax, for_keras, for_hf, for_timm, deepspeed, fairseq, megatron, mmengine, nemo, stepping,
-           ultralytics)
+MODULES = (torch, optax, keras, tf, hf, timm, deepspeed, fairseq, megatron, mmengine, nemo, stepping, ultralytics)
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,9 @@ HF accepts although they give a negative lr (``lr_end``, ``min_lr_ratio``,
 ``warmup_lr_rate`` below 0) are ParameterErrors, and an lr that overflows
 float64 (parameters near 1e308; HF's floats give inf or nan there) is a
 StepError at that step.
+
+About 640 lines, a quarter of them docstrings: one library, in bands of
+helpers and one factory per ``SchedulerType``.
 """
 
 from __future__ import annotations
@@ -39,9 +42,11 @@ from typing import Callable
 
 import numpy as np
 
-from ..errors import ParameterError, StepError, did_you_mean
+from ..errors import ParameterError
 from ..schedules._base import Schedule
 from ..schedules import _checks as check
+from . import _checks as rules
+from ._checked import checked, refuse
 
 from ..kinds import Steps
 
@@ -52,24 +57,9 @@ _I64_MAX = int(np.iinfo(np.int64).max)
 # ---------------------------------------------------------------- helpers
 
 
-def _lr(lr: object) -> float:
-    """The optimizer's lr: torch optimizers refuse a negative one."""
-    return check.non_negative("lr", lr)
-
-
-def _total(total_steps: object) -> int:
-    return check.steps("total_steps", total_steps, minimum=1)
-
-
-def _steps_or(name: str, value: object, default: int) -> int:
-    return default if value is None else check.steps(name, value)
-
-
 def _raise(name: str, t: np.ndarray, bad: np.ndarray, error: str, message: str) -> None:
     """Raise StepError at the first step of ``t`` where ``bad`` holds (HF raises there)."""
-    if bad.any():
-        step = int(t[np.argmax(bad)])
-        raise StepError(f"{name}: HF raises {error} at step {step}: {message}")
+    refuse(t, bad, lambda step: f"{name}: HF raises {error} at step {step}: {message}", smallest=False)
 
 
 def _finite(name: str, f: Callable[[np.ndarray], np.ndarray]) -> Callable[[np.ndarray], np.ndarray]:
@@ -78,16 +68,8 @@ def _finite(name: str, f: Callable[[np.ndarray], np.ndarray]) -> Callable[[np.nd
     Only parameters near the float64 limits overflow (an lr of 1e308 times a
     factor above 1, a huge negative power); HF's Python floats give inf there.
     """
-    def g(t: np.ndarray) -> np.ndarray:
-        with np.errstate(all="ignore"):
-            out = f(t)
-        bad = ~np.isfinite(out)
-        if bad.any():
-            i = int(np.argmax(bad))
-            raise StepError(f"{name}: the lr at step {int(t[i])} is {float(out[i])!r}, not a finite float64")
-        return out
-
-    return g
+    return checked(f, lambda t, out: ~np.isfinite(out),
+                   lambda step, value: f"{name}: the lr at step {step} is {value!r}, not a finite float64")
 
 
 def _cycles(value: object) -> float:
@@ -95,14 +77,6 @@ def _cycles(value: object) -> float:
     value = check.number("num_cycles", value)
     if not math.isfinite(math.pi * value * 2.0):
         raise ParameterError("num_cycles", f"too large: pi * num_cycles * 2 overflows float64; got {value:g}")
-    return value
-
-
-def _not_negative_lr(name: str, value: object, why: str) -> float:
-    """A parameter HF accepts below 0 but that then gives a negative lr, which lrviz refuses."""
-    value = check.number(name, value)
-    if value < 0:
-        raise ParameterError(name, f"must be >= 0 ({why}); got {value:g}")
     return value
 
 
@@ -157,8 +131,8 @@ def constant(*, lr: float = 0.1, total_steps: Steps = 1000) -> Schedule:
 
     lr(t) = lr * 1
     """
-    lr = _lr(lr)
-    total_steps = _total(total_steps)
+    lr = rules.lr(lr)
+    total_steps = rules.total(total_steps)
 
     def f(t: np.ndarray) -> np.ndarray:
         return np.full(t.shape, lr * 1)
@@ -176,9 +150,9 @@ def constant_with_warmup(*, lr: float = 0.1, total_steps: Steps = 1000,
 
     W = num_warmup_steps, required by HF; here it defaults to total_steps // 10.
     """
-    lr = _lr(lr)
-    total_steps = _total(total_steps)
-    W = _steps_or("num_warmup_steps", num_warmup_steps, total_steps // 10)
+    lr = rules.lr(lr)
+    total_steps = rules.total(total_steps)
+    W = rules.steps_or("num_warmup_steps", num_warmup_steps, total_steps // 10)
     d = float(max(1.0, W))
 
     def f(t: np.ndarray) -> np.ndarray:
@@ -205,10 +179,10 @@ def linear(*, lr: float = 0.1, total_steps: Steps = 1000, num_warmup_steps: Step
     the Trainer's warmup_steps=0), T = num_training_steps (default total_steps).
     With T < W the lr drops from the warmup to 0 at t = W.
     """
-    lr = _lr(lr)
-    total_steps = _total(total_steps)
+    lr = rules.lr(lr)
+    total_steps = rules.total(total_steps)
     W = check.steps("num_warmup_steps", num_warmup_steps)
-    T = _steps_or("num_training_steps", num_training_steps, total_steps)
+    T = rules.steps_or("num_training_steps", num_training_steps, total_steps)
     d = float(max(1, T - W))
 
     def rest(t: np.ndarray) -> np.ndarray:
@@ -244,10 +218,10 @@ def cosine(*, lr: float = 0.1, total_steps: Steps = 1000, num_warmup_steps: Step
     total_steps. (In transformers the function runs the min_lr lambda with
     min_lr_rate = 0, which gives the same numbers.)
     """
-    lr = _lr(lr)
-    total_steps = _total(total_steps)
+    lr = rules.lr(lr)
+    total_steps = rules.total(total_steps)
     W = check.steps("num_warmup_steps", num_warmup_steps)
-    T = _steps_or("num_training_steps", num_training_steps, total_steps)
+    T = rules.steps_or("num_training_steps", num_training_steps, total_steps)
     num_cycles = _cycles(num_cycles)
     return _cosine_min_lr("hf.cosine", lr, total_steps, W, T, num_cycles, 0.0,
                           dict(lr=lr, total_steps=total_steps, num_warmup_steps=W, num_training_steps=T,
@@ -302,10 +276,10 @@ def cosine_with_min_lr(*, lr: float = 0.1, total_steps: Steps = 1000, num_warmup
     as HF's ValueError). Not clamped past T: like hf.cosine it rises again
     (periodic). W defaults to 0, T to total_steps.
     """
-    lr = _lr(lr)
-    total_steps = _total(total_steps)
+    lr = rules.lr(lr)
+    total_steps = rules.total(total_steps)
     W = check.steps("num_warmup_steps", num_warmup_steps)
-    T = _steps_or("num_training_steps", num_training_steps, total_steps)
+    T = rules.steps_or("num_training_steps", num_training_steps, total_steps)
     num_cycles = _cycles(num_cycles)
     rate = _min_lr_rate(lr, min_lr, min_lr_rate)
     params = dict(lr=lr, total_steps=total_steps, num_warmup_steps=W, num_training_steps=T, num_cycles=num_cycles,
@@ -331,13 +305,13 @@ def cosine_warmup_with_min_lr(*, lr: float = 0.1, total_steps: Steps = 1000,
     negative lr, which HF allows) is refused. W defaults to total_steps // 10,
     T to total_steps.
     """
-    lr = _lr(lr)
-    total_steps = _total(total_steps)
-    W = _steps_or("num_warmup_steps", num_warmup_steps, total_steps // 10)
-    T = _steps_or("num_training_steps", num_training_steps, total_steps)
+    lr = rules.lr(lr)
+    total_steps = rules.total(total_steps)
+    W = rules.steps_or("num_warmup_steps", num_warmup_steps, total_steps // 10)
+    T = rules.steps_or("num_training_steps", num_training_steps, total_steps)
     num_cycles = _cycles(num_cycles)
     rate = _min_lr_rate(lr, min_lr, min_lr_rate)
-    w = None if warmup_lr_rate is None else _not_negative_lr("warmup_lr_rate", warmup_lr_rate,
+    w = None if warmup_lr_rate is None else rules.not_negative("warmup_lr_rate", warmup_lr_rate,
                                                                "HF would start on a negative lr")
     Wf, Tf = float(W), float(T)
     c = math.pi * num_cycles * 2.0
@@ -393,10 +367,10 @@ def cosine_with_restarts(*, lr: float = 0.1, total_steps: Steps = 1000, num_warm
     default 1) may be fractional; mod is Python's (the sign of the divisor).
     W defaults to 0, T to total_steps.
     """
-    lr = _lr(lr)
-    total_steps = _total(total_steps)
+    lr = rules.lr(lr)
+    total_steps = rules.total(total_steps)
     W = check.steps("num_warmup_steps", num_warmup_steps)
-    T = _steps_or("num_training_steps", num_training_steps, total_steps)
+    T = rules.steps_or("num_training_steps", num_training_steps, total_steps)
     num_cycles = _cycles(num_cycles)
 
     def rest(t: np.ndarray) -> np.ndarray:
@@ -445,15 +419,15 @@ def polynomial(*, lr: float = 0.1, total_steps: Steps = 1000, num_warmup_steps: 
     allows) is refused. W defaults to 0, T to total_steps. Agrees with HF to
     1 ulp (numpy's power against C's pow).
     """
-    lr = _lr(lr)
-    total_steps = _total(total_steps)
+    lr = rules.lr(lr)
+    total_steps = rules.total(total_steps)
     W = check.steps("num_warmup_steps", num_warmup_steps)
-    T = _steps_or("num_training_steps", num_training_steps, total_steps)
+    T = rules.steps_or("num_training_steps", num_training_steps, total_steps)
     lr_end = check.number("lr_end", lr_end)
     power = check.number("power", power)
     if not (lr > lr_end):
         raise ParameterError("lr_end", f"lr_end ({lr_end}) must be smaller than initial lr ({lr})")
-    lr_end = _not_negative_lr("lr_end", lr_end, "HF would end on a negative lr")
+    lr_end = rules.not_negative("lr_end", lr_end, "HF would end on a negative lr")
     lr_range = lr - lr_end
     decay_steps = T - W
     name = "hf.polynomial"
@@ -508,8 +482,8 @@ def inverse_sqrt(*, lr: float = 0.1, total_steps: Steps = 1000, num_warmup_steps
     accepted as HF does, which raises where it divides by zero or takes the
     square root of a negative number; the twin raises a StepError there.
     """
-    lr = _lr(lr)
-    total_steps = _total(total_steps)
+    lr = rules.lr(lr)
+    total_steps = rules.total(total_steps)
     W = check.steps("num_warmup_steps", num_warmup_steps)
     if timescale is None:
         timescale = W or 10_000
@@ -575,17 +549,15 @@ def warmup_stable_decay(*, lr: float = 0.1, total_steps: Steps = 1000, num_warmu
     If W + D > T, S is negative and the decay starts part-way at t = W.
     min_lr_ratio < 0 (a negative lr after the decay, which HF allows) is refused.
     """
-    lr = _lr(lr)
-    total_steps = _total(total_steps)
-    W = _steps_or("num_warmup_steps", num_warmup_steps, total_steps // 10)
-    D = _steps_or("num_decay_steps", num_decay_steps, total_steps // 10)
-    T = _steps_or("num_training_steps", num_training_steps, total_steps)
+    lr = rules.lr(lr)
+    total_steps = rules.total(total_steps)
+    W = rules.steps_or("num_warmup_steps", num_warmup_steps, total_steps // 10)
+    D = rules.steps_or("num_decay_steps", num_decay_steps, total_steps // 10)
+    T = rules.steps_or("num_training_steps", num_training_steps, total_steps)
     for what, value in (("warmup", warmup_type), ("decay", decay_type)):
-        if value not in WSD_TYPES:  # HF's message, then lrviz's list of choices
-            raise ParameterError(f"{what}_type", f"Unknown {what} type: {value}, expected 'linear', 'cosine' or '1-sqrt'"
-                                 f"; must be one of {', '.join(WSD_TYPES)}; got {value!r}"
-                                 f"{did_you_mean(str(value), WSD_TYPES)}")
-    m = _not_negative_lr("min_lr_ratio", min_lr_ratio, "HF would hold a negative lr after the decay")
+        rules.choice(f"{what}_type", value, WSD_TYPES,  # HF's message, then lrviz's list of choices
+                     f"Unknown {what} type: {value}, expected 'linear', 'cosine' or '1-sqrt'; must be one of {', '.join(WSD_TYPES)}")
+    m = rules.not_negative("min_lr_ratio", min_lr_ratio, "HF would hold a negative lr after the decay")
     num_cycles = _cycles(num_cycles)
     S = T - W - D if num_stable_steps is None else check.steps("num_stable_steps", num_stable_steps)
     stable_end, decay_end = W + S, W + S + D

@@ -36,6 +36,11 @@ non-integer power then gives NaN from ``transition_begin + transition_steps``
 on, for some ``transition_steps`` (37, 60, 271 and 1000 do; 100 does not).
 The twins follow the eager call; ``jit_vs_eager`` in tests/golden/optax.json
 lists what changes under jit for each recorded case.
+
+One module of about 980 lines, a quarter of them docstrings: one library,
+its basic schedules (O1-O7), those built on them (O8-O13) and
+``reduce_on_plateau`` (O15); float32 arithmetic is in :mod:`lrviz.twins._xla32`
+and the parameter rules in :mod:`lrviz.twins._checks`.
 """
 
 from __future__ import annotations
@@ -49,37 +54,20 @@ from ..errors import ParameterError
 from ..params import as_number
 from ..schedules._base import Schedule, realize
 from ..schedules import _checks as check
+from . import _checks as rules, _xla32 as xla
+from ._checks import INT32_MAX
 from ..units import to_steps
 
 from ..kinds import Steps, Spec, Metrics
 
 F32 = np.float32
-INT32_MAX = 2**31 - 1
-TINY32 = float(np.finfo(np.float32).tiny)
 PI32 = np.float32(np.pi)
 
 Kernel = Callable[[np.ndarray], np.ndarray]  # int64 steps -> float32 (jnp value) or float64 (a Python float)
 
 
 # --------------------------------------------------------------------------------------------------
-# float32 arithmetic as XLA does it on CPU
-
-
-def _ftz(x: np.ndarray) -> np.ndarray:
-    """Flush float32 subnormals to zero, as XLA on CPU does."""
-    if x.dtype == F32:
-        x[np.abs(x) < TINY32] = 0.0
-    return x
-
-
-def _cos32(x: np.ndarray) -> np.ndarray:
-    return np.cos(x.astype(np.float64)).astype(F32)
-
-
-def _pow32(base: Any, exponent: Any) -> np.ndarray:
-    with np.errstate(all="ignore"):
-        out = np.power(np.asarray(base, dtype=np.float64), np.asarray(exponent, dtype=np.float64)).astype(F32)
-    return _ftz(np.atleast_1d(out))
+# kernels: optax's schedules in float32, with XLA's arithmetic on CPU (lrviz.twins._xla32)
 
 
 def _const(value: float) -> Kernel:
@@ -97,8 +85,8 @@ def _polynomial(init: float, end: float, power: float | None, steps: int, begin:
 
     def k(t: np.ndarray) -> np.ndarray:
         frac = F32(1.0) - np.clip(t - begin, 0, steps).astype(F32) / steps32
-        shaped = frac if power is None else _pow32(frac, F32(power))
-        return _ftz(span * shaped + end32)
+        shaped = frac if power is None else xla.pow(frac, F32(power))
+        return xla.flush(span * shaped + end32)
 
     return k
 
@@ -117,7 +105,7 @@ def _exponential(init: float, steps: int, rate: float, begin: int, staircase: bo
         if staircase:
             p = np.floor(p)
         with np.errstate(all="ignore"):
-            out = np.where(d <= 0, init32, _ftz(init32 * _pow32(rate32, p)))
+            out = np.where(d <= 0, init32, xla.flush(init32 * xla.pow(rate32, p)))
         if clip is not None:
             out = clip(out, F32(end))
         return out
@@ -131,8 +119,8 @@ def _cosine(init: float, decay_steps: int, alpha: float, exponent: float) -> Ker
 
     def k(t: np.ndarray) -> np.ndarray:
         count = np.minimum(t.astype(F32), steps32)
-        decay = F32(0.5) * (F32(1.0) + _cos32(PI32 * count / steps32))
-        return _ftz(init32 * (keep32 * _pow32(decay, exponent32) + alpha32))
+        decay = F32(0.5) * (F32(1.0) + xla.cos(PI32 * count / steps32))
+        return xla.flush(init32 * (keep32 * xla.pow(decay, exponent32) + alpha32))
 
     return k
 
@@ -161,8 +149,8 @@ def _interpolate(kind: str, init: float, boundaries_and_scales: Mapping[int, flo
             if kind == "linear":
                 out[inside] = (stop - start) * pct + start
             else:
-                out[inside] = stop + (start - stop) / F32(2.0) * (_cos32(PI32 * pct) + F32(1.0))
-        return _ftz(out)
+                out[inside] = stop + (start - stop) / F32(2.0) * (xla.cos(PI32 * pct) + F32(1.0))
+        return xla.flush(out)
 
     return k
 
@@ -209,23 +197,6 @@ def _schedule(kernel: Kernel, name: str, params: dict, marks=(), breaks=None) ->
 # parameter checks
 
 
-def _value(name: str, value: Any, lr: float) -> float:
-    """An initial/peak value; None means lr."""
-    return check.non_negative("lr", lr) if value is None else check.non_negative(name, value)
-
-
-def _total(total_steps: Any) -> int:
-    return check.steps("total_steps", total_steps, minimum=1)
-
-
-def _count(name: str, value: Any, default: int, *, minimum: int = 0) -> int:
-    """A step count that optax keeps as an int32."""
-    value = default if value is None else check.steps(name, value, minimum=minimum)
-    if value > INT32_MAX:
-        raise ParameterError(name, f"must fit optax's int32 step counter (<= {INT32_MAX}); got {value}")
-    return value
-
-
 def _scales(name: str, boundaries_and_scales: Any) -> dict[int, float] | None:
     if boundaries_and_scales is None:
         return None
@@ -233,7 +204,7 @@ def _scales(name: str, boundaries_and_scales: Any) -> dict[int, float] | None:
         raise ParameterError(name, f"expected a mapping of step -> scale; got {boundaries_and_scales!r}")
     out: dict[int, float] = {}
     for key, scale in boundaries_and_scales.items():
-        step = _count(f"{name}[{key}]", key, 0)
+        step = rules.int32_steps(f"{name}[{key}]", key, 0)
         if step in out:
             raise ParameterError(f"{name}[{key}]", f"step {step} is given twice")
         scale = check.number(f"{name}[{key}]", scale)
@@ -258,8 +229,8 @@ def constant_schedule(*, lr: float = 0.1, total_steps: Steps = 1000, value: floa
 
     optax returns the Python float itself (not a float32), so the value is exact.
     """
-    total_steps = _total(total_steps)
-    value = _value("value", value, lr)
+    total_steps = rules.total(total_steps)
+    value = rules.lr_or("value", value, lr)
     return _schedule(_const(value), "optax.constant_schedule", dict(lr=lr, total_steps=total_steps, value=value), breaks=())
 
 
@@ -289,12 +260,12 @@ def polynomial_schedule(
     B + T on (T = 37, 60, 271 or 1000, for example); the eager call,
     twinned here, gives E.
     """
-    total_steps = _total(total_steps)
-    init_value = _value("init_value", init_value, lr)
+    total_steps = rules.total(total_steps)
+    init_value = rules.lr_or("init_value", init_value, lr)
     end_value = check.non_negative("end_value", end_value)
     power = check.non_negative("power", power)
-    transition_steps = _count("transition_steps", transition_steps, total_steps)
-    transition_begin = _count("transition_begin", transition_begin, 0)
+    transition_steps = rules.int32_steps("transition_steps", transition_steps, total_steps)
+    transition_begin = rules.int32_steps("transition_begin", transition_begin, 0)
     kernel = _polynomial(init_value, end_value, power, transition_steps, transition_begin)
     params = dict(lr=lr, total_steps=total_steps, init_value=init_value, end_value=end_value, power=power,
                   transition_steps=transition_steps, transition_begin=transition_begin)
@@ -321,11 +292,11 @@ def linear_schedule(
     It is polynomial_schedule with the Python int power 1 (x ** 1 is x exactly).
     Quirk: transition_steps = 0 gives the constant init_value (exact Python float).
     """
-    total_steps = _total(total_steps)
-    init_value = _value("init_value", init_value, lr)
+    total_steps = rules.total(total_steps)
+    init_value = rules.lr_or("init_value", init_value, lr)
     end_value = check.non_negative("end_value", end_value)
-    transition_steps = _count("transition_steps", transition_steps, total_steps)
-    transition_begin = _count("transition_begin", transition_begin, 0)
+    transition_steps = rules.int32_steps("transition_steps", transition_steps, total_steps)
+    transition_begin = rules.int32_steps("transition_begin", transition_begin, 0)
     kernel = _polynomial(init_value, end_value, None, transition_steps, transition_begin)
     params = dict(lr=lr, total_steps=total_steps, init_value=init_value, end_value=end_value,
                   transition_steps=transition_steps, transition_begin=transition_begin)
@@ -350,8 +321,8 @@ def piecewise_constant_schedule(
     itself (exact); otherwise the product is float32, taken in boundary order.
     Negative scales raise (ValueError in optax).
     """
-    total_steps = _total(total_steps)
-    init_value = _value("init_value", init_value, lr)
+    total_steps = rules.total(total_steps)
+    init_value = rules.lr_or("init_value", init_value, lr)
     table = _scales("boundaries_and_scales", boundaries_and_scales)
     params = dict(lr=lr, total_steps=total_steps, init_value=init_value, boundaries_and_scales=table)
     if not table:
@@ -364,7 +335,7 @@ def piecewise_constant_schedule(
             for threshold, scale in items:  # a loop over boundaries, as optax's own
                 indicator = (t < threshold).astype(F32)  # max(0, sign(threshold - count))
                 v = v * indicator + (F32(1.0) - indicator) * F32(scale) * v
-        return _ftz(v)
+        return xla.flush(v)
 
     marks = check.marks(*((b, f"x{s:g}", "drop") for b, s in items))
     return _schedule(kernel, "optax.piecewise_constant_schedule", params, marks,
@@ -399,11 +370,11 @@ def exponential_decay(
     flushes subnormals). A negative decay_rate (NaN or alternating signs in
     optax) is refused.
     """
-    total_steps = _total(total_steps)
-    init_value = _value("init_value", init_value, lr)
-    transition_steps = _count("transition_steps", transition_steps, total_steps)
+    total_steps = rules.total(total_steps)
+    init_value = rules.lr_or("init_value", init_value, lr)
+    transition_steps = rules.int32_steps("transition_steps", transition_steps, total_steps)
     decay_rate = check.non_negative("decay_rate", decay_rate)
-    transition_begin = _count("transition_begin", transition_begin, 0)
+    transition_begin = rules.int32_steps("transition_begin", transition_begin, 0)
     staircase = check.flag("staircase", staircase)
     end_value = None if end_value is None else check.non_negative("end_value", end_value)
     kernel = _exponential(init_value, transition_steps, decay_rate, transition_begin, staircase, end_value)
@@ -437,9 +408,9 @@ def cosine_decay_schedule(
     be > 0 (ValueError in optax). Float32: pi * c / D rounds, so the end value
     is I * alpha to within a float32 ulp.
     """
-    total_steps = _total(total_steps)
-    init_value = _value("init_value", init_value, lr)
-    decay_steps = _count("decay_steps", decay_steps, total_steps, minimum=1)
+    total_steps = rules.total(total_steps)
+    init_value = rules.lr_or("init_value", init_value, lr)
+    decay_steps = rules.int32_steps("decay_steps", decay_steps, total_steps, minimum=1)
     alpha = check.number("alpha", alpha)
     if alpha < 0:  # optax does not check it
         raise ParameterError("alpha", f"must be >= 0: the lr ends at init_value * alpha (optax's minimum multiplier), "
@@ -476,9 +447,9 @@ def piecewise_interpolate_schedule(
     the next knot over the whole interval, reaching it at the boundary. With
     no boundaries the value is float32(init_value). Negative scales raise.
     """
-    total_steps = _total(total_steps)
+    total_steps = rules.total(total_steps)
     interpolate_type = check.choice("interpolate_type", interpolate_type, INTERPOLATE_TYPES)
-    init_value = _value("init_value", init_value, lr)
+    init_value = rules.lr_or("init_value", init_value, lr)
     table = _scales("boundaries_and_scales", boundaries_and_scales)
     params = dict(lr=lr, total_steps=total_steps, interpolate_type=interpolate_type, init_value=init_value,
                   boundaries_and_scales=table)
@@ -493,9 +464,9 @@ def piecewise_interpolate_schedule(
 
 def _onecycle_common(total_steps: Any, transition_steps: Any, peak_value: Any, lr: float, pct_start: Any,
                      div_factor: Any, final_div_factor: Any) -> tuple[int, int, float, float, float, float]:
-    total_steps = _total(total_steps)
-    transition_steps = _count("transition_steps", transition_steps, total_steps, minimum=1)
-    peak_value = _value("peak_value", peak_value, lr)
+    total_steps = rules.total(total_steps)
+    transition_steps = rules.int32_steps("transition_steps", transition_steps, total_steps, minimum=1)
+    peak_value = rules.lr_or("peak_value", peak_value, lr)
     pct_start = _fraction("pct_start", pct_start)
     div_factor = check.positive("div_factor", div_factor)
     final_div_factor = check.positive("final_div_factor", final_div_factor)
@@ -618,10 +589,10 @@ def warmup_constant_schedule(
     It is linear_schedule(I, P, W). Quirk: warmup_steps = 0 gives the constant
     init_value, not peak_value (optax's non-positive transition_steps rule).
     """
-    total_steps = _total(total_steps)
+    total_steps = rules.total(total_steps)
     init_value = check.non_negative("init_value", init_value)
-    peak_value = _value("peak_value", peak_value, lr)
-    warmup_steps = _count("warmup_steps", warmup_steps, total_steps // 10)
+    peak_value = rules.lr_or("peak_value", peak_value, lr)
+    warmup_steps = rules.int32_steps("warmup_steps", warmup_steps, total_steps // 10)
     params = dict(lr=lr, total_steps=total_steps, init_value=init_value, peak_value=peak_value, warmup_steps=warmup_steps)
     return _schedule(_polynomial(init_value, peak_value, None, warmup_steps, 0), "optax.warmup_constant_schedule", params,
                      check.marks((warmup_steps, "end of warmup")) if warmup_steps > 0 else (), breaks=())
@@ -653,11 +624,11 @@ def warmup_cosine_decay_schedule(
     (alpha = E/P, and 0 when P = 0); the value ends at E (to a float32 ulp) and
     stays there.
     """
-    total_steps = _total(total_steps)
+    total_steps = rules.total(total_steps)
     init_value = check.non_negative("init_value", init_value)
-    peak_value = _value("peak_value", peak_value, lr)
-    warmup_steps = _count("warmup_steps", warmup_steps, total_steps // 10)
-    decay_steps = _count("decay_steps", decay_steps, total_steps)
+    peak_value = rules.lr_or("peak_value", peak_value, lr)
+    warmup_steps = rules.int32_steps("warmup_steps", warmup_steps, total_steps // 10)
+    decay_steps = rules.int32_steps("decay_steps", decay_steps, total_steps)
     end_value = check.non_negative("end_value", end_value)
     exponent = check.non_negative("exponent", exponent)
     kernel = _warmup_cosine(init_value, peak_value, warmup_steps, decay_steps, end_value, exponent, "decay_steps")
@@ -692,13 +663,13 @@ def warmup_exponential_decay_schedule(
     the decay sees t - W, and B counts from the end of the warmup. Quirks as
     exponential_decay's (T = 0 or r = 0 hold P, rounded to float32 by the join).
     """
-    total_steps = _total(total_steps)
+    total_steps = rules.total(total_steps)
     init_value = check.non_negative("init_value", init_value)
-    peak_value = _value("peak_value", peak_value, lr)
-    warmup_steps = _count("warmup_steps", warmup_steps, total_steps // 10)
-    transition_steps = _count("transition_steps", transition_steps, max(1, total_steps - warmup_steps))
+    peak_value = rules.lr_or("peak_value", peak_value, lr)
+    warmup_steps = rules.int32_steps("warmup_steps", warmup_steps, total_steps // 10)
+    transition_steps = rules.int32_steps("transition_steps", transition_steps, max(1, total_steps - warmup_steps))
     decay_rate = check.non_negative("decay_rate", decay_rate)
-    transition_begin = _count("transition_begin", transition_begin, 0)
+    transition_begin = rules.int32_steps("transition_begin", transition_begin, 0)
     staircase = check.flag("staircase", staircase)
     end_value = None if end_value is None else check.non_negative("end_value", end_value)
     kernel = _join([_polynomial(init_value, peak_value, None, warmup_steps, 0),
@@ -733,8 +704,8 @@ def sgdr_schedule(*, lr: float = 0.1, total_steps: Steps = 1000, cosine_kwargs: 
     0, not to the peak); decay_steps includes the cycle's warmup and must
     exceed it.
     """
-    total_steps = _total(total_steps)
-    lr = check.non_negative("lr", lr)
+    total_steps = rules.total(total_steps)
+    lr = rules.lr(lr)
     if cosine_kwargs is None:
         n = min(3, total_steps)
         sizes = [total_steps // n] * (n - 1) + [total_steps - (n - 1) * (total_steps // n)]
@@ -760,7 +731,7 @@ def sgdr_schedule(*, lr: float = 0.1, total_steps: Steps = 1000, cosine_kwargs: 
         for key, default in (("warmup_steps", 0), ("decay_steps", max(1, total_steps // len(cosine_kwargs)))):
             value = raw.get(key, default)
             steps = to_steps(value, param=f"{where}.{key}", total_steps=total_steps)
-            cycle[key] = _count(f"{where}.{key}", steps, default)
+            cycle[key] = rules.int32_steps(f"{where}.{key}", steps, default)
         cycles.append(cycle)
     kernels = [_warmup_cosine(c["init_value"], c["peak_value"], c["warmup_steps"], c["decay_steps"], c["end_value"],
                               c["exponent"], f"cosine_kwargs[{i}].decay_steps") for i, c in enumerate(cycles)]
@@ -800,8 +771,8 @@ def join_schedules(
     with one boundary or more every value passes through jnp.where, which
     rounds Python floats (constant_schedule) to float32.
     """
-    total_steps = _total(total_steps)
-    lr = check.non_negative("lr", lr)
+    total_steps = rules.total(total_steps)
+    lr = rules.lr(lr)
     if schedules is None:
         head = total_steps // 10
         schedules = [linear_schedule(lr=lr, total_steps=max(1, head), init_value=0.0, end_value=lr, transition_steps=head),
@@ -815,7 +786,7 @@ def join_schedules(
         boundaries = [k * total_steps // n for k in range(1, n)]
     if not isinstance(boundaries, (list, tuple)):
         raise ParameterError("boundaries", f"expected a list of steps; got {boundaries!r}")
-    boundaries = [_count(f"boundaries[{i}]", b, 0) for i, b in enumerate(boundaries)]
+    boundaries = [rules.int32_steps(f"boundaries[{i}]", b, 0) for i, b in enumerate(boundaries)]
     used = min(len(boundaries), len(schedules) - 1)
     starts = [0] + boundaries[:used]
     children: list[Schedule] = []
@@ -901,8 +872,8 @@ def reduce_on_plateau(
     cooldown; a NaN metric never improves. factor must be in (0, 1), rtol in
     [0, 1], atol >= 0 and not both tolerances 0 (ValueError in optax).
     """
-    total_steps = _total(total_steps)
-    lr = check.non_negative("lr", lr)
+    total_steps = rules.total(total_steps)
+    lr = rules.lr(lr)
     factor = check.between("factor", factor, 0.0, 1.0, open_lo=True, open_hi=True)
     rtol = check.between("rtol", rtol, 0.0, 1.0)
     atol = check.non_negative("atol", atol)

@@ -1,5 +1,5 @@
-"""Twins of Keras 3's learning-rate schedules (``keras.*``) and of TF1's legacy
-decay functions (``tf.*``, ``tf.compat.v1.train.*``).
+"""Twins of Keras 3's learning-rate schedules (``keras.*``), and the float32 kernels
+that the twins of TF1's legacy decay functions (:mod:`lrviz.twins.tf`) share.
 
 Keras and TensorFlow compute a schedule in the dtype of the initial learning
 rate, float32 by default (the twins always pass a float: a Python int as
@@ -30,13 +30,17 @@ different answers:
   any backend, the torch backend's default training loop): true IEEE division,
   no fused multiply-add.
 
-The ``tf.*`` twins always use eager arithmetic: TF1 graphs run op by op unless
-XLA auto-clustering is switched on.
+The ``tf.*`` twins (:mod:`lrviz.twins.tf`) always use eager arithmetic: TF1
+graphs run op by op unless XLA auto-clustering is switched on.
 
 Step convention: the value at step ``t`` is ``schedule(t)``, the learning rate
 Keras uses for the update made when ``optimizer.iterations == t`` (TF1: when
 ``global_step == t``). ``keras.ReduceLROnPlateau`` is a callback, not a
 schedule: its step is an epoch (one metric value), see its docstring.
+
+About 770 lines, a quarter of them docstrings: the seven ``keras.*``
+factories and the kernels and factory bodies that ``tf.*`` builds on; they
+stay here because they are Keras's classes, which TF1 calls.
 """
 
 from __future__ import annotations
@@ -46,10 +50,11 @@ from typing import Any, Callable
 
 import numpy as np
 
-from ..errors import ParameterError, StepError
+from ..errors import ParameterError
 from ..schedules._base import Schedule
 from ..schedules import _checks as check
-from ..schedules._noise import normal
+from . import _checks as rules, _xla32 as xla
+from ._checked import refuse
 
 from ..kinds import Steps, Metrics
 
@@ -58,7 +63,6 @@ _F64 = np.float64
 _ONE = _F32(1.0)
 _HALF = _F32(0.5)
 _PI = _F32(math.pi)
-_TINY = np.finfo(_F32).tiny  # the smallest normal float32
 _MAX_MARKS = 100
 
 
@@ -92,23 +96,9 @@ class _Arith:
             return a * b + c
 
 
-def _cos(x: np.ndarray) -> np.ndarray:
-    return np.cos(x.astype(_F64)).astype(_F32)
-
-
 def _log(x: np.ndarray) -> np.ndarray:
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.log(np.asarray(x, _F64)).astype(_F32)
-
-
-def _flush(x: np.ndarray) -> np.ndarray:
-    """Subnormal float32 values become 0, as on XLA and TF CPUs (flush-to-zero)."""
-    return np.where(np.abs(x) < _TINY, _F32(0.0), x)
-
-
-def _pow(x: Any, y: Any) -> np.ndarray:
-    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
-        return _flush(np.power(np.asarray(x, _F64), np.asarray(y, _F64)).astype(_F32))
 
 
 def _steps32(t: np.ndarray) -> np.ndarray:
@@ -117,28 +107,23 @@ def _steps32(t: np.ndarray) -> np.ndarray:
 
 
 def _out(x: np.ndarray) -> np.ndarray:
-    return _flush(np.asarray(x, _F32)).astype(_F64)
+    return xla.flush(np.asarray(x, _F32)).astype(_F64)
 
 
 def _refuse_nan(out: np.ndarray, t: np.ndarray, why: str) -> np.ndarray:
     """Raise StepError at the first step where the library's value is NaN, saying why."""
-    bad = np.isnan(out)
-    if bad.any():
-        raise StepError(f"{why} (first at step {int(t[bad].min()):,})")
+    refuse(t, np.isnan(out), lambda step: f"{why} (first at step {step:,})")
     return out
 
 
 def _initial(name: str, value: float | None, lr: float) -> float:
     """``initial_learning_rate`` / ``learning_rate``: None means ``lr``."""
-    lr = check.non_negative("lr", lr)
-    return lr if value is None else check.non_negative(name, value)
+    return rules.lr_or(name, value, rules.lr(lr))  # lr is checked even where the initial value is given
 
 
 def _decay_steps(name: str, value: int | None, default: int) -> int:
-    if value is None:
-        return max(1, default)
     # Keras raises ValueError for decay_steps <= 0 (TF1 divides by zero and gives inf/NaN).
-    return check.steps(name, value, minimum=1)
+    return rules.steps_or(name, value, max(1, default), minimum=1)
 
 
 def _stair_marks(decay_steps: int, total_steps: int) -> tuple[tuple[int, str], ...]:
@@ -157,7 +142,7 @@ def _exponential_curve(lr0: float, decay_steps: int, rate: np.float32, staircase
         p = ar.div_const(_steps32(t), ds)
         if staircase:
             p = np.floor(p)
-        return _out(lr32 * _pow(rate, p))
+        return _out(lr32 * xla.pow(rate, p))
 
     return f
 
@@ -189,7 +174,7 @@ def _polynomial_curve(lr0: float, decay_steps: int, end: float, power: float, cy
                 remaining = _ONE - gs / (ds * multiplier)
         else:
             remaining = ar.fma(-np.minimum(gs, ds), _ONE / ds, _ONE) if ar.jit else _ONE - np.minimum(gs, ds) / ds
-        return _refuse_nan(_out(ar.fma(span, _pow(remaining, p32), end32)), t, f"{name}: {_POLY_NAN}")
+        return _refuse_nan(_out(ar.fma(span, xla.pow(remaining, p32), end32)), t, f"{name}: {_POLY_NAN}")
 
     return f
 
@@ -201,7 +186,7 @@ _POLY_NAN = ("Keras gives NaN here: compiled by XLA, 1 - t/decay_steps at t >= d
 
 def _cosine_part(ar: _Arith, step: np.ndarray, ds: np.float32, from_lr: np.float32, alpha: float) -> np.ndarray:
     """Keras ``CosineDecay._decay_function``: ``from_lr * ((1-alpha) * (1 + cos(pi*step/D))/2 + alpha)``."""
-    cosine = _HALF * (_ONE + _cos(_PI * ar.div_const(step, ds)))
+    cosine = _HALF * (_ONE + xla.cos(_PI * ar.div_const(step, ds)))
     # (1 - alpha) is a Python float here: computed in float64, then rounded to float32
     decayed = ar.fma(_F32(1.0 - alpha), cosine, _F32(alpha))
     return from_lr * decayed
@@ -231,7 +216,7 @@ def _restarts_index(ar: _Arith, t: np.ndarray, d0: np.float32, t_mul: np.float32
         with np.errstate(divide="ignore", invalid="ignore"):
             ratio = _log(arg) / log_t_mul
     index = np.floor(ratio)  # the float log: a restart can come one step late
-    grown = _pow(t_mul, index)
+    grown = xla.pow(t_mul, index)
     done = ar.div_const(_ONE - grown, shrink)  # sum of the lengths of the cycles before
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         rest = ar.fma(-(_ONE - grown), _ONE / shrink, fraction) if ar.jit else fraction - done
@@ -245,7 +230,7 @@ def _restarts_curve(lr0: float, first_decay_steps: int, t_mul: float, m_mul: flo
     def f(t: np.ndarray) -> np.ndarray:
         index, fraction = _restarts_index(ar, t, d0, tm)
         with np.errstate(invalid="ignore", over="ignore"):
-            cosine = (_HALF * _pow(mm, index)) * (_ONE + _cos(_PI * fraction))
+            cosine = (_HALF * xla.pow(mm, index)) * (_ONE + xla.cos(_PI * fraction))
             decayed = ar.fma(_ONE - a32, cosine, a32)  # alpha is a float32 tensor here
             return _refuse_nan(_out(lr32 * decayed), t, f"{name}: {_RESTARTS_NAN}")
 
@@ -311,6 +296,82 @@ def _lookup_curve(boundaries: list[int], values: list[float]):
 
 
 # --------------------------------------------------------------------------
+# shared factory bodies: a Keras class's checks, curve, params and marks, which its TF1
+# function repeats under its own parameter name for the initial lr; jit_compile=None
+# is TF1 (eager arithmetic, no jit_compile parameter)
+# --------------------------------------------------------------------------
+
+_EAGER = _Arith(False)
+
+
+def _arith_and_params(params: dict, jit_compile: Any) -> _Arith:
+    if jit_compile is None:
+        return _EAGER
+    params["jit_compile"] = jit_compile = check.flag("jit_compile", jit_compile)
+    return _Arith(jit_compile)
+
+
+def _exponential_twin(name: str, lr0_name: str, *, lr: Any, total_steps: Any, lr0: Any, decay_steps: Any,
+                      decay_rate: Any, staircase: Any, jit_compile: Any = None) -> Schedule:
+    lr0 = _initial(lr0_name, lr0, lr)
+    total_steps = rules.total(total_steps)
+    decay_steps = _decay_steps("decay_steps", decay_steps, total_steps // 2)
+    decay_rate = check.non_negative("decay_rate", decay_rate)  # a negative rate gives NaN in Keras
+    staircase = check.flag("staircase", staircase)
+    params = {"lr": lr, "total_steps": total_steps, lr0_name: lr0, "decay_steps": decay_steps, "decay_rate": decay_rate,
+              "staircase": staircase}
+    f = _exponential_curve(lr0, decay_steps, _F32(decay_rate), staircase, _arith_and_params(params, jit_compile))
+    marks = _stair_marks(decay_steps, total_steps) if staircase else ()
+    return Schedule(f, name=name, params=params, marks=marks, breaks=())
+
+
+def _inverse_time_twin(name: str, lr0_name: str, *, lr: Any, total_steps: Any, lr0: Any, decay_steps: Any,
+                       decay_rate: Any, staircase: Any, jit_compile: Any = None) -> Schedule:
+    lr0 = _initial(lr0_name, lr0, lr)
+    total_steps = rules.total(total_steps)
+    decay_steps = _decay_steps("decay_steps", decay_steps, total_steps // 10)
+    decay_rate = check.non_negative("decay_rate", decay_rate)
+    staircase = check.flag("staircase", staircase)
+    params = {"lr": lr, "total_steps": total_steps, lr0_name: lr0, "decay_steps": decay_steps, "decay_rate": decay_rate,
+              "staircase": staircase}
+    f = _inverse_time_curve(lr0, decay_steps, decay_rate, staircase, _arith_and_params(params, jit_compile))
+    marks = _stair_marks(decay_steps, total_steps) if staircase else ()
+    return Schedule(f, name=name, params=params, marks=marks, breaks=())
+
+
+def _polynomial_twin(name: str, lr0_name: str, *, lr: Any, total_steps: Any, lr0: Any, decay_steps: Any,
+                     end_learning_rate: Any, power: Any, cycle: Any, jit_compile: Any = None) -> Schedule:
+    lr0 = _initial(lr0_name, lr0, lr)
+    total_steps = rules.total(total_steps)
+    decay_steps = _decay_steps("decay_steps", decay_steps, total_steps)
+    end = check.non_negative("end_learning_rate", end_learning_rate)
+    power = check.non_negative("power", power)  # a negative power gives inf at the end in Keras
+    cycle = check.flag("cycle", cycle)
+    params = {"lr": lr, "total_steps": total_steps, lr0_name: lr0, "decay_steps": decay_steps, "end_learning_rate": end,
+              "power": power, "cycle": cycle}
+    f = _polynomial_curve(lr0, decay_steps, end, power, cycle, _arith_and_params(params, jit_compile), name)
+    if cycle:
+        marks = check.marks(*((k * decay_steps + 1, "restart", "restart") for k in range(1, _MAX_MARKS + 1)), limit=total_steps)
+        return Schedule(f, name=name, params=params, marks=marks, periodic=True)
+    return Schedule(f, name=name, params=params,
+                    marks=check.marks((decay_steps, "end of decay"), limit=total_steps), breaks=())
+
+
+def _restarts_twin(name: str, lr0_name: str, *, lr: Any, total_steps: Any, lr0: Any, first_decay_steps: Any, t_mul: Any,
+                   m_mul: Any, alpha: Any, jit_compile: Any = None) -> Schedule:
+    lr0 = _initial(lr0_name, lr0, lr)
+    total_steps = rules.total(total_steps)
+    first_decay_steps = _decay_steps("first_decay_steps", first_decay_steps, total_steps // 7)
+    t_mul = check.positive("t_mul", t_mul)  # log(t_mul): 0 or less gives NaN
+    m_mul = check.non_negative("m_mul", m_mul)
+    alpha = check.between("alpha", alpha, 0.0, 1.0)  # above 1 the cosine term turns the lr negative
+    params = {"lr": lr, "total_steps": total_steps, lr0_name: lr0, "first_decay_steps": first_decay_steps,
+              "t_mul": t_mul, "m_mul": m_mul, "alpha": alpha}
+    f = _restarts_curve(lr0, first_decay_steps, t_mul, m_mul, alpha, _arith_and_params(params, jit_compile), name)
+    return Schedule(f, name=name, params=params, marks=_restart_marks(first_decay_steps, t_mul, total_steps), periodic=True)
+
+
+# --------------------------------------------------------------------------
 # keras.*
 # --------------------------------------------------------------------------
 
@@ -340,17 +401,9 @@ def exponential_decay(
     falls just short of the integer, so a staircase step comes one step
     late (decay_steps=41: at t=42, not 41).
     """
-    lr0 = _initial("initial_learning_rate", initial_learning_rate, lr)
-    total_steps = check.steps("total_steps", total_steps, minimum=1)
-    decay_steps = _decay_steps("decay_steps", decay_steps, total_steps // 2)
-    decay_rate = check.non_negative("decay_rate", decay_rate)  # a negative rate gives NaN in Keras
-    staircase = check.flag("staircase", staircase)
-    jit_compile = check.flag("jit_compile", jit_compile)
-    f = _exponential_curve(lr0, decay_steps, _F32(decay_rate), staircase, _Arith(jit_compile))
-    params = dict(lr=lr, total_steps=total_steps, initial_learning_rate=lr0, decay_steps=decay_steps,
-                  decay_rate=decay_rate, staircase=staircase, jit_compile=jit_compile)
-    marks = _stair_marks(decay_steps, total_steps) if staircase else ()
-    return Schedule(f, name="keras.ExponentialDecay", params=params, marks=marks, breaks=())
+    return _exponential_twin("keras.ExponentialDecay", "initial_learning_rate", lr=lr, total_steps=total_steps,
+                             lr0=initial_learning_rate, decay_steps=decay_steps, decay_rate=decay_rate, staircase=staircase,
+                             jit_compile=jit_compile)
 
 
 def piecewise_constant_decay(
@@ -375,8 +428,8 @@ def piecewise_constant_decay(
     Without boundaries and values: lr, lr/10, lr/100 over thirds of
     total_steps.
     """
-    total_steps = check.steps("total_steps", total_steps, minimum=1)
-    lr = check.non_negative("lr", lr)
+    total_steps = rules.total(total_steps)
+    lr = rules.lr(lr)
     boundaries, values = _piecewise_values(boundaries, values, lr, total_steps)
     params = dict(lr=lr, total_steps=total_steps, boundaries=boundaries, values=values)
     if _sorted(boundaries):
@@ -429,21 +482,9 @@ def polynomial_decay(
     -7.4506e-10 from t=72 on; eager: 0.0). Float32.
     initial_learning_rate defaults to lr, decay_steps (required) to total_steps.
     """
-    lr0 = _initial("initial_learning_rate", initial_learning_rate, lr)
-    total_steps = check.steps("total_steps", total_steps, minimum=1)
-    decay_steps = _decay_steps("decay_steps", decay_steps, total_steps)
-    end = check.non_negative("end_learning_rate", end_learning_rate)
-    power = check.non_negative("power", power)  # a negative power gives inf at the end in Keras
-    cycle = check.flag("cycle", cycle)
-    jit_compile = check.flag("jit_compile", jit_compile)
-    f = _polynomial_curve(lr0, decay_steps, end, power, cycle, _Arith(jit_compile), "keras.PolynomialDecay")
-    params = dict(lr=lr, total_steps=total_steps, initial_learning_rate=lr0, decay_steps=decay_steps,
-                  end_learning_rate=end, power=power, cycle=cycle, jit_compile=jit_compile)
-    if cycle:
-        marks = check.marks(*((k * decay_steps + 1, "restart", "restart") for k in range(1, _MAX_MARKS + 1)), limit=total_steps)
-        return Schedule(f, name="keras.PolynomialDecay", params=params, marks=marks, periodic=True)
-    return Schedule(f, name="keras.PolynomialDecay", params=params,
-                    marks=check.marks((decay_steps, "end of decay"), limit=total_steps), breaks=())
+    return _polynomial_twin("keras.PolynomialDecay", "initial_learning_rate", lr=lr, total_steps=total_steps,
+                            lr0=initial_learning_rate, decay_steps=decay_steps, end_learning_rate=end_learning_rate,
+                            power=power, cycle=cycle, jit_compile=jit_compile)
 
 
 def inverse_time_decay(
@@ -467,17 +508,9 @@ def inverse_time_decay(
     initial_learning_rate defaults to lr; decay_steps (required) to
     total_steps // 10 and decay_rate (required) to 1.0 (lr / 11 at total_steps).
     """
-    lr0 = _initial("initial_learning_rate", initial_learning_rate, lr)
-    total_steps = check.steps("total_steps", total_steps, minimum=1)
-    decay_steps = _decay_steps("decay_steps", decay_steps, total_steps // 10)
-    decay_rate = check.non_negative("decay_rate", decay_rate)
-    staircase = check.flag("staircase", staircase)
-    jit_compile = check.flag("jit_compile", jit_compile)
-    f = _inverse_time_curve(lr0, decay_steps, decay_rate, staircase, _Arith(jit_compile))
-    params = dict(lr=lr, total_steps=total_steps, initial_learning_rate=lr0, decay_steps=decay_steps,
-                  decay_rate=decay_rate, staircase=staircase, jit_compile=jit_compile)
-    marks = _stair_marks(decay_steps, total_steps) if staircase else ()
-    return Schedule(f, name="keras.InverseTimeDecay", params=params, marks=marks, breaks=())
+    return _inverse_time_twin("keras.InverseTimeDecay", "initial_learning_rate", lr=lr, total_steps=total_steps,
+                              lr0=initial_learning_rate, decay_steps=decay_steps, decay_rate=decay_rate, staircase=staircase,
+                              jit_compile=jit_compile)
 
 
 def cosine_decay(
@@ -508,7 +541,7 @@ def cosine_decay(
     total_steps - warmup_steps when warmup_target is given, else total_steps.
     """
     lr0 = _initial("initial_learning_rate", initial_learning_rate, lr)
-    total_steps = check.steps("total_steps", total_steps, minimum=1)
+    total_steps = rules.total(total_steps)
     warmup_steps = check.steps("warmup_steps", warmup_steps)
     if warmup_target is not None:
         warmup_target = check.non_negative("warmup_target", warmup_target)
@@ -577,18 +610,9 @@ def cosine_decay_restarts(
     total_steps // 7, so that the default cycles of D0, 2 D0 and 4 D0 fill
     total_steps.
     """
-    lr0 = _initial("initial_learning_rate", initial_learning_rate, lr)
-    total_steps = check.steps("total_steps", total_steps, minimum=1)
-    first_decay_steps = _decay_steps("first_decay_steps", first_decay_steps, total_steps // 7)
-    t_mul = check.positive("t_mul", t_mul)  # log(t_mul): 0 or less gives NaN
-    m_mul = check.non_negative("m_mul", m_mul)
-    alpha = check.between("alpha", alpha, 0.0, 1.0)  # above 1 the cosine term turns the lr negative
-    jit_compile = check.flag("jit_compile", jit_compile)
-    f = _restarts_curve(lr0, first_decay_steps, t_mul, m_mul, alpha, _Arith(jit_compile), "keras.CosineDecayRestarts")
-    params = dict(lr=lr, total_steps=total_steps, initial_learning_rate=lr0, first_decay_steps=first_decay_steps,
-                  t_mul=t_mul, m_mul=m_mul, alpha=alpha, jit_compile=jit_compile)
-    return Schedule(f, name="keras.CosineDecayRestarts", params=params,
-                    marks=_restart_marks(first_decay_steps, t_mul, total_steps), periodic=True)
+    return _restarts_twin("keras.CosineDecayRestarts", "initial_learning_rate", lr=lr, total_steps=total_steps,
+                          lr0=initial_learning_rate, first_decay_steps=first_decay_steps, t_mul=t_mul, m_mul=m_mul,
+                          alpha=alpha, jit_compile=jit_compile)
 
 
 _JIT_NOTE = """
@@ -672,7 +696,7 @@ def reduce_lr_on_plateau(
     so does the twin. Without metrics the lr stays constant (Keras warns
     that the monitored metric is missing and does nothing).
     """
-    lr = check.non_negative("lr", lr)
+    lr = rules.lr(lr)
     if not isinstance(monitor, str) or not monitor:
         raise ParameterError("monitor", f"expected a metric name; got {monitor!r}")
     factor = check.number("factor", factor)
@@ -724,356 +748,6 @@ def reduce_lr_on_plateau(
     return Schedule(f, name="keras.ReduceLROnPlateau", params=params, marks=check.marks(*drops), breaks=())
 
 
-# --------------------------------------------------------------------------
-# tf.* (TF1 tf.compat.v1.train.*)
-# --------------------------------------------------------------------------
-
-_EAGER = _Arith(False)
-
-
-def tf_exponential_decay(
-    *,
-    lr: float = 0.1,
-    total_steps: Steps = 1000,
-    learning_rate: float | None = None,
-    decay_steps: Steps | None = None,
-    decay_rate: float = 0.1,
-    staircase: bool = False,
-) -> Schedule:
-    """TF1 ``tf.compat.v1.train.exponential_decay(learning_rate, global_step, decay_steps, decay_rate, staircase=False)``.
-
-    p = global_step / decay_steps   (floor(p) under staircase)
-    lr(t) = learning_rate * decay_rate ** p
-
-    The same computation as keras.ExponentialDecay (TF1 builds the TF-Keras
-    class), in float32, evaluated op by op. learning_rate defaults to lr;
-    decay_steps (required) to total_steps // 2, decay_rate (required) to 0.1.
-    TF does not check decay_steps > 0 (it divides by zero); the twin refuses it.
-    """
-    lr0 = _initial("learning_rate", learning_rate, lr)
-    total_steps = check.steps("total_steps", total_steps, minimum=1)
-    decay_steps = _decay_steps("decay_steps", decay_steps, total_steps // 2)
-    decay_rate = check.non_negative("decay_rate", decay_rate)
-    staircase = check.flag("staircase", staircase)
-    f = _exponential_curve(lr0, decay_steps, _F32(decay_rate), staircase, _EAGER)
-    params = dict(lr=lr, total_steps=total_steps, learning_rate=lr0, decay_steps=decay_steps,
-                  decay_rate=decay_rate, staircase=staircase)
-    marks = _stair_marks(decay_steps, total_steps) if staircase else ()
-    return Schedule(f, name="tf.exponential_decay", params=params, marks=marks, breaks=())
-
-
-def tf_piecewise_constant(
-    *,
-    lr: float = 0.1,
-    total_steps: Steps = 1000,
-    boundaries: list[Steps] | None = None,
-    values: list[float] | None = None,
-) -> Schedule:
-    """TF1 ``tf.compat.v1.train.piecewise_constant(x, boundaries, values)``.
-
-    lr(t) = values[0]   for t <= boundaries[0]
-            values[i]   for boundaries[i-1] < t <= boundaries[i]
-            values[-1]  for t > boundaries[-1]
-
-    Quirk: the switch comes at boundary + 1, as in Keras. TF picks the value
-    with tf.case(exclusive=True): with boundaries that are not increasing,
-    a step where two intervals overlap raises InvalidArgumentError (the twin
-    raises StepError there; Keras 3 adds the values instead). Without
-    boundaries and values: lr, lr/10, lr/100 over thirds of total_steps.
-    """
-    total_steps = check.steps("total_steps", total_steps, minimum=1)
-    lr = check.non_negative("lr", lr)
-    boundaries, values = _piecewise_values(boundaries, values, lr, total_steps)
-    params = dict(lr=lr, total_steps=total_steps, boundaries=boundaries, values=values)
-    if _sorted(boundaries):
-        return Schedule(_lookup_curve(boundaries, values), name="tf.piecewise_constant", params=params,
-                        marks=_piecewise_marks(boundaries), breaks=tuple(b + 1 for b in boundaries))
-    bounds = list(boundaries)
-    levels = np.asarray(values, dtype=_F32).astype(_F64)
-
-    def f(t: np.ndarray) -> np.ndarray:
-        conditions = [t <= bounds[0], t > bounds[-1]]
-        conditions += [(t > low) & (t <= high) for low, high in zip(bounds[:-1], bounds[1:])]
-        picks = [0, len(levels) - 1] + list(range(1, len(levels) - 1))
-        hits = np.zeros(t.shape, dtype=np.int64)
-        out = np.full(t.shape, levels[0])  # tf.case's default (some condition always holds)
-        for condition, pick in zip(conditions, picks):  # a loop over boundaries
-            hits += condition
-            out[condition] = levels[pick]
-        if (hits > 1).any():
-            step = int(t[hits > 1].min())
-            raise StepError(f"tf.piecewise_constant: at step {step} more than one condition is true "
-                            "(boundaries not increasing): tf.case(exclusive=True) raises InvalidArgumentError")
-        return out
-
-    return Schedule(f, name="tf.piecewise_constant", params=params, marks=_piecewise_marks(boundaries))
-
-
-def tf_polynomial_decay(
-    *,
-    lr: float = 0.1,
-    total_steps: Steps = 1000,
-    learning_rate: float | None = None,
-    decay_steps: Steps | None = None,
-    end_learning_rate: float = 0.0001,
-    power: float = 1.0,
-    cycle: bool = False,
-) -> Schedule:
-    """TF1 ``tf.compat.v1.train.polynomial_decay(learning_rate, global_step, decay_steps, end_learning_rate=1e-4, power=1.0, cycle=False)``.
-
-    without cycle:  t' = min(t, D), D' = D
-    with cycle:     t' = t, D' = D * ceil(t / D)  (D' = D at t = 0)
-    lr(t) = (learning_rate - end_learning_rate) * (1 - t'/D') ** power + end_learning_rate
-
-    The same computation as keras.PolynomialDecay (eager, float32): each
-    cycle restarts from a lower peak and never returns to learning_rate.
-    learning_rate defaults to lr, decay_steps (required) to total_steps.
-    """
-    lr0 = _initial("learning_rate", learning_rate, lr)
-    total_steps = check.steps("total_steps", total_steps, minimum=1)
-    decay_steps = _decay_steps("decay_steps", decay_steps, total_steps)
-    end = check.non_negative("end_learning_rate", end_learning_rate)
-    power = check.non_negative("power", power)
-    cycle = check.flag("cycle", cycle)
-    f = _polynomial_curve(lr0, decay_steps, end, power, cycle, _EAGER, "tf.polynomial_decay")
-    params = dict(lr=lr, total_steps=total_steps, learning_rate=lr0, decay_steps=decay_steps,
-                  end_learning_rate=end, power=power, cycle=cycle)
-    if cycle:
-        marks = check.marks(*((k * decay_steps + 1, "restart", "restart") for k in range(1, _MAX_MARKS + 1)), limit=total_steps)
-        return Schedule(f, name="tf.polynomial_decay", params=params, marks=marks, periodic=True)
-    return Schedule(f, name="tf.polynomial_decay", params=params,
-                    marks=check.marks((decay_steps, "end of decay"), limit=total_steps), breaks=())
-
-
-def tf_natural_exp_decay(
-    *,
-    lr: float = 0.1,
-    total_steps: Steps = 1000,
-    learning_rate: float | None = None,
-    decay_steps: Steps | None = None,
-    decay_rate: float = 0.5,
-    staircase: bool = False,
-) -> Schedule:
-    """TF1 ``tf.compat.v1.train.natural_exp_decay(learning_rate, global_step, decay_steps, decay_rate, staircase=False)``.
-
-    lr(t) = learning_rate * exp(-decay_rate) ** (t / decay_steps)   (floor under staircase)
-
-    TF computes it as ExponentialDecay with the float32 rate exp(-decay_rate),
-    so the result is exp(-decay_rate * t / decay_steps) up to float32
-    rounding. learning_rate defaults to lr; decay_steps (required) to
-    total_steps // 10 and decay_rate (required) to 0.5 (lr * e**-5 at total_steps).
-    """
-    lr0 = _initial("learning_rate", learning_rate, lr)
-    total_steps = check.steps("total_steps", total_steps, minimum=1)
-    decay_steps = _decay_steps("decay_steps", decay_steps, total_steps // 10)
-    decay_rate = check.number("decay_rate", decay_rate)
-    staircase = check.flag("staircase", staircase)
-    rate = np.exp(_F64(-_F32(decay_rate))).astype(_F32)
-    f = _exponential_curve(lr0, decay_steps, rate, staircase, _EAGER)
-    params = dict(lr=lr, total_steps=total_steps, learning_rate=lr0, decay_steps=decay_steps,
-                  decay_rate=decay_rate, staircase=staircase)
-    marks = _stair_marks(decay_steps, total_steps) if staircase else ()
-    return Schedule(f, name="tf.natural_exp_decay", params=params, marks=marks, breaks=())
-
-
-def tf_inverse_time_decay(
-    *,
-    lr: float = 0.1,
-    total_steps: Steps = 1000,
-    learning_rate: float | None = None,
-    decay_steps: Steps | None = None,
-    decay_rate: float = 1.0,
-    staircase: bool = False,
-) -> Schedule:
-    """TF1 ``tf.compat.v1.train.inverse_time_decay(learning_rate, global_step, decay_steps, decay_rate, staircase=False)``.
-
-    p = t / decay_steps   (floor(p) under staircase)
-    lr(t) = learning_rate / (1 + decay_rate * p)
-
-    The same computation as keras.InverseTimeDecay (eager, float32).
-    learning_rate defaults to lr; decay_steps (required) to total_steps // 10,
-    decay_rate (required) to 1.0.
-    """
-    lr0 = _initial("learning_rate", learning_rate, lr)
-    total_steps = check.steps("total_steps", total_steps, minimum=1)
-    decay_steps = _decay_steps("decay_steps", decay_steps, total_steps // 10)
-    decay_rate = check.non_negative("decay_rate", decay_rate)
-    staircase = check.flag("staircase", staircase)
-    f = _inverse_time_curve(lr0, decay_steps, decay_rate, staircase, _EAGER)
-    params = dict(lr=lr, total_steps=total_steps, learning_rate=lr0, decay_steps=decay_steps,
-                  decay_rate=decay_rate, staircase=staircase)
-    marks = _stair_marks(decay_steps, total_steps) if staircase else ()
-    return Schedule(f, name="tf.inverse_time_decay", params=params, marks=marks, breaks=())
-
-
-def tf_cosine_decay(
-    *,
-    lr: float = 0.1,
-    total_steps: Steps = 1000,
-    learning_rate: float | None = None,
-    decay_steps: Steps | None = None,
-    alpha: float = 0.0,
-) -> Schedule:
-    """TF1 ``tf.compat.v1.train.cosine_decay(learning_rate, global_step, decay_steps, alpha=0.0)``.
-
-    t' = min(t, D)
-    lr(t) = learning_rate * ((1 - alpha) * (1 + cos(pi t'/D)) / 2 + alpha)
-
-    keras.CosineDecay without warmup (eager, float32); clamped at
-    alpha * learning_rate after D. learning_rate defaults to lr,
-    decay_steps (required) to total_steps.
-    """
-    lr0 = _initial("learning_rate", learning_rate, lr)
-    total_steps = check.steps("total_steps", total_steps, minimum=1)
-    decay_steps = _decay_steps("decay_steps", decay_steps, total_steps)
-    alpha = check.non_negative("alpha", alpha)
-    params = dict(lr=lr, total_steps=total_steps, learning_rate=lr0, decay_steps=decay_steps, alpha=alpha)
-    return Schedule(_cosine_curve(lr0, decay_steps, alpha, _EAGER), name="tf.cosine_decay", params=params,
-                    marks=check.marks((decay_steps, "end of decay"), limit=total_steps), breaks=())
-
-
-def tf_cosine_decay_restarts(
-    *,
-    lr: float = 0.1,
-    total_steps: Steps = 1000,
-    learning_rate: float | None = None,
-    first_decay_steps: Steps | None = None,
-    t_mul: float = 2.0,
-    m_mul: float = 1.0,
-    alpha: float = 0.0,
-) -> Schedule:
-    """TF1 ``tf.compat.v1.train.cosine_decay_restarts(learning_rate, global_step, first_decay_steps, t_mul=2.0, m_mul=1.0, alpha=0.0)``.
-
-    f = t / D0
-    t_mul == 1: i = floor(f), f_c = f - i
-    otherwise:  i = floor(log(1 - f (1 - t_mul)) / log(t_mul))
-                f_c = (f - (1 - t_mul**i) / (1 - t_mul)) / t_mul**i
-    lr(t) = learning_rate * ((1 - alpha) * m_mul**i * (1 + cos(pi f_c)) / 2 + alpha)
-
-    keras.CosineDecayRestarts evaluated op by op (float32, true division):
-    the float32 log makes some restarts one step late (first_decay_steps=1,
-    t_mul=1.1: step 4). The log here is correctly rounded; TF's own float32
-    log can miss a different restart where it is off by an ulp.
-    learning_rate defaults to lr, first_decay_steps (required) to total_steps // 7.
-    """
-    lr0 = _initial("learning_rate", learning_rate, lr)
-    total_steps = check.steps("total_steps", total_steps, minimum=1)
-    first_decay_steps = _decay_steps("first_decay_steps", first_decay_steps, total_steps // 7)
-    t_mul = check.positive("t_mul", t_mul)
-    m_mul = check.non_negative("m_mul", m_mul)
-    alpha = check.between("alpha", alpha, 0.0, 1.0)  # above 1 the cosine term turns the lr negative
-    f = _restarts_curve(lr0, first_decay_steps, t_mul, m_mul, alpha, _EAGER, "tf.cosine_decay_restarts")
-    params = dict(lr=lr, total_steps=total_steps, learning_rate=lr0, first_decay_steps=first_decay_steps,
-                  t_mul=t_mul, m_mul=m_mul, alpha=alpha)
-    return Schedule(f, name="tf.cosine_decay_restarts", params=params,
-                    marks=_restart_marks(first_decay_steps, t_mul, total_steps), periodic=True)
-
-
-def _linear_cosine_parts(t: np.ndarray, ds: np.float32, periods: np.float32):
-    """(t', linear, cosine) of TF's LinearCosineDecay, in float32."""
-    step = np.minimum(_steps32(t), ds)
-    linear = (ds - step) / ds
-    fraction = (_F32(2.0) * periods) * (step / ds)
-    cosine = _HALF * (_ONE + _cos(_PI * fraction))
-    return step, linear, cosine
-
-
-def tf_linear_cosine_decay(
-    *,
-    lr: float = 0.1,
-    total_steps: Steps = 1000,
-    learning_rate: float | None = None,
-    decay_steps: Steps | None = None,
-    num_periods: float = 0.5,
-    alpha: float = 0.0,
-    beta: float = 0.001,
-) -> Schedule:
-    """TF1 ``tf.compat.v1.train.linear_cosine_decay(learning_rate, global_step, decay_steps, num_periods=0.5, alpha=0.0, beta=0.001)``.
-
-    t' = min(t, D)
-    linear = (D - t') / D
-    cosine = (1 + cos(2 pi num_periods t'/D)) / 2
-    lr(t) = learning_rate * ((alpha + linear) * cosine + beta)
-
-    It starts above learning_rate (at learning_rate * (1 + alpha + beta)) and
-    ends at learning_rate * beta; alpha is added to the linear term (not a
-    floor as in cosine_decay). Float32. learning_rate defaults to lr,
-    decay_steps (required) to total_steps.
-    """
-    lr0 = _initial("learning_rate", learning_rate, lr)
-    total_steps = check.steps("total_steps", total_steps, minimum=1)
-    decay_steps = _decay_steps("decay_steps", decay_steps, total_steps)
-    num_periods = check.non_negative("num_periods", num_periods)
-    alpha = check.non_negative("alpha", alpha)
-    beta = check.non_negative("beta", beta)
-    lr32, ds, periods, a32, b32 = _F32(lr0), _F32(decay_steps), _F32(num_periods), _F32(alpha), _F32(beta)
-
-    def f(t: np.ndarray) -> np.ndarray:
-        _, linear, cosine = _linear_cosine_parts(t, ds, periods)
-        return _out(lr32 * ((a32 + linear) * cosine + b32))
-
-    params = dict(lr=lr, total_steps=total_steps, learning_rate=lr0, decay_steps=decay_steps,
-                  num_periods=num_periods, alpha=alpha, beta=beta)
-    return Schedule(f, name="tf.linear_cosine_decay", params=params,
-                    marks=check.marks((decay_steps, "end of decay"), limit=total_steps),
-                    breaks=() if num_periods <= 0.5 else None)
-
-
-def tf_noisy_linear_cosine_decay(
-    *,
-    lr: float = 0.1,
-    total_steps: Steps = 1000,
-    learning_rate: float | None = None,
-    decay_steps: Steps | None = None,
-    initial_variance: float = 1.0,
-    variance_decay: float = 0.55,
-    num_periods: float = 0.5,
-    alpha: float = 0.0,
-    beta: float = 0.001,
-    seed: int = 0,
-) -> Schedule:
-    """TF1 ``tf.compat.v1.train.noisy_linear_cosine_decay(learning_rate, global_step, decay_steps, initial_variance=1.0, variance_decay=0.55, num_periods=0.5, alpha=0.0, beta=0.001)``.
-
-    t' = min(t, D)
-    linear = (D - t') / D + eps_t,   eps_t ~ N(0, initial_variance / (1 + t')**variance_decay)
-    cosine = (1 + cos(2 pi num_periods t'/D)) / 2
-    lr(t) = learning_rate * ((alpha + linear) * cosine + beta)
-
-    TF draws eps_t with its unseeded random_normal, anew at every evaluation,
-    so no two TF runs agree: the twin matches TF's distribution, not its
-    draws. Its eps_t = sigma_t * z, with z a standard normal that is a pure
-    function of (seed, t) (lrviz's counter-based noise), independent across
-    steps, also past D where sigma stays at its value at D. As in TF, nothing
-    clips the result: an early draw can make the lr negative. With
-    initial_variance=0 it equals tf.linear_cosine_decay. Float32.
-    learning_rate defaults to lr, decay_steps (required) to total_steps.
-    """
-    lr0 = _initial("learning_rate", learning_rate, lr)
-    total_steps = check.steps("total_steps", total_steps, minimum=1)
-    decay_steps = _decay_steps("decay_steps", decay_steps, total_steps)
-    initial_variance = check.non_negative("initial_variance", initial_variance)
-    variance_decay = check.number("variance_decay", variance_decay)
-    num_periods = check.non_negative("num_periods", num_periods)
-    alpha = check.non_negative("alpha", alpha)
-    beta = check.non_negative("beta", beta)
-    seed = check.seed("seed", seed)
-    lr32, ds, periods, a32, b32 = _F32(lr0), _F32(decay_steps), _F32(num_periods), _F32(alpha), _F32(beta)
-    var32, vdecay = _F32(initial_variance), _F32(variance_decay)
-
-    def f(t: np.ndarray) -> np.ndarray:
-        step, linear, cosine = _linear_cosine_parts(t, ds, periods)
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            sigma = np.sqrt((var32 / _pow(_ONE + step, vdecay)).astype(_F64)).astype(_F32)
-            noisy = linear + normal(seed, t).astype(_F32) * sigma
-            return _out(lr32 * ((a32 + noisy) * cosine + b32))
-
-    params = dict(lr=lr, total_steps=total_steps, learning_rate=lr0, decay_steps=decay_steps,
-                  initial_variance=initial_variance, variance_decay=variance_decay, num_periods=num_periods,
-                  alpha=alpha, beta=beta, seed=seed)
-    return Schedule(f, name="tf.noisy_linear_cosine_decay", params=params,
-                    marks=check.marks((decay_steps, "end of decay"), limit=total_steps))
-
-
 TWINS: dict[str, tuple[Callable, str]] = {
     "keras.ExponentialDecay": (exponential_decay, "Keras: lr * decay_rate^(t/decay_steps), float32, optional staircase"),
     "keras.PiecewiseConstantDecay": (piecewise_constant_decay, "Keras: absolute values, switching one step after each boundary"),
@@ -1082,15 +756,6 @@ TWINS: dict[str, tuple[Callable, str]] = {
     "keras.CosineDecay": (cosine_decay, "Keras: cosine decay to alpha*lr, optional linear warmup to warmup_target"),
     "keras.CosineDecayRestarts": (cosine_decay_restarts, "Keras SGDR: cosine restarts (t_mul, m_mul), float-log restart misses"),
     "keras.ReduceLROnPlateau": (reduce_lr_on_plateau, "Keras callback: cut lr by factor when a metric stalls (one step = one epoch)"),
-    "tf.exponential_decay": (tf_exponential_decay, "TF1: lr * decay_rate^(t/decay_steps), optional staircase"),
-    "tf.piecewise_constant": (tf_piecewise_constant, "TF1: absolute values, switching one step after each boundary"),
-    "tf.polynomial_decay": (tf_polynomial_decay, "TF1: polynomial decay to end_learning_rate, optional cycle"),
-    "tf.natural_exp_decay": (tf_natural_exp_decay, "TF1: lr * exp(-decay_rate * t/decay_steps), optional staircase"),
-    "tf.inverse_time_decay": (tf_inverse_time_decay, "TF1: lr / (1 + decay_rate * t/decay_steps), optional staircase"),
-    "tf.cosine_decay": (tf_cosine_decay, "TF1: cosine decay to alpha*lr, then flat"),
-    "tf.cosine_decay_restarts": (tf_cosine_decay_restarts, "TF1 SGDR: cosine restarts (t_mul, m_mul)"),
-    "tf.linear_cosine_decay": (tf_linear_cosine_decay, "TF1: (alpha + linear) * cosine + beta"),
-    "tf.noisy_linear_cosine_decay": (tf_noisy_linear_cosine_decay, "TF1: linear cosine with Gaussian noise (seeded here)"),
 }
 
 # The parameters lrviz check reads: the floor a twin anneals to, its warmup length, mere bounds.
@@ -1098,5 +763,4 @@ ROLES = {
     "keras.PolynomialDecay": {"floor": "end_learning_rate"},
     "keras.CosineDecay": {"warmup": "warmup_steps"},
     "keras.ReduceLROnPlateau": {"bounds": ("min_lr",)},
-    "tf.polynomial_decay": {"floor": "end_learning_rate"},
 }

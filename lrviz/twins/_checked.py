@@ -1,0 +1,45 @@
+"""The one refusal of a twin's values: a StepError at the step where the library fails, with its reason.
+
+A twin gives the library's value or nothing: where the library raises while
+stepping, or gives a value lrviz cannot draw (not finite, or outside the
+range the twin promises), the twin raises :class:`~lrviz.errors.StepError`
+naming that step. Each library module words its own reason ("HF raises ...",
+"timm fails at step ...", torch's "lrviz draws only ..."); the mechanism is here.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import numpy as np
+
+from ..errors import StepError
+
+
+def refuse(t: np.ndarray, bad: np.ndarray, message: Callable[[int], str], *, smallest: bool = True) -> None:
+    """Raise ``StepError(message(step))`` if ``bad`` holds at any of the steps ``t``.
+
+    ``step`` is the smallest step where ``bad`` holds, or with ``smallest=False``
+    the first one in the order of ``t`` (the same step when ``t`` is sorted).
+    """
+    if bad.any():
+        step = int(t[bad].min()) if smallest else int(t[np.argmax(bad)])
+        raise StepError(message(step))
+
+
+def checked(fn: Callable[[np.ndarray], np.ndarray], bad: Callable[[np.ndarray, np.ndarray], np.ndarray],
+            message: Callable[[int, float], str]) -> Callable[[np.ndarray], np.ndarray]:
+    """``fn`` with float warnings silenced, raising ``StepError(message(step, value))`` where ``bad(t, out)`` holds.
+
+    The step reported is the first in the order of ``t`` where the value is bad.
+    """
+    def g(t: np.ndarray) -> np.ndarray:
+        with np.errstate(all="ignore"):
+            out = fn(t)
+        mask = bad(t, out)
+        if mask.any():
+            i = int(np.argmax(mask))
+            raise StepError(message(int(t[i]), float(out[i])))
+        return out
+
+    return g
