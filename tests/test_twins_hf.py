@@ -1,4 +1,4 @@
-"""Twins of HuggingFace transformers' schedulers (``hf.*``, lrviz/twins/for_hf.py).
+"""Twins of HuggingFace transformers' schedulers (``hf.*``, lrviz/twins/hf.py).
 
 - golden fixtures recorded from the real library (tests/golden/make_hf.py -> hf.json);
 - every twin builds by name alone and gives finite values;
@@ -21,7 +21,7 @@ from twin_golden import GOLDEN, check, params
 import lrviz
 from lrviz import registry
 from lrviz.errors import LrvizError, ParameterError, StepError
-from lrviz.twins import hf as for_hf
+from lrviz.twins import hf as hf_twins
 
 NAMES = ["hf.constant", "hf.constant_with_warmup", "hf.linear", "hf.cosine", "hf.cosine_with_restarts", "hf.polynomial",
          "hf.inverse_sqrt", "hf.cosine_with_min_lr", "hf.cosine_warmup_with_min_lr", "hf.warmup_stable_decay"]
@@ -58,9 +58,9 @@ def test_the_fixture_covers_every_name_with_its_defaults():
 
 
 def test_the_twins_are_registered():
-    assert sorted(for_hf.TWINS) == sorted(NAMES)
+    assert sorted(hf_twins.TWINS) == sorted(NAMES)
     assert set(NAMES) <= set(lrviz.names())
-    for name, (factory, summary) in for_hf.TWINS.items():
+    for name, (factory, summary) in hf_twins.TWINS.items():
         assert summary and factory.__doc__ and "lr(t)" in factory.__doc__, name
 
 
@@ -109,7 +109,7 @@ def _library_errors() -> list:
 
 @pytest.mark.parametrize("err", _library_errors())
 def test_the_librarys_parameter_errors_are_parameter_errors_with_its_message(err):
-    factory = for_hf.TWINS[err["name"]][0]
+    factory = hf_twins.TWINS[err["name"]][0]
     with pytest.raises(ParameterError) as info:
         factory(**err["params"])
     assert info.value.param == err["param"]
@@ -141,7 +141,7 @@ def test_the_librarys_parameter_errors_are_parameter_errors_with_its_message(err
     ("hf.warmup_stable_decay", {"decay_type": "Cosine"}, "decay_type"),
 ])
 def test_lrviz_refuses_bad_parameters(name, kwargs, param):
-    factory = for_hf.TWINS[name][0]
+    factory = hf_twins.TWINS[name][0]
     with pytest.raises(ParameterError) as info:
         factory(**kwargs)
     assert info.value.param == param
@@ -149,7 +149,7 @@ def test_lrviz_refuses_bad_parameters(name, kwargs, param):
 
 def test_an_unknown_wsd_shape_lists_the_choices():
     with pytest.raises(ParameterError, match="must be one of linear, cosine, 1-sqrt; got 'cosin'; did you mean cosine"):
-        for_hf.warmup_stable_decay(decay_type="cosin")
+        hf_twins.warmup_stable_decay(decay_type="cosin")
 
 
 # ------------------------------------------------------------------------------------------ values by hand
@@ -471,5 +471,5 @@ def test_live_parameter_errors_match_the_library():
         with pytest.raises(ValueError) as real:
             _real_scheduler("hf.polynomial", {**p, "num_warmup_steps": 0, "num_training_steps": 10})
         with pytest.raises(ParameterError) as ours:
-            for_hf.polynomial(**p)
+            hf_twins.polynomial(**p)
         assert ours.value.message == str(real.value)

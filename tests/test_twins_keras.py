@@ -1,4 +1,4 @@
-"""The keras.* and tf.* twins (lrviz/twins/for_keras.py).
+"""The keras.* and tf.* twins (lrviz/twins/keras.py).
 
 Golden values come from Keras 3 on the JAX backend (tests/golden/make_keras.py
 writes tests/golden/keras.json); the other expectations are worked by hand
@@ -19,9 +19,9 @@ from twin_golden import GOLDEN, check, params
 
 import lrviz
 from lrviz.errors import LrvizError, ParameterError, StepError
-from lrviz.twins import keras as for_keras, tf as for_tf
+from lrviz.twins import keras as keras_twins, tf as tf_twins
 
-TWINS = {**for_keras.TWINS, **for_tf.TWINS}
+TWINS = {**keras_twins.TWINS, **tf_twins.TWINS}
 
 F32 = np.float32
 NAMES = sorted(TWINS)
@@ -47,7 +47,7 @@ def test_golden_direct(case):
     """Cases the registry cannot express (a NaN metric, which only a CSV file can hold)."""
     kwargs = dict(case["params"])
     kwargs["metrics"] = [float(m) for m in kwargs["metrics"]]
-    schedule = getattr(for_keras, case["factory"])(**kwargs)
+    schedule = getattr(keras_twins, case["factory"])(**kwargs)
     steps = np.arange(len(case["lr"]))
     np.testing.assert_allclose(schedule(steps), np.asarray(case["lr"]), rtol=1e-8, atol=0)  # the same float32
 

@@ -15,7 +15,7 @@ from twin_golden import GOLDEN, check, params
 import lrviz
 from lrviz.errors import LrvizError, ParameterError
 from lrviz.errors import ParameterErrors
-from lrviz.twins import optax as for_optax
+from lrviz.twins import optax as optax_twins
 from lrviz.twins.optax import TWINS
 
 F32 = np.float32
@@ -201,7 +201,7 @@ def test_plateau_patience0_reduces_on_improvement():
 
 
 def test_plateau_nan_metric_never_improves():
-    s = for_optax.reduce_on_plateau(lr=1.0, factor=0.5, patience=2, metrics=[1.0, math.nan, math.nan, 0.5])
+    s = optax_twins.reduce_on_plateau(lr=1.0, factor=0.5, patience=2, metrics=[1.0, math.nan, math.nan, 0.5])
     assert s(np.arange(4)).tolist() == [1, 1, 0.5, 0.5]
 
 
@@ -279,11 +279,11 @@ def test_parameter_errors(name, bad, where):
 
 def test_factories_raise_parameter_error_directly():
     with pytest.raises(ParameterError, match="cosine_kwargs\\[0\\].exponent"):
-        for_optax.sgdr_schedule(cosine_kwargs=[{"decay_steps": 10, "exponent": -1.0}])
+        optax_twins.sgdr_schedule(cosine_kwargs=[{"decay_steps": 10, "exponent": -1.0}])
     with pytest.raises(ParameterError, match="total_steps"):
-        for_optax.cosine_decay_schedule(total_steps=0)
+        optax_twins.cosine_decay_schedule(total_steps=0)
     with pytest.raises(LrvizError):
-        for_optax.reduce_on_plateau(metrics=[1.0, True])
+        optax_twins.reduce_on_plateau(metrics=[1.0, True])
 
 
 # --------------------------------------------------------------------------------------------------

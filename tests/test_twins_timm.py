@@ -1,4 +1,4 @@
-"""timm twins (lrviz/twins/for_timm.py): golden fixtures recorded from timm, hand-computed
+"""timm twins (lrviz/twins/timm.py): golden fixtures recorded from timm, hand-computed
 values, the noise generator (torch's CPU MT19937) and parameter errors; live parity against the
 real timm on randomized parameters when timm and torch are installed (skipped in CI)."""
 
@@ -18,9 +18,9 @@ from twin_golden import check, params
 
 import lrviz
 from lrviz.errors import LrvizError, StepError
-from lrviz.twins import _torch_rng, timm as for_timm
+from lrviz.twins import _torch_rng, timm as timm_twins
 
-NAMES = sorted(for_timm.TWINS)
+NAMES = sorted(timm_twins.TWINS)
 
 
 @pytest.mark.parametrize("case", params("timm"))
@@ -45,7 +45,7 @@ def test_builds_by_name_alone_and_is_finite(name):
 @pytest.mark.parametrize("name", NAMES)
 def test_registered_and_documented(name):
     assert name in lrviz.names()
-    factory = for_timm.TWINS[name][0]
+    factory = timm_twins.TWINS[name][0]
     assert factory.__doc__ and "timm" in factory.__doc__
 
 
@@ -219,7 +219,7 @@ def test_noise_is_reproducible_per_seed_and_pure():
 
 def test_noise_seed_overflow_is_a_step_error():
     # the factory directly: the registry reads whole numbers through float (exact only below 2**53)
-    s = for_timm.cosine_lr(noise_range_t=[0], noise_seed=2**64 - 10)
+    s = timm_twins.cosine_lr(noise_range_t=[0], noise_seed=2**64 - 10)
     assert np.isfinite(s(np.arange(10))).all()
     with pytest.raises(StepError, match="Overflow"):
         s(np.array([10]))
@@ -268,7 +268,7 @@ def test_factories_raise_parameter_errors_directly(name):
     from lrviz.errors import ParameterError
 
     with pytest.raises(ParameterError):
-        for_timm.TWINS[name][0](total_steps=0)
+        timm_twins.TWINS[name][0](total_steps=0)
 
 
 # --------------------------------------------------------------------------- live parity (needs torch + timm)

@@ -16,10 +16,10 @@ from twin_golden import check, params
 import lrviz
 from lrviz import registry
 from lrviz.errors import LrvizError, ParameterError, StepError
-from lrviz.twins import torch as for_torch
+from lrviz.twins import torch as torch_twins
 from lrviz.twins.plateau import torch_plateau
 
-NAMES = sorted(for_torch.TWINS)
+NAMES = sorted(torch_twins.TWINS)
 
 
 @pytest.mark.parametrize("case", params("torch"))
@@ -171,13 +171,13 @@ def test_far_blocks_from_the_last_set_map_are_exact(schedulers):
 
 def test_exponential_far_closed_form_is_close():
     s = lrviz.schedule("torch.ExponentialLR", lr=1.0, gamma=1 - 1e-7)
-    far = s(np.array([for_torch.EXACT_LIMIT - 1, for_torch.EXACT_LIMIT, 10**9]))
-    np.testing.assert_allclose(far, (1 - 1e-7) ** np.array([for_torch.EXACT_LIMIT - 1, for_torch.EXACT_LIMIT, 10**9]),
+    far = s(np.array([torch_twins.EXACT_LIMIT - 1, torch_twins.EXACT_LIMIT, 10**9]))
+    np.testing.assert_allclose(far, (1 - 1e-7) ** np.array([torch_twins.EXACT_LIMIT - 1, torch_twins.EXACT_LIMIT, 10**9]),
                                rtol=1e-9)
 
 
 def test_cosine_far_closed_form_is_close(monkeypatch):
-    monkeypatch.setattr(for_torch, "EXACT_LIMIT", 1 << 16)
+    monkeypatch.setattr(torch_twins, "EXACT_LIMIT", 1 << 16)
     s = lrviz.schedule("torch.CosineAnnealingLR", lr=1.0, T_max=1000, eta_min=0.01)
     t = np.array([(1 << 16) - 2, (1 << 16) + 3, 10**9 + 7])
     closed = 0.01 + 0.99 * (1 + np.cos(np.pi * t / 1000)) / 2
@@ -224,7 +224,7 @@ def test_negative_lr_is_refused_at_its_step():
 def test_far_steps_without_closed_form_stop_at_the_limit():
     s = lrviz.schedule("torch.MultiplicativeLR")
     with pytest.raises(StepError, match="no closed form"):
-        s(for_torch.SEQUENTIAL_LIMIT + 1)
+        s(torch_twins.SEQUENTIAL_LIMIT + 1)
     assert np.isfinite(lrviz.schedule("torch.LinearLR", total_iters=2**40)(np.array([5, 2**22, 2**45]))).all()
 
 
@@ -297,9 +297,9 @@ def test_parameter_errors(name, bad, param):
 
 def test_factories_raise_parameter_errors_directly():
     with pytest.raises(ParameterError):
-        for_torch.one_cycle_lr(total_steps=10, pct_start=0.1)
+        torch_twins.one_cycle_lr(total_steps=10, pct_start=0.1)
     with pytest.raises(ParameterError):
-        for_torch.cosine_annealing_lr(T_max=-3)
+        torch_twins.cosine_annealing_lr(T_max=-3)
     with pytest.raises(ParameterError):
         torch_plateau(0.1, [1.0], factor=1.0)
 

@@ -9,7 +9,7 @@ Run in a venv with the real library (never in CI)::
 Deterministic: fixed cases, no randomness except timm's own noise, which is
 seeded (``noise_seed + t``). Recorded with timm 1.0.31 on torch 2.13.0+cpu.
 
-Convention (see lrviz/twins/for_timm.py): the value at step ``t`` is the lr
+Convention (see lrviz/twins/timm.py): the value at step ``t`` is the lr
 that ``scheduler.step(t)`` sets (the schedulers are stateless, so each step is
 called directly). For ``PlateauLRScheduler`` the loop is timm's train.py: the
 value at ``t = 0`` is the lr after construction, and the value at ``t >= 1``
