@@ -36,8 +36,6 @@ TRAINER_FORMATS = ("hf", "deepspeed", "timm", "mmengine", "ultralytics", "lightn
                    "torchtune", "axolotl")  # lrviz.trainers.FORMATS, spelled out so that --help imports nothing
 _FORMAT_HELP = (f"How to read the config: lrviz, or a trainer's own format ({', '.join(TRAINER_FORMATS)}); "
                 "default: told from its content.")
-ConfigFormat = Annotated[Optional[str], typer.Option("--format", "--config-format", help=_FORMAT_HELP)]
-ConfigFormatOnly = Annotated[Optional[str], typer.Option("--config-format", help=_FORMAT_HELP)]
 DatasetSize = Annotated[Optional[int], typer.Option("--dataset-size", help="Training examples, for a trainer's config "
                                                     "that counts in epochs (HF, timm, MMEngine, Ultralytics, ...).")]
 WorldSize = Annotated[Optional[int], typer.Option("--world-size", help="Data-parallel processes (GPUs) of the run: "
@@ -55,6 +53,15 @@ GradAccum = Annotated[Optional[int], typer.Option("--grad-accum", help="Gradient
                                                   "hint for --log.")]
 Curve = Annotated[Optional[str], typer.Option("--curve", help="With --log: the label of the config's curve the run "
                                               "followed (when it has several).")]
+
+
+def log_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--log and how to read it, as ``run: LogOptions`` (the world size comes from --world-size)."""
+    from ._runlog import LogOptions
+
+    return option_group("run", LogOptions, [("log", Log, None), ("log_format", LogFormat, None),
+                                            ("log_columns", LogColumns, None), ("log_offset", LogOffset, None),
+                                            ("curve", Curve, None), ("grad_accum", GradAccum, None)])(command)
 Name = Annotated[str, typer.Argument(help="A schedule name (see 'lrviz list').")]
 
 
@@ -110,21 +117,32 @@ _FIGURE_PARAMETERS = [
 ]
 
 
-def figure_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Give ``command`` the figure options; it receives them as one ``figure: FigureOptions`` argument."""
-    sig = inspect.signature(command, eval_str=True)
-    own = [p for p in sig.parameters.values() if p.name != "figure"]
-    added = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=False if name == "term" else None,
-                               annotation=annotation) for name, annotation in _FIGURE_PARAMETERS]
+def option_group(argument: str, build: Callable[..., Any], parameters: list[tuple[str, Any, Any]]):
+    """A decorator giving a command the options ``parameters`` ((name, Annotated type, default) each);
+    the command receives them as one ``argument=build(**values)``. Groups stack."""
 
-    @functools.wraps(command)
-    def wrapper(**kwargs: Any) -> Any:
-        figure = FigureOptions(**{name: kwargs.pop(name) for name, _ in _FIGURE_PARAMETERS})
-        return command(figure=figure, **kwargs)
+    def decorate(command: Callable[..., Any]) -> Callable[..., Any]:
+        sig = inspect.signature(command, eval_str=True)
+        own = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in sig.parameters.values() if p.name != argument]
+        added = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation)
+                 for name, annotation, default in parameters]
 
-    wrapper.__signature__ = sig.replace(parameters=[p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in own] + added)
-    wrapper.__annotations__ = {}  # typer reads the signature above; the original's hints name `figure`
-    return wrapper
+        @functools.wraps(command)
+        def wrapper(**kwargs: Any) -> Any:
+            group = build(**{name: kwargs.pop(name) for name, _, _ in parameters})
+            return command(**{argument: group}, **kwargs)
+
+        wrapper.__signature__ = sig.replace(parameters=own + added)
+        wrapper.__annotations__ = {}  # typer reads the signature above; the original's hints name the group
+        return wrapper
+
+    return decorate
+
+
+figure_options = option_group("figure", FigureOptions,
+                              [(name, annotation, False if name == "term" else None)
+                               for name, annotation in _FIGURE_PARAMETERS])
+"""The seven figure options and --term, as ``figure: FigureOptions``."""
 
 
 def parse_assignments(items: list[str] | None, option: str, *, example: str, qualified: bool = False,
@@ -181,7 +199,7 @@ def names_config(names: list[str], steps: int, lr: float, steps_per_epoch: int |
 class ConfigFacts:
     """How to read a config file, and what a trainer's config cannot say itself."""
 
-    format: Optional[str] = None
+    config_format: Optional[str] = None
     steps_per_epoch: Optional[int] = None
     dataset_size: Optional[int] = None
     world_size: Optional[int] = None
@@ -194,8 +212,17 @@ class ConfigFacts:
                               ("--world-size", self.world_size)):
             if value is not None and value < 1:
                 raise UsageError(f"{option}: must be >= 1; got {value}")
-        return load(path, format=self.format, force=force, steps_per_epoch=self.steps_per_epoch,
+        return load(path, format=self.config_format, force=force, steps_per_epoch=self.steps_per_epoch,
                     dataset_size=self.dataset_size, world_size=self.world_size)
+
+
+def config_options(*, format_flags: tuple[str, ...] = ("--format", "--config-format")):
+    """--format (or only --config-format where --format means something else), --steps-per-epoch,
+    --dataset-size and --world-size, as ``facts: ConfigFacts``."""
+    format_option = Annotated[Optional[str], typer.Option(*format_flags, help=_FORMAT_HELP)]
+    return option_group("facts", ConfigFacts, [("config_format", format_option, None),
+                                               ("steps_per_epoch", StepsPerEpoch, None),
+                                               ("dataset_size", DatasetSize, None), ("world_size", WorldSize, None)])
 
 
 def _looks_like_file(word: str) -> bool:
@@ -204,20 +231,17 @@ def _looks_like_file(word: str) -> bool:
     return os.path.sep in word or os.path.isfile(word) or word.endswith((".yaml", ".yml", ".json", ".py", ".sh"))
 
 
-def source_config(sources: list[str], steps: int, lr: float, steps_per_epoch: int | None,
-                  assignments: list[str] | None, force: bool = False, facts: ConfigFacts | None = None):
+def source_config(sources: list[str], steps: int, lr: float, assignments: list[str] | None, force: bool,
+                  facts: ConfigFacts):
     """A config from one file (lrviz's or a trainer's), or from schedule names with the shared defaults and --set."""
-    facts = facts or ConfigFacts()
     first = sources[0]
     if len(sources) > 1 and any(_looks_like_file(s) for s in sources):
         raise UsageError("give one config at a time, or schedule names (a config and names cannot be mixed)")
     if len(sources) == 1 and _looks_like_file(first):
         if assignments:
             raise UsageError("--set applies to schedule names; edit the config to change its parameters")
-        from dataclasses import replace
-
-        return replace(facts, steps_per_epoch=steps_per_epoch).load(first, force=force)
-    if facts.format or facts.dataset_size:  # --world-size may still be a hint for --log
-        option = "--format" if facts.format else "--dataset-size"
+        return facts.load(first, force=force)
+    if facts.config_format or facts.dataset_size:  # --world-size may still be a hint for --log
+        option = "--format" if facts.config_format else "--dataset-size"
         raise UsageError(f"{option}: applies to a config file; schedules given by name take --steps and --lr")
-    return names_config(sources, steps, lr, steps_per_epoch, assignments, force=force)
+    return names_config(sources, steps, lr, facts.steps_per_epoch, assignments, force=force)

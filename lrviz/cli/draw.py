@@ -10,9 +10,8 @@ import typer
 
 from ..errors import ParameterError, UsageError
 from . import _show
-from ._options import (ConfigFacts, ConfigFormat, Curve, DatasetSize, FigureOptions, Force, GradAccum, Log, LogColumns,
-                       LogFormat, LogOffset, Name, Output, Stats, StepsPerEpoch, Title, WorldSize, check_run,
-                       figure_options, names_config, parse_assignments)
+from ._options import (ConfigFacts, FigureOptions, Force, Name, Output, Stats, StepsPerEpoch, Title, check_run,
+                       config_options, figure_options, log_options, names_config, parse_assignments)
 from ._runlog import LogOptions
 
 ConfigPath = Annotated[Path, typer.Argument(help="A config: lrviz's YAML (see configs/), or your trainer's own file "
@@ -21,23 +20,10 @@ ConfigPath = Annotated[Path, typer.Argument(help="A config: lrviz's YAML (see co
 
 
 @figure_options
-def plot(
-    config: ConfigPath,
-    output: Output = None,
-    force: Force = False,
-    config_format: ConfigFormat = None,
-    steps_per_epoch: StepsPerEpoch = None,
-    dataset_size: DatasetSize = None,
-    world_size: WorldSize = None,
-    log: Log = None,
-    log_format: LogFormat = None,
-    log_columns: LogColumns = None,
-    log_offset: LogOffset = None,
-    curve: Curve = None,
-    grad_accum: GradAccum = None,
-    *,
-    figure: FigureOptions,
-) -> None:
+@config_options()
+@log_options
+def plot(config: ConfigPath, output: Output = None, force: Force = False, *, figure: FigureOptions,
+         facts: ConfigFacts, run: LogOptions) -> None:
     """Draw the schedules of a config into a PNG, SVG or PDF: an lrviz config, or your trainer's own file.
 
     Options given here override the config's plot: section. A trainer's file
@@ -56,8 +42,6 @@ def plot(
 
       lrviz plot configs/onecycle.yaml --term
     """
-    facts = ConfigFacts(config_format, steps_per_epoch, dataset_size, world_size)
-    run = LogOptions(log, log_format, log_columns, log_offset, curve, grad_accum, world_size)
     with_log = run.given()
     cfg = figure.apply(facts.load(str(config), force=force),
                        epochs_need=f"steps_per_epoch, which {config} does not set")
@@ -69,13 +53,14 @@ def plot(
     if with_log:
         if out is None:
             raise UsageError("--log draws the logged points into a figure file; drop --term")
-        verdict, overlay = run.overlay(cfg)
+        verdict, overlay = run.overlay(cfg, facts.world_size)
         for line in verdict.lines():
             typer.echo(line)
     _show.draw(cfg, out, overlay=overlay)
 
 
 @figure_options
+@config_options()
 def compare(
     names: Annotated[Optional[List[str]], typer.Argument(help="Schedule names (see 'lrviz list').")] = None,
     configs: Annotated[Optional[List[str]], typer.Option("--config", help="A config to compare too (lrviz's, or "
@@ -83,18 +68,15 @@ def compare(
                                                          "repeatable.")] = None,
     steps: Annotated[int, typer.Option("--steps", help="total_steps shared by all schedules.")] = 1000,
     lr: Annotated[float, typer.Option("--lr", help="Peak/base lr shared by all schedules.")] = 0.1,
-    steps_per_epoch: StepsPerEpoch = None,
     assignments: Annotated[Optional[List[str]], typer.Option("--set", help="NAME.PARAM=VALUE, repeatable.")] = None,
     title: Title = None,
     output: Annotated[Optional[str], typer.Option("--output", "-o", help="Output file (default lr.png); the extension "
                                                   "picks the format (.png, .svg, .pdf).")] = None,
     force: Force = False,
     show_stats: Stats = False,
-    config_format: ConfigFormat = None,
-    dataset_size: DatasetSize = None,
-    world_size: WorldSize = None,
     *,
     figure: FigureOptions,
+    facts: ConfigFacts,
 ) -> None:
     """Compare schedules by name on shared defaults, and the schedules of configs with --config.
 
@@ -117,11 +99,12 @@ def compare(
     out = _show.destination(output, figure.term, "lr.png")
     if not names and not configs:
         raise UsageError("give schedule names, or --config FILE (or both)")
-    facts = ConfigFacts(config_format, None, dataset_size, world_size)
-    loaded = [facts.load(path, force=force) for path in configs or []]
+    from dataclasses import replace as with_
+
+    loaded = [with_(facts, steps_per_epoch=None).load(path, force=force) for path in configs or []]
     if names:
-        loaded.insert(0, names_config(names, steps, lr, steps_per_epoch, assignments, title, force))
-    elif steps_per_epoch is not None:
+        loaded.insert(0, names_config(names, steps, lr, facts.steps_per_epoch, assignments, title, force))
+    elif facts.steps_per_epoch is not None:
         raise UsageError("--steps-per-epoch: applies to schedules given by name; a config sets its own")
     if len(loaded) == 1:
         _show.draw(figure.apply(replace(loaded[0], title=title or loaded[0].title)), out, with_stats=show_stats)
@@ -183,6 +166,7 @@ def sweep(
 
 
 @figure_options
+@config_options()
 def resume(
     config: Annotated[Path, typer.Argument(help="The config of the original run (lrviz's, or your trainer's own).")],
     at: Annotated[int, typer.Option("--at", help="The step where the run stops and resumes.")],
@@ -190,12 +174,9 @@ def resume(
                                                  "unchanged).")] = None,
     output: Output = None,
     force: Force = False,
-    config_format: ConfigFormat = None,
-    steps_per_epoch: StepsPerEpoch = None,
-    dataset_size: DatasetSize = None,
-    world_size: WorldSize = None,
     *,
     figure: FigureOptions,
+    facts: ConfigFacts,
 ) -> None:
     """Draw the curve a resumed run follows beside the original one, and the jump where they part.
 
@@ -218,7 +199,7 @@ def resume(
     from ..limits import over_limit
     from ..output import FIGURE_FORMATS, check_output
 
-    cfg = ConfigFacts(config_format, steps_per_epoch, dataset_size, world_size).load(str(config), force=force)
+    cfg = facts.load(str(config), force=force)
     if total is not None and (total < 1 or (not force and over_limit(total))):
         raise UsageError(f"--total: {over_limit(total) if total >= 1 else f'must be >= 1; got {total}'}")
     cfg = figure.apply(cfg, epochs_need=f"steps_per_epoch, which {config} does not set")

@@ -7,8 +7,7 @@ from typing import Annotated, Optional
 import typer
 
 from ..errors import UsageError
-from ._options import (ConfigFacts, ConfigFormat, ConfigFormatOnly, Curve, DatasetSize, Force, GradAccum, Log, LogColumns,
-                       LogFormat, LogOffset, Lr, Set, Sources, Steps, StepsPerEpoch, WorldSize, source_config)
+from ._options import ConfigFacts, Force, Lr, Set, Sources, Steps, config_options, log_options, source_config
 from ._runlog import LogOptions
 
 STATS_FORMATS = ("table", "csv", "json")
@@ -36,6 +35,7 @@ def show(name: Annotated[str, typer.Argument(help="A schedule name from 'lrviz l
     typer.echo(describe(name))
 
 
+@config_options()
 def export(
     sources: Sources,
     output: Annotated[Optional[str], typer.Option("--output", "-o", help="values.csv or values.json; with --to, the "
@@ -44,12 +44,10 @@ def export(
                                               "curve instead: hf, deepspeed, torch or optax.")] = None,
     steps: Steps = 1000,
     lr: Lr = 0.1,
-    steps_per_epoch: StepsPerEpoch = None,
     assignments: Set = None,
     force: Force = False,
-    config_format: ConfigFormat = None,
-    dataset_size: DatasetSize = None,
-    world_size: WorldSize = None,
+    *,
+    facts: ConfigFacts,
 ) -> None:
     """Write the lr of every step as CSV or JSON (a step column plus one column per curve), or, with --to,
     the trainer's config or code that gives the same curve.
@@ -76,8 +74,7 @@ def export(
         fmt = check_output(output, DATA_FORMATS)
     elif output is not None:
         check_output(output, ("json",) if to in ("hf", "deepspeed") else ("py",))
-    cfg = source_config(sources, steps, lr, steps_per_epoch, assignments, force,
-                        ConfigFacts(config_format, None, dataset_size, world_size))
+    cfg = source_config(sources, steps, lr, assignments, force, facts)
     if to is not None:
         from ..trainers.export import to_trainer
 
@@ -91,17 +88,16 @@ def export(
     typer.echo(f"wrote {output}")
 
 
+@config_options(format_flags=("--config-format",))  # --format is the table's
 def stats(
     sources: Sources,
     steps: Steps = 1000,
     lr: Lr = 0.1,
-    steps_per_epoch: StepsPerEpoch = None,
     assignments: Set = None,
     fmt: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
     force: Force = False,
-    config_format: ConfigFormatOnly = None,
-    dataset_size: DatasetSize = None,
-    world_size: WorldSize = None,
+    *,
+    facts: ConfigFacts,
 ) -> None:
     """Peak, final and mean lr, the area (sum of lr over the run) and the steps above half the peak.
 
@@ -118,27 +114,21 @@ def stats(
 
     if fmt not in STATS_FORMATS:
         raise UsageError(f"--format: must be one of {', '.join(STATS_FORMATS)}; got {fmt!r}")
-    rows = of_config(source_config(sources, steps, lr, steps_per_epoch, assignments, force,
-                                   ConfigFacts(config_format, None, dataset_size, world_size)))
+    rows = of_config(source_config(sources, steps, lr, assignments, force, facts))
     typer.echo({"table": table, "csv": as_csv, "json": as_json}[fmt](rows).rstrip("\n"))
 
 
+@config_options()
+@log_options
 def check(
     sources: Sources,
     steps: Steps = 1000,
     lr: Lr = 0.1,
-    steps_per_epoch: StepsPerEpoch = None,
     assignments: Set = None,
     force: Force = False,
-    config_format: ConfigFormat = None,
-    dataset_size: DatasetSize = None,
-    world_size: WorldSize = None,
-    log: Log = None,
-    log_format: LogFormat = None,
-    log_columns: LogColumns = None,
-    log_offset: LogOffset = None,
-    curve: Curve = None,
-    grad_accum: GradAccum = None,
+    *,
+    facts: ConfigFacts,
+    run: LogOptions,
 ) -> None:
     """Diagnose schedules before training: one line per finding, with the step and a hint.
 
@@ -171,10 +161,8 @@ def check(
     from ..analysis.diagnose import diagnose, summary
     from ..analysis.stats import profiles
 
-    run = LogOptions(log, log_format, log_columns, log_offset, curve, grad_accum, world_size)
     with_log = run.given()
-    cfg = source_config(sources, steps, lr, steps_per_epoch, assignments, force,
-                        ConfigFacts(config_format, None, dataset_size, world_size))
+    cfg = source_config(sources, steps, lr, assignments, force, facts)
     counts: Counter = Counter()
     found = profiles(cfg)
     for label, schedule, profile in found:
@@ -184,7 +172,7 @@ def check(
     typer.echo(summary(counts, len(found)))
     left = False
     if with_log:
-        _, verdict, _ = run.verdict(cfg)
+        _, verdict, _ = run.verdict(cfg, facts.world_size)
         for line in verdict.lines():
             typer.echo(line)
         left = verdict.exit_code != 0
