@@ -54,13 +54,18 @@ class _Located:
 
     def position(self, path: str) -> tuple[int | None, int | None]:
         """Line and column of ``path``, or of its nearest written ancestor."""
-        while True:
-            if path in self.where:
-                return self.where[path]
-            if not path:
-                return (None, None)
-            cut = max(path.rfind("."), path.rfind("["))
-            path = path[:cut] if cut > 0 else ""
+        return position_in(self.where, path)
+
+
+def position_in(where: dict[str, tuple[int, int]], path: str) -> tuple[int | None, int | None]:
+    """Line and column of the key ``path`` (``a.b[2].c``) in ``where``, or of its nearest written ancestor."""
+    while True:
+        if path in where:
+            return where[path]
+        if not path:
+            return (None, None)
+        cut = max(path.rfind("."), path.rfind("["))
+        path = path[:cut] if cut > 0 else ""
 
 
 def _child(path: str, key: Any) -> str:

@@ -55,13 +55,9 @@ class Document:
 
     def position(self, path: str) -> tuple[int | None, int | None]:
         """Line and column of ``path``, or of its nearest written ancestor."""
-        while True:
-            if path in self.where:
-                return self.where[path]
-            if not path:
-                return (None, None)
-            cut = max(path.rfind("."), path.rfind("["))
-            path = path[:cut] if cut > 0 else ""
+        from ..config import position_in
+
+        return position_in(self.where, path)
 
     def issue(self, path: str, message: str) -> None:
         line, col = self.position(path)
