@@ -130,6 +130,11 @@ def piecewise(
     )
 
 
+def _stairs(decay_steps: int, total_steps: int) -> tuple:
+    """The drops of a staircase decay (at most 100 marked)."""
+    return check.marks(*((k * decay_steps, "stair", "drop") for k in range(1, 101)), limit=total_steps)
+
+
 def _decay_clock(total_steps: int, decay_steps: int, staircase: bool):
     """Return ``t -> min(t, T) / decay_steps`` (floored under staircase) as float64."""
 
@@ -170,7 +175,7 @@ def exponential(
     def f(t: np.ndarray) -> np.ndarray:
         return scaled_power(lr, decay_rate, clock(t))
 
-    marks = check.marks(*((k * decay_steps, "stair", "drop") for k in range(1, 101)), limit=total_steps) if staircase else ()
+    marks = _stairs(decay_steps, total_steps) if staircase else ()
     params = dict(lr=lr, total_steps=total_steps, decay_rate=decay_rate, decay_steps=decay_steps, staircase=staircase)
     return Schedule(f, name="exponential", params=params, marks=marks, breaks=())
 
@@ -204,7 +209,7 @@ def natural_exp(
         out *= lr
         return out
 
-    marks = check.marks(*((k * decay_steps, "stair", "drop") for k in range(1, 101)), limit=total_steps) if staircase else ()
+    marks = _stairs(decay_steps, total_steps) if staircase else ()
     params = dict(lr=lr, total_steps=total_steps, decay_rate=decay_rate, decay_steps=decay_steps, staircase=staircase)
     return Schedule(f, name="natural_exp", params=params, marks=marks, breaks=())
 
@@ -238,7 +243,7 @@ def inverse_time(
         np.divide(lr, out, out=out)
         return out
 
-    marks = check.marks(*((k * decay_steps, "stair", "drop") for k in range(1, 101)), limit=total_steps) if staircase else ()
+    marks = _stairs(decay_steps, total_steps) if staircase else ()
     params = dict(lr=lr, total_steps=total_steps, decay_rate=decay_rate, decay_steps=decay_steps, staircase=staircase)
     return Schedule(f, name="inverse_time", params=params, marks=marks, breaks=())
 
