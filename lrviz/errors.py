@@ -76,6 +76,15 @@ class StepError(LrvizError):
     """Steps passed to a schedule that are not non-negative integers."""
 
 
+class UndrawableValue(StepError):
+    """A value the library itself gives (it does not raise) but lrviz will not draw: a negative or
+    non-finite lr, a momentum outside [0, 1]. ``lrviz check`` reports it as that value, not as a raise."""
+
+    def __init__(self, message: str, step: int, value: float, what: str = "lr"):
+        self.step, self.value, self.what = step, value, what
+        super().__init__(message)
+
+
 class NonFiniteLr(StepError):
     """An lr that is inf or NaN at a step asked for: the parameters take it out of floating-point range.
 

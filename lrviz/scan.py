@@ -23,7 +23,7 @@ from typing import Iterator
 
 import numpy as np
 
-from .errors import StepError
+from .errors import StepError, UndrawableValue
 from .schedules._base import Schedule
 
 CHUNK = 1 << 18
@@ -64,10 +64,10 @@ def chunks(schedule: Schedule, total_steps: int, size: int = CHUNK) -> Iterator[
             yield steps, np.asarray(schedule.lr_at(steps), dtype=np.float64)
 
 
-def _first_raise(schedule: Schedule, steps: np.ndarray) -> tuple[int, str]:
-    """The first step of ``steps`` whose evaluation raises a StepError, found by bisection."""
+def _first_raise(schedule: Schedule, steps: np.ndarray) -> tuple[int, StepError | None]:
+    """The first step of ``steps`` whose evaluation raises a StepError, found by bisection, and the error."""
     good, bad = 0, len(steps)  # steps[:good] evaluate; steps[:bad] raise
-    message = ""
+    error = None
     while bad - good > 1:
         mid = (good + bad) // 2
         try:
@@ -75,14 +75,14 @@ def _first_raise(schedule: Schedule, steps: np.ndarray) -> tuple[int, str]:
                 schedule.lr_at(steps[:mid])
             good = mid
         except StepError as err:
-            bad, message = mid, str(err)
-    if not message:
+            bad, error = mid, err
+    if error is None:
         try:
             with np.errstate(all="ignore"):
                 schedule.lr_at(steps[:bad])
         except StepError as err:
-            message = str(err)
-    return int(steps[bad - 1]), message
+            error = err
+    return int(steps[bad - 1]), error
 
 
 def profile(schedule: Schedule, total_steps: int) -> Profile:
@@ -92,15 +92,24 @@ def profile(schedule: Schedule, total_steps: int) -> Profile:
     partial_sums: list[float] = []
     rises = 0
     previous = None
-    negative = non_finite = raised = None
+    negative = non_finite = raised = stop = None  # stop: the first step the schedule would not evaluate
     scanned = 0
     for steps in _step_chunks(total_steps):
         try:
             with np.errstate(all="ignore"):
                 lr = np.asarray(schedule.lr_at(steps), dtype=np.float64)
         except StepError:
-            raised = _first_raise(schedule, steps)
-            keep = steps[steps < raised[0]]
+            step, error = _first_raise(schedule, steps)
+            if isinstance(error, UndrawableValue) and error.what == "lr":  # the library gives it: a value, not a raise
+                if error.value == error.value and error.value not in (math.inf, -math.inf):
+                    negative = negative or (step, error.value)
+                else:
+                    non_finite = non_finite or (step, error.value)
+                stop = step
+            else:
+                raised = (step, str(error or ""))
+                stop = step
+            keep = steps[steps < stop]
             if not len(keep):
                 break
             with np.errstate(all="ignore"):
@@ -132,12 +141,12 @@ def profile(schedule: Schedule, total_steps: int) -> Profile:
         rises += int(np.count_nonzero(jumps & (running_peak[:-1] > 0)))
         previous = float(values[-1])
         final = float(lr[-1])
-        if raised is not None:
+        if stop is not None:
             break
     area = math.fsum(partial_sums)
     above = 0
     if peak > -math.inf:
-        last = total_steps if raised is None else raised[0] - 1
+        last = total_steps if stop is None else stop - 1
         for steps, lr in chunks(schedule, last):
             with np.errstate(invalid="ignore"):
                 above += int(np.count_nonzero(lr[steps < total_steps] >= peak / 2))

@@ -130,3 +130,35 @@ schedules:
     assert [f.step for f in found] == [100] and f"from {before:.4g} to 0.1 " in found[0].message
     (_, met), = build(from_text(text % 100))
     assert not [f for f in diagnose(met, 1000) if "jumps" in f.message]
+
+
+def test_a_negative_lr_that_torch_gives_is_reported_as_a_negative_lr_not_as_a_raise():
+    # torch.LambdaLR with lr_lambda = 1 - t/500 does not raise: lr(t) = 0.1 * (1 - t/500) < 0 first at t = 501
+    import lrviz
+    from lrviz.analysis.diagnose import diagnose
+
+    s = lrviz.schedule("torch.LambdaLR", lr=0.1, lr_lambda="1 - t/500")
+    errors = [f for f in diagnose(s, 1000) if f.level == "error"]
+    assert len(errors) == 1 and errors[0].step == 501
+    assert errors[0].message == f"the lr is negative ({0.1 * (1 - 501 / 500):.4g})"
+    assert "raises" not in errors[0].text()
+
+
+def test_an_lr_of_zero_everywhere_is_an_error():
+    import lrviz
+    from lrviz.analysis.diagnose import diagnose
+
+    found = diagnose(lrviz.schedule("cosine", lr=0.0, total_steps=100), 100)
+    assert [(f.level, f.step) for f in found] == [("error", None)]
+    assert found[0].message.startswith("the lr is 0 at every step of the run (100 steps)")
+    assert not [f for f in diagnose(lrviz.schedule("cosine", lr=0.1, total_steps=100), 100) if f.level == "error"]
+
+
+def test_stats_refuses_a_twin_that_goes_negative_instead_of_measuring_half_the_run():
+    from lrviz.analysis.stats import of_config
+    from lrviz.config import from_names
+    from lrviz.errors import LrvizError
+
+    config = from_names(["torch.LambdaLR"], params={"torch.LambdaLR": {"lr_lambda": "1 - t/500"}}, total_steps=1000)
+    with pytest.raises(LrvizError, match=r"the lr is negative \(-0\.0002\) from step 501"):
+        of_config(config)

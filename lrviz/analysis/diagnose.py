@@ -8,7 +8,9 @@ framework quirk worth knowing).
 
 Checks, for a run of ``T`` steps with peak ``P``:
 
-- non-finite lr (error) and negative lr (error), at the first such step;
+- non-finite lr (error) and negative lr (error), at the first such step, whether the
+  library raises there or gives the value (torch's LambdaLR going below 0);
+- an lr that is 0 at every step (error: the run trains nothing);
 - a twin stepped past the point where its library raises (error);
 - warmup as long as or longer than training (error);
 - no annealing: ``lr(T) >= 0.9 P`` for a curve that is not flat (warning);
@@ -58,6 +60,7 @@ def diagnose(schedule: Schedule, total_steps: int, *, steps_per_epoch: int | Non
     p = scanned or profile(schedule, total_steps)
     found: list[Finding] = []
     found += _curve_values(p)
+    found += _nothing_trained(p)
     found += _warmup(schedule, total_steps)
     if p.first_non_finite is None and p.raised is None and p.peak > 0:
         annealing = list(_anneals(schedule, p))
@@ -96,6 +99,12 @@ def _entry(schedule: Schedule):
         return lookup(schedule.name)[1]
     except UnknownName:
         return None
+
+
+def _nothing_trained(p: Profile) -> Iterator[Finding]:
+    if p.first_non_finite is None and p.raised is None and p.first_negative is None and p.peak == 0:
+        yield Finding("error", None, f"the lr is 0 at every step of the run ({p.total_steps:,} steps): it trains nothing",
+                      "give the schedule its lr (the peak or start value)")
 
 
 def _warmup(schedule: Schedule, total_steps: int) -> Iterator[Finding]:

@@ -110,5 +110,9 @@ def of_config(config) -> list[Stats]:
                                      "its parameters take it out of floating-point range")])
         if found.raised:
             raise LrvizError(f"{label}: {found.raised[1]} (at step {found.raised[0]:,})")
+        if found.scanned < config.total_steps + 1 and found.first_negative:  # the twin stopped there: no stats past it
+            step, value = found.first_negative
+            raise LrvizError(f"{label}: the lr is negative ({value:.4g}) from step {step:,}; the library gives it, "
+                             "lrviz draws and measures only an lr >= 0")
         out.append(Stats.of(label, found))
     return out

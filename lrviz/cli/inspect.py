@@ -132,8 +132,9 @@ def check(
 ) -> None:
     """Diagnose schedules before training: one line per finding, with the step and a hint.
 
-    Errors (exit 1): a negative or non-finite lr, a framework twin stepped past
-    the point where its library raises, warmup as long as training. Warnings:
+    Errors (exit 1): a negative or non-finite lr, an lr that is 0 everywhere, a
+    framework twin stepped past the point where its library raises, warmup as
+    long as training. Warnings:
     no annealing, a min lr never reached, a jump where phases meet, too many
     restarts, durations that look like epochs given as steps. Notes: known
     quirks of the framework twins in use. Exit 0 when there are no errors.

@@ -13,7 +13,7 @@ from typing import Callable
 
 import numpy as np
 
-from ..errors import StepError
+from ..errors import StepError, UndrawableValue
 
 
 def refuse(t: np.ndarray, bad: np.ndarray, message: Callable[[int], str], *, smallest: bool = True) -> None:
@@ -28,8 +28,9 @@ def refuse(t: np.ndarray, bad: np.ndarray, message: Callable[[int], str], *, sma
 
 
 def checked(fn: Callable[[np.ndarray], np.ndarray], bad: Callable[[np.ndarray, np.ndarray], np.ndarray],
-            message: Callable[[int, float], str]) -> Callable[[np.ndarray], np.ndarray]:
-    """``fn`` with float warnings silenced, raising ``StepError(message(step, value))`` where ``bad(t, out)`` holds.
+            message: Callable[[int, float], str], *, what: str = "lr") -> Callable[[np.ndarray], np.ndarray]:
+    """``fn`` with float warnings silenced, raising :class:`~lrviz.errors.UndrawableValue` (a StepError)
+    with ``message(step, value)`` where ``bad(t, out)`` holds: the library gives the value, lrviz refuses it.
 
     The step reported is the first in the order of ``t`` where the value is bad.
     """
@@ -39,7 +40,7 @@ def checked(fn: Callable[[np.ndarray], np.ndarray], bad: Callable[[np.ndarray, n
         mask = bad(t, out)
         if mask.any():
             i = int(np.argmax(mask))
-            raise StepError(message(int(t[i]), float(out[i])))
+            raise UndrawableValue(message(int(t[i]), float(out[i])), int(t[i]), float(out[i]), what)
         return out
 
     return g

@@ -185,7 +185,8 @@ def _schedule(lr_fn: Callable[[np.ndarray], np.ndarray], name: str, params: dict
         return bad, lambda step, value: f"{name}: the {what} at step {step} is {value!r}; lrviz draws only {promise}"
 
     return Schedule(checked(lr_fn, *refused("lr", 0.0, np.inf)), name=name, params=params,
-                    momentum_fn=None if momentum_fn is None else checked(momentum_fn, *refused("momentum", 0.0, 1.0)),
+                    momentum_fn=None if momentum_fn is None else checked(momentum_fn, *refused("momentum", 0.0, 1.0),
+                                                                         what="momentum"),
                     **options)
 
 
