@@ -196,8 +196,14 @@ def from_text(text: str, source: str = "<string>", *, force: bool = False) -> Co
         raise ConfigError(doc.issues)
     config = _to_config(data, doc, force)
     if doc.issues:
-        raise ConfigError(doc.issues)
+        raise ConfigError(_by_position(doc.issues))
     return config
+
+
+def _by_position(issues: list[Issue]) -> list[Issue]:
+    """Every problem once, in the order of the file (those without a line last, as found)."""
+    unique = list(dict.fromkeys(issues))
+    return sorted(unique, key=lambda i: (i.line is None, i.line or 0, i.col or 0))
 
 
 def _field(doc: _Located, path: str, convert, value: Any, default: Any = None) -> Any:

@@ -9,7 +9,7 @@ from typing import Any, Callable, Mapping
 
 import numpy as np
 
-from .errors import ParameterError, ParameterErrors, UnknownName, did_you_mean
+from .errors import LrvizError, ParameterError, ParameterErrors, UnknownName, did_you_mean
 from .params import Param, coerce, signature
 from .schedules._base import Schedule
 from .schedules import compose, cosine, cyclic, decay, keyframes, transformer
@@ -223,7 +223,7 @@ def build_at(name: Any, params: Any, ctx: Context, where: str = "", counting: st
         except ParameterError as err:
             errors.append(err if err.located else located(_join(prefix, err.param), err.message))
     if errors:
-        raise ParameterErrors(errors)
+        raise ParameterErrors(errors + _nested_problems(kwargs))
     try:
         # a parameter beyond float32 range (the twins of float32 libraries) casts to inf here: no RuntimeWarning,
         # the inf lr is reported when the schedule is evaluated (NonFiniteLr, or check_finite with the key path)
@@ -236,6 +236,24 @@ def build_at(name: Any, params: Any, ctx: Context, where: str = "", counting: st
     if counting != "cumulative":
         schedule = _counted(schedule, counting, ctx.steps_per_epoch, where)
     return schedule
+
+
+def _nested_problems(kwargs: Mapping[str, Any]) -> list[ParameterError]:
+    """The problems of the nested schedules among ``kwargs``, found now: the parent has problems of its own,
+    so its factory is never called to build them, and one pass must still report every problem."""
+    found: list[ParameterError] = []
+    for value in kwargs.values():
+        items = value if isinstance(value, list) else [value]
+        for item in items:
+            pending = item[1] if isinstance(item, tuple) and len(item) == 2 else item  # a (steps, spec) phase
+            if isinstance(pending, _PendingSpec):
+                try:
+                    pending.build()
+                except ParameterErrors as errs:
+                    found += errs.errors
+                except LrvizError:  # a schedule that cannot be built without its parent's span: said by the parent
+                    pass
+    return found
 
 
 def _no_nesting(path: str, raw: Any) -> Any:

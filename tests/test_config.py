@@ -215,3 +215,19 @@ def test_parse_value_reads_like_yaml():
     assert config.parse_value("[60, 120]") == [60, 120]
     assert config.parse_value("true") is True
     assert config.parse_value("cos") == "cos"
+
+
+def test_every_problem_of_a_config_in_one_pass_sorted_by_line(tmp_path):
+    """Three mistakes, one of them in a nested schedule whose parent has a problem of its own."""
+    from lrviz.errors import ConfigError
+
+    path = tmp_path / "three.yaml"
+    path.write_text("total_steps: 1000\nplot: {layout: overlap}\nschedules:\n  - name: warmup\n    params:\n"
+                    "      warmup_steps: 5ep\n      schedule: {name: cosine, params: {minlr: 0.001}}\n")
+    with pytest.raises(ConfigError) as caught:
+        config.load(str(path))
+    lines = str(caught.value).splitlines()
+    assert [line.split(": ")[0] for line in lines] == [f"{path}:2:8", f"{path}:6:7", f"{path}:7:41"]
+    assert lines[0].endswith("got 'overlap'; did you mean overlay?")
+    assert "'5ep' is in epochs but steps_per_epoch is not set" in lines[1]
+    assert lines[2].endswith("schedules[0].params.schedule.params.minlr: unknown parameter of cosine; did you mean min_lr?")
