@@ -96,8 +96,9 @@ def test_durations_that_look_like_epochs():
 
 def test_known_quirks_of_the_twins_in_use():
     found = findings("torch.CosineAnnealingLR", 1500, T_max=1000)
-    assert has(found, "note", "rises again", 1001)
-    assert not has(findings("torch.CosineAnnealingLR", 1000, T_max=1000), "note", "rises again")
+    assert has(found, "warning", "rises again", 1001)  # it changes the lr the run uses: a warning, not a note
+    assert not has(findings("torch.CosineAnnealingLR", 1000, T_max=1000), "warning", "rises again")
+    assert has(findings("hf.cosine", 1500, num_training_steps=1000), "warning", "rises again, back to the full lr", 1001)
     assert has(findings("keras.CosineDecay", 1000, warmup_steps=100), "note", "ignores warmup_steps")
     assert findings("keras.CosineDecay", 1000) == []
 

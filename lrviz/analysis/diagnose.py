@@ -186,8 +186,8 @@ def _quirks(schedule: Schedule, total_steps: int) -> Iterator[Finding]:
     """The quirks of the schedule itself (a nested one runs on a local clock this cannot see)."""
     from ..twins.quirks import quirks_of
 
-    for step, message in quirks_of(schedule.name, schedule.params, total_steps):
-        yield Finding("note", step, message)
+    for step, message, level in quirks_of(schedule.name, schedule.params, total_steps):
+        yield Finding(level, step, message)
 
 
 def summary(counts: Mapping[str, int], curves: int) -> str:

@@ -1,7 +1,8 @@
 """Known quirks of framework schedulers that a user of the twin should hear about.
 
 Each quirk is reproduced by the twin (see its docstring); :mod:`lrviz.diagnose`
-prints it as a note when the twin is used, and only where it matters for the
+prints it as a note (a warning where it changes the lr the run uses) when the
+twin is used, and only where it matters for the
 run: ``when(params, total_steps)`` returns the step where the quirk shows, or
 None when it does not show in this run.
 """
@@ -20,6 +21,7 @@ class Quirk:
     names: str  # shell pattern over registered names
     when: When
     message: str  # formatted with the schedule's params
+    level: str = "note"  # "warning" where the quirk changes the lr the run uses (a rise past the end)
 
 
 def _past(key: str) -> When:
@@ -54,9 +56,10 @@ def _one_cycle_peak(params: Mapping[str, Any], total_steps: int) -> int | None:
 QUIRKS: tuple[Quirk, ...] = (
     Quirk("torch.CosineAnnealingLR", _past("T_max"),
           "torch's cosine does not stop at T_max={T_max}: the lr rises again, back to lr at 2*T_max; "
-          "step it at most T_max times, or use eta_min with a longer T_max"),
+          "step it at most T_max times, or use eta_min with a longer T_max", "warning"),
     Quirk("hf.cosine*", _past("num_training_steps"),
-          "HF's cosine is not clamped: past num_training_steps={num_training_steps} the lr rises again"),
+          "HF's cosine is not clamped: past num_training_steps={num_training_steps} the lr rises again, back to "
+          "the full lr; make num_training_steps the run's length", "warning"),
     Quirk("torch.OneCycleLR", _one_cycle_peak,
           "torch reaches max_lr at pct_start*total_steps - 1, one step before lrviz's onecycle"),
     Quirk("keras.PiecewiseConstantDecay", _always("boundaries"),
@@ -76,8 +79,8 @@ QUIRKS: tuple[Quirk, ...] = (
 )
 
 
-def quirks_of(name: str, params: Mapping[str, Any], total_steps: int) -> list[tuple[int, str]]:
-    """``(step, message)`` for each quirk of ``name`` that shows in a run of ``total_steps``."""
+def quirks_of(name: str, params: Mapping[str, Any], total_steps: int) -> list[tuple[int, str, str]]:
+    """``(step, message, level)`` for each quirk of ``name`` that shows in a run of ``total_steps``."""
     out = []
     for quirk in QUIRKS:
         if not fnmatchcase(name, quirk.names):
@@ -89,5 +92,5 @@ def quirks_of(name: str, params: Mapping[str, Any], total_steps: int) -> list[tu
             message = quirk.message.format(**params)
         except (KeyError, IndexError, ValueError):
             message = quirk.message
-        out.append((step, message))
+        out.append((step, message, quirk.level))
     return out
