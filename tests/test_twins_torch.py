@@ -8,6 +8,7 @@ randomized parameters and are skipped where torch is not installed (CI).
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -293,6 +294,41 @@ def test_parameter_errors(name, bad, param):
     errors = getattr(err, "errors", [err])
     assert all(isinstance(e, ParameterError) for e in errors)
     assert any(param in e.param for e in errors), [e.param for e in errors]
+
+
+# torch 2.13, torch/optim/lr_scheduler.py: OneCycleLR.__init__
+#     if pct_start < 0 or pct_start > 1 or not isinstance(pct_start, float):
+#         raise ValueError(f"Expected float between 0 and 1 pct_start, but got {pct_start}")
+# CosineAnnealingWarmRestarts.__init__
+#     if T_mult < 1 or not isinstance(T_mult, int):
+#         raise ValueError(f"Expected integer T_mult >= 1, but got {T_mult}")
+TYPE_REFUSALS = [
+    ("torch.OneCycleLR", {"total_steps": 10, "pct_start": 1}, "pct_start", "Expected float between 0 and 1 pct_start, but got 1"),
+    ("torch.OneCycleLR", {"total_steps": 10, "pct_start": 0}, "pct_start", "Expected float between 0 and 1 pct_start, but got 0"),
+    ("torch.CosineAnnealingWarmRestarts", {"T_0": 3, "T_mult": 2.0}, "T_mult", "Expected integer T_mult >= 1, but got 2.0"),
+]
+
+
+FACTORIES = {"torch.OneCycleLR": torch_twins.one_cycle_lr,
+             "torch.CosineAnnealingWarmRestarts": torch_twins.cosine_annealing_warm_restarts}
+
+
+@pytest.mark.parametrize("name, bad, param, message", TYPE_REFUSALS)
+def test_torch_refuses_an_int_pct_start_and_a_float_T_mult(name, bad, param, message):
+    # the factories themselves: the registry coerces a float parameter to float and an int one to int first
+    with pytest.raises(ParameterError) as info:
+        FACTORIES[name](**bad)
+    assert info.value.param == param and message in info.value.message
+
+
+@pytest.mark.parametrize("name, bad, param, message", TYPE_REFUSALS)
+def test_torch_refusal_messages_live(name, bad, param, message):
+    torch = pytest.importorskip("torch")
+    from torch.optim import lr_scheduler as S
+
+    opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
+    with pytest.raises(ValueError, match=re.escape(message) + "$"):
+        getattr(S, name.split(".")[1])(opt, **bad, **({"max_lr": 0.1} if name == "torch.OneCycleLR" else {}))
 
 
 def test_factories_raise_parameter_errors_directly():

@@ -510,6 +510,9 @@ def cosine_annealing_warm_restarts(*, lr: float = 0.1, total_steps: Steps = 1000
     if T_0 is None:
         T_0 = max(1, total_steps // 4)
     T_0 = rules.integer("T_0", T_0, minimum=1, message=f"Expected positive integer T_0, but got {T_0}")
+    # torch 2.13 refuses a T_mult that is not an int even when whole (2.0): `T_mult < 1 or not isinstance(T_mult, int)`
+    if isinstance(T_mult, float):
+        raise ParameterError("T_mult", f"Expected integer T_mult >= 1, but got {T_mult}")
     T_mult = rules.integer("T_mult", T_mult, minimum=1, message=f"Expected integer T_mult >= 1, but got {T_mult}")
     eta_min = rules.not_negative("eta_min", eta_min, "torch would go below 0")
     params = dict(lr=lr, total_steps=total_steps, T_0=T_0, T_mult=T_mult, eta_min=eta_min)
@@ -555,8 +558,8 @@ def one_cycle_lr(*, lr: float = 0.1, max_lr: float | None = None, total_steps: S
         total = epochs * steps_per_epoch
     else:
         total = rules.integer("total_steps", total_steps, minimum=1, message=f"Expected positive integer total_steps, but got {total_steps}")
-    pct_start = check.number("pct_start", pct_start)
-    if pct_start < 0 or pct_start > 1:
+    # torch 2.13 refuses a pct_start that is not a float (1 or 0 as ints): `... or not isinstance(pct_start, float)`
+    if check.number("pct_start", pct_start) < 0 or pct_start > 1 or not isinstance(pct_start, float):
         raise ParameterError("pct_start", f"Expected float between 0 and 1 pct_start, but got {pct_start}")
     anneal_strategy = rules.choice("anneal_strategy", anneal_strategy, ("cos", "linear"),
                               "anneal_strategy must be one of 'cos' or 'linear'")
