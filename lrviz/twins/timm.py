@@ -11,7 +11,8 @@ drives is the caller's choice and does not change the curve: the twin's step
 after construction, before any call, timm has set the noise-free
 ``warmup_lr_init``, or the base lr when there is no warmup; that equals the
 twin's ``t = 0`` except for tanh, whose formula starts at 0.99999917 * lr, and
-when noise applies at ``t = 0``.) timm's own ``train.py`` calls ``step(epoch + 1)``
+when noise applies at ``t = 0``; timm.multistep's ``t = 0`` is that construction
+lr, as step(0) would already decay a milestone at 0 or 1.) timm's own ``train.py`` calls ``step(epoch + 1)``
 at the end of each epoch, so epoch ``e`` trains with the value at ``t = e``.
 
 Noise. timm seeds a fresh ``torch.Generator`` with ``noise_seed + t`` and draws
@@ -543,6 +544,11 @@ def multistep_lr(
     (timm keeps the +1 on purpose); repeated milestones compound; the default
     decay_rate=1.0 means no decay. decay_t must be in increasing order (timm
     assumes it sorted).
+
+    t = 0 is the lr timm sets at construction (lr, or warmup_lr_init with a
+    warmup; no noise): train.py trains epoch 0 with it and first calls
+    step(1), so a milestone at 0 or 1 only decays from t = 1 (step(0) would
+    give lr * decay_rate ** k at once).
     """
     lr, total_steps, warmup_t, warmup_lr_init = _base_checks(lr, total_steps, warmup_t, warmup_lr_init)
     if decay_t is None:
@@ -565,10 +571,15 @@ def multistep_lr(
         if rest.any():
             out[rest] = levels[np.searchsorted(bounds, t[rest] - shift + 1, side="right")]
             _first_bad(t[rest], ~np.isfinite(out[rest]), "OverflowError: decay_rate ** k is out of range")
-        return noise.apply(t, out)
+        out = noise.apply(t, out)
+        out[t == 0] = start  # the construction lr, never step(0): see the docstring
+        return out
 
+    start = warmup_lr_init if warmup_t else lr
     pairs = [(warmup_t, "end of warmup")] if warmup_t else []
-    pairs += [(m - 1 + shift, f"x{decay_rate:g}", "drop") for m in decay_t if decay_rate != 1 and m - 1 + shift >= warmup_t]
+    # without warmup a milestone at 0 or 1 drops at t = 1 (t = 0 is the construction lr)
+    pairs += [(max(m - 1 + shift, 1 if not warmup_t else 0), f"x{decay_rate:g}", "drop") for m in decay_t
+              if decay_rate != 1 and (m - 1 + shift >= warmup_t or not warmup_t)]
     params = dict(lr=lr, total_steps=total_steps, decay_t=decay_t, decay_rate=decay_rate, warmup_t=warmup_t,
                   warmup_lr_init=warmup_lr_init, warmup_prefix=warmup_prefix, **noise.params())
     return Schedule(f, name="timm.multistep", params=params, marks=check.marks(*pairs, limit=total_steps)[:_MAX_MARKS],

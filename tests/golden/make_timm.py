@@ -11,7 +11,8 @@ seeded (``noise_seed + t``). Recorded with timm 1.0.31 on torch 2.13.0+cpu.
 
 Convention (see lrviz/twins/timm.py): the value at step ``t`` is the lr
 that ``scheduler.step(t)`` sets (the schedulers are stateless, so each step is
-called directly). For ``PlateauLRScheduler`` the loop is timm's train.py: the
+called directly), except ``t = 0`` of ``timm.multistep``: the lr after
+construction, which train.py trains epoch 0 with. For ``PlateauLRScheduler`` the loop is timm's train.py: the
 value at ``t = 0`` is the lr after construction, and the value at ``t >= 1``
 the lr after ``step(t, metrics[t - 1])`` (``step(t)`` without a metric once
 the metrics run out), called in order.
@@ -110,7 +111,10 @@ def record(case_id: str, name: str, params: dict, steps: list[int], *, raises_at
         values = [float(series[t]) for t in steps]
     else:
         for t in steps:
-            sched.step(t)
+            # timm.multistep: t = 0 is the lr after construction, as timm's train.py trains epoch 0 with it
+            # (it first calls step(1)); step(0) would already apply milestones at 0 and 1
+            if not (t == 0 and name == "timm.multistep"):
+                sched.step(t)
             values.append(float(opt.param_groups[0]["lr"]))
     case = {"id": case_id, "name": name, "params": params, "steps": list(steps), "lr": values}
     case.update(tol)
@@ -214,6 +218,9 @@ def cases() -> list[dict]:
     add(record("multistep-early", "timm.multistep", {"lr": 1.0, "decay_t": [3, 5], "decay_rate": 0.1}, span(8)))
     add(record("multistep-duplicates", "timm.multistep", {"lr": 1.0, "decay_t": [3, 3, 6], "decay_rate": 0.5}, span(9)))
     add(record("multistep-zero-one", "timm.multistep", {"lr": 1.0, "decay_t": [0, 1, 4], "decay_rate": 0.5}, span(6)))
+    add(record("multistep-one", "timm.multistep", {"lr": 1.0, "decay_t": [1, 3], "decay_rate": 0.1}, span(5)))
+    add(record("multistep-one-noise", "timm.multistep",
+               {"lr": 1.0, "decay_t": [1], "decay_rate": 0.5, "noise_range_t": [0], "noise_seed": 5}, span(4)))
     add(record("multistep-warmup-prefix", "timm.multistep",
                {"lr": 1.0, "decay_t": [3, 5], "decay_rate": 0.1, "warmup_t": 3}, span(12)))
     add(record("multistep-warmup-noprefix", "timm.multistep",
