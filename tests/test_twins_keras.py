@@ -526,3 +526,35 @@ def test_live_reduce_lr_on_plateau():
             expected.append(float(model.optimizer.learning_rate))
         got = lrviz.schedule("keras.ReduceLROnPlateau", lr=lr, metrics=metrics, **kwargs)(np.arange(n + 1))
         np.testing.assert_array_equal(got, expected, err_msg=f"{lr} {metrics} {kwargs}")
+
+
+# ---------------------------------------------------------------- a Python int initial_learning_rate (issue 21)
+
+INT_TRAP = [("keras.ExponentialDecay", "ExponentialDecay", {"decay_steps": 10, "decay_rate": 0.9}),
+            ("keras.InverseTimeDecay", "InverseTimeDecay", {"decay_steps": 10, "decay_rate": 0.5}),
+            ("keras.PolynomialDecay", "PolynomialDecay", {"decay_steps": 10}),
+            ("keras.CosineDecay", "CosineDecay", {"decay_steps": 10}),
+            ("keras.CosineDecayRestarts", "CosineDecayRestarts", {"first_decay_steps": 10})]
+
+
+@pytest.mark.parametrize("name, cls, kwargs", INT_TRAP, ids=[c for _, c, _ in INT_TRAP])
+def test_int_initial_learning_rate_is_refused_naming_the_int32_trap(name, cls, kwargs):
+    with pytest.raises(ParameterError, match=r"Python int \(1\) makes Keras compute the schedule in int32") as info:
+        TWINS[name][0](initial_learning_rate=1, **kwargs)
+    assert info.value.param == "initial_learning_rate" and "write 1.0" in info.value.message
+    # through the registry a number is a number: 1 is drawn as Keras draws 1.0
+    assert lrviz.schedule(name, initial_learning_rate=1, **kwargs)(np.arange(25)).tolist() == \
+        TWINS[name][0](initial_learning_rate=1.0, **kwargs)(np.arange(25)).tolist()
+
+
+@pytest.mark.parametrize("name, cls, kwargs", INT_TRAP, ids=[c for _, c, _ in INT_TRAP])
+def test_int_initial_learning_rate_trap_live(name, cls, kwargs):
+    """The trap is real: Keras 3 gives another curve for 1 than for 1.0 (ExponentialDecay: 0.0 from t = 1)."""
+    keras = _keras()
+    make = getattr(keras.optimizers.schedules, cls)
+    steps = range(0, 25, 3)
+    as_int = [float(make(1, *kwargs.values())(t)) for t in steps]
+    as_float = [float(make(1.0, *kwargs.values())(t)) for t in steps]
+    assert as_int != pytest.approx(as_float)
+    if cls == "ExponentialDecay":
+        assert as_int == [1.0] + [0.0] * 8

@@ -117,7 +117,18 @@ def _refuse_nan(out: np.ndarray, t: np.ndarray, why: str) -> np.ndarray:
 
 
 def _initial(name: str, value: float | None, lr: float) -> float:
-    """``initial_learning_rate`` / ``learning_rate``: None means ``lr``."""
+    """``initial_learning_rate`` / ``learning_rate``: None means ``lr``.
+
+    A Python int ``initial_learning_rate`` is refused, not reproduced: Keras 3
+    computes the whole schedule in its dtype, int32 (decay_rate 0.9 casts to 0,
+    so ExponentialDecay(1, 10, 0.9) is 0.0 from t = 1; every Keras schedule
+    differs from its float curve), a curve nobody means; lrviz's registry
+    already passes a number as a float. (TF1's ``learning_rate`` is not checked
+    against the library here, so it is left as it was.)
+    """
+    if name == "initial_learning_rate" and isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        raise ParameterError(name, f"a Python int ({value}) makes Keras compute the schedule in int32 (e.g. "
+                                   f"ExponentialDecay(1, 10, 0.9) is 0.0 from step 1); write {float(value)!r}")
     return rules.lr_or(name, value, rules.lr(lr))  # lr is checked even where the initial value is given
 
 
