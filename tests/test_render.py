@@ -292,3 +292,14 @@ def test_figures_render_without_pyplot():
             "print('matplotlib.pyplot' in sys.modules)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+def test_importing_the_drawing_package_loads_no_schedule_registry_or_twin():
+    """draw/ takes evaluated curves: its import chain must not reach the registry (which loads every twin)."""
+    import subprocess
+    import sys
+
+    code = ("import sys, lrviz.draw, lrviz.draw.mpl; "
+            "print(sorted(m for m in sys.modules if m == 'lrviz.registry' or m.startswith('lrviz.twins')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
