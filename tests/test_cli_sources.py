@@ -138,3 +138,43 @@ def test_compare_config_draws_a_trainer_config_beside_named_schedules_each_over_
     assert "10k" in svg  # the x axis spans the longer run: DeepSpeed's total_num_steps = 10,000
     out = lrviz("compare", cwd=tmp_path)
     assert out.returncode == 2 and out.stderr.strip() == "lrviz: give schedule names, or --config FILE (or both)"
+
+
+def _text_past_the_page(fig) -> list[str]:
+    """The drawn extent of ``fig`` where it leaves the page (after a real draw): empty when all of it is on the page."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    drawn, page = fig.get_tightbbox(canvas.get_renderer()), fig.bbox_inches
+    out = []
+    for side, past in (("left", page.x0 - drawn.x0), ("right", drawn.x1 - page.x1), ("bottom", page.y0 - drawn.y0),
+                       ("top", drawn.y1 - page.y1)):
+        if past > 0.01:  # inches
+            out.append(f"{side} by {past:.2f} in")
+    return out
+
+
+def test_figures_with_a_stats_table_or_logged_points_keep_their_text_on_the_page(tmp_path):
+    """The layout check for the figures this change adds to: a wide stats table, and the markers' legend entry.
+
+    The paper style (3.5 in) is left out: its legend of long labels still runs past the page (issue 17)."""
+    from dataclasses import replace
+
+    from lrviz import draw
+    from lrviz.analysis.stats import of_config, table
+    from lrviz.cli._runlog import LogOptions
+    from lrviz.sources import load
+
+    configs = [load(os.path.join(TRAINERS, name)) for name in ("hf_training_args.json", "deepspeed_config.json")]
+    for style in ("default", "dark"):
+        frame = replace(configs[0], plot=replace(configs[0].plot, style=style))
+        rows = [row for config in configs for row in of_config(config)]
+        curves = [c for config in configs for c in draw.display_curves(config, 400)]
+        fig = draw.draw(curves, frame, table=table(rows), total_steps=10_000)
+        assert _text_past_the_page(fig) == [], style
+        plan = load(_hf_plan(tmp_path, 5))
+        plan = replace(plan, plot=replace(plan.plot, style=style))
+        _, overlay = LogOptions(log=HF_LOG).overlay(plan)
+        fig = draw.figure(plan, overlay=overlay)
+        assert _text_past_the_page(fig) == [], style

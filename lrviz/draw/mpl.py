@@ -327,10 +327,19 @@ class _Painter:
 
 
 def _table_size(text: str, width: float) -> float:
-    """The table's font size: the legend's, smaller when its widest line would not fit ``width`` inches."""
+    """The table's font size: the legend's, smaller when its widest line would not fit ``width`` inches
+    (the line measured in the monospace font it is set in)."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextToPath
+
     size = _rc("legend.fontsize")
-    widest = max((len(line) for line in text.splitlines()), default=1)
-    fits = 0.95 * width * 72 / (0.6 * widest)  # a monospace character is about 0.6 em wide
+    widest = max(text.splitlines(), key=len, default="")
+    per_point, _, _ = TextToPath().get_text_width_height_descent(widest, FontProperties(family="monospace", size=1),
+                                                                  ismath=False)
+    # at 100 dpi (a Figure's, the coarsest lrviz renders at) each glyph's advance may round up by a pixel
+    chars = max(len(widest), 1)
+    per_char = max(per_point, 1e-9) / chars  # points of advance per point of size
+    fits = (0.95 * width * 100 / chars - 1.0) * 72 / (100 * per_char)
     return max(4.0, min(size, fits))
 
 
