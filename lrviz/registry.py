@@ -4,7 +4,7 @@ that checks parameters against a factory's signature before calling it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Callable, Mapping
 
 import numpy as np
@@ -13,7 +13,7 @@ from .errors import LrvizError, ParameterError, ParameterErrors, UnknownName, di
 from .params import Param, coerce, signature
 from .schedules._base import Schedule
 from .schedules import compose, cosine, cyclic, decay, keyframes, transformer
-from .units import COUNTING_MODES, _kind, counted
+from .units import COUNTING_MODES, _kind, counted, to_steps
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,7 @@ class Entry:
     warmup: str | None = None
     bounds: tuple[str, ...] = ()
     renamed: tuple[tuple[str, str], ...] = ()  # (old spelling, parameter): old configs keep working
+    warmup_shorthand: bool = False  # takes warmup_steps / warmup_start / warmup_shape (see with_warmup)
 
 
 GENERIC: dict[str, Entry] = {  # the generic schedules; the twins join them in _assemble()
@@ -88,6 +89,16 @@ GENERIC: dict[str, Entry] = {  # the generic schedules; the twins join them in _
     "clamp": Entry(compose.clamp, "clamp a schedule between min_lr and max_lr", bounds=("min_lr",)),
     "periodic": Entry(compose.periodic, "repeat a schedule every period steps"),
 }
+
+DECAYING = ("constant", "step", "multistep", "piecewise", "exponential", "natural_exp", "inverse_time", "polynomial",
+            "linear", "cosine", "cosine_restarts", "linear_cosine", "noisy_linear_cosine", "tanh")
+"""The generic schedules without a warmup of their own: each takes the warmup shorthand (see :func:`with_warmup`)."""
+for _name in DECAYING:
+    GENERIC[_name] = replace(GENERIC[_name], warmup_shorthand=True)
+
+WARMUP_SHORTHAND = {"warmup_steps": "warmup_steps", "warmup_start": "start_lr", "warmup_shape": "shape"}
+"""The shorthand's keys and the parameters of ``warmup`` they stand for."""
+
 
 def _assemble() -> dict[str, Entry]:
     """The generic rows and the framework twins (``torch.StepLR``, ...) in one table; a name may appear once."""
@@ -186,6 +197,9 @@ def build_at(name: Any, params: Any, ctx: Context, where: str = "", counting: st
         raise ParameterErrors([located(_join(where, "counting"), f"must be one of {', '.join(COUNTING_MODES)}; got {counting!r}")])
     if counting == "epoch_restart" and ctx.steps_per_epoch:
         ctx = Context(ctx.steps_per_epoch, ctx.lr, ctx.steps_per_epoch)  # the schedule spans one epoch
+    if entry.warmup_shorthand and any(key in params for key in WARMUP_SHORTHAND):
+        schedule = with_warmup(canonical, params, ctx, where)
+        return schedule if counting == "cumulative" else _counted(schedule, counting, ctx.steps_per_epoch, where)
     sig = signature(entry.factory)
     prefix = _join(where, "params")
     errors: list[ParameterError] = []
@@ -236,6 +250,68 @@ def build_at(name: Any, params: Any, ctx: Context, where: str = "", counting: st
     if counting != "cumulative":
         schedule = _counted(schedule, counting, ctx.steps_per_epoch, where)
     return schedule
+
+
+def with_warmup(name: str, params: Mapping[str, Any], ctx: Context, where: str = "") -> Schedule:
+    """``name`` with a warmup in front, from the shorthand ``warmup_steps`` / ``warmup_start`` / ``warmup_shape``.
+
+    Exactly the composition ``warmup(warmup_steps=W, start_lr=warmup_start,
+    shape=warmup_shape, schedule={name, params: the other params})``: the
+    schedule runs after the warmup over the remaining total_steps - W steps
+    (durations such as ``decay_steps: 50%`` are of those), ``W`` itself being
+    of the whole run (``warmup_steps: 5%`` is 5% of total_steps), and the
+    warmup climbs from warmup_start (default 0) to the schedule's first lr.
+    ``warmup_steps: 0`` is the schedule alone.
+    """
+    prefix = _join(where, "params")
+    head = {key: params[key] for key in WARMUP_SHORTHAND if key in params}
+    rest = {key: value for key, value in params.items() if key not in WARMUP_SHORTHAND and key != "total_steps"}
+    errors: list[ParameterError] = []
+    total = ctx.total_steps
+    if "total_steps" in params:
+        try:
+            total = to_steps(params["total_steps"], param="total_steps", total_steps=ctx.total_steps,
+                             steps_per_epoch=ctx.steps_per_epoch)
+        except ParameterError as err:
+            errors.append(located(_join(prefix, "total_steps"), err.message))
+    total = 1000 if total is None else total  # the factories' own default length
+    W = None
+    if "warmup_steps" not in head:
+        errors.append(located(_join(prefix, next(iter(head))), "is part of the warmup shorthand: give warmup_steps too"))
+    else:
+        try:
+            W = to_steps(head["warmup_steps"], param="warmup_steps", total_steps=total, steps_per_epoch=ctx.steps_per_epoch)
+            if W >= total:
+                raise ParameterError("warmup_steps", f"warmup of {W} steps leaves nothing of total_steps={total}")
+        except ParameterError as err:
+            errors.append(located(_join(prefix, "warmup_steps"), err.message))
+            W = None
+    inner_ctx = Context(total - (W or 0), ctx.lr, ctx.steps_per_epoch)
+    try:
+        inner = build_at(name, rest, inner_ctx, where)
+    except ParameterErrors as errs:
+        errors += errs.errors
+        inner = None
+    if errors:
+        raise ParameterErrors(errors)
+    if W == 0 and inner is not None:
+        return build_at(name, {key: value for key, value in params.items() if key not in WARMUP_SHORTHAND}, ctx, where)
+    kwargs = {"start_lr": head.get("warmup_start", 0.0), "shape": head.get("warmup_shape", "linear")}
+    problems = []
+    for key, param in (("warmup_start", "start_lr"), ("warmup_shape", "shape")):
+        try:
+            kwargs[param] = coerce(signature(compose.warmup)[param], kwargs[param], total_steps=total,
+                                   steps_per_epoch=ctx.steps_per_epoch, nested=_no_nesting)
+        except ParameterError as err:
+            problems.append(located(_join(prefix, key), err.message))
+    if problems:
+        raise ParameterErrors(problems)
+    try:
+        return compose.warmup(lr=float(inner.params.get("lr", ctx.lr if ctx.lr is not None else 0.1)),
+                              total_steps=total, warmup_steps=W, schedule=inner, **kwargs)
+    except ParameterError as err:
+        spelled = {param: key for key, param in WARMUP_SHORTHAND.items()}.get(err.param, err.param)
+        raise ParameterErrors([located(_join(prefix, spelled), err.message)]) from None
 
 
 def _nested_problems(kwargs: Mapping[str, Any]) -> list[ParameterError]:

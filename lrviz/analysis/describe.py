@@ -30,6 +30,11 @@ def describe(name: str) -> str:
         if p.default is None and not p.required:
             default = "default: see above"
         lines.append(f"  {p.name:<{width}}  {p.unit}; {default}")
+    if entry.warmup_shorthand:
+        lines += ["", "warmup in front (a shorthand for warmup(schedule=...), exactly equal to it):",
+                  "  warmup_steps  steps, or '5ep', or '10%' of total_steps; the schedule then runs over the rest",
+                  "  warmup_start  the lr the warmup starts from; default 0.0",
+                  "  warmup_shape  linear, cosine or exponential; default 'linear'"]
     if entry.equivalents:
         lines += ["", "framework schedulers with this shape:"] + [f"  {t}" for t in entry.equivalents]
     if entry.seeds:
