@@ -7,6 +7,9 @@ coerces a raw config or command-line value to it. Besides ``float``, ``int``,
 need more than a type check:
 
 - ``Steps``: a duration: ``500`` steps, ``"5ep"`` epochs or ``"10%"`` of the run.
+- ``WarmupCount``: HF's warmup length: steps, or a ratio of the run (a number
+  below 1, as in transformers 5.x, or ``"3%"``) that the twin rounds up as the
+  Trainer does.
 - ``Spec``: a nested schedule, ``{name, params}`` in a config.
 - ``Phase``: a phase of a sequence, ``{steps, name, params}``.
 - ``Expr``: an arithmetic expression in ``t`` (``lr_lambda``), compiled safely.
@@ -21,6 +24,7 @@ from __future__ import annotations
 from typing import NewType
 
 Steps = NewType("Steps", int)
+WarmupCount = NewType("WarmupCount", object)
 Spec = NewType("Spec", object)
 Phase = NewType("Phase", object)
 Expr = NewType("Expr", str)

@@ -19,12 +19,13 @@ from typing import Any, Callable
 
 from .errors import ParameterError
 from .schedules import _checks as check
-from .units import _kind, to_steps
+from .units import _kind, to_steps, warmup_count
 
 _NUMERIC = re.compile(r"^\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*$")
 
 UNIT_TEXT = {
     "Steps": "steps, or '5ep', or '10%'",
+    "WarmupCount": "steps, or a ratio below 1 / '3%' rounded up as HF's Trainer does",
     "list[Steps]": "list of steps ('5ep', '10%' allowed)",
     "dict[Steps, float]": "mapping step -> factor",
     "float": "number",
@@ -212,6 +213,8 @@ COERCERS: dict[str, Callable[[str, Any, _Context], Any]] = {
     "bool": lambda name, value, ctx: as_bool(name, value),
     "str": _text,
     "Steps": lambda name, value, ctx: ctx.steps(name, value),
+    "WarmupCount": lambda name, value, ctx: (ctx.steps(name, value) if isinstance(value, str) and "%" not in value
+                                             else warmup_count(value, param=name)),
     "list[Steps]": lambda name, value, ctx: _each(ctx.steps)(name, value, ctx),
     "list[float]": _each(as_number),
     "dict[Steps, float]": _step_table,

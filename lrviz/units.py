@@ -57,6 +57,38 @@ def to_float(param: str, value: Any) -> float:
         raise too_large(param, value) from None
 
 
+class Ratio(float):
+    """A fraction of the run, kept as a fraction: its consumer rounds it by its own framework's rule."""
+
+
+def warmup_count(value: Any, *, param: str = "num_warmup_steps") -> "int | Ratio":
+    """HF's warmup length as TrainingArguments.warmup_steps takes it (transformers 5.x).
+
+    A number >= 1 is a step count, truncated as HF's ``int(warmup_steps)`` (1.5
+    is 1); a number in (0, 1) and a percentage (``"3%"``) are a :class:`Ratio`
+    of the training steps, rounded up by the twin (``ceil(T * r)``, in float64);
+    other text (``"5ep"``, ``"500"``) is a duration like any other (see :func:`to_steps`).
+    """
+    if isinstance(value, str) and value.strip().endswith("%"):
+        m = _DURATION.match(value)
+        if not m:
+            raise ParameterError(param, f"expected steps, a ratio below 1 or a percentage like '3%'; got {value!r}")
+        number = float(m.group(1))
+        if not 0 <= number <= 100:
+            raise ParameterError(param, f"a percentage must lie in [0%, 100%]; got {value!r}")
+        return Ratio(number / 100.0)
+    if is_number(value):
+        number = to_float(param, value)
+        if not math.isfinite(number) or number < 0:
+            raise ParameterError(param, f"must be a finite number >= 0; got {value!r}")
+        if 0 < number < 1:
+            return Ratio(number)
+        if number > MAX_DURATION:
+            raise _too_long(param, value)
+        return int(number)
+    return to_steps(value, param=param)
+
+
 def to_steps(
     value: Any,
     *,

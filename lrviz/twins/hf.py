@@ -18,7 +18,9 @@ default, the twin takes one from ``total_steps`` (said in each docstring):
 what ``TrainingArguments(warmup_steps=0)`` gives, except for the three
 schedules whose name promises a warmup (``constant_with_warmup``,
 ``cosine_warmup_with_min_lr``, ``warmup_stable_decay``), where it is
-``total_steps // 10``. ``reduce_lr_on_plateau`` (a torch ReduceLROnPlateau)
+``total_steps // 10``. The warmup may be given as the Trainer takes it: 4.x's
+``warmup_ratio``, 5.x's ratio ``num_warmup_steps=0.03`` or ``"3%"``, each
+rounded up as the Trainer rounds it (see :func:`_warmup`). ``reduce_lr_on_plateau`` (a torch ReduceLROnPlateau)
 is registered elsewhere.
 
 Where HF raises while computing a step (a ZeroDivisionError, a math domain
@@ -48,7 +50,8 @@ from ..schedules import _checks as check
 from . import _checks as rules
 from ._checked import checked, refuse
 
-from ..kinds import Steps
+from ..kinds import Steps, WarmupCount
+from ..units import Ratio, is_number, warmup_count
 
 WSD_TYPES = ("linear", "cosine", "1-sqrt")
 _I64_MAX = int(np.iinfo(np.int64).max)
@@ -70,6 +73,33 @@ def _finite(name: str, f: Callable[[np.ndarray], np.ndarray]) -> Callable[[np.nd
     """
     return checked(f, lambda t, out: ~np.isfinite(out),
                    lambda step, value: f"{name}: the lr at step {step} is {value!r}, not a finite float64")
+
+
+def _warmup(num_warmup_steps: object, warmup_ratio: object, T: int, default: int = 0) -> int:
+    """The warmup length W as the Trainer computes it from its arguments (``TrainingArguments.get_warmup_steps``).
+
+    num_warmup_steps >= 1 is a step count (a float is truncated, as 5.x's
+    ``int(warmup_steps)``); a ratio r (a number below 1, as 5.x takes
+    ``warmup_steps``, or ``"3%"``) gives W = ceil(T * r) in float64, so 3% of
+    1234 steps is 38 (37.02 rounded up). ``warmup_ratio`` is 4.x's spelling of
+    the ratio, in [0, 1]; as in 4.x, a num_warmup_steps > 0 wins over it. T is
+    the number of training steps (num_training_steps, else total_steps).
+    Neither given: ``default``.
+    """
+    ratio = None
+    if warmup_ratio is not None:
+        ratio = check.number("warmup_ratio", warmup_ratio)
+        if not 0 <= ratio <= 1:
+            raise ParameterError("warmup_ratio", f"warmup_ratio must lie in range [0,1] (HF's TrainingArguments "
+                                                 f"refuses it); got {warmup_ratio!r}")
+    value = num_warmup_steps
+    if value is not None and not isinstance(value, Ratio) and is_number(value):
+        value = warmup_count(value)
+    if isinstance(value, Ratio):
+        return math.ceil(T * float(value))
+    if value is None or (value == 0 and ratio is not None):
+        return default if ratio is None else math.ceil(T * ratio)
+    return check.steps("num_warmup_steps", value)
 
 
 def _cycles(value: object) -> float:
@@ -142,7 +172,8 @@ def constant(*, lr: float = 0.1, total_steps: Steps = 1000) -> Schedule:
 
 
 def constant_with_warmup(*, lr: float = 0.1, total_steps: Steps = 1000,
-                         num_warmup_steps: Steps | None = None) -> Schedule:
+                         num_warmup_steps: WarmupCount | None = None,
+                         warmup_ratio: float | None = None) -> Schedule:
     """HF ``constant_with_warmup`` (get_constant_schedule_with_warmup).
 
     lr(t) = lr * t / max(1, W)    for t < W       (0 at t = 0)
@@ -152,7 +183,7 @@ def constant_with_warmup(*, lr: float = 0.1, total_steps: Steps = 1000,
     """
     lr = rules.lr(lr)
     total_steps = rules.total(total_steps)
-    W = rules.steps_or("num_warmup_steps", num_warmup_steps, total_steps // 10)
+    W = _warmup(num_warmup_steps, warmup_ratio, total_steps, total_steps // 10)
     d = float(max(1.0, W))
 
     def f(t: np.ndarray) -> np.ndarray:
@@ -168,7 +199,7 @@ def constant_with_warmup(*, lr: float = 0.1, total_steps: Steps = 1000,
 # ---------------------------------------------------------------- linear
 
 
-def linear(*, lr: float = 0.1, total_steps: Steps = 1000, num_warmup_steps: Steps = 0,
+def linear(*, lr: float = 0.1, total_steps: Steps = 1000, num_warmup_steps: WarmupCount = 0, warmup_ratio: float | None = None,
            num_training_steps: Steps | None = None) -> Schedule:
     """HF ``linear`` (get_linear_schedule_with_warmup), the Trainer's default.
 
@@ -181,8 +212,8 @@ def linear(*, lr: float = 0.1, total_steps: Steps = 1000, num_warmup_steps: Step
     """
     lr = rules.lr(lr)
     total_steps = rules.total(total_steps)
-    W = check.steps("num_warmup_steps", num_warmup_steps)
     T = rules.steps_or("num_training_steps", num_training_steps, total_steps)
+    W = _warmup(num_warmup_steps, warmup_ratio, T)
     d = float(max(1, T - W))
 
     def rest(t: np.ndarray) -> np.ndarray:
@@ -204,7 +235,7 @@ def linear(*, lr: float = 0.1, total_steps: Steps = 1000, num_warmup_steps: Step
 # ---------------------------------------------------------------- cosine family
 
 
-def cosine(*, lr: float = 0.1, total_steps: Steps = 1000, num_warmup_steps: Steps = 0,
+def cosine(*, lr: float = 0.1, total_steps: Steps = 1000, num_warmup_steps: WarmupCount = 0, warmup_ratio: float | None = None,
            num_training_steps: Steps | None = None, num_cycles: float = 0.5) -> Schedule:
     """HF ``cosine`` (get_cosine_schedule_with_warmup).
 
@@ -220,8 +251,8 @@ def cosine(*, lr: float = 0.1, total_steps: Steps = 1000, num_warmup_steps: Step
     """
     lr = rules.lr(lr)
     total_steps = rules.total(total_steps)
-    W = check.steps("num_warmup_steps", num_warmup_steps)
     T = rules.steps_or("num_training_steps", num_training_steps, total_steps)
+    W = _warmup(num_warmup_steps, warmup_ratio, T)
     num_cycles = _cycles(num_cycles)
     return _cosine_min_lr("hf.cosine", lr, total_steps, W, T, num_cycles, 0.0,
                           dict(lr=lr, total_steps=total_steps, num_warmup_steps=W, num_training_steps=T,
@@ -262,7 +293,7 @@ def _cosine_min_lr(name: str, lr: float, total_steps: int, W: int, T: int, num_c
     return Schedule(_finite(name, f), name=name, params=params, marks=_warmup_marks(W, T), periodic=True)
 
 
-def cosine_with_min_lr(*, lr: float = 0.1, total_steps: Steps = 1000, num_warmup_steps: Steps = 0,
+def cosine_with_min_lr(*, lr: float = 0.1, total_steps: Steps = 1000, num_warmup_steps: WarmupCount = 0, warmup_ratio: float | None = None,
                        num_training_steps: Steps | None = None, num_cycles: float = 0.5,
                        min_lr: float | None = None, min_lr_rate: float | None = None) -> Schedule:
     """HF ``cosine_with_min_lr`` (get_cosine_with_min_lr_schedule_with_warmup).
@@ -278,8 +309,8 @@ def cosine_with_min_lr(*, lr: float = 0.1, total_steps: Steps = 1000, num_warmup
     """
     lr = rules.lr(lr)
     total_steps = rules.total(total_steps)
-    W = check.steps("num_warmup_steps", num_warmup_steps)
     T = rules.steps_or("num_training_steps", num_training_steps, total_steps)
+    W = _warmup(num_warmup_steps, warmup_ratio, T)
     num_cycles = _cycles(num_cycles)
     rate = _min_lr_rate(lr, min_lr, min_lr_rate)
     params = dict(lr=lr, total_steps=total_steps, num_warmup_steps=W, num_training_steps=T, num_cycles=num_cycles,
@@ -288,7 +319,7 @@ def cosine_with_min_lr(*, lr: float = 0.1, total_steps: Steps = 1000, num_warmup
 
 
 def cosine_warmup_with_min_lr(*, lr: float = 0.1, total_steps: Steps = 1000,
-                              num_warmup_steps: Steps | None = None, num_training_steps: Steps | None = None,
+                              num_warmup_steps: WarmupCount | None = None, warmup_ratio: float | None = None, num_training_steps: Steps | None = None,
                               num_cycles: float = 0.5, min_lr: float | None = None,
                               min_lr_rate: float | None = None, warmup_lr_rate: float | None = None) -> Schedule:
     """HF ``cosine_warmup_with_min_lr`` (get_cosine_with_min_lr_schedule_with_warmup_lr_rate).
@@ -307,8 +338,8 @@ def cosine_warmup_with_min_lr(*, lr: float = 0.1, total_steps: Steps = 1000,
     """
     lr = rules.lr(lr)
     total_steps = rules.total(total_steps)
-    W = rules.steps_or("num_warmup_steps", num_warmup_steps, total_steps // 10)
     T = rules.steps_or("num_training_steps", num_training_steps, total_steps)
+    W = _warmup(num_warmup_steps, warmup_ratio, T, total_steps // 10)
     num_cycles = _cycles(num_cycles)
     rate = _min_lr_rate(lr, min_lr, min_lr_rate)
     w = None if warmup_lr_rate is None else rules.not_negative("warmup_lr_rate", warmup_lr_rate,
@@ -353,7 +384,7 @@ def cosine_warmup_with_min_lr(*, lr: float = 0.1, total_steps: Steps = 1000,
                     params=params, marks=marks, periodic=True)
 
 
-def cosine_with_restarts(*, lr: float = 0.1, total_steps: Steps = 1000, num_warmup_steps: Steps = 0,
+def cosine_with_restarts(*, lr: float = 0.1, total_steps: Steps = 1000, num_warmup_steps: WarmupCount = 0, warmup_ratio: float | None = None,
                          num_training_steps: Steps | None = None, num_cycles: float = 1) -> Schedule:
     """HF ``cosine_with_restarts`` (get_cosine_with_hard_restarts_schedule_with_warmup).
 
@@ -369,8 +400,8 @@ def cosine_with_restarts(*, lr: float = 0.1, total_steps: Steps = 1000, num_warm
     """
     lr = rules.lr(lr)
     total_steps = rules.total(total_steps)
-    W = check.steps("num_warmup_steps", num_warmup_steps)
     T = rules.steps_or("num_training_steps", num_training_steps, total_steps)
+    W = _warmup(num_warmup_steps, warmup_ratio, T)
     num_cycles = _cycles(num_cycles)
 
     def rest(t: np.ndarray) -> np.ndarray:
@@ -403,7 +434,7 @@ def cosine_with_restarts(*, lr: float = 0.1, total_steps: Steps = 1000, num_warm
 # ---------------------------------------------------------------- polynomial
 
 
-def polynomial(*, lr: float = 0.1, total_steps: Steps = 1000, num_warmup_steps: Steps = 0,
+def polynomial(*, lr: float = 0.1, total_steps: Steps = 1000, num_warmup_steps: WarmupCount = 0, warmup_ratio: float | None = None,
                num_training_steps: Steps | None = None, lr_end: float = 1e-7, power: float = 1.0) -> Schedule:
     """HF ``polynomial`` (get_polynomial_decay_schedule_with_warmup).
 
@@ -421,8 +452,8 @@ def polynomial(*, lr: float = 0.1, total_steps: Steps = 1000, num_warmup_steps: 
     """
     lr = rules.lr(lr)
     total_steps = rules.total(total_steps)
-    W = check.steps("num_warmup_steps", num_warmup_steps)
     T = rules.steps_or("num_training_steps", num_training_steps, total_steps)
+    W = _warmup(num_warmup_steps, warmup_ratio, T)
     lr_end = check.number("lr_end", lr_end)
     power = check.number("power", power)
     if not (lr > lr_end):
@@ -468,7 +499,7 @@ def polynomial(*, lr: float = 0.1, total_steps: Steps = 1000, num_warmup_steps: 
 # ---------------------------------------------------------------- inverse sqrt
 
 
-def inverse_sqrt(*, lr: float = 0.1, total_steps: Steps = 1000, num_warmup_steps: Steps = 0,
+def inverse_sqrt(*, lr: float = 0.1, total_steps: Steps = 1000, num_warmup_steps: WarmupCount = 0, warmup_ratio: float | None = None,
                  timescale: int | None = None) -> Schedule:
     """HF ``inverse_sqrt`` (get_inverse_sqrt_schedule).
 
@@ -484,7 +515,7 @@ def inverse_sqrt(*, lr: float = 0.1, total_steps: Steps = 1000, num_warmup_steps
     """
     lr = rules.lr(lr)
     total_steps = rules.total(total_steps)
-    W = check.steps("num_warmup_steps", num_warmup_steps)
+    W = _warmup(num_warmup_steps, warmup_ratio, total_steps)
     if timescale is None:
         timescale = W or 10_000
     elif isinstance(timescale, bool) or not check.number("timescale", timescale).is_integer():
@@ -527,7 +558,7 @@ def inverse_sqrt(*, lr: float = 0.1, total_steps: Steps = 1000, num_warmup_steps
 # ---------------------------------------------------------------- warmup-stable-decay
 
 
-def warmup_stable_decay(*, lr: float = 0.1, total_steps: Steps = 1000, num_warmup_steps: Steps | None = None,
+def warmup_stable_decay(*, lr: float = 0.1, total_steps: Steps = 1000, num_warmup_steps: WarmupCount | None = None, warmup_ratio: float | None = None,
                         num_decay_steps: Steps | None = None, num_training_steps: Steps | None = None,
                         num_stable_steps: Steps | None = None, warmup_type: str = "linear",
                         decay_type: str = "cosine", min_lr_ratio: float = 0, num_cycles: float = 0.5) -> Schedule:
@@ -551,9 +582,9 @@ def warmup_stable_decay(*, lr: float = 0.1, total_steps: Steps = 1000, num_warmu
     """
     lr = rules.lr(lr)
     total_steps = rules.total(total_steps)
-    W = rules.steps_or("num_warmup_steps", num_warmup_steps, total_steps // 10)
-    D = rules.steps_or("num_decay_steps", num_decay_steps, total_steps // 10)
     T = rules.steps_or("num_training_steps", num_training_steps, total_steps)
+    W = _warmup(num_warmup_steps, warmup_ratio, T, total_steps // 10)
+    D = rules.steps_or("num_decay_steps", num_decay_steps, total_steps // 10)
     for what, value in (("warmup", warmup_type), ("decay", decay_type)):
         rules.choice(f"{what}_type", value, WSD_TYPES,  # HF's message, then lrviz's list of choices
                      f"Unknown {what} type: {value}, expected 'linear', 'cosine' or '1-sqrt'; must be one of {', '.join(WSD_TYPES)}")
