@@ -30,11 +30,13 @@ from .params import as_bool, as_int, as_non_negative, as_number
 from .spec import LAYOUTS, X_UNITS, Config, PlotSpec, ScheduleSpec
 from .draw.style import SIZES, STYLES
 from .limits import over_limit
-from .units import COUNTING_MODES, _kind, to_steps
+from .units import COUNTING_MODES, PerStep, _kind, to_steps
 
 MAX_BYTES = 1_000_000  # configs are small; a bigger file is refused
 MAX_NODES = 100_000  # guards against alias expansion ("billion laughs")
-TOP_KEYS = ("title", "caption", "total_steps", "steps_per_epoch", "lr", "counting", "schedules", "plot", "output")
+SCALE_KEYS = ("tokens_per_step", "samples_per_step", "batch_size", "seq_len", "grad_accum", "world_size")
+TOP_KEYS = ("title", "caption", "total_steps", "steps_per_epoch", *SCALE_KEYS, "lr", "counting", "schedules", "plot",
+            "output")
 ENTRY_KEYS = ("name", "label", "params", "counting")
 PLOT_KEYS = ("layout", "style", "logy", "x", "size", "dpi", "annotate")
 
@@ -230,9 +232,11 @@ def _to_config(data: Any, doc: _Located, force: bool = False) -> Config:
         return as_int(path, value, minimum=1)
 
     spe = _field(doc, "steps_per_epoch", positive_int, data["steps_per_epoch"]) if data.get("steps_per_epoch") is not None else None
+    per_step = _per_step(data, doc)
     total = 1000
     if "total_steps" in data:
-        total = _field(doc, "total_steps", lambda p, v: _total_steps(p, v, spe, force), data["total_steps"], 1000) or 1000
+        total = _field(doc, "total_steps", lambda p, v: _total_steps(p, v, spe, force, per_step), data["total_steps"],
+                       1000) or 1000
     lr = 0.1
     if "lr" in data:
         lr = _field(doc, "lr", as_non_negative, data["lr"], 0.1)
@@ -254,19 +258,65 @@ def _to_config(data: Any, doc: _Located, force: bool = False) -> Config:
     plot = _plot(data.get("plot"), doc)
     if plot.x == "epochs" and spe is None:
         doc.issue("plot.x", "x in epochs needs steps_per_epoch")
+    if plot.x in ("tokens", "samples") and not getattr(per_step, plot.x, None):
+        doc.issue("plot.x", f"x in {plot.x} needs {plot.x}_per_step, or batch_size"
+                            f"{', seq_len' if plot.x == 'tokens' else ''} (with grad_accum and world_size)")
     schedules = _schedules(data.get("schedules"), doc, counting)
     config = Config(
-        schedules=tuple(schedules), total_steps=total, lr=lr, steps_per_epoch=spe, counting=counting,
+        schedules=tuple(schedules), total_steps=total, lr=lr, steps_per_epoch=spe, per_step=per_step, counting=counting,
         title=title, caption=caption, plot=plot, output=output, source=doc.source,
     )
     _check_builds(config, doc)
     return config
 
 
-def _total_steps(path: str, value: Any, spe: int | None, force: bool = False) -> int:
+def _per_step(data: dict, doc: _Located) -> PerStep | None:
+    """What one update consumes: samples = batch_size x grad_accum x world_size, tokens = samples x seq_len.
+
+    ``tokens_per_step`` / ``samples_per_step`` may be given directly instead;
+    given both ways, they must agree. None when nothing is given.
+    """
+    given = {key: data[key] for key in SCALE_KEYS if data.get(key) is not None}
+    if not given:
+        return None
+    values = {}
+    for key, value in given.items():
+        converted = _field(doc, key, _count, value)
+        if converted is not None:
+            values[key] = converted
+    samples = tokens = None
+    if "batch_size" in values:
+        samples = values["batch_size"] * values.get("grad_accum", 1) * values.get("world_size", 1)
+        if "seq_len" in values:
+            tokens = samples * values["seq_len"]
+    else:
+        for key in ("seq_len", "grad_accum", "world_size"):
+            if key in values:
+                doc.issue(key, "needs batch_size (per device) to say what one update consumes")
+    for key, derived in (("samples_per_step", samples), ("tokens_per_step", tokens)):
+        if key in values:
+            if derived is not None and values[key] != derived:
+                doc.issue(key, f"is {values[key]:g}, but batch_size x ... gives {derived:g}; give one of them")
+            derived = values[key]
+        if key == "samples_per_step":
+            samples = derived
+        else:
+            tokens = derived
+    return PerStep(tokens=tokens, samples=samples)
+
+
+def _count(path: str, value: Any) -> int:
+    """A whole positive count, written as a number or with a magnitude (``4M``, ``2k``)."""
+    count = to_steps(value, param=path)
+    if count < 1:
+        raise ParameterError(path, f"must be >= 1; got {value!r}")
+    return count
+
+
+def _total_steps(path: str, value: Any, spe: int | None, force: bool = False, per_step: PerStep | None = None) -> int:
     if isinstance(value, str) and value.strip().endswith("%"):
         raise ParameterError(path, "total_steps cannot be a percentage")
-    steps = to_steps(value, param=path, steps_per_epoch=spe)
+    steps = to_steps(value, param=path, steps_per_epoch=spe, per_step=per_step)
     if steps < 1:
         raise ParameterError(path, f"must be at least 1 step; got {value!r}")
     refusal = None if force else over_limit(steps)
@@ -368,7 +418,7 @@ def _schedules(raw: Any, doc: _Located, counting: str) -> list[ScheduleSpec]:
 
 def _check_builds(config: Config, doc: _Located) -> None:
     """Build every schedule once so parameter problems are found now, with positions."""
-    context = registry.Context(config.total_steps, config.lr, config.steps_per_epoch)
+    context = registry.Context(config.total_steps, config.lr, config.steps_per_epoch, config.per_step)
     for spec in config.schedules:
         try:
             registry.build_at(spec.name, spec.params, context, spec.path, spec.counting)

@@ -20,7 +20,7 @@ from .spec import Config, Curve, ScheduleSpec
 
 def build(config: Config) -> list[tuple[ScheduleSpec, Schedule]]:
     """Build the schedules of ``config`` (errors carry each one's key path)."""
-    context = registry.Context(config.total_steps, config.lr, config.steps_per_epoch)
+    context = registry.Context(config.total_steps, config.lr, config.steps_per_epoch, config.per_step)
     out = []
     for spec in config.schedules:
         try:

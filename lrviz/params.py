@@ -19,7 +19,7 @@ from typing import Any, Callable
 
 from .errors import ParameterError
 from .schedules import _checks as check
-from .units import _kind, to_steps, warmup_count
+from .units import PerStep, _kind, to_steps, warmup_count
 
 _NUMERIC = re.compile(r"^\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*$")
 
@@ -146,6 +146,7 @@ def coerce(
     total_steps: int | None,
     steps_per_epoch: int | None,
     nested: Callable[[str, Any], Any],
+    per_step: PerStep | None = None,
 ) -> Any:
     """Coerce ``value`` to ``param``'s kind. ``nested(path, raw)`` builds child schedules."""
     if value is None:
@@ -154,7 +155,7 @@ def coerce(
         raise ParameterError(param.name, f"expected a {param.unit}; got nothing (null)")
 
     def steps(path: str, raw: Any) -> int:
-        return to_steps(raw, param=path, total_steps=total_steps, steps_per_epoch=steps_per_epoch)
+        return to_steps(raw, param=path, total_steps=total_steps, steps_per_epoch=steps_per_epoch, per_step=per_step)
 
     return COERCERS[param.kind](param.name, value, _Context(steps, nested))
 

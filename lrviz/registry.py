@@ -13,7 +13,7 @@ from .errors import LrvizError, ParameterError, ParameterErrors, UnknownName, di
 from .params import Param, coerce, signature
 from .schedules._base import Schedule
 from .schedules import compose, cosine, cyclic, decay, keyframes, transformer
-from .units import COUNTING_MODES, _kind, counted, to_steps
+from .units import COUNTING_MODES, PerStep, _kind, counted, to_steps
 
 
 @dataclass(frozen=True)
@@ -142,6 +142,7 @@ class Context:
     total_steps: int | None = None
     lr: float | None = None
     steps_per_epoch: int | None = None
+    per_step: PerStep | None = None  # tokens and samples an update consumes, for '2B tok' durations
 
 
 def _join(prefix: str, part: str) -> str:
@@ -155,11 +156,8 @@ class _PendingSpec:
         self.raw, self.context, self.where = raw, context, where
 
     def build(self, *, total_steps: int | None = None, lr: float | None = None) -> Schedule:
-        ctx = Context(
-            total_steps if total_steps is not None else self.context.total_steps,
-            lr if lr is not None else self.context.lr,
-            self.context.steps_per_epoch,
-        )
+        ctx = replace(self.context, total_steps=total_steps if total_steps is not None else self.context.total_steps,
+                      lr=lr if lr is not None else self.context.lr)
         raw = self.raw
         if isinstance(raw, str):
             raw = {"name": raw}
@@ -196,7 +194,7 @@ def build_at(name: Any, params: Any, ctx: Context, where: str = "", counting: st
     if counting not in COUNTING_MODES:
         raise ParameterErrors([located(_join(where, "counting"), f"must be one of {', '.join(COUNTING_MODES)}; got {counting!r}")])
     if counting == "epoch_restart" and ctx.steps_per_epoch:
-        ctx = Context(ctx.steps_per_epoch, ctx.lr, ctx.steps_per_epoch)  # the schedule spans one epoch
+        ctx = replace(ctx, total_steps=ctx.steps_per_epoch)  # the schedule spans one epoch
     if entry.warmup_shorthand and any(key in params for key in WARMUP_SHORTHAND):
         schedule = with_warmup(canonical, params, ctx, where)
         return schedule if counting == "cumulative" else _counted(schedule, counting, ctx.steps_per_epoch, where)
@@ -217,21 +215,21 @@ def build_at(name: Any, params: Any, ctx: Context, where: str = "", counting: st
         try:
             if "total_steps" in params:
                 total = coerce(sig["total_steps"], params["total_steps"], total_steps=ctx.total_steps,
-                               steps_per_epoch=ctx.steps_per_epoch, nested=_no_nesting)
+                               steps_per_epoch=ctx.steps_per_epoch, per_step=ctx.per_step, nested=_no_nesting)
             if total is not None:
                 kwargs["total_steps"] = total
         except ParameterError as err:
             errors.append(located(_join(prefix, err.param), err.message))
     if "lr" in sig and "lr" not in params and ctx.lr is not None:
         kwargs["lr"] = ctx.lr
-    child_ctx = Context(total, ctx.lr, ctx.steps_per_epoch)
+    child_ctx = replace(ctx, total_steps=total)
     for key, value in params.items():
         if key not in sig or key == "total_steps":
             continue
         param: Param = sig[key]
         try:
             kwargs[key] = coerce(
-                param, value, total_steps=total, steps_per_epoch=ctx.steps_per_epoch,
+                param, value, total_steps=total, steps_per_epoch=ctx.steps_per_epoch, per_step=ctx.per_step,
                 nested=lambda path, raw: _PendingSpec(raw, child_ctx, _join(prefix, path)),
             )
         except ParameterError as err:
@@ -271,7 +269,7 @@ def with_warmup(name: str, params: Mapping[str, Any], ctx: Context, where: str =
     if "total_steps" in params:
         try:
             total = to_steps(params["total_steps"], param="total_steps", total_steps=ctx.total_steps,
-                             steps_per_epoch=ctx.steps_per_epoch)
+                             steps_per_epoch=ctx.steps_per_epoch, per_step=ctx.per_step)
         except ParameterError as err:
             errors.append(located(_join(prefix, "total_steps"), err.message))
     total = 1000 if total is None else total  # the factories' own default length
@@ -280,13 +278,14 @@ def with_warmup(name: str, params: Mapping[str, Any], ctx: Context, where: str =
         errors.append(located(_join(prefix, next(iter(head))), "is part of the warmup shorthand: give warmup_steps too"))
     else:
         try:
-            W = to_steps(head["warmup_steps"], param="warmup_steps", total_steps=total, steps_per_epoch=ctx.steps_per_epoch)
+            W = to_steps(head["warmup_steps"], param="warmup_steps", total_steps=total,
+                         steps_per_epoch=ctx.steps_per_epoch, per_step=ctx.per_step)
             if W >= total:
                 raise ParameterError("warmup_steps", f"warmup of {W} steps leaves nothing of total_steps={total}")
         except ParameterError as err:
             errors.append(located(_join(prefix, "warmup_steps"), err.message))
             W = None
-    inner_ctx = Context(total - (W or 0), ctx.lr, ctx.steps_per_epoch)
+    inner_ctx = replace(ctx, total_steps=total - (W or 0))
     try:
         inner = build_at(name, rest, inner_ctx, where)
     except ParameterErrors as errs:
@@ -301,7 +300,7 @@ def with_warmup(name: str, params: Mapping[str, Any], ctx: Context, where: str =
     for key, param in (("warmup_start", "start_lr"), ("warmup_shape", "shape")):
         try:
             kwargs[param] = coerce(signature(compose.warmup)[param], kwargs[param], total_steps=total,
-                                   steps_per_epoch=ctx.steps_per_epoch, nested=_no_nesting)
+                                   steps_per_epoch=ctx.steps_per_epoch, per_step=ctx.per_step, nested=_no_nesting)
         except ParameterError as err:
             problems.append(located(_join(prefix, key), err.message))
     if problems:

@@ -10,8 +10,9 @@ if TYPE_CHECKING:
 
     from .errors import Issue, ParameterError
     from .schedules._base import Schedule
+    from .units import PerStep
 
-X_UNITS = ("steps", "epochs", "fraction")
+X_UNITS = ("steps", "epochs", "fraction", "tokens", "samples")
 LAYOUTS = ("auto", "overlay", "grid", "stack")
 
 
@@ -52,7 +53,7 @@ class PlotSpec:
     layout: str = "auto"
     style: str = "default"  # default | paper | dark (lrviz/draw/styles/*.mplstyle)
     logy: bool = False
-    x: str = "steps"  # steps | epochs | fraction
+    x: str = "steps"  # steps | epochs | fraction | tokens | samples
     size: tuple[float, float] | str | None = None  # (W, H) inches, exact; or column | page | screen
     dpi: int | None = None  # PNG resolution
     annotate: bool = True  # phase boundaries, peak and final lr
@@ -66,6 +67,7 @@ class Config:
     total_steps: int = 1000
     lr: float = 0.1
     steps_per_epoch: int | None = None
+    per_step: PerStep | None = None  # tokens / samples one update consumes ('2B tok' durations, x in tokens)
     counting: str = "cumulative"
     title: str | None = None
     caption: str | None = None  # one sentence: what the figure shows and where it comes from

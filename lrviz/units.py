@@ -1,8 +1,12 @@
 """Durations and step counting.
 
-A duration is written as steps (``500``), epochs (``"5ep"``, needs
-``steps_per_epoch``) or a percentage of training (``"10%"``, of ``total_steps``).
-Fractions of a step round to the nearest step.
+A duration is written as steps (``500``, ``"20k"``, ``"1.5M"``), epochs
+(``"300ep"``, needs ``steps_per_epoch``), a percentage of training (``"10%"``,
+of ``total_steps``), tokens (``"2B tok"``, needs ``tokens_per_step``) or samples
+(``"500k samples"``, needs ``samples_per_step``). A number may carry a
+magnitude: ``k`` (10^3), ``M`` (10^6), ``B`` or ``G`` (10^9), ``T`` (10^12).
+Fractions of a step round to the nearest step (a duration in epochs, tokens
+or samples may fall between steps; one in steps must be whole).
 
 Counting modes (seed 000, last page) say how the step ``t`` the schedule sees
 relates to the global update counter ``g``:
@@ -17,6 +21,8 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import numpy as np
@@ -27,7 +33,25 @@ from .kinds import Steps  # noqa: F401  (the duration marker; re-exported for th
 COUNTING_MODES = ("cumulative", "epoch_restart", "epoch_constant")
 
 _NUMBER = r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?"
-_DURATION = re.compile(rf"^\s*({_NUMBER})\s*(ep|epochs?|%|steps?)?\s*$")
+MAGNITUDES = {"k": 3, "K": 3, "M": 6, "B": 9, "G": 9, "T": 12}  # powers of ten
+UNITS = {"ep": "epochs", "epoch": "epochs", "epochs": "epochs", "%": "%", "step": "steps", "steps": "steps",
+         "ba": "steps", "tok": "tokens", "token": "tokens", "tokens": "tokens", "sp": "samples", "sample": "samples",
+         "samples": "samples"}
+"""Every unit a duration may be written in (composer's ``ba``/``tok``/``sp`` included), and what it counts."""
+_DURATION = re.compile(rf"^\s*({_NUMBER})([kKMBGT])?\s*({'|'.join(sorted(map(re.escape, UNITS), key=len, reverse=True))})?\s*$")
+_DURATION_HINT = "a duration like 500, '20k', '5ep', '10%' or '2B tok'"
+
+
+@dataclass(frozen=True)
+class PerStep:
+    """What one optimizer update consumes, for durations in tokens or samples.
+
+    samples = batch_size (per device) x grad_accum x world_size; tokens =
+    samples x seq_len, unless given directly as ``tokens_per_step``.
+    """
+
+    tokens: float | None = None
+    samples: float | None = None
 
 
 MAX_DURATION = 2**53  # the most steps a duration may be: every whole number up to it is exact in float64
@@ -95,9 +119,10 @@ def to_steps(
     param: str = "duration",
     total_steps: int | None = None,
     steps_per_epoch: int | None = None,
+    per_step: PerStep | None = None,
 ) -> int:
-    """Convert a duration (``500``, ``"5ep"``, ``"10%"``) to a whole number of steps."""
-    unit = ""
+    """Convert a duration (``500``, ``"20k"``, ``"5ep"``, ``"10%"``, ``"2B tok"``) to a whole number of steps."""
+    unit = "steps"
     if isinstance(value, (int, np.integer)) and not isinstance(value, bool) and value > MAX_DURATION:
         raise _too_long(param, value)  # before float(), which would round 2**53 + 1 down to 2**53
     if is_number(value):
@@ -105,15 +130,16 @@ def to_steps(
     elif isinstance(value, str):
         m = _DURATION.match(value)
         if not m:
-            raise ParameterError(param, f"expected a duration like 500, '5ep' or '10%'; got {value!r}")
-        number, unit = float(m.group(1)), (m.group(2) or "")
+            raise ParameterError(param, f"expected {_DURATION_HINT}; got {value!r}")
+        number = float(Decimal(m.group(1)).scaleb(MAGNITUDES.get(m.group(2) or "", 0)))  # '1.1k' is exactly 1100
+        unit = UNITS[m.group(3)] if m.group(3) else "steps"
     else:
-        raise ParameterError(param, f"expected a duration like 500, '5ep' or '10%'; got {_kind(value)}")
+        raise ParameterError(param, f"expected {_DURATION_HINT}; got {_kind(value)}")
     if not math.isfinite(number):
         raise ParameterError(param, f"duration must be finite; got {value!r}")
     if number < 0:
         raise ParameterError(param, f"duration must be >= 0; got {value!r}")
-    if unit.startswith("ep"):
+    if unit == "epochs":
         if not steps_per_epoch:
             raise ParameterError(param, f"{value!r} is in epochs but steps_per_epoch is not set")
         number *= to_float("steps_per_epoch", steps_per_epoch)
@@ -123,7 +149,14 @@ def to_steps(
         if number > 100:
             raise ParameterError(param, f"percentage over 100%: {value!r}")
         number = number / 100.0 * total_steps
-    elif not unit.startswith(("ep", "%")) and number != math.floor(number):
+    elif unit in ("tokens", "samples"):
+        size = getattr(per_step, unit) if per_step else None
+        if not size:
+            needs = ("tokens_per_step, or batch_size, seq_len (grad_accum, world_size)" if unit == "tokens"
+                     else "samples_per_step, or batch_size (grad_accum, world_size)")
+            raise ParameterError(param, f"{value!r} is in {unit} but the run's {needs} are not set")
+        number /= size
+    elif number != math.floor(number):
         raise ParameterError(param, f"a number of steps must be whole; got {value!r}")
     if number > MAX_DURATION:
         raise _too_long(param, value)

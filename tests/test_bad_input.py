@@ -155,7 +155,7 @@ CASES = [
          starts="bad.yaml:3:14: schedules[0].params.warmup_steps: percentage over 100%: '150%'",
          **plot("schedules:\n  - name: warmup\n    params: {warmup_steps: 150%}\n")),
     Case("percentage-not-a-number", code=1,
-         starts="bad.yaml:3:14: schedules[0].params.warmup_steps: expected a duration like 500, '5ep' or '10%'; got 'abc%'",
+         starts="bad.yaml:3:14: schedules[0].params.warmup_steps: expected a duration like 500, '20k', '5ep', '10%' or '2B tok'; got 'abc%'",
          **plot("schedules:\n  - name: warmup\n    params: {warmup_steps: abc%}\n")),
     Case("epochs-without-steps-per-epoch", code=1,
          starts="bad.yaml:3:14: schedules[0].params.warmup_steps: '5ep' is in epochs but steps_per_epoch is not set",

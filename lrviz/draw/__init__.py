@@ -45,6 +45,10 @@ def with_options(plot: PlotSpec, **options: Any) -> PlotSpec:
 def check_epochs(config: Config) -> None:
     if config.plot.x == "epochs" and not config.steps_per_epoch:
         raise ConfigError([Issue(config.source, None, None, "plot.x", "x in epochs needs steps_per_epoch")])
+    if config.plot.x in ("tokens", "samples") and not getattr(config.per_step, config.plot.x, None):
+        raise ConfigError([Issue(config.source, None, None, "plot.x",
+                                 f"x in {config.plot.x} needs {config.plot.x}_per_step (or batch_size"
+                                 f"{', seq_len' if config.plot.x == 'tokens' else ''} in the config)")])
 
 
 def display_curves(config: Config, columns: int, schedules: Sequence | None = None):
@@ -87,7 +91,7 @@ def draw(curves: Sequence, config: Config, *, output: str | None = None, fmt: st
     if output and fmt is None:
         fmt = _checked(output)
     where = dict(title=config.title, total_steps=total_steps or config.total_steps,
-                 steps_per_epoch=config.steps_per_epoch)
+                 steps_per_epoch=config.steps_per_epoch, per_step=config.per_step)
     if ax is not None:
         mpl.draw_into(ax, curves, config.plot, **where)
         fig = ax.figure
@@ -110,9 +114,10 @@ def preview_curves(curves: Sequence, config: Config, *, width: int, height: int,
     from .terminal import preview as draw_dots
 
     total = total_steps or config.total_steps
-    series = [(c.label, x_values(c.steps, config.plot.x, total, config.steps_per_epoch), c.lr) for c in curves]
+    series = [(c.label, x_values(c.steps, config.plot.x, total, config.steps_per_epoch, config.per_step), c.lr)
+              for c in curves]
     return draw_dots(series, width=width, height=height, logy=config.plot.logy, color=color, charset=charset,
-                     xlabel=x_label(config.plot.x, config.steps_per_epoch), title=config.title)
+                     xlabel=x_label(config.plot.x, config.steps_per_epoch, config.per_step), title=config.title)
 
 
 def plot(source: Any, *more: Any, ax=None, output: str | None = None, total_steps: int | None = None,

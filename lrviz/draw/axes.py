@@ -1,7 +1,8 @@
 """Axis units and tick text, as plain functions (no matplotlib).
 
-x is drawn in steps, epochs (``step / steps_per_epoch``) or fraction of
-training (``step / total_steps``); the lr axis factors out a power of ten
+x is drawn in steps, epochs (``step / steps_per_epoch``), fraction of
+training (``step / total_steps``), tokens (``step * tokens_per_step``: the
+tokens seen before the update) or samples; the lr axis factors out a power of ten
 when its top is below 0.01 or at least 10^4.
 """
 
@@ -11,26 +12,31 @@ import math
 
 import numpy as np
 
-X_LABELS = {"steps": "step", "epochs": "epoch", "fraction": "fraction of training"}
+X_LABELS = {"steps": "step", "epochs": "epoch", "fraction": "fraction of training", "tokens": "tokens",
+            "samples": "samples"}
 
 
-def x_values(steps, unit: str, total_steps: int, steps_per_epoch: int | None) -> np.ndarray:
-    """Steps converted to the x unit (steps when epochs are asked without steps_per_epoch)."""
+def x_values(steps, unit: str, total_steps: int, steps_per_epoch: int | None, per_step=None) -> np.ndarray:
+    """Steps converted to the x unit (steps when the unit's size per step is not known)."""
     steps = np.asarray(steps)
     if unit == "epochs" and steps_per_epoch:
         return steps / steps_per_epoch
     if unit == "fraction":
         return steps / max(total_steps, 1)
+    if unit in ("tokens", "samples") and getattr(per_step, unit, None):
+        return steps * float(getattr(per_step, unit))
     return steps
 
 
-def x_label(unit: str, steps_per_epoch: int | None) -> str:
-    return X_LABELS["steps" if unit == "epochs" and not steps_per_epoch else unit]
+def x_label(unit: str, steps_per_epoch: int | None, per_step=None) -> str:
+    known = {"epochs": bool(steps_per_epoch), "tokens": bool(getattr(per_step, "tokens", None)),
+             "samples": bool(getattr(per_step, "samples", None))}
+    return X_LABELS[unit if known.get(unit, True) else "steps"]
 
 
 def fmt_step(step: float) -> str:
     """A step count shortly: ``950``, ``1500``, ``2k``, ``12.35k``, ``2.5M``."""
-    for size, suffix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
+    for size, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
         if abs(step) >= size and (abs(step) >= 1e4 or step % size == 0):
             return f"{step / size:.4g}{suffix}"
     return f"{step:g}"

@@ -98,6 +98,7 @@ def figure(
     steps_per_epoch: int | None = None,
     table: str | None = None,
     overlay: Callable | None = None,
+    per_step=None,
 ):
     """Draw the curves in the plot's layout and style; return the matplotlib Figure.
 
@@ -108,7 +109,7 @@ def figure(
 
     layout = layout_of(plot, curves)
     with style.context(plot.style):
-        painter = _Painter(curves, plot, total_steps, steps_per_epoch)
+        painter = _Painter(curves, plot, total_steps, steps_per_epoch, per_step)
         width = base_size(plot)[0]
         rows = 0 if layout == "grid" else painter.legend_shape(width)[0]
         titles = painter.panel_titles(width) if layout == "grid" else []
@@ -140,9 +141,9 @@ def figure(
 
 
 def draw_into(ax, curves: Sequence[Curve], plot: PlotSpec, *, total_steps: int, steps_per_epoch: int | None = None,
-              title: str | None = None) -> None:
+              title: str | None = None, per_step=None) -> None:
     """Draw an lr overlay into an existing axes (for notebooks); the legend goes inside it."""
-    painter = _Painter(curves, plot, total_steps, steps_per_epoch)
+    painter = _Painter(curves, plot, total_steps, steps_per_epoch, per_step)
     painter.lr_axes(ax, range(len(curves)), title=title)
     painter.lr_scale(ax, curves)
     painter.x_axis(ax)
@@ -153,11 +154,13 @@ def draw_into(ax, curves: Sequence[Curve], plot: PlotSpec, *, total_steps: int, 
 class _Painter:
     """Draws curves into axes with consistent colours, dashes, ticks and annotations."""
 
-    def __init__(self, curves: Sequence[Curve], plot: PlotSpec, total_steps: int, steps_per_epoch: int | None):
+    def __init__(self, curves: Sequence[Curve], plot: PlotSpec, total_steps: int, steps_per_epoch: int | None,
+                 per_step=None):
         self.curves = list(curves)
         self.plot = plot
         self.total_steps = total_steps
         self.steps_per_epoch = steps_per_epoch
+        self.per_step = per_step  # tokens / samples per update, for x in tokens or samples
         self.colors = style.colors(plot.style)
         self.lines: list = []
         self.extra: list = []  # artists an overlay added to the lr axes, for the legend
@@ -170,7 +173,7 @@ class _Painter:
         return dict(color=self.colors[i % n], linestyle=DASHES[(i + i // n) % len(DASHES)])
 
     def x(self, steps):
-        return axes.x_values(steps, self.plot.x, self.total_steps, self.steps_per_epoch)
+        return axes.x_values(steps, self.plot.x, self.total_steps, self.steps_per_epoch, self.per_step)
 
     def lr_axes(self, ax, which, *, title=None) -> None:
         """Draw the lr curves ``which`` into ``ax``, with their annotations and the lr axis."""
@@ -212,8 +215,8 @@ class _Painter:
         return ", ".join(parts)
 
     def x_text(self, step: int) -> str:
-        if self.plot.x == "steps":
-            return axes.fmt_step(step)
+        if self.plot.x in ("steps", "tokens", "samples"):
+            return axes.fmt_step(float(self.x(step)))
         return f"{float(self.x(step)):.3g}" + (" ep" if self.plot.x == "epochs" else "")
 
     def lr_scale(self, ax, curves: Sequence[Curve]) -> None:
@@ -235,8 +238,8 @@ class _Painter:
     def x_axis(self, ax) -> None:
         from matplotlib.ticker import FuncFormatter
 
-        ax.set_xlabel(axes.x_label(self.plot.x, self.steps_per_epoch))
-        if self.plot.x == "steps" and self.total_steps >= 10_000:
+        ax.set_xlabel(axes.x_label(self.plot.x, self.steps_per_epoch, self.per_step))
+        if self.plot.x in ("tokens", "samples") or self.plot.x == "steps" and self.total_steps >= 10_000:
             ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: axes.fmt_step(v)))
 
     def momentum_axes(self, ax) -> None:
