@@ -15,6 +15,8 @@ from __future__ import annotations
 import os
 from typing import Any, Callable, Mapping
 
+import numpy as np
+
 from .errors import ParameterError
 from .schedules._base import Schedule
 
@@ -79,14 +81,19 @@ def to_callable(source: Any, *, label: str | None = None, **params: Any) -> Call
 
 
 def to_torch(source: Any, optimizer: Any, *, label: str | None = None, last_epoch: int = -1, **params: Any):
-    """A ``torch.optim.lr_scheduler.LambdaLR`` that sets exactly lrviz's lr.
+    """A ``torch.optim.lr_scheduler.LambdaLR`` that sets exactly lrviz's lr, and its momentum if it cycles one.
 
     Call ``scheduler.step()`` after each ``optimizer.step()``, as usual: update
     ``t + 1`` then uses ``lr(t)``. To make the lr exact (not ``base * lr(t) /
     base`` with its rounding), every param group's ``initial_lr`` is set to
     1.0 and the lambda returns lrviz's lr itself; the optimizer's own ``lr`` is
-    overwritten with ``lr(0)``. Momentum, if the schedule cycles it, is not
-    set (LambdaLR has no momentum).
+    overwritten with ``lr(0)``.
+
+    A schedule that cycles momentum (onecycle, cyclic) sets it as torch's
+    OneCycleLR and CyclicLR do, with every lr: ``momentum`` for an optimizer
+    that has one (SGD, RMSprop), beta1 of ``betas`` for Adam, AdamW and the
+    like (beta2 kept). An optimizer with neither is refused, as torch refuses
+    it; build the schedule with ``cycle_momentum=False`` to schedule the lr only.
 
     ``last_epoch`` resumes a run as LambdaLR does: give the last step done.
     """
@@ -94,6 +101,7 @@ def to_torch(source: Any, optimizer: Any, *, label: str | None = None, last_epoc
     from torch.optim.lr_scheduler import LambdaLR
 
     schedule = resolve(source, label=label, **params)
+    cycled = _momentum_setter(schedule, optimizer)
     if last_epoch == -1:
         for group in optimizer.param_groups:
             group["initial_lr"] = 1.0
@@ -106,4 +114,36 @@ def to_torch(source: Any, optimizer: Any, *, label: str | None = None, last_epoc
     def factor(step: int) -> float:
         return float(schedule(step))
 
-    return LambdaLR(optimizer, factor, last_epoch=last_epoch)
+    if cycled is None:
+        return LambdaLR(optimizer, factor, last_epoch=last_epoch)
+
+    class CycledLambdaLR(LambdaLR):
+        """LambdaLR that also sets the momentum (or beta1) of update ``last_epoch + 1`` at every step."""
+
+        def step(self, epoch=None):  # noqa: D102  (torch's signature)
+            super().step() if epoch is None else super().step(epoch)
+            cycled(self.last_epoch)
+
+    return CycledLambdaLR(optimizer, factor, last_epoch=last_epoch)
+
+
+def _momentum_setter(schedule: Schedule, optimizer: Any):
+    """The function setting the momentum of step t on every param group, or None when the schedule has none."""
+    if not schedule.has_momentum:
+        return None
+    defaults = getattr(optimizer, "defaults", {})
+    if "betas" in defaults:
+        def set_beta1(t: int) -> None:
+            m = float(schedule.momentum_at(np.array([t], dtype=np.int64))[0])
+            for group in optimizer.param_groups:
+                group["betas"] = (m, *tuple(group["betas"])[1:])
+        return set_beta1
+    if "momentum" in defaults:
+        def set_momentum(t: int) -> None:
+            m = float(schedule.momentum_at(np.array([t], dtype=np.int64))[0])
+            for group in optimizer.param_groups:
+                group["momentum"] = m
+        return set_momentum
+    raise ParameterError("optimizer", f"{schedule.name} cycles momentum, and {type(optimizer).__name__} has neither "
+                         "momentum nor betas (torch's OneCycleLR refuses it: 'optimizer must support momentum or beta1 "
+                         "with `cycle_momentum` option enabled'); give the schedule cycle_momentum=False")

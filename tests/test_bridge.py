@@ -71,3 +71,50 @@ def test_to_torch_resumes_at_last_epoch():
     lrviz.to_torch("cosine", optimizer, total_steps=100)
     resumed = lrviz.to_torch("cosine", optimizer, total_steps=100, last_epoch=39)
     assert resumed.get_last_lr()[0] == float(lrviz.schedule("cosine", total_steps=100)(40))
+
+
+def _run(torch, optimizer, scheduler, steps):
+    """(lr, momentum or beta1) that each of ``steps`` updates uses, the scheduler stepped after each."""
+    group = optimizer.param_groups[0]
+    seen = []
+    for _ in range(steps):
+        seen.append((group["lr"], group["betas"][0] if "betas" in group else group["momentum"]))
+        optimizer.step()
+        scheduler.step()
+    return np.array(seen)
+
+
+@pytest.mark.parametrize("optimizer_name", ["SGD", "AdamW", "Adam"])
+def test_to_torch_cycles_momentum_as_torch_onecyclelr_does(optimizer_name):
+    """The twin of OneCycleLR, run through to_torch, against torch's own OneCycleLR on the same optimizer."""
+    torch = pytest.importorskip("torch")
+
+    def optimizer():
+        kwargs = {"momentum": 0.9} if optimizer_name == "SGD" else {"betas": (0.9, 0.98)}
+        return getattr(torch.optim, optimizer_name)([torch.nn.Parameter(torch.zeros(2))], lr=0.01, **kwargs)
+
+    ours, theirs = optimizer(), optimizer()
+    got = _run(torch, ours, lrviz.to_torch("torch.OneCycleLR", ours, max_lr=0.3, total_steps=300), 300)
+    want = _run(torch, theirs, torch.optim.lr_scheduler.OneCycleLR(theirs, max_lr=0.3, total_steps=300), 300)
+    np.testing.assert_allclose(got, want, rtol=1e-12, atol=0)
+    assert got[:, 1].min() == pytest.approx(0.85) and got[0, 1] == pytest.approx(0.95)
+    if optimizer_name != "SGD":
+        assert ours.param_groups[0]["betas"][1] == 0.98  # beta2 kept
+
+
+def test_to_torch_cycles_the_generic_onecycle_momentum():
+    torch = pytest.importorskip("torch")
+    opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(2))], lr=0.01, momentum=0.9)
+    seen = _run(torch, opt, lrviz.to_torch("onecycle", opt, lr=0.3, total_steps=100), 100)
+    # the formula: momentum max -> base while the lr rises (cosine, peak at P = round(0.3 * 100) = 30)
+    t = np.arange(31)
+    expected = 0.85 + (0.95 - 0.85) * (1 + np.cos(np.pi * t / 30)) / 2
+    np.testing.assert_allclose(seen[:31, 1], expected, rtol=1e-12)
+
+
+def test_to_torch_refuses_momentum_on_an_optimizer_without_one():
+    torch = pytest.importorskip("torch")
+    opt = torch.optim.Adagrad([torch.nn.Parameter(torch.zeros(2))], lr=0.01)
+    with pytest.raises(ParameterError, match="neither momentum nor betas.*cycle_momentum=False"):
+        lrviz.to_torch("onecycle", opt, total_steps=100)
+    lrviz.to_torch("onecycle", opt, total_steps=100, cycle_momentum=False)  # the lr alone is fine
