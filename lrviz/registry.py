@@ -10,7 +10,7 @@ from typing import Any, Callable, Mapping
 import numpy as np
 
 from .errors import LrvizError, ParameterError, ParameterErrors, UnknownName, did_you_mean
-from .params import Param, coerce, signature
+from .params import Param, as_bool, coerce, signature
 from .schedules._base import Schedule
 from .schedules import compose, cosine, cyclic, decay, keyframes, transformer
 from .units import COUNTING_MODES, PerStep, _kind, counted, to_steps
@@ -38,6 +38,7 @@ class Entry:
     bounds: tuple[str, ...] = ()
     renamed: tuple[tuple[str, str], ...] = ()  # (old spelling, parameter): old configs keep working
     warmup_shorthand: bool = False  # takes warmup_steps / warmup_start / warmup_shape (see with_warmup)
+    per_epoch: bool = False  # a twin its library steps per epoch: takes t_in_epochs (see stepped_per_epoch)
 
 
 GENERIC: dict[str, Entry] = {  # the generic schedules; the twins join them in _assemble()
@@ -108,7 +109,8 @@ def _assemble() -> dict[str, Entry]:
     for name, twin in TWINS.items():
         if name in table:
             raise RuntimeError(f"schedule name {name!r} is registered twice")
-        table[name] = Entry(twin.factory, twin.summary, floor=twin.floor, warmup=twin.warmup, bounds=twin.bounds)
+        table[name] = Entry(twin.factory, twin.summary, floor=twin.floor, warmup=twin.warmup, bounds=twin.bounds,
+                            per_epoch=twin.per_epoch)
     spellings = [alias for entry in table.values() for alias in entry.aliases]
     clash = sorted(set(spellings) & set(table) | {a for a in spellings if spellings.count(a) > 1})
     if clash:
@@ -195,6 +197,9 @@ def build_at(name: Any, params: Any, ctx: Context, where: str = "", counting: st
         raise ParameterErrors([located(_join(where, "counting"), f"must be one of {', '.join(COUNTING_MODES)}; got {counting!r}")])
     if counting == "epoch_restart" and ctx.steps_per_epoch:
         ctx = replace(ctx, total_steps=ctx.steps_per_epoch)  # the schedule spans one epoch
+    if entry.per_epoch and any(key in params for key in EPOCH_STEPPING):
+        schedule = stepped_per_epoch(canonical, params, ctx, where)
+        return schedule if counting == "cumulative" else _counted(schedule, counting, ctx.steps_per_epoch, where)
     if entry.warmup_shorthand and any(key in params for key in WARMUP_SHORTHAND):
         schedule = with_warmup(canonical, params, ctx, where)
         return schedule if counting == "cumulative" else _counted(schedule, counting, ctx.steps_per_epoch, where)
@@ -247,6 +252,66 @@ def build_at(name: Any, params: Any, ctx: Context, where: str = "", counting: st
         raise ParameterErrors([located(_join(prefix, err.param), err.message)]) from None
     if counting != "cumulative":
         schedule = _counted(schedule, counting, ctx.steps_per_epoch, where)
+    return schedule
+
+
+EPOCH_STEPPING = ("t_in_epochs", "updates_per_epoch")
+"""The keys of a twin stepped per epoch (timm's scheduler and create_scheduler_v2 spellings)."""
+
+
+def stepped_per_epoch(name: str, params: Mapping[str, Any], ctx: Context, where: str = "") -> Schedule:
+    """A twin stepped once per epoch as its trainer does, from ``t_in_epochs: true``.
+
+    With U updates per epoch (``updates_per_epoch``, else the config's
+    steps_per_epoch): lr(u) = first for u < U, else twin(u // U), the twin
+    built over ceil(total_steps / U) epochs with its durations counted in
+    epochs (``5`` or ``"5ep"`` is five epochs); first is the lr the scheduler
+    sets at construction (``warmup_lr_init`` when it warms up, else lr).
+    ``t_in_epochs: false`` is the twin per update, its ``t`` the update.
+    """
+    from .twins.stepping import stepped
+
+    prefix = _join(where, "params")
+    rest = {key: value for key, value in params.items() if key not in EPOCH_STEPPING}
+    errors: list[ParameterError] = []
+    per_epoch = True
+    if "t_in_epochs" in params:
+        try:
+            per_epoch = as_bool("t_in_epochs", params["t_in_epochs"])
+        except ParameterError as err:
+            errors.append(located(_join(prefix, "t_in_epochs"), err.message))
+    U = ctx.steps_per_epoch
+    if "updates_per_epoch" in params:
+        try:
+            U = to_steps(params["updates_per_epoch"], param="updates_per_epoch")
+            if U < 1:
+                raise ParameterError("updates_per_epoch", f"must be >= 1; got {U}")
+        except ParameterError as err:
+            errors.append(located(_join(prefix, "updates_per_epoch"), err.message))
+    if per_epoch and not U and not errors:
+        errors.append(located(_join(prefix, "t_in_epochs"), "steps the scheduler once per epoch: give steps_per_epoch "
+                                                            "(updates per epoch) in the config, or updates_per_epoch"))
+    if errors or not per_epoch:
+        if errors:
+            try:
+                build_at(name, rest, ctx, where)
+            except ParameterErrors as errs:
+                errors += errs.errors
+            raise ParameterErrors(errors)
+        return build_at(name, rest, ctx, where)
+    total = ctx.total_steps if ctx.total_steps is not None else 1000
+    if "total_steps" in rest:
+        try:
+            total = to_steps(rest.pop("total_steps"), param="total_steps", total_steps=total,
+                             steps_per_epoch=U, per_step=ctx.per_step)
+        except ParameterError as err:
+            raise ParameterErrors([located(_join(prefix, "total_steps"), err.message)]) from None
+    epochs = max(1, -(-total // U))
+    inner = build_at(name, rest, replace(ctx, total_steps=epochs, steps_per_epoch=1), where)
+    warm = inner.params.get("warmup_t") or 0
+    first = inner.params["warmup_lr_init"] if warm else inner.params["lr"]
+    schedule = stepped(lr=inner.params["lr"], total_steps=total, schedule=inner, every=U, first_lr=first)
+    schedule.params.update(t_in_epochs=True, updates_per_epoch=U)
     return schedule
 
 

@@ -35,6 +35,11 @@ def describe(name: str) -> str:
                   "  warmup_steps  steps, or '5ep', or '10%' of total_steps; the schedule then runs over the rest",
                   "  warmup_start  the lr the warmup starts from; default 0.0",
                   "  warmup_shape  linear, cosine or exponential; default 'linear'"]
+    if entry.per_epoch:
+        lines += ["", "stepped per epoch, as timm's train.py steps it:",
+                  "  t_in_epochs        true: t counts epochs (t_initial, warmup_t, decay_t in epochs) and update u",
+                  "                     trains at epoch u // updates_per_epoch; default: t is the update",
+                  "  updates_per_epoch  updates per epoch; default: the config's steps_per_epoch"]
     if entry.equivalents:
         lines += ["", "framework schedulers with this shape:"] + [f"  {t}" for t in entry.equivalents]
     if entry.seeds:

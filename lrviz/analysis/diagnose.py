@@ -138,14 +138,22 @@ def _floors(schedule: Schedule, p: Profile) -> Iterator[Finding]:
 
 
 def _jumps(schedule: Schedule, p: Profile) -> Iterator[Finding]:
+    """A jump at a phase boundary, against the change one tick before and after it.
+
+    A tick is one update, or one epoch for a scheduler stepped per epoch
+    (``stepped``'s ``every``): there every epoch boundary is a step of the
+    staircase, and the warmup's last step is measured against its others.
+    """
     T = p.total_steps
+    tick = int(schedule.params.get("every") or 1) if schedule.name == "stepped" else 1
     seen = set()
     for step, label, kind in schedule.marks:
-        if kind != "phase" or not 2 <= step <= T - 1 or step in seen:
+        if kind != "phase" or not 1 + tick <= step <= T - tick or step in seen:
             continue
         seen.add(step)
         with np.errstate(all="ignore"):
-            before2, before, at, after = schedule.lr_at(np.arange(step - 2, step + 2, dtype=np.int64))
+            before2, before, at, after = schedule.lr_at(np.array([step - 1 - tick, step - 1, step, step + tick],
+                                                                 dtype=np.int64))
         change = abs(at - before)
         around = max(abs(before - before2), abs(after - at))
         if change > 0.05 * p.peak and change > 10 * around:

@@ -16,7 +16,8 @@ takes the base lr from the optimizer (torch, HF, timm) the twin takes it as
 Each module maps names to ``(factory, one-line summary)`` in ``TWINS``, and
 names the roles of its parameters in ``ROLES`` (``floor``: the lr it anneals
 to; ``warmup``: the warmup length; ``bounds``: floor-like parameters that only
-bound the lr), which ``lrviz check`` reads.
+bound the lr), which ``lrviz check`` reads; ``per_epoch``: the library steps
+it once per epoch when told ``t_in_epochs``).
 
 Library modules: ``torch`` (a package), ``optax``, ``keras``, ``tf`` (on the
 Keras kernels), ``hf``, ``timm``; trainers' own formulas: ``deepspeed``,
@@ -46,6 +47,7 @@ class Twin:
     floor: str | None = None
     warmup: str | None = None
     bounds: tuple[str, ...] = ()
+    per_epoch: bool = False  # takes t_in_epochs / updates_per_epoch (see lrviz.registry.stepped_per_epoch)
 
 
 def _assemble() -> dict[str, Twin]:

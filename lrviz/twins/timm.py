@@ -15,6 +15,13 @@ when noise applies at ``t = 0``; timm.multistep's ``t = 0`` is that construction
 lr, as step(0) would already decay a milestone at 0 or 1.) timm's own ``train.py`` calls ``step(epoch + 1)``
 at the end of each epoch, so epoch ``e`` trains with the value at ``t = e``.
 
+Per epoch, as timm users write it: ``t_in_epochs: true`` (timm's own default)
+with the config's ``steps_per_epoch`` (or ``updates_per_epoch``, the name
+``create_scheduler_v2`` gives it) draws the run per update as train.py steps
+it: t_initial, warmup_t, decay_t count epochs, update ``u`` trains at the value
+of epoch ``u // updates_per_epoch``, and epoch 0 at the construction lr
+(``warmup_lr_init``, or lr). Without it, ``t`` is timm's ``t`` itself.
+
 Noise. timm seeds a fresh ``torch.Generator`` with ``noise_seed + t`` and draws
 ``torch.randn(1)`` (redrawn until ``|n * noise_std| < noise_pct``) or
 ``torch.rand(1)``; the lr becomes ``lr + lr * noise``. The twin reproduces
@@ -680,10 +687,10 @@ TWINS: dict[str, tuple[Callable, str]] = {
 
 # The parameters lrviz check reads: the floor a twin anneals to, its warmup length, mere bounds.
 ROLES = {
-    "timm.cosine": {"floor": "lr_min", "warmup": "warmup_t"},
-    "timm.tanh": {"floor": "lr_min", "warmup": "warmup_t"},
-    "timm.step": {"warmup": "warmup_t"},
-    "timm.multistep": {"warmup": "warmup_t"},
-    "timm.poly": {"floor": "lr_min", "warmup": "warmup_t"},
+    "timm.cosine": {"floor": "lr_min", "warmup": "warmup_t", "per_epoch": True},
+    "timm.tanh": {"floor": "lr_min", "warmup": "warmup_t", "per_epoch": True},
+    "timm.step": {"warmup": "warmup_t", "per_epoch": True},
+    "timm.multistep": {"warmup": "warmup_t", "per_epoch": True},
+    "timm.poly": {"floor": "lr_min", "warmup": "warmup_t", "per_epoch": True},
     "timm.plateau": {"warmup": "warmup_t", "bounds": ("lr_min",)},
 }
