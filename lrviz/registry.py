@@ -13,7 +13,7 @@ from .errors import LrvizError, ParameterError, ParameterErrors, UnknownName, di
 from .params import Param, as_bool, coerce, signature
 from .schedules._base import Schedule
 from .schedules import compose, cosine, cyclic, decay, keyframes, transformer
-from .units import COUNTING_MODES, PerStep, _kind, counted, to_steps
+from .units import COUNTING_MODES, Inherited, PerStep, _kind, counted, to_steps
 
 
 @dataclass(frozen=True)
@@ -222,7 +222,7 @@ def build_at(name: Any, params: Any, ctx: Context, where: str = "", counting: st
                 total = coerce(sig["total_steps"], params["total_steps"], total_steps=ctx.total_steps,
                                steps_per_epoch=ctx.steps_per_epoch, per_step=ctx.per_step, nested=_no_nesting)
             if total is not None:
-                kwargs["total_steps"] = total
+                kwargs["total_steps"] = total if "total_steps" in params else Inherited(total)
         except ParameterError as err:
             errors.append(located(_join(prefix, err.param), err.message))
     if "lr" in sig and "lr" not in params and ctx.lr is not None:

@@ -81,6 +81,14 @@ def to_float(param: str, value: Any) -> float:
         raise too_large(param, value) from None
 
 
+class Inherited(int):
+    """A total_steps a schedule inherits from its config (the run's length), not one written in its own params.
+
+    A twin whose library takes its length two ways (torch's OneCycleLR:
+    total_steps, or epochs x steps_per_epoch) needs to know which one the user gave.
+    """
+
+
 class Ratio(float):
     """A fraction of the run, kept as a fraction: its consumer rounds it by its own framework's rule."""
 

@@ -515,3 +515,24 @@ def test_live_lambda_and_multiplicative():
     _compare(lrviz.schedule("torch.LambdaLR", lr_lambda="cos(t / 10) ** 2 + 0.1"), *lam, rtol=1e-14)
     mul = _torch_run(lambda o: S.MultiplicativeLR(o, lambda t: 1 - 0.01 * (t % 5)), 300)
     _compare(lrviz.schedule("torch.MultiplicativeLR", lr_lambda="1 - 0.01 * (t % 5)"), *mul, rtol=1e-14)
+
+
+@pytest.mark.parametrize("given, expected_total", [
+    ({"total_steps": 500, "epochs": 10, "steps_per_epoch": 100}, 500),  # torch: total_steps wins
+    ({"epochs": 10, "steps_per_epoch": 100}, 1000),  # the config's length is not torch's total_steps
+])
+def test_onecycle_total_steps_wins_over_epochs_as_in_torch(given, expected_total):
+    from lrviz import registry
+
+    twin = registry.build("torch.OneCycleLR", {"max_lr": 0.1, **given}, total_steps=2000)
+    assert twin.params["total_steps"] == expected_total
+    torch = pytest.importorskip("torch")
+    opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=0.1, **given)
+    assert sched.total_steps == expected_total
+    seen = []
+    for _ in range(expected_total):
+        seen.append(opt.param_groups[0]["lr"])
+        opt.step()
+        sched.step()
+    np.testing.assert_allclose(twin(np.arange(expected_total)), seen, rtol=1e-15, atol=0)

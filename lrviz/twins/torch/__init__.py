@@ -84,6 +84,7 @@ from ._models import (_CAWRLeaf, _Chained, _ConstantLeaf, _CosineLeaf, _CyclicLe
                       _PolynomialLeaf, _Sequential, _StepLeaf, _SWALeaf)
 
 from ...kinds import Steps, Spec, Expr, Metrics
+from ...units import Inherited
 
 
 # ---------------------------------------------------------------------------------------------
@@ -524,7 +525,7 @@ def cosine_annealing_warm_restarts(*, lr: float = 0.1, total_steps: Steps = 1000
                      "T_0", marks=check.marks(*restarts), periodic=True)
 
 
-def one_cycle_lr(*, lr: float = 0.1, max_lr: float | None = None, total_steps: Steps = 1000, epochs: int | None = None,
+def one_cycle_lr(*, lr: float = 0.1, max_lr: float | None = None, total_steps: Steps = Inherited(1000), epochs: int | None = None,
                  steps_per_epoch: int | None = None, pct_start: float = 0.3, anneal_strategy: str = "cos",
                  cycle_momentum: bool = True, base_momentum: float = 0.85, max_momentum: float = 0.95,
                  div_factor: float = 25.0, final_div_factor: float = 1e4, three_phase: bool = False) -> Schedule:
@@ -543,13 +544,14 @@ def one_cycle_lr(*, lr: float = 0.1, max_lr: float | None = None, total_steps: S
     rebounds, linear goes below zero); from t = T + 1 torch raises "Tried to
     step T+1 times. The specified number of total steps is T". max_lr
     defaults to lr (the optimizer's lr is overwritten, with initial_lr, by
-    max_lr / div_factor). With epochs and steps_per_epoch both given, T =
-    epochs * steps_per_epoch (torch prefers total_steps when given; here
-    total_steps always has a value, the config's).
+    max_lr / div_factor). T is total_steps when the schedule's params give it
+    (torch's rule: it wins over epochs and steps_per_epoch, which are then
+    ignored), else epochs * steps_per_epoch when both are given, else the
+    config's total_steps.
     """
     lr = rules.lr(lr)
     max_lr = lr if max_lr is None else rules.not_negative("max_lr", max_lr, "a negative lr")
-    if epochs is not None or steps_per_epoch is not None:
+    if (epochs is not None or steps_per_epoch is not None) and isinstance(total_steps, Inherited):
         if epochs is None or steps_per_epoch is None:
             raise ParameterError("epochs", "give both epochs and steps_per_epoch, or neither (then total_steps is used)")
         epochs = rules.integer("epochs", epochs, minimum=1, message=f"Expected positive integer epochs, but got {epochs}")
