@@ -10,6 +10,7 @@ saying what was received.
 from __future__ import annotations
 
 import inspect
+import math
 import re
 import types
 import typing
@@ -232,14 +233,24 @@ COERCERS: dict[str, Callable[[str, Any, _Context], Any]] = {
 MAX_METRICS_BYTES = 64 * 2**20
 
 
+def _metric(name: str, value: Any) -> float:
+    """One metric value: a number, or NaN / inf (a diverged evaluation: the plateau schedulers take it, and
+    NaN never counts as an improvement), written as a float or as YAML's .nan / .inf or 'nan' / 'inf'."""
+    if isinstance(value, str) and value.strip().lower() in ("nan", ".nan", "inf", ".inf", "-inf", "-.inf"):
+        return float(value.strip().lower().replace(".", ""))
+    if isinstance(value, float) and not math.isfinite(value):
+        return value
+    return as_number(name, value)
+
+
 def metrics(name: str, value: Any) -> list[float]:
-    """A metric series: a list of numbers, or a CSV/text file with one value per line.
+    """A metric series: a list of numbers, or a CSV/text file with one value per line; NaN and inf allowed.
 
     In a file, a first line that is not a number is a header; with several
     comma-separated columns the last one is the metric.
     """
     if isinstance(value, (list, tuple)):
-        return [as_number(f"{name}[{i}]", v) for i, v in enumerate(value)]
+        return [_metric(f"{name}[{i}]", v) for i, v in enumerate(value)]
     if not isinstance(value, str):
         raise ParameterError(name, f"expected a list of numbers or a CSV file path; got {_kind(value)}")
     import os

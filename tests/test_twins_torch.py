@@ -536,3 +536,23 @@ def test_onecycle_total_steps_wins_over_epochs_as_in_torch(given, expected_total
         opt.step()
         sched.step()
     np.testing.assert_allclose(twin(np.arange(expected_total)), seen, rtol=1e-15, atol=0)
+
+
+@pytest.mark.parametrize("name", ["torch.ReduceLROnPlateau", "hf.reduce_lr_on_plateau", "timm.plateau"])
+def test_plateau_takes_nan_and_inf_metrics_as_torch_does(name):
+    """A diverged evaluation (NaN) never improves: torch counts it as a bad epoch, and so must the twin."""
+    from lrviz import registry
+
+    metrics = [1.0, float("nan"), 0.5, float("inf"), 0.9] + [float("nan")] * 6 + [0.1, 0.2, 0.3]
+    written = [1.0, "nan", 0.5, ".inf", 0.9] + [".nan"] * 6 + [0.1, 0.2, 0.3]  # as a config spells them
+    params = {"patience": 2} if name != "timm.plateau" else {"patience_t": 2, "mode": "min"}  # timm: max
+    twin = registry.build(name, {"metrics": written, **params}, total_steps=len(metrics) + 1, lr=0.1)
+    torch = pytest.importorskip("torch")
+    opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1)
+    sched = torch.optim.lr_scheduler.ReduceLROnPlateau(opt, patience=2)
+    seen = [opt.param_groups[0]["lr"]]
+    for m in metrics:
+        sched.step(m)
+        seen.append(opt.param_groups[0]["lr"])
+    np.testing.assert_allclose(twin(np.arange(len(metrics) + 1)), seen, rtol=1e-15, atol=0)
+    assert seen[-1] < 0.1  # the NaNs did reduce it

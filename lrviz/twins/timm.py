@@ -74,6 +74,13 @@ _MAX_BREAK_CYCLES = 1000
 # ---------------------------------------------------------------------------
 
 
+def _metric_values(metrics: list) -> list[float]:
+    """The metrics as floats; NaN and inf are kept (timm passes them on to torch, where NaN never improves)."""
+    from ..params import metrics as metric_series
+
+    return metric_series("metrics", list(metrics))
+
+
 def _noise_range(value: Any) -> list[int] | None:
     """timm's ``noise_range_t``: ``[n]`` (or a bare n) for t >= n, ``[lo, hi]`` for lo <= t < hi."""
     if value is None:
@@ -644,8 +651,7 @@ def plateau_lr(
     if decay_rate >= 1:
         raise ParameterError("decay_rate", "Factor should be < 1.0. (torch's ReduceLROnPlateau)")
     mode = check.choice("mode", mode, ("min", "max"))
-    values = [] if metrics is None else check.number_list("metrics", metrics, minimum_length=0) if isinstance(
-        metrics, (list, tuple)) else None
+    values = [] if metrics is None else _metric_values(metrics) if isinstance(metrics, (list, tuple)) else None
     if values is None:
         raise ParameterError("metrics", f"expected a list of numbers; got {metrics!r}")
     noise = _Noise(noise_range_t, noise_type, noise_pct, noise_std, noise_seed)
