@@ -218,7 +218,7 @@ def test_exponential_staircase_matches_keras():
     assert [m.step for m in s.marks] == [4, 8]
 
 
-def test_exponential_seed003_exponentiallr():
+def test_exponential_torch_exponentiallr():
     # seed 003: ExponentialLR(gamma=0.95) is decay_steps=1
     s = exponential(lr=0.1, total_steps=100, decay_rate=0.95, decay_steps=1)
     steps = [0, 1, 2, 10, 99, 100, 101, 150]

@@ -60,7 +60,7 @@ def multistep(
 
     milestones default to 30%, 60% and 80% of total_steps, the proportions of the
     classic MultiStepLR(milestones=[60, 120, 160]) over 200 epochs; gamma defaults
-    to torch's 0.1 (the 0.2 of that recipe is set in configs/seed003_torch_classics.yaml).
+    to torch's 0.1 (the 0.2 of that recipe is set in configs/classic_decays.yaml).
     """
     lr = check.non_negative("lr", lr)
     total_steps = check.steps("total_steps", total_steps, minimum=1)
