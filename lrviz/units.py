@@ -4,7 +4,7 @@ A duration is written as steps (``500``), epochs (``"5ep"``, needs
 ``steps_per_epoch``) or a percentage of training (``"10%"``, of ``total_steps``).
 Fractions of a step round to the nearest step.
 
-Counting modes (seed 000, last page) say how the step ``t`` the schedule sees
+Counting modes say how the step ``t`` the schedule sees
 relates to the global update counter ``g``:
 
 - ``cumulative`` (default): ``t = g``.
