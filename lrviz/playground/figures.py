@@ -314,7 +314,7 @@ def flow_figure(surface, start, eta: float, steps: int, *, spec):
     with style.context(spec.style):
         colors = style.colors(spec.style)
         labels = [f"gradient descent, η = {eta:g} ({steps} steps)", "gradient flow dθ/dt = −∇L",
-                  "modified flow dθ/dt = −∇(L + η/4 |∇L|²), eq. (7)", "start", "minimum"]
+                  "modified flow dθ/dt = −∇(L + η/4 |∇L|²)", "start", "minimum"]
         width = _size(spec)[0]
         fig = Figure(figsize=_size(spec, _legend_height(labels, width) + 0.45, ratio=0.47), layout="constrained")
         ax, ax_dev = fig.subplots(1, 2, width_ratios=(1, 1.15))
