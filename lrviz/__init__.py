@@ -11,6 +11,7 @@ Public API: :func:`schedule`, :func:`names`, :func:`load`, :func:`evaluate`, :fu
 How the package is laid out, in the order data flows through it (each imports only from above it)::
 
     errors, kinds, units       the error tree; parameter kinds; durations and counting modes
+    documents                  the five documents lrviz was built from, with their English titles
     schedules/                 the maths (numpy only): the Schedule type, the validation vocabulary, families
     twins/                     exact twins of frameworks and trainers (numpy only), with their quirks
     registry, params, expr     name -> factory and parameter roles; raw values -> kinds; lr_lambda expressions

@@ -1,7 +1,8 @@
 """The gallery: every config of a folder drawn as PNG and SVG, with an index.
 
-``gallery/README.md`` has one section per figure: its title, the image, the
-config's caption (what it shows and where it comes from) and the command that
+``gallery/README.md`` lists the documents that captions cite ("From document N, ...",
+see :mod:`lrviz.documents`), then has one section per figure: its title, the image,
+the config's caption (what it shows and where it comes from) and the command that
 redraws it. Figures are deterministic, so regenerating the gallery is a
 visual regression test: any change to a figure shows in review.
 
@@ -118,7 +119,10 @@ def build(configs: str, out: str, *, echo=lambda line: None, published_as: str |
 
 
 def index_text(figures: list[Figure], configs: str, out: str) -> str:
-    """The gallery's README: a section per figure with its image, caption and command."""
+    """The gallery's README: the documents captions cite, then a section per figure with its image,
+    caption and command."""
+    from .documents import listing
+
     lines = [
         "# Gallery",
         "",
@@ -131,6 +135,11 @@ def index_text(figures: list[Figure], configs: str, out: str) -> str:
         "",
         "The test suite regenerates the gallery and checks that every file is byte-identical,",
         "so a change that alters a figure shows up in review.",
+        "",
+        "Captions cite the five short Chinese notes on learning rates that lrviz was built from as",
+        "\"document N\" (titles in English, then as written):",
+        "",
+        *listing(),
         "",
     ]
     lines += [f"- [{f.title}](#{_anchor(f.name)})" for f in figures]

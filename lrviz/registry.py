@@ -30,7 +30,7 @@ class Entry:
 
     factory: Callable[..., Schedule]
     summary: str
-    seeds: tuple[str, ...] = ()  # seed documents that describe it
+    sources: tuple[int, ...] = ()  # the documents that describe it, numbered as in lrviz.documents
     equivalents: tuple[str, ...] = ()  # framework schedulers with the same shape (not exact twins)
     aliases: tuple[str, ...] = ()
     floor: str | None = None
@@ -43,35 +43,35 @@ class Entry:
 
 GENERIC: dict[str, Entry] = {  # the generic schedules; the twins join them in _assemble()
     # classic decays
-    "constant": Entry(decay.constant, "fixed learning rate", ("003",), ("optax.constant_schedule", "hf.constant")),
-    "step": Entry(decay.step, "multiply by gamma every step_size steps", ("002", "003"), ("torch.StepLR",), ("step_decay", "steplr")),
-    "multistep": Entry(decay.multistep, "multiply by gamma at each milestone", ("003",), ("torch.MultiStepLR",), ("multi_step",)),
-    "piecewise": Entry(decay.piecewise, "piecewise constant values between boundaries", ("001", "004"),
+    "constant": Entry(decay.constant, "fixed learning rate", (4,), ("optax.constant_schedule", "hf.constant")),
+    "step": Entry(decay.step, "multiply by gamma every step_size steps", (3, 4), ("torch.StepLR",), ("step_decay", "steplr")),
+    "multistep": Entry(decay.multistep, "multiply by gamma at each milestone", (4,), ("torch.MultiStepLR",), ("multi_step",)),
+    "piecewise": Entry(decay.piecewise, "piecewise constant values between boundaries", (2, 5),
                        ("keras.PiecewiseConstantDecay (switches one step later)",), ("piecewise_constant",)),
-    "exponential": Entry(decay.exponential, "lr * decay_rate^(t/decay_steps), optional staircase", ("001", "003", "004"),
+    "exponential": Entry(decay.exponential, "lr * decay_rate^(t/decay_steps), optional staircase", (2, 4, 5),
                          ("keras.ExponentialDecay", "tf.exponential_decay", "optax.exponential_decay"), ("exp", "exponential_decay")),
-    "natural_exp": Entry(decay.natural_exp, "lr * exp(-decay_rate*t/decay_steps), optional staircase", ("001", "004"),
+    "natural_exp": Entry(decay.natural_exp, "lr * exp(-decay_rate*t/decay_steps), optional staircase", (2, 5),
                          ("tf.natural_exp_decay",), ("natural_exp_decay",)),
-    "inverse_time": Entry(decay.inverse_time, "lr / (1 + decay_rate*t/decay_steps), optional staircase", ("004",),
+    "inverse_time": Entry(decay.inverse_time, "lr / (1 + decay_rate*t/decay_steps), optional staircase", (5,),
                           ("keras.InverseTimeDecay", "tf.inverse_time_decay"), ("inverse_time_decay",)),
-    "polynomial": Entry(decay.polynomial, "polynomial decay to min_lr, optional cycle", ("001", "004"),
+    "polynomial": Entry(decay.polynomial, "polynomial decay to min_lr, optional cycle", (2, 5),
                         ("keras.PolynomialDecay", "tf.polynomial_decay"), ("poly", "polynomial_decay"), floor="min_lr"),
     "linear": Entry(decay.linear, "linear decay from lr to min_lr", (), ("optax.linear_schedule",), ("linear_decay",), floor="min_lr"),
     # cosine family
-    "cosine": Entry(cosine.cosine, "cosine annealing to min_lr, then flat", ("003", "004"),
+    "cosine": Entry(cosine.cosine, "cosine annealing to min_lr, then flat", (4, 5),
                     ("keras.CosineDecay (alpha = min_lr/lr)", "optax.cosine_decay_schedule",
                      "torch.CosineAnnealingLR (which rises again after T_max)"), ("cosine_annealing", "cos"), floor="min_lr"),
-    "cosine_restarts": Entry(cosine.cosine_restarts, "SGDR: cosine annealing with warm restarts", ("003",),
+    "cosine_restarts": Entry(cosine.cosine_restarts, "SGDR: cosine annealing with warm restarts", (4,),
                              ("torch.CosineAnnealingWarmRestarts", "keras.CosineDecayRestarts"), ("sgdr", "cosine_warm_restarts"), floor="min_lr"),
-    "linear_cosine": Entry(cosine.linear_cosine, "linear times cosine decay, plus beta", ("004",), ("tf.linear_cosine_decay",)),
-    "noisy_linear_cosine": Entry(cosine.noisy_linear_cosine, "linear cosine with seeded Gaussian noise", ("004",),
+    "linear_cosine": Entry(cosine.linear_cosine, "linear times cosine decay, plus beta", (5,), ("tf.linear_cosine_decay",)),
+    "noisy_linear_cosine": Entry(cosine.noisy_linear_cosine, "linear cosine with seeded Gaussian noise", (5,),
                                  ("tf.noisy_linear_cosine_decay (unseeded)",)),
     # cycles
-    "cyclic": Entry(cyclic.cyclic, "cyclical lr: triangular, triangular2, exp_range or sine, with momentum", ("002",),
+    "cyclic": Entry(cyclic.cyclic, "cyclical lr: triangular, triangular2, exp_range or sine, with momentum", (3,),
                     ("torch.CyclicLR",), ("clr", "cyclical"), bounds=("min_lr",)),
-    "onecycle": Entry(cyclic.onecycle, "one-cycle policy with its momentum curve", ("003",),
+    "onecycle": Entry(cyclic.onecycle, "one-cycle policy with its momentum curve", (4,),
                       ("torch.OneCycleLR (peak one step earlier)", "optax.cosine_onecycle_schedule"), ("one_cycle", "1cycle")),
-    "keyframes": Entry(keyframes.keyframes, "seed 000's decay factor {t1: r1, ...}: warmup, decay, periodic", ("000",)),
+    "keyframes": Entry(keyframes.keyframes, "decay factor r_t piecewise linear through {t1: r1, ...}: warmup, decay, periodic", (1,)),
     # transformer era
     "noam": Entry(transformer.noam, "Noam: linear warmup then inverse square root (Vaswani et al.)", (),
                   ("paddle NoamDecay",), warmup="warmup_steps"),
@@ -84,7 +84,7 @@ GENERIC: dict[str, Entry] = {  # the generic schedules; the twins join them in _
     "tri_stage": Entry(transformer.tri_stage, "warmup, hold, exponential decay (fairseq tri_stage)", (), warmup="warmup_steps"),
     "tanh": Entry(transformer.tanh, "tanh decay (timm TanhLRScheduler, one cycle)", (), ("timm.tanh",), floor="min_lr"),
     # composition
-    "warmup": Entry(compose.warmup, "warmup (linear, cosine or exponential) in front of any schedule", ("001", "002", "003"), warmup="warmup_steps"),
+    "warmup": Entry(compose.warmup, "warmup (linear, cosine or exponential) in front of any schedule", (2, 3, 4), warmup="warmup_steps"),
     "sequence": Entry(compose.sequence, "phases one after another, each on its own local step", (), ("optax.join_schedules",)),
     "multiply": Entry(compose.multiply, "product of schedules", (), ("torch.ChainedScheduler",)),
     "clamp": Entry(compose.clamp, "clamp a schedule between min_lr and max_lr", bounds=("min_lr",)),

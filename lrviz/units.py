@@ -8,7 +8,7 @@ magnitude: ``k`` (10^3), ``M`` (10^6), ``B`` or ``G`` (10^9), ``T`` (10^12).
 Fractions of a step round to the nearest step (a duration in epochs, tokens
 or samples may fall between steps; one in steps must be whole).
 
-Counting modes (seed 000, last page) say how the step ``t`` the schedule sees
+Counting modes say how the step ``t`` the schedule sees
 relates to the global update counter ``g``:
 
 - ``cumulative`` (default): ``t = g``.

@@ -193,7 +193,7 @@ def test_plot_options_reach_the_figure(tmp_path):
     from lrviz.draw import style
 
     target = tmp_path / "g.pdf"
-    result = invoke("plot", os.path.join(CONFIGS, "seed004_tf_decays.yaml"), "-o", str(target), "--layout", "grid",
+    result = invoke("plot", os.path.join(CONFIGS, "tf_decay_functions.yaml"), "-o", str(target), "--layout", "grid",
                     "--style", "paper", "--size", "page", "--no-annotate", "--logy")
     assert result.exit_code == 0, result.output
     assert target.read_bytes().startswith(b"%PDF-")

@@ -39,8 +39,8 @@ def test_cosine_matches_keras_cosine_decay():
     approx(curve(s, range(6)), [1, 0.8682, 0.55, 0.2318, 0.1, 0.1], rtol=1e-4)
 
 
-def test_cosine_seed003_holds_after_decay():
-    # seed 003: CosineAnnealingLR(T_max=50); lrviz stays at min_lr after D (docstring)
+def test_cosine_holds_after_decay_unlike_torch():
+    # document 4: CosineAnnealingLR(T_max=50); lrviz stays at min_lr after D (docstring)
     lr, D = 0.1, 50
     s = cosine(lr=lr, total_steps=D)
     steps = [0, 1, 24, 25, 26, 49, 50, 51, 100, 10_000]

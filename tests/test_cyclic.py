@@ -210,8 +210,8 @@ def test_onecycle_cos_matches_optax():
     approx(mcurve(s, range(13)), mom)
 
 
-def test_onecycle_seed003_boundaries():
-    # seed 003: OneCycleLR(max_lr=0.1, total_steps=1000) with the defaults pct 0.3, div 25, final_div 1e4
+def test_onecycle_torch_defaults_boundaries():
+    # document 4: OneCycleLR(max_lr=0.1, total_steps=1000) with the defaults pct 0.3, div 25, final_div 1e4
     s = onecycle(lr=0.1, total_steps=1000)
     steps = [0, 1, 150, 299, 300, 301, 650, 999, 1000, 1001, 5000]
     lr, mom = onecycle_refs(steps, lr=0.1, T=1000)

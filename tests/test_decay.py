@@ -69,8 +69,8 @@ def test_step_matches_torch_steplr():
     approx(curve(s, range(10)), [1, 1, 1, 0.5, 0.5, 0.5, 0.25, 0.25, 0.25, 0.125])
 
 
-def test_step_seed003_boundaries():
-    # seed 003: StepLR(step_size=30, gamma=0.1)
+def test_step_steplr_boundaries():
+    # document 4: StepLR(step_size=30, gamma=0.1)
     lr, T, size, gamma = 0.1, 100, 30, 0.1
     s = step(lr=lr, total_steps=T, step_size=size, gamma=gamma)
     steps = [0, 1, 29, 30, 31, 59, 60, 61, 89, 90, 91, 99, 100, 101, 1000]
@@ -102,8 +102,8 @@ def multistep_ref(t, lr, milestones, gamma):
     return lr * gamma ** sum(1 for m in milestones if m <= t)
 
 
-def test_multistep_seed003():
-    # seed 003: MultiStepLR(milestones=[60, 120, 160], gamma=0.2) over 200 epochs
+def test_multistep_resnet_recipe():
+    # document 4: MultiStepLR(milestones=[60, 120, 160], gamma=0.2) over 200 epochs
     lr = 0.1
     s = multistep(lr=lr, total_steps=200, milestones=[60, 120, 160], gamma=0.2)
     steps = [0, 59, 60, 61, 119, 120, 121, 159, 160, 161, 199, 200, 201, 5000]
@@ -112,7 +112,7 @@ def test_multistep_seed003():
 
 
 def test_multistep_default_milestones_200():
-    # default milestones at 30%, 60%, 80% of total_steps reproduce seed 003's; gamma is torch's default, 0.1
+    # default milestones at 30%, 60%, 80% of total_steps reproduce document 4's; gamma is torch's default, 0.1
     s = multistep(lr=0.1, total_steps=200)
     assert s.params["milestones"] == [60, 120, 160]
     assert s.params["gamma"] == 0.1
@@ -218,8 +218,8 @@ def test_exponential_staircase_matches_keras():
     assert [m.step for m in s.marks] == [4, 8]
 
 
-def test_exponential_seed003_exponentiallr():
-    # seed 003: ExponentialLR(gamma=0.95) is decay_steps=1
+def test_exponential_torch_exponentiallr():
+    # document 4: ExponentialLR(gamma=0.95) is decay_steps=1
     s = exponential(lr=0.1, total_steps=100, decay_rate=0.95, decay_steps=1)
     steps = [0, 1, 2, 10, 99, 100, 101, 150]
     approx(curve(s, steps), [0.1 * 0.95 ** min(t, 100) for t in steps])

@@ -1,4 +1,4 @@
-"""Tests of lrviz.schedules.keyframes against seed 000's formulas (8) to (11).
+"""Tests of lrviz.schedules.keyframes against document 1's formulas (8) to (11).
 
 Each formula is transcribed below as a scalar function with its case
 conditions, independently of the code under test.
@@ -17,7 +17,7 @@ from lrviz.schedules.keyframes import keyframes
 RTOL = 1e-12
 
 
-# ---------------------------------------------------------------- seed 000, formulas (8) to (11)
+# ---------------------------------------------------------------- document 1, formulas (8) to (11)
 
 
 def seed8(t, t1, r_min):

@@ -67,7 +67,7 @@ def test_lr_grid_values(grid, message):
 
 def test_flow_needs_the_noise_free_quadratic_and_schedule_errors_are_located():
     assert errors("playground:\n  view: flow\n") == [
-        "run.yaml:1:1: playground.surface: view: flow (seed 000 eq. (7)) needs the noise-free quadratic surface; "
+        "run.yaml:1:1: playground.surface: view: flow (the modified gradient flow) needs the noise-free quadratic surface; "
         "got rosenbrock (a=1, b=100)"]
     assert errors("schedules: [cosin]\nplayground: {steps: 10}\n") == [
         "run.yaml:1:13: schedules[0].name: unknown schedule 'cosin'; did you mean cosine?"]

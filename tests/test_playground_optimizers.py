@@ -1,4 +1,4 @@
-"""Each optimizer's first two steps against seed 004's formula, computed by hand here.
+"""Each optimizer's first two steps against document 5's formula, computed by hand here.
 
 The surface is the quadratic f = (x**2 + 4 y**2) / 2, whose gradient is (x, 4y); every
 expected value below is scalar arithmetic on that gradient, independent of lrviz's update code.

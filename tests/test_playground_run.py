@@ -119,7 +119,7 @@ def test_regions_split_the_grid_around_the_good_band():
         ["too small", "too small", "too large", "too large", "too large"]
 
 
-# ---- seed 000 eq. (7) ----------------------------------------------------------------------
+# ---- document 1 eq. (7) ----------------------------------------------------------------------
 
 
 def test_rk4_gradient_flow_matches_the_closed_form():

@@ -1,19 +1,12 @@
-"""Text for ``lrviz show NAME``: formula, parameters, framework twins, seeds."""
+"""Text for ``lrviz show NAME``: formula, parameters, framework twins, and the documents that describe it."""
 
 from __future__ import annotations
 
 import inspect
 
+from ..documents import DOCUMENTS, cited
 from ..params import signature
 from ..registry import lookup
-
-SEEDS = {
-    "000": "seed 000, decay factor strategies as dicts (formulas 8-11)",
-    "001": "seed 001, warmup and decay methods (figures 2-5)",
-    "002": "seed 002, step decay, warmup and cyclical learning rates",
-    "003": "seed 003, torch schedulers, warmup and one-cycle",
-    "004": "seed 004, TF decay functions and adaptive optimizers",
-}
 
 
 def describe(name: str) -> str:
@@ -42,6 +35,7 @@ def describe(name: str) -> str:
                   "  updates_per_epoch  updates per epoch; default: the config's steps_per_epoch"]
     if entry.equivalents:
         lines += ["", "framework schedulers with this shape:"] + [f"  {t}" for t in entry.equivalents]
-    if entry.seeds:
-        lines += ["", "described in:"] + [f"  {SEEDS.get(s, s)}" for s in entry.seeds]
+    if entry.sources:
+        lines += ["", "described in (documents lrviz was built from):"]
+        lines += [f"  {cited(n)} ({DOCUMENTS[n].original})" for n in entry.sources]
     return "\n".join(lines)

@@ -36,7 +36,7 @@ def plot(config: ConfigPath, output: Output = None, force: Force = False, *, fig
 
       lrviz plot configs/warmup_cosine.yaml -o warmup.pdf --style paper
 
-      lrviz plot configs/seed004_tf_decays.yaml --layout grid --logy
+      lrviz plot configs/tf_decay_functions.yaml --layout grid --logy
 
       lrviz plot configs/trainers/hf_training_args.json --dataset-size 52000 --world-size 8
 

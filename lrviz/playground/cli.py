@@ -12,10 +12,10 @@ from ..errors import UsageError
 HELP = (
     "Run optimizers on a 2-D loss surface, each with an lrviz schedule as its learning rate.\n\n"
     "Three views. trajectories (default): the surface's contours with one path per (optimizer, schedule), "
-    "and loss against step. --lr-grid LOW:HIGH:N: seed 002's grid search, final loss against lr for each "
+    "and loss against step. --lr-grid LOW:HIGH:N: a grid search over the lr, final loss against lr for each "
     "optimizer, with the too-small / good / too-large regions shaded; the grid value is the schedule's PEAK lr "
-    "(its curve is scaled by grid_lr / peak). --flow: seed 000 eq. (7) on the quadratic, gradient descent beside "
-    "the gradient flow and the modified flow with the implicit gradient penalty (step from --lr).\n\n"
+    "(its curve is scaled by grid_lr / peak). --flow: on the quadratic, gradient descent beside "
+    "the gradient flow of L and the modified flow of L + (η/4)|∇L|², the implicit gradient penalty (step from --lr).\n\n"
     "Options override the config. Without a config: rosenbrock; sgd, momentum, adam; a constant schedule; "
     "500 steps. Each optimizer's lr: --lr, else its params.lr in the config, else the config's lr, else the lr "
     "suggested for it on the surface.\n\n"
@@ -25,7 +25,7 @@ HELP = (
     "  lrviz playground\n\n"
     "  lrviz playground --surface beale --optimizer adam --optimizer rmsprop --schedule constant --schedule cosine\n\n"
     "  lrviz playground --optimizer sgd --optimizer adam --lr-grid 1e-4:1:20 --steps 2000 -o grid.png\n\n"
-    "  lrviz playground --flow --lr 0.1 -o eq7.svg\n\n"
+    "  lrviz playground --flow --lr 0.1 -o flow.svg\n\n"
     "  lrviz playground configs/playground_rosenbrock.yaml -o rosenbrock.pdf --style paper\n"
 )
 
@@ -43,9 +43,9 @@ def playground(
     start: Optional[str] = typer.Option(None, "--start", help="Start point X,Y (default: the surface's)."),
     lr_grid: Optional[str] = typer.Option(None, "--lr-grid", help="LOW:HIGH:N: N peak lrs log-spaced from LOW to "
                                           "HIGH; draws final loss against lr."),
-    flow: bool = typer.Option(False, "--flow", help="Seed 000 eq. (7) on the quadratic: GD, gradient flow and "
-                              "modified flow."),
-    seed: Optional[int] = typer.Option(None, "--seed", help="Seed of the gradient noise (quadratic surfaces)."),
+    flow: bool = typer.Option(False, "--flow", help="On the quadratic: gradient descent beside the gradient "
+                              "flow and the modified flow (implicit gradient penalty)."),
+    seed: Optional[int] = typer.Option(None, "--seed", help="Random seed of the gradient noise (quadratic surfaces)."),
     output: Optional[str] = typer.Option(None, "--output", "-o", help="Output file (default playground.png, or the "
                                          "config's output or name); .png, .svg or .pdf."),
     style: Optional[str] = typer.Option(None, "--style", help="default (screen), paper (3.5 in column, serif), dark."),

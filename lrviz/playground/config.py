@@ -169,7 +169,7 @@ def finish(spec: Playground, doc, *, view_given: bool = True) -> Playground:
     built = check_surface(doc, spec.surface)
     if spec.view == "flow" and built is not None:
         if not isinstance(built, surface_table.Quadratic) or built.noise:
-            doc.issue(spec.surface.path, "view: flow (seed 000 eq. (7)) needs the noise-free quadratic surface; "
+            doc.issue(spec.surface.path, "view: flow (the modified gradient flow) needs the noise-free quadratic surface; "
                                          f"got {built.label}")
         elif spec.lr is not None and spec.lr * float(built.hessian.max()) >= 2:
             limit = 2 / float(built.hessian.max())

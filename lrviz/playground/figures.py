@@ -4,8 +4,8 @@
   per (optimizer, schedule), the start, the minima, diverged runs marked x where they
   left; (b) loss minus the minimum against step, log y.
 - :func:`grid_figure`: a panel per optimizer: final loss against peak lr (log x, log y),
-  seed 002's grid search, with the lr regions shaded (see :func:`regions`).
-- :func:`flow_figure`: seed 000 eq. (7): (a) GD beside the gradient flow and the modified
+  document 3's grid search, with the lr regions shaded (see :func:`regions`).
+- :func:`flow_figure`: document 1 eq. (7): (a) GD beside the gradient flow and the modified
   flow on the quadratic; (b) GD's largest distance from each flow against eta (log-log):
   slope 1 for the plain flow, 2 for the modified one.
 
@@ -305,7 +305,7 @@ def _spans(bounds: np.ndarray, kinds: list[str]):
 
 
 def flow_figure(surface, start, eta: float, steps: int, *, spec):
-    """Seed 000 eq. (7) on the quadratic: GD, the gradient flow and the modified flow."""
+    """Document 1 eq. (7) on the quadratic: GD, the gradient flow and the modified flow."""
     from matplotlib.figure import Figure
     from matplotlib.ticker import NullLocator
 
@@ -314,7 +314,7 @@ def flow_figure(surface, start, eta: float, steps: int, *, spec):
     with style.context(spec.style):
         colors = style.colors(spec.style)
         labels = [f"gradient descent, η = {eta:g} ({steps} steps)", "gradient flow dθ/dt = −∇L",
-                  "modified flow dθ/dt = −∇(L + η/4 |∇L|²), eq. (7)", "start", "minimum"]
+                  "modified flow dθ/dt = −∇(L + η/4 |∇L|²)", "start", "minimum"]
         width = _size(spec)[0]
         fig = Figure(figsize=_size(spec, _legend_height(labels, width) + 0.45, ratio=0.47), layout="constrained")
         ax, ax_dev = fig.subplots(1, 2, width_ratios=(1, 1.15))
@@ -357,7 +357,7 @@ def flow_figure(surface, start, eta: float, steps: int, *, spec):
                             ha="left", va="top" if color == colors[1] else "bottom")
         ax_dev.set_title("(b) distance at the same time t = kη", loc="left")
         _legend(fig, [h_gd, h_plain, h_mod] + [h for h, _ in marks], labels[:3] + [t for _, t in marks])
-        fig.suptitle(spec.title or "Seed 000 eq. (7): gradient descent follows the modified flow")
+        fig.suptitle(spec.title or "Gradient descent follows the modified flow, not the gradient flow")
     fig._lrviz_style = spec.style
     return fig
 

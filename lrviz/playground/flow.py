@@ -1,13 +1,13 @@
-"""Seed 000, equation (7): gradient descent follows a *modified* gradient flow.
+"""Document 1, equation (7): gradient descent follows a *modified* gradient flow.
 
 Gradient descent with step eta, p_{k+1} = p_k - eta grad L(p_k), is Euler's method for
-the gradient flow dp/dt = -grad L(p) (seed 000, eqs. (3)-(5)), with time t = k eta.
+the gradient flow dp/dt = -grad L(p) (document 1, eqs. (3)-(5)), with time t = k eta.
 Expanding one step in eta (eq. (6)) shows that the iterates stay closer to the flow of
 a modified loss with an implicit gradient penalty:
 
     dp/dt = -grad( L + (eta / 4) |grad L|**2 ) = -(g + (eta / 2) H g)
 
-(seed 000 prints eq. (7) as -(g + eta/4 |g|**2); the penalty's gradient is (eta/2) H g).
+(document 1 prints eq. (7) as -(g + eta/4 |g|**2); the penalty's gradient is (eta/2) H g).
 GD's distance from the plain flow at a fixed time T grows like eta; from the modified
 flow, like eta**2.
 

@@ -1,4 +1,4 @@
-"""Optimizers from seed 004's formulas, vectorized over parameters of shape (..., 2).
+"""Optimizers from document 5's formulas, vectorized over parameters of shape (..., 2).
 
 Each optimizer is an initial state plus an update. The learning rate ``lr`` of
 step t comes from an lrviz schedule and broadcasts against the parameters, so one
@@ -7,10 +7,10 @@ run covers a whole lr grid and several starts at once: ``lr`` of shape (..., 1).
 (the parameters themselves, except for NAG). All operations are elementwise
 (``+ - * / sqrt``), so a run gives the same bits alone or inside a batch.
 
-Seed 004 writes epsilon inside the square root (``g / sqrt(G + eps)``); so does
+Document 5 writes epsilon inside the square root (``g / sqrt(G + eps)``); so does
 lrviz. (The Adam paper and torch put it outside, ``/ (sqrt(G) + eps)``: the two
 differ only where sqrt(G) is near sqrt(eps).) Default hyperparameters are the
-seed's, else the usual papers' and libraries', stated on each class.
+document's, else the usual papers' and libraries', stated on each class.
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ class Optimizer:
 
 
 class SGD(Optimizer):
-    """Plain gradient descent (seed 002, seed 000 eq. (5)): p <- p - lr g. Default lr 0.01 (Keras SGD)."""
+    """Plain gradient descent (document 3, document 1 eq. (5)): p <- p - lr g. Default lr 0.01 (Keras SGD)."""
 
     name = "sgd"
     defaults = {"lr": 0.01}
@@ -61,8 +61,8 @@ class SGD(Optimizer):
 
 
 class Momentum(Optimizer):
-    """Heavy-ball momentum, seed 004's form with lr inside the buffer:
-    m <- beta m + lr g;  p <- p - m.  Defaults lr 0.01, beta 0.9 (seed 004).
+    """Heavy-ball momentum, document 5's form with lr inside the buffer:
+    m <- beta m + lr g;  p <- p - m.  Defaults lr 0.01, beta 0.9 (document 5).
 
     (torch keeps lr outside, m <- beta m + g, p <- p - lr m: the same path for a
     constant lr, not under a schedule.)"""
@@ -80,7 +80,7 @@ class Momentum(Optimizer):
 
 
 class NAG(Optimizer):
-    """Nesterov accelerated gradient (seed 004): the gradient is taken ahead, at p - beta m:
+    """Nesterov accelerated gradient (document 5): the gradient is taken ahead, at p - beta m:
     m <- beta m + lr grad(p - beta m);  p <- p - m.  Defaults lr 0.01, beta 0.9."""
 
     name = "nag"
@@ -99,7 +99,7 @@ class NAG(Optimizer):
 
 
 class Adagrad(Optimizer):
-    """Adagrad (seed 004): G <- G + g**2;  p <- p - lr g / sqrt(G + eps).
+    """Adagrad (document 5): G <- G + g**2;  p <- p - lr g / sqrt(G + eps).
     Defaults lr 0.01, eps 1e-7 (Keras Adagrad), G starts at 0."""
 
     name = "adagrad"
@@ -115,7 +115,7 @@ class Adagrad(Optimizer):
 
 
 class Adadelta(Optimizer):
-    """Adadelta (seed 004; Zeiler 2012): RMSprop whose step size is the running RMS of past steps:
+    """Adadelta (document 5; Zeiler 2012): RMSprop whose step size is the running RMS of past steps:
     E[g2] <- rho E[g2] + (1 - rho) g**2;  d = sqrt(E[d2] + eps) / sqrt(E[g2] + eps) * g;
     E[d2] <- rho E[d2] + (1 - rho) d**2;  p <- p - lr d.
     Defaults rho 0.95, eps 1e-6 (Zeiler), lr 1.0 (a plain multiplier, as in torch and Keras)."""
@@ -136,8 +136,8 @@ class Adadelta(Optimizer):
 
 
 class RMSprop(Optimizer):
-    """RMSprop (seed 004): G <- beta G + (1 - beta) g**2;  p <- p - lr g / sqrt(G + eps).
-    Defaults lr 0.001, beta 0.9 (seed 004, Keras rho), eps 1e-7 (Keras)."""
+    """RMSprop (document 5): G <- beta G + (1 - beta) g**2;  p <- p - lr g / sqrt(G + eps).
+    Defaults lr 0.001, beta 0.9 (document 5, Keras rho), eps 1e-7 (Keras)."""
 
     name = "rmsprop"
     defaults = {"lr": 0.001, "beta": 0.9, "eps": 1e-7}
@@ -153,7 +153,7 @@ class RMSprop(Optimizer):
 
 
 class Adam(Optimizer):
-    """Adam (seed 004; Kingma and Ba 2015):
+    """Adam (document 5; Kingma and Ba 2015):
     m <- b1 m + (1 - b1) g;  n <- b2 n + (1 - b2) g**2;
     m_hat = m / (1 - b1**t);  n_hat = n / (1 - b2**t);  p <- p - lr m_hat / sqrt(n_hat + eps).
     At t = 1, m_hat = g and n_hat = g**2, so the first step is lr * sign(g) (as eps -> 0).
@@ -180,7 +180,7 @@ class Adam(Optimizer):
 
 
 class AdamL2(Adam):
-    """Adam with L2 regularization (seed 004's contrast): the penalty (wd/2)|p|**2 joins the loss,
+    """Adam with L2 regularization (document 5's contrast): the penalty (wd/2)|p|**2 joins the loss,
     so its gradient wd p goes through the moments and is rescaled like g:
     g' = g + wd p, then Adam on g'.  Defaults as Adam, weight_decay 0.01."""
 
@@ -193,7 +193,7 @@ class AdamL2(Adam):
 
 
 class AdamW(Adam):
-    """AdamW (seed 004; Loshchilov and Hutter 2019): weight decay decoupled from the moments:
+    """AdamW (document 5; Loshchilov and Hutter 2019): weight decay decoupled from the moments:
     p <- p - lr m_hat / sqrt(n_hat + eps) - lr wd p, with m, n from g alone.
     Defaults as Adam, weight_decay 0.01 (torch AdamW)."""
 

@@ -50,7 +50,7 @@ class Playground:
     ``lr``: base lr of every optimizer (an optimizer's own ``params.lr`` wins; without
     either, the surface's suggested lr for it, else the optimizer's default). Each
     schedule is built with that lr and ``total_steps = steps``. ``view``: trajectories
-    (contour + loss), grid (final loss against lr), flow (seed 000 eq. (7)).
+    (contour + loss), grid (final loss against lr), flow (document 1 eq. (7)).
     """
 
     surface: SurfaceSpec = SurfaceSpec()

@@ -32,7 +32,7 @@ def warmup(
     shape: str = "linear",
     schedule: Spec = None,
 ) -> Schedule:
-    """Warmup in front of any schedule (seeds 001, 002, 003).
+    """Warmup in front of any schedule: the lr ramps up from start_lr, then the schedule runs.
 
     W = warmup_steps (default 10% of total_steps), target = inner(0):
     lr(t) = start_lr + (target - start_lr) * g(t / W)   for t < W

@@ -1,5 +1,5 @@
 """Cosine family: cosine annealing, SGDR warm restarts, linear cosine and
-noisy linear cosine (seeds 003, 004).
+noisy linear cosine.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ _MAX_MARKED_CYCLES = 100  # restart marks kept for plots
 
 
 def cosine(*, lr: float = 0.1, total_steps: Steps = 1000, min_lr: float = 0.0, decay_steps: Steps | None = None) -> Schedule:
-    """Cosine annealing from lr to min_lr over decay_steps (default total_steps), then flat (seeds 003, 004).
+    """Cosine annealing from lr to min_lr over decay_steps (default total_steps), then flat.
 
     t' = min(t, D)
     lr(t) = min_lr + (lr - min_lr) * (1 + cos(pi * t' / D)) / 2
@@ -87,7 +87,7 @@ def cosine_restarts(
     peak_decay: float = 1.0,
     min_lr: float = 0.0,
 ) -> Schedule:
-    """Cosine annealing with warm restarts, SGDR (seed 003).
+    """Cosine annealing with warm restarts, SGDR (Loshchilov & Hutter 2017).
 
     Cycle i starts at B_i = first_period * (1 + m + ... + m**(i-1)) and lasts
     T_i = first_period * m**i steps (m = period_mult). With t_cur = t - B_i:
@@ -156,7 +156,7 @@ def linear_cosine(
     alpha: float = 0.0,
     beta: float = 0.001,
 ) -> Schedule:
-    """Linear cosine decay (seed 004; TF's linear_cosine_decay).
+    """Linear cosine decay (TF's linear_cosine_decay).
 
     t' = min(t, D)
     linear = (D - t') / D
@@ -196,7 +196,7 @@ def noisy_linear_cosine(
     variance_decay: float = 0.55,
     seed: int = 0,
 ) -> Schedule:
-    """Noisy linear cosine decay (seed 004; TF's noisy_linear_cosine_decay).
+    """Noisy linear cosine decay (TF's noisy_linear_cosine_decay).
 
     As linear_cosine, with the linear term perturbed by Gaussian noise:
     linear' = linear + eps_t',  eps_t' ~ N(0, initial_variance / (1 + t')**variance_decay)

@@ -1,4 +1,4 @@
-"""Cyclical learning rates (seed 002) and the one-cycle policy (seed 003),
+"""Cyclical learning rates and the one-cycle policy,
 both with the momentum curve that moves opposite to the lr.
 """
 
@@ -27,7 +27,7 @@ def cyclic(
     base_momentum: float = 0.8,
     max_momentum: float = 0.9,
 ) -> Schedule:
-    """Cyclical learning rate between min_lr and lr (seed 002; Smith 2017).
+    """Cyclical learning rate between min_lr and lr (Smith 2017).
 
     C = up + down, pos = t mod C, cycle = floor(t / C) + 1
     s = pos / up            while pos <= up   (rising)
@@ -108,7 +108,7 @@ def onecycle(
     base_momentum: float = 0.85,
     max_momentum: float = 0.95,
 ) -> Schedule:
-    """The one-cycle policy (seed 003; Smith & Topin 2018), lr being the peak.
+    """The one-cycle policy (Smith & Topin 2018), lr being the peak.
 
     initial = lr / div_factor,  final = initial / final_div_factor,
     P = round(pct_start * T) (the peak step), T = total_steps.

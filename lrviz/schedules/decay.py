@@ -1,5 +1,5 @@
 """Classic decays: constant, step, multistep, piecewise, exponential,
-natural exponential, inverse time, polynomial and linear (seeds 001-004).
+natural exponential, inverse time, polynomial and linear.
 
 Every factory takes keyword arguments only, validates them, and returns a
 :class:`~lrviz.schedules._base.Schedule`. ``t`` is the integer step, ``T`` is
@@ -18,7 +18,7 @@ from ._numeric import scaled_power
 
 
 def constant(*, lr: float = 0.1, total_steps: Steps = 1000) -> Schedule:
-    """Constant learning rate (seed 003).
+    """Constant learning rate.
 
     lr(t) = lr
     """
@@ -32,7 +32,7 @@ def constant(*, lr: float = 0.1, total_steps: Steps = 1000) -> Schedule:
 
 
 def step(*, lr: float = 0.1, total_steps: Steps = 1000, step_size: Steps | None = None, gamma: float = 0.1) -> Schedule:
-    """Step decay (seeds 002, 003): multiply by gamma every step_size steps.
+    """Step decay: multiply by gamma every step_size steps.
 
     lr(t) = lr * gamma ** floor(min(t, T) / step_size)
 
@@ -60,7 +60,7 @@ def multistep(
 
     milestones default to 30%, 60% and 80% of total_steps, the proportions of the
     classic MultiStepLR(milestones=[60, 120, 160]) over 200 epochs; gamma defaults
-    to torch's 0.1 (the 0.2 of that recipe is set in configs/seed003_torch_classics.yaml).
+    to torch's 0.1 (the 0.2 of that recipe is set in configs/classic_decays.yaml).
     """
     lr = check.non_negative("lr", lr)
     total_steps = check.steps("total_steps", total_steps, minimum=1)
@@ -86,7 +86,7 @@ def multistep(
 def piecewise(
     *, lr: float = 0.1, total_steps: Steps = 1000, boundaries: list[Steps] | None = None, values: list[float] | None = None
 ) -> Schedule:
-    """Piecewise constant (seeds 001, 004): absolute values between boundaries.
+    """Piecewise constant: absolute values between boundaries.
 
     lr(t) = values[i]  for boundaries[i-1] <= t < boundaries[i]
     (values[0] before the first boundary, values[-1] from the last one on).
@@ -158,7 +158,7 @@ def exponential(
     decay_steps: Steps | None = None,
     staircase: bool = False,
 ) -> Schedule:
-    """Exponential decay (seeds 001, 003, 004).
+    """Exponential decay, smooth or staircase.
 
     lr(t) = lr * decay_rate ** (t' / decay_steps),  t' = min(t, T)
     with floor(t' / decay_steps) under staircase; the value holds after T.
@@ -189,7 +189,7 @@ def natural_exp(
     decay_steps: Steps | None = None,
     staircase: bool = False,
 ) -> Schedule:
-    """Natural exponential decay (seeds 001, 004), base e.
+    """Natural exponential decay (base e), smooth or staircase.
 
     lr(t) = lr * exp(-decay_rate * t' / decay_steps),  t' = min(t, T)
     with floor(t' / decay_steps) under staircase; the value holds after T.
@@ -223,7 +223,7 @@ def inverse_time(
     decay_steps: Steps | None = None,
     staircase: bool = False,
 ) -> Schedule:
-    """Inverse time decay (seed 004).
+    """Inverse time decay, smooth or staircase.
 
     lr(t) = lr / (1 + decay_rate * t' / decay_steps),  t' = min(t, T)
     with floor(t' / decay_steps) under staircase; the value holds after T.
@@ -258,7 +258,7 @@ def polynomial(
     decay_steps: Steps | None = None,
     cycle: bool = False,
 ) -> Schedule:
-    """Polynomial decay to min_lr (seeds 001, 004).
+    """Polynomial decay to min_lr.
 
     Without cycle:  t' = min(t, D)
                     lr(t) = (lr - min_lr) * (1 - t'/D) ** power + min_lr
@@ -266,7 +266,7 @@ def polynomial(
                     lr(t) = (lr - min_lr) * (1 - t/D') ** power + min_lr
 
     D is decay_steps (default total_steps). With cycle, the lr rises again at
-    every multiple of D, each time to a lower peak, as seed 001's Figure 5 shows.
+    every multiple of D, each time to a lower peak.
     """
     lr = check.non_negative("lr", lr)
     total_steps = check.steps("total_steps", total_steps, minimum=1)

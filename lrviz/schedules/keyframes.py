@@ -1,4 +1,4 @@
-"""Keyframes: seed 000's learning-rate decay factor given as a dict {t1: r1, t2: r2, ...}.
+"""Keyframes: the learning-rate decay factor given as a dict {t1: r1, t2: r2, ...}.
 
 The factor r is piecewise linear through the keyframes, starting from 1
 (or from 0 with warmup), holding its last value or repeating periodically.
@@ -41,12 +41,13 @@ def keyframes(
     warmup: bool | None = None,
     periodic: bool | None = None,
 ) -> Schedule:
-    """Seed 000's decay factor: lr(t) = lr * r_t, r piecewise linear through keyframes.
+    """The decay factor {t1: r1, ...} as keyframes: lr(t) = lr * r_t, r piecewise linear through them.
 
     keyframes {t1: r1, t2: r2, ..., tn: rn} (steps >= 1, factors >= 0) give
     the points (0, r0), (t1, r1), ..., (tn, rn), with r0 = 0 under warmup and
-    r0 = 1 otherwise; r holds rn after tn unless periodic. The four cases of
-    seed 000 (its formulas 8 to 11):
+    r0 = 1 otherwise; r holds rn after tn unless periodic. The four dict strategies
+    of "A study of learning-rate strategies in deep learning" (Zhu Meng, 2025),
+    its formulas 8 to 11:
 
     (8)  {t1: r_min}:
          r_t = 1 + (r_min - 1) / t1 * t                         for 0 < t <= t1
@@ -72,7 +73,7 @@ def keyframes(
     Without warmup, the whole curve repeats with period tn over t mod tn;
     with warmup, the part after t1 repeats with period tn - t1.
 
-    When None, warmup and periodic are inferred as the seed writes them:
+    When None, warmup and periodic are inferred as the four strategies write them:
     warmup when there are at least 2 keyframes and r1 = 1; periodic when the
     keyframes after the warmup (all of them without warmup) are at least 2 and
     the last factor is 1. keyframes default to {total_steps: 0.1}, case (8).
