@@ -1,12 +1,12 @@
 """One pass over every step of a schedule, in chunks: the numbers stats and diagnostics need.
 
-A training run of ``T`` updates uses ``lr(0), ..., lr(T-1)``; the curve is
-drawn on ``0..T`` so that its last point is the lr the run ends at. So:
+A training run of ``T`` updates uses ``lr(0), ..., lr(T-1)`` (``lr(t)`` is the
+rate update ``t + 1`` uses), and every number is over those ``T`` lrs:
 
-- ``peak``, ``low`` and ``final`` are taken over steps ``0..T``
-  (``final = lr(T)``);
-- ``area = sum_{t=0}^{T-1} lr(t)`` and ``mean = area / T`` are over the
-  ``T`` updates, the budget a run really spends;
+- ``peak`` and ``low`` over steps ``0..T-1``; ``final = lr(T-1)``, the lr of
+  the last update;
+- ``area = sum_{t=0}^{T-1} lr(t)`` and ``mean = area / T``, the budget a run
+  really spends;
 - ``above_half`` counts the updates with ``lr(t) >= peak / 2``.
 
 Memory stays at one chunk (:data:`CHUNK` steps) whatever ``T`` is. A curve
@@ -32,7 +32,7 @@ RISE = 0.25  # a one-step rise of at least this fraction of the peak so far coun
 
 @dataclass(frozen=True)
 class Profile:
-    """What one pass over ``lr(0..T)`` found (see the module docstring for the conventions)."""
+    """What one pass over ``lr(0..T-1)`` found (see the module docstring for the conventions)."""
 
     total_steps: int
     peak: float
@@ -46,7 +46,7 @@ class Profile:
     first_negative: tuple[int, float] | None = None
     first_non_finite: tuple[int, float] | None = None
     raised: tuple[int, str] | None = None  # (first step, message) where the twin raises, as its library does
-    scanned: int = 0  # steps evaluated: total_steps + 1, or fewer when the schedule raised
+    scanned: int = 0  # steps evaluated: total_steps, or fewer when the schedule raised
 
     @property
     def mean(self) -> float:
@@ -58,7 +58,7 @@ class Profile:
 
 
 def chunks(schedule: Schedule, total_steps: int, size: int = CHUNK) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-    """``(steps, lr)`` over ``0..total_steps`` in chunks, unchecked (inf and NaN come through)."""
+    """``(steps, lr)`` over ``0..total_steps - 1`` in chunks, unchecked (inf and NaN come through)."""
     for steps in _step_chunks(total_steps, size):
         with np.errstate(all="ignore"):
             yield steps, np.asarray(schedule.lr_at(steps), dtype=np.float64)
@@ -86,7 +86,7 @@ def _first_raise(schedule: Schedule, steps: np.ndarray) -> tuple[int, StepError 
 
 
 def profile(schedule: Schedule, total_steps: int) -> Profile:
-    """Scan ``lr(0..total_steps)`` once (twice for ``above_half``) in chunks of :data:`CHUNK` steps."""
+    """Scan ``lr(0..total_steps - 1)`` once (twice for ``above_half``) in chunks of :data:`CHUNK` steps."""
     peak, peak_step, low, low_step = -math.inf, 0, math.inf, 0
     final = math.nan
     partial_sums: list[float] = []
@@ -132,8 +132,7 @@ def profile(schedule: Schedule, total_steps: int) -> Profile:
                 peak, peak_step = float(values[i]), int(steps[i])
             if values[j] < low:
                 low, low_step = float(values[j]), int(steps[j])
-        used = values[steps < total_steps]  # the updates: lr(0..T-1)
-        partial_sums.append(float(np.sum(used)))
+        partial_sums.append(float(np.sum(values)))
         joined = values if previous is None else np.concatenate(([previous], values))
         running_peak = np.fmax.accumulate(np.concatenate(([peak_before], np.nan_to_num(joined, nan=-np.inf))))[1:]
         with np.errstate(invalid="ignore"):
@@ -146,14 +145,14 @@ def profile(schedule: Schedule, total_steps: int) -> Profile:
     area = math.fsum(partial_sums)
     above = 0
     if peak > -math.inf:
-        last = total_steps if stop is None else stop - 1
+        last = total_steps if stop is None else stop
         for steps, lr in chunks(schedule, last):
             with np.errstate(invalid="ignore"):
-                above += int(np.count_nonzero(lr[steps < total_steps] >= peak / 2))
+                above += int(np.count_nonzero(lr >= peak / 2))
     return Profile(total_steps, peak, peak_step, low, low_step, final, area, above, rises, negative, non_finite,
                    raised, scanned)
 
 
 def _step_chunks(total_steps: int, size: int = CHUNK) -> Iterator[np.ndarray]:
-    for start in range(0, total_steps + 1, size):
-        yield np.arange(start, min(start + size, total_steps + 1), dtype=np.int64)
+    for start in range(0, total_steps, size):
+        yield np.arange(start, min(start + size, total_steps), dtype=np.int64)

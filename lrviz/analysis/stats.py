@@ -2,8 +2,8 @@
 
 For a run of ``T`` updates (see :mod:`lrviz.scan` for the conventions):
 
-- peak ``max_{0<=t<=T} lr(t)`` and the step where it is first reached,
-- final ``lr(T)``,
+- peak ``max_{0<=t<T} lr(t)`` and the step where it is first reached,
+- final ``lr(T-1)``, the lr of the last update,
 - mean ``(1/T) sum_{t<T} lr(t)``,
 - area ``sum_{t<T} lr(t)``: the total "distance budget" of plain SGD; two
   schedules with the same area move weights about as far,
@@ -110,7 +110,7 @@ def of_config(config) -> list[Stats]:
                                      "its parameters take it out of floating-point range")])
         if found.raised:
             raise LrvizError(f"{label}: {found.raised[1]} (at step {found.raised[0]:,})")
-        if found.scanned < config.total_steps + 1 and found.first_negative:  # the twin stopped there: no stats past it
+        if found.scanned < config.total_steps and found.first_negative:  # the twin stopped there: no stats past it
             step, value = found.first_negative
             raise LrvizError(f"{label}: the lr is negative ({value:.4g}) from step {step:,}; the library gives it, "
                              "lrviz draws and measures only an lr >= 0")
