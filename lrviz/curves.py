@@ -13,7 +13,7 @@ import numpy as np
 
 from . import hyper, registry
 from .decimate import reduce_curves
-from .errors import ConfigError, ParameterErrors
+from .errors import ConfigError, Issue, ParameterErrors, UndrawableValue
 from .schedules._base import Schedule
 from .spec import Config, Curve, ScheduleSpec, Series
 
@@ -80,8 +80,13 @@ def evaluate(config: Config, *, columns: int | None = None, with_details: bool =
                 if spec.hyper else []
         except ParameterErrors as errs:
             raise ConfigError([spec.issue(config.source, e) for e in errs.errors]) from None
-        curve = evaluate_schedule(schedule, config.total_steps, label=label, details=details(spec.params),
-                                  columns=columns, series=others, optimizer=spec.optimizer)
+        try:
+            curve = evaluate_schedule(schedule, config.total_steps, label=label, details=details(spec.params),
+                                      columns=columns, series=others, optimizer=spec.optimizer)
+        except UndrawableValue as err:
+            if err.what not in hyper.KEYS:
+                raise
+            raise ConfigError([Issue(config.source, None, None, f"{spec.path or spec.name}.{err.what}", str(err))]) from None
         check_finite(curve, config.source, spec.path or spec.name)
         check_series(curve, others, config.source, spec.path or spec.name)
         curves.append(curve)
@@ -90,8 +95,7 @@ def evaluate(config: Config, *, columns: int | None = None, with_details: bool =
 
 def check_series(curve: Curve, built: list, source: str, where: str) -> None:
     """Refuse a weight decay that is negative, inf or NaN, or a beta2 outside [0, 1) (torch's Adam refuses it),
-    naming the first such step. (The effective decay is their product with the lr, checked by ``lrviz check``.)"""
-    from .errors import Issue
+    naming the first such step. (The effective decay is lr x wd: its lr is what ``lrviz check`` checks.)"""
 
     fns = {b.key: b.fn for b in built}
     rules = {"weight_decay": (lambda v: ~np.isfinite(v) | (v < 0), "must be finite and >= 0"),
@@ -140,12 +144,17 @@ def evaluate_schedule(schedule: Schedule, total_steps: int, *, label: str | None
             steps, (lr, mom) = reduce_curves([schedule.unchecked, momentum], n, columns, breaks=schedule.breaks)
     others = []
     for built in series:
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            if columns is None:
-                others.append(Series(built.key, steps, built.fn(steps)))
-            else:
-                kept, (values,) = reduce_curves([built.fn], n, columns, breaks=built.breaks)
-                others.append(Series(built.key, kept, values))
+        try:
+            with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+                if columns is None:
+                    others.append(Series(built.key, steps, built.fn(steps)))
+                else:
+                    kept, (values,) = reduce_curves([built.fn], n, columns, breaks=built.breaks)
+                    others.append(Series(built.key, kept, values))
+        except UndrawableValue as err:  # a twin that refuses its value (torch.LambdaLR below 0): say which series
+            key = "weight_decay" if built.key == "effective_decay" else built.key
+            raise UndrawableValue(f"the {key.replace('_', ' ')} is {err.value:g} at step {err.step:,}; lrviz draws "
+                                  f"only a finite value >= 0", err.step, err.value, key) from None
     return Curve(label or schedule.name, steps, lr, mom, schedule.marks, schedule, details, series=tuple(others),
                  optimizer=optimizer)
 

@@ -65,6 +65,7 @@ class Built:
     key: str
     fn: Fn
     breaks: tuple[int, ...] | None
+    constant: bool = False  # the same value at every step
 
 
 @dataclass(frozen=True)
@@ -184,8 +185,8 @@ def build(where: str, raw: Mapping[str, Any], optimizer: str | None, lr: Callabl
     wd = out.get("weight_decay")
     if optimizer == "adamw" and wd is not None:
         wd_fn = wd.fn
-        out["effective_decay"] = Built("effective_decay", lambda t: lr(t) * wd_fn(t),
-                                       lr_breaks if wd.breaks == () else None)  # a product of monotone pieces need not be
+        # lr x a constant is monotone where the lr is; a product of a rising and a falling piece need not be
+        out["effective_decay"] = Built("effective_decay", lambda t: lr(t) * wd_fn(t), lr_breaks if wd.constant else None)
     return [out[key] for key in SERIES if key in out]
 
 
@@ -210,13 +211,13 @@ def _schedule_or_number(path: str, key: str, value: Any, ctx: registry.Context) 
         raise registry.located(path, f"a constant beta2 draws nothing worth a panel; give it as a schedule "
                                      f"{{name, params}} or leave it out; got {_kind(value)}")
     number = as_non_negative(path, value)
-    return Built(key, lambda t: np.full(np.shape(t), number, dtype=np.float64), ())
+    return Built(key, lambda t: np.full(np.shape(t), number, dtype=np.float64), (), constant=True)
 
 
 def _batch_size(path: str, value: Any, total_steps: int) -> Built:
     if not isinstance(value, Mapping):
         size = as_int(path, value, minimum=1)
-        return Built("batch_size", lambda t: np.full(np.shape(t), size, dtype=np.int64), ())
+        return Built("batch_size", lambda t: np.full(np.shape(t), size, dtype=np.int64), (), constant=True)
     errors = [registry.located(f"{path}.{k}", f"unknown key of a batch-size ramp{did_you_mean(str(k), RAMP_KEYS)}")
               for k in value if k not in RAMP_KEYS]
     numbers: dict[str, int] = {}
@@ -238,7 +239,7 @@ def _batch_size(path: str, value: Any, total_steps: int) -> Built:
             numbers["ramp"] = as_int(f"{path}.{ramps[0]}", value[ramps[0]], minimum=1)
         except ParameterError as err:
             errors.append(registry.located(err.param, err.message))
-    if not errors:
+    if all(k in numbers for k in ("start", "end", "increment")):  # checked even when the ramp length has problems
         start, end, inc = numbers["start"], numbers["end"], numbers["increment"]
         if end < start:
             errors.append(registry.located(f"{path}.end", f"must be >= start ({start}); got {end}"))
