@@ -210,7 +210,13 @@ def _schedule_or_number(path: str, key: str, value: Any, ctx: registry.Context) 
     if key == "beta2":
         raise registry.located(path, f"a constant beta2 draws nothing worth a panel; give it as a schedule "
                                      f"{{name, params}} or leave it out; got {_kind(value)}")
-    number = as_non_negative(path, value)
+    try:
+        number = as_non_negative(path, value)
+    except ParameterError as err:
+        if err.message.startswith("expected a number"):  # neither form: say both
+            raise registry.located(path, err.message.replace("expected a number", "expected a number or a schedule "
+                                                             "{name, params}", 1)) from None
+        raise
     return Built(key, lambda t: np.full(np.shape(t), number, dtype=np.float64), (), constant=True)
 
 
