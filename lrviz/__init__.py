@@ -15,7 +15,8 @@ How the package is laid out, in the order data flows through it (each imports on
     schedules/                 the maths (numpy only): the Schedule type, the validation vocabulary, families
     twins/                     exact twins of frameworks and trainers (numpy only), with their quirks
     registry, params, expr     name -> factory and parameter roles; raw values -> kinds; lr_lambda expressions
-    spec                       plain dataclasses: ScheduleSpec, PlotSpec, Config, Curve
+    spec                       plain dataclasses: ScheduleSpec, PlotSpec, Config, Curve, Series
+    hyper                      weight decay, AdamW's lr x wd, batch-size ramps, beta2: series beside the lr
     config, sources            lrviz YAML -> Config; any file (lrviz's or a trainer's) -> Config
     trainers/, logs/           trainers' own config formats -> Config; run logs -> the lr a run used
     curves, decimate, scan     Config -> curves; M4 reduction for display; one chunked pass for statistics

@@ -13,6 +13,8 @@ as ``file:line:col: key.path: message``.
         params: {min_lr: 1e-4}
       - name: warmup
         params: {warmup_steps: 5%, schedule: {name: cosine}}
+        optimizer: adamw          # sgd | adam | adamw (lrviz.hyper: beta1, effective decay)
+        weight_decay: 0.05        # or a schedule {name, params}; also batch_size, beta2
     plot: {logy: true, x: epochs}
     output: warmup.png
 """
@@ -24,7 +26,7 @@ from typing import Any, Mapping, Sequence
 
 import yaml
 
-from . import registry
+from . import hyper, registry
 from .errors import ConfigError, Issue, ParameterError, ParameterErrors, did_you_mean
 from .params import as_bool, as_int, as_non_negative, as_number
 from .spec import LAYOUTS, X_UNITS, Config, PlotSpec, ScheduleSpec
@@ -37,7 +39,7 @@ MAX_NODES = 100_000  # guards against alias expansion ("billion laughs")
 SCALE_KEYS = ("tokens_per_step", "samples_per_step", "batch_size", "seq_len", "grad_accum", "world_size")
 TOP_KEYS = ("title", "caption", "total_steps", "steps_per_epoch", *SCALE_KEYS, "lr", "counting", "schedules", "plot",
             "output")
-ENTRY_KEYS = ("name", "label", "params", "counting")
+ENTRY_KEYS = ("name", "label", "params", "counting", "optimizer") + hyper.KEYS
 PLOT_KEYS = ("layout", "style", "logy", "x", "size", "dpi", "annotate")
 
 
@@ -412,7 +414,9 @@ def _schedules(raw: Any, doc: _Located, counting: str) -> list[ScheduleSpec]:
         if entry_counting not in COUNTING_MODES:
             doc.issue(f"{path}.counting", f"must be one of {', '.join(COUNTING_MODES)}; got {entry_counting!r}")
             continue
-        specs.append(ScheduleSpec(str(item["name"]), dict(params), None if label is None else str(label), entry_counting, path))
+        optimizer = _field(doc, f"{path}.optimizer", hyper.check_optimizer, item["optimizer"]) if "optimizer" in item else None
+        specs.append(ScheduleSpec(str(item["name"]), dict(params), None if label is None else str(label), entry_counting, path,
+                                  optimizer=optimizer, hyper={k: item[k] for k in hyper.KEYS if k in item}))
     return specs
 
 
@@ -420,11 +424,19 @@ def _check_builds(config: Config, doc: _Located) -> None:
     """Build every schedule once so parameter problems are found now, with positions."""
     context = registry.Context(config.total_steps, config.lr, config.steps_per_epoch, config.per_step)
     for spec in config.schedules:
+        schedule = None
         try:
-            registry.build_at(spec.name, spec.params, context, spec.path, spec.counting)
+            schedule = registry.build_at(spec.name, spec.params, context, spec.path, spec.counting)
         except ParameterErrors as errs:
             for err in errs.errors:
                 doc.issue(err.param, err.message)
+        if spec.hyper:  # weight decay, batch size, beta2: checked even when the lr has problems of its own
+            try:
+                hyper.build(spec.path, spec.hyper, spec.optimizer, schedule.unchecked if schedule else None,
+                            schedule.breaks if schedule else None, context)
+            except ParameterErrors as errs:
+                for err in errs.errors:
+                    doc.issue(err.param, err.message)
 
 
 def from_names(names: Sequence[str], *, params: Mapping[str, Mapping[str, Any]] | None = None,

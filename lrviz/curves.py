@@ -11,11 +11,11 @@ from typing import Callable
 
 import numpy as np
 
-from . import registry
+from . import hyper, registry
 from .decimate import reduce_curves
-from .errors import ConfigError, ParameterErrors
+from .errors import ConfigError, Issue, ParameterErrors, UndrawableValue
 from .schedules._base import Schedule
-from .spec import Config, Curve, ScheduleSpec
+from .spec import Config, Curve, ScheduleSpec, Series
 
 
 def build(config: Config) -> list[tuple[ScheduleSpec, Schedule]]:
@@ -72,13 +72,44 @@ def evaluate(config: Config, *, columns: int | None = None, with_details: bool =
     ``with_details`` puts the parameters set into unlabelled curves' labels.
     """
     built = build(config)
+    context = registry.Context(config.total_steps, config.lr, config.steps_per_epoch)
     curves = []
     for (spec, schedule), label in zip(built, labels([s for s, _ in built], with_details=with_details)):
-        curve = evaluate_schedule(schedule, config.total_steps, label=label, details=details(spec.params),
-                                  columns=columns)
+        try:
+            others = hyper.build(spec.path, spec.hyper, spec.optimizer, schedule.unchecked, schedule.breaks, context) \
+                if spec.hyper else []
+        except ParameterErrors as errs:
+            raise ConfigError([spec.issue(config.source, e) for e in errs.errors]) from None
+        try:
+            curve = evaluate_schedule(schedule, config.total_steps, label=label, details=details(spec.params),
+                                      columns=columns, series=others, optimizer=spec.optimizer)
+        except UndrawableValue as err:
+            if err.what not in hyper.KEYS:
+                raise
+            raise ConfigError([Issue(config.source, None, None, f"{spec.path or spec.name}.{err.what}", str(err))]) from None
         check_finite(curve, config.source, spec.path or spec.name)
+        check_series(curve, others, config.source, spec.path or spec.name)
         curves.append(curve)
     return curves
+
+
+def check_series(curve: Curve, built: list, source: str, where: str) -> None:
+    """Refuse a weight decay that is negative, inf or NaN, or a beta2 outside [0, 1) (torch's Adam refuses it),
+    naming the first such step. (The effective decay is lr x wd: its lr is what ``lrviz check`` checks.)"""
+
+    fns = {b.key: b.fn for b in built}
+    rules = {"weight_decay": (lambda v: ~np.isfinite(v) | (v < 0), "must be finite and >= 0"),
+             "beta2": (lambda v: ~(np.isfinite(v) & (v >= 0) & (v < 1)), "must be in [0, 1), as torch's Adam requires")}
+    for series in curve.series:
+        if series.key not in rules:
+            continue
+        is_bad, rule = rules[series.key]
+        with np.errstate(all="ignore"):
+            found = first_bad(series.steps, series.values, fns[series.key], is_bad)
+        if found:
+            step, value = found
+            raise ConfigError([Issue(source, None, None, f"{where}.{series.key}",
+                                     f"the {series.key.replace('_', ' ')} is {value:g} at step {step:,}; it {rule}")])
 
 
 def check_finite(curve: Curve, source: str, where: str) -> None:
@@ -97,8 +128,11 @@ def check_finite(curve: Curve, source: str, where: str) -> None:
 
 
 def evaluate_schedule(schedule: Schedule, total_steps: int, *, label: str | None = None, details: str = "",
-                      columns: int | None = None) -> Curve:
-    """One schedule on steps 0..total_steps (M4-reduced to ``columns`` when given)."""
+                      columns: int | None = None, series: list | tuple = (), optimizer: str | None = None) -> Curve:
+    """One schedule on steps 0..total_steps (M4-reduced to ``columns`` when given).
+
+    ``series`` (:class:`lrviz.hyper.Built`: weight decay, batch size, ...) are evaluated on the same
+    steps, or, reduced, each on its own kept steps (so the lr keeps its fast path when they have none)."""
     n = total_steps + 1
     momentum = schedule.momentum if schedule.has_momentum else None
     # unchecked: an inf or NaN lr is kept, and check_finite reports it with the key path and the first step
@@ -108,7 +142,21 @@ def evaluate_schedule(schedule: Schedule, total_steps: int, *, label: str | None
             lr, mom = schedule.unchecked(steps), schedule.momentum(steps)
         else:
             steps, (lr, mom) = reduce_curves([schedule.unchecked, momentum], n, columns, breaks=schedule.breaks)
-    return Curve(label or schedule.name, steps, lr, mom, schedule.marks, schedule, details)
+    others = []
+    for built in series:
+        try:
+            with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+                if columns is None:
+                    others.append(Series(built.key, steps, built.fn(steps)))
+                else:
+                    kept, (values,) = reduce_curves([built.fn], n, columns, breaks=built.breaks)
+                    others.append(Series(built.key, kept, values))
+        except UndrawableValue as err:  # a twin that refuses its value (torch.LambdaLR below 0): say which series
+            key = "weight_decay" if built.key == "effective_decay" else built.key
+            raise UndrawableValue(f"the {key.replace('_', ' ')} is {err.value:g} at step {err.step:,}; lrviz draws "
+                                  f"only a finite value >= 0", err.step, err.value, key) from None
+    return Curve(label or schedule.name, steps, lr, mom, schedule.marks, schedule, details, series=tuple(others),
+                 optimizer=optimizer)
 
 
 def first_non_finite(steps: np.ndarray, values: np.ndarray, evaluate: Callable[[np.ndarray], np.ndarray]) -> tuple[int, float] | None:
@@ -117,7 +165,13 @@ def first_non_finite(steps: np.ndarray, values: np.ndarray, evaluate: Callable[[
     ``values`` may hold only some steps (a reduced curve): the gap before the
     first bad kept step is then evaluated step by step to find the exact one.
     """
-    bad = np.flatnonzero(~np.isfinite(values))
+    return first_bad(steps, values, evaluate, lambda v: ~np.isfinite(v))
+
+
+def first_bad(steps: np.ndarray, values: np.ndarray, evaluate: Callable[[np.ndarray], np.ndarray],
+              is_bad: Callable[[np.ndarray], np.ndarray]) -> tuple[int, float] | None:
+    """The first step whose value ``is_bad``, and that value; None when none is (see :func:`first_non_finite`)."""
+    bad = np.flatnonzero(is_bad(values))
     if not len(bad):
         return None
     k = int(bad[0])
@@ -126,6 +180,6 @@ def first_non_finite(steps: np.ndarray, values: np.ndarray, evaluate: Callable[[
     if high > low:
         span = np.arange(low, high + 1, dtype=np.int64)
         dense = evaluate(span)
-        i = int(np.flatnonzero(~np.isfinite(dense))[0])
+        i = int(np.flatnonzero(is_bad(dense))[0])
         return int(span[i]), float(dense[i])
     return high, float(values[k])

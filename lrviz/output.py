@@ -127,7 +127,9 @@ def atomic_write(path: str, write: Callable[[object], None], *, binary: bool = T
 
 
 def columns(curves: Sequence[Curve]) -> dict[str, list]:
-    """Column name -> values; momentum columns are named '<label> momentum'."""
+    """Column name -> values; momentum columns are named '<label> momentum' ('<label> beta1' for Adam and
+    AdamW), and the other hyperparameters of a curve '<label> weight_decay', '<label> effective_decay',
+    '<label> batch_size', '<label> beta2' (see :mod:`lrviz.hyper`)."""
     out: dict[str, list] = {"step": curves[0].steps.tolist()}
     for curve in curves:
         name = curve.label if curve.label != "step" else "step lr"
@@ -135,7 +137,9 @@ def columns(curves: Sequence[Curve]) -> dict[str, list]:
             name += "'"
         out[name] = curve.lr.tolist()
         if curve.momentum is not None:
-            out[f"{name} momentum"] = curve.momentum.tolist()
+            out[f"{name} {curve.momentum_name}"] = curve.momentum.tolist()
+        for series in curve.series:
+            out[f"{name} {series.key}"] = series.values.tolist()
     return out
 
 

@@ -14,6 +14,8 @@ if TYPE_CHECKING:
 
 X_UNITS = ("steps", "epochs", "fraction", "tokens", "samples")
 LAYOUTS = ("auto", "overlay", "grid", "stack")
+SERIES = ("beta2", "weight_decay", "effective_decay", "batch_size")  # a curve's other hyperparameters, in panel order
+ADAM_LIKE = ("adam", "adamw")  # optimizers whose momentum is beta1 (torch's OneCycleLR / CyclicLR cycle betas[0])
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,8 @@ class ScheduleSpec:
     counting: str = "cumulative"
     path: str = ""  # where it was written, e.g. "schedules[2]" (for error messages)
     origins: dict[str, str] = field(default_factory=dict)  # parameter -> the option that gave it ("--set cosine.min_lr")
+    optimizer: str | None = None  # sgd | adam | adamw: names the momentum beta1, gives AdamW's effective decay
+    hyper: dict[str, Any] = field(default_factory=dict)  # raw weight_decay / batch_size / beta2 (see lrviz.hyper)
 
     def issue(self, source: str, err: "ParameterError") -> "Issue":
         """The Issue of a parameter problem of this curve, shown as the option that gave the value if one did."""
@@ -45,8 +49,10 @@ class PlotSpec:
     """How to draw the curves.
 
     ``layout``: ``overlay`` (every lr curve on one axes), ``grid`` (one panel
-    per curve, shared axes), ``stack`` (lr above momentum, shared x) or
-    ``auto`` (stack when a curve cycles momentum, else overlay). ``size``
+    per curve, shared axes), ``stack`` (lr above a panel for each other
+    hyperparameter a curve carries: momentum or beta1, beta2, weight decay,
+    AdamW's effective decay, batch size; shared x) or ``auto`` (stack when a
+    curve carries one, else overlay). ``size``
     and ``dpi`` default to the style's; a named size fixes the width only.
     """
 
@@ -77,6 +83,16 @@ class Config:
 
 
 @dataclass(frozen=True)
+class Series:
+    """Another hyperparameter of a curve on the lr's timeline: ``key`` is ``weight_decay``,
+    ``effective_decay``, ``batch_size`` or ``beta2`` (see :mod:`lrviz.hyper`); ``values`` at ``steps``."""
+
+    key: str
+    steps: np.ndarray  # int64, increasing (every step, or the kept subset for display)
+    values: np.ndarray
+
+
+@dataclass(frozen=True)
 class Curve:
     """One evaluated schedule, ready to draw or export.
 
@@ -92,3 +108,10 @@ class Curve:
     schedule: Schedule
     details: str = ""  # key parameters, e.g. "min_lr=0.0001, decay_steps=800"
     look: tuple[int, int] | None = None  # (colour, dash) indices, for curves drawn in related pairs
+    series: tuple[Series, ...] = ()  # weight decay, AdamW's effective decay, batch size, beta2 (stacked panels)
+    optimizer: str | None = None  # with adam or adamw the momentum is Adam's beta1
+
+    @property
+    def momentum_name(self) -> str:
+        """``beta1`` when the optimizer is Adam-like, else ``momentum``."""
+        return "beta1" if self.optimizer in ADAM_LIKE else "momentum"

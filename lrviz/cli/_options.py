@@ -99,8 +99,8 @@ class FigureOptions:
 
 _FIGURE_PARAMETERS = [
     ("layout", Annotated[Optional[str], typer.Option(
-        "--layout", help="overlay (one axes), grid (a panel per schedule), stack (lr above momentum); default: stack "
-        "when a schedule cycles momentum, else overlay.")]),
+        "--layout", help="overlay (one axes), grid (a panel per schedule), stack (lr above momentum, weight decay, "
+        "batch size, ...); default: stack when a schedule cycles momentum or carries one, else overlay.")]),
     ("style", Annotated[Optional[str], typer.Option("--style", help="default (screen), paper (3.5 in column, serif), "
                                                                     "dark.")]),
     ("logy", Annotated[Optional[bool], typer.Option("--logy/--no-logy", help="Logarithmic lr axis.")]),

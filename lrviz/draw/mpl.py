@@ -5,7 +5,9 @@ The only module that draws. It builds figures with ``matplotlib.figure.Figure``
 evaluated curves, never configs or schedules.
 
 Layouts: ``overlay`` (one axes), ``grid`` (a panel per curve, shared axes,
-lettered (a), (b), ...), ``stack`` (lr above momentum, shared x). Each value is
+lettered (a), (b), ...), ``stack`` (lr above one panel per other hyperparameter
+the curves carry: momentum or Adam's beta1, beta2, weight decay, AdamW's
+effective decay lr x wd, batch size; shared x). Each value is
 drawn as holding for its whole step (``steps-post``), as the training loop
 uses it. Each curve keeps one colour and one dash pattern in every panel, so curves stay apart
 in grayscale. Annotations: phase boundaries as faint vertical lines, the
@@ -22,17 +24,39 @@ import numpy as np
 
 from . import annotate, axes, style
 from ..output import atomic_write
-from ..spec import Curve, PlotSpec
+from ..spec import SERIES, Curve, PlotSpec
 
 DASHES = ("-", (0, (5, 2)), (0, (5, 1.5, 1, 1.5)), (0, (1.2, 1.2)), (0, (8, 2, 1, 2, 1, 2)),
           (0, (3, 1, 1, 1, 1, 1)), (0, (10, 3)), (0, (2, 3)))
 
 
 def layout_of(plot: PlotSpec, curves: Sequence[Curve]) -> str:
-    """The layout to draw: ``auto`` is ``stack`` when a curve cycles momentum, else ``overlay``."""
+    """The layout to draw: ``auto`` is ``stack`` when a curve cycles momentum or carries another
+    hyperparameter (weight decay, batch size, ...), else ``overlay``."""
     if plot.layout != "auto":
         return plot.layout
-    return "stack" if any(c.momentum is not None for c in curves) else "overlay"
+    return "stack" if panels_of(curves) else "overlay"
+
+
+def panels_of(curves: Sequence[Curve]) -> list[str]:
+    """The panels under the lr in a stack, top to bottom: ``momentum`` when a curve cycles it, then each
+    key of :data:`lrviz.spec.SERIES` some curve carries. Only series that exist get a panel."""
+    panels = ["momentum"] if any(c.momentum is not None for c in curves) else []
+    return panels + [key for key in SERIES if any(s.key == key for c in curves for s in c.series)]
+
+
+def panel_label(key: str, curves: Sequence[Curve], exponent: int = 0) -> str:
+    """The y label of a stacked panel, with its unit (and the power of ten factored out of its ticks)."""
+    if key == "momentum":
+        names = {c.momentum_name for c in curves if c.momentum is not None}
+        text = {frozenset({"beta1"}): r"Adam $\beta_1$", frozenset({"momentum"}): "momentum"}.get(
+            frozenset(names), r"momentum, $\beta_1$")
+    else:
+        text = {"beta2": r"Adam $\beta_2$", "weight_decay": "weight\ndecay",
+                "effective_decay": "lr × wd\nper step", "batch_size": "batch size\n(samples)"}[key]
+    if not exponent:
+        return text
+    return text + ("\n" if "\n" in text else " ") + rf"($\times 10^{{{exponent}}}$)"  # short lines fit small panels
 
 
 SUBTITLE_SIZE = "x-small"  # parameters and values under a panel's heading
@@ -58,9 +82,9 @@ def base_size(plot: PlotSpec) -> tuple[float, float]:
 
 
 def figure_size(plot: PlotSpec, layout: str, n: int, legend_rows: int = 0, title_lines: float = 1,
-                titled: bool = False) -> tuple[float, float]:
+                titled: bool = False, panels: int = 1) -> tuple[float, float]:
     """The size in inches: exactly W,H when given, else the named or style size made taller for
-    grids, stacks and legends.
+    grids, stacks (by 35% of the base height per panel under the lr) and legends.
 
     The base height is for the axes and a legend of up to two rows; each further
     legend row adds its line height, so many curves do not squash the plot. A grid
@@ -76,7 +100,7 @@ def figure_size(plot: PlotSpec, layout: str, n: int, legend_rows: int = 0, title
         return width, round(rows * row + frame, 2)
     height += max(0, legend_rows - 2) * 1.4 * _rc("legend.fontsize") / 72
     if layout == "stack":
-        height += 0.35 * base_size(plot)[1]
+        height += 0.35 * base_size(plot)[1] * max(1, panels)
     return width, round(height, 2)
 
 
@@ -115,7 +139,8 @@ def figure(
         titles = painter.panel_titles(width) if layout == "grid" else []
         lines = max((_lines(h) * _rc("axes.titlesize") + _lines(n) * 1.1 * _rc(SUBTITLE_SIZE) for h, n in titles),
                     default=_rc("axes.titlesize")) / _rc("axes.titlesize")
-        size = figure_size(plot, layout, len(curves), rows, lines, titled=bool(title))
+        under = panels_of(curves) if layout == "stack" else []
+        size = figure_size(plot, layout, len(curves), rows, lines, titled=bool(title), panels=len(under))
         band = _table_height(table) if table else 0.0
         fig = root = Figure(figsize=(size[0], size[1] + band), layout="constrained")
         if table:  # the plot above, the table in a band of its own below
@@ -124,17 +149,17 @@ def figure(
         if layout == "grid":
             painter.grid(fig, title, titles)
         else:
-            if layout == "stack":
-                ax, ax_m = fig.subplots(2, 1, sharex=True, height_ratios=(3, 1.4))
+            if under:
+                ax, *below = fig.subplots(1 + len(under), 1, sharex=True, height_ratios=(3,) + (1.4,) * len(under))
             else:
-                ax, ax_m = fig.subplots(1, 1), None
+                ax, below = fig.subplots(1, 1), []
             painter.lr_axes(ax, range(len(curves)), title=title)
             painter.lr_scale(ax, curves)
             if overlay is not None:
                 painter.extra = [a for a in overlay(ax, painter.x) if not a.get_label().startswith("_")]
-            if ax_m is not None:
-                painter.momentum_axes(ax_m)
-            painter.x_axis(ax_m or ax)
+            for key, ax_p in zip(under, below):
+                painter.panel_axes(ax_p, key)
+            painter.x_axis(below[-1] if below else ax)
             painter.legend(fig, ax)
     root._lrviz_style = plot.style  # save() applies the same style to the savefig.* settings
     return root
@@ -242,14 +267,35 @@ class _Painter:
         if self.plot.x in ("tokens", "samples") or self.plot.x == "steps" and self.total_steps >= 10_000:
             ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: axes.fmt_step(v)))
 
-    def momentum_axes(self, ax) -> None:
+    def panel_axes(self, ax, key: str) -> None:
+        """A stacked panel under the lr: the momentum (beta1) or one other hyperparameter of each curve that
+        has it, in the curve's colour and dash. Weight decay, effective decay and batch size start at 0."""
+        from matplotlib.ticker import FuncFormatter
+
+        tops = []
         for i, curve in enumerate(self.curves):
-            if curve.momentum is None:
+            if key == "momentum":
+                steps, values = (curve.steps, curve.momentum) if curve.momentum is not None else (None, None)
+            else:
+                found = [s for s in curve.series if s.key == key]
+                steps, values = (found[0].steps, found[0].values) if found else (None, None)
+            if values is None:
                 continue
-            ax.plot(self.x(curve.steps), curve.momentum, **self.style_of(i), drawstyle="steps-post", zorder=2)
+            ax.plot(self.x(steps), values, **self.style_of(i), drawstyle="steps-post", zorder=2)
+            finite = np.asarray(values, dtype=np.float64)
+            finite = finite[np.isfinite(finite)]
+            if len(finite):
+                tops.append(float(finite.max()))
             if self.plot.annotate:
                 self.boundaries(ax, curve, i)
-        ax.set_ylabel("momentum")
+        exponent = 0
+        if key in ("weight_decay", "effective_decay", "batch_size"):
+            top = max(tops, default=0.0)
+            ax.set_ylim(0.0, top * 1.08 if top > 0 else 1.0)
+            exponent = axes.lr_exponent(top)
+            if exponent:
+                ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v / 10.0 ** exponent:.6g}"))
+        ax.set_ylabel(panel_label(key, self.curves, exponent))
         ax.set_xlim(float(self.x(0)), float(self.x(self.total_steps)))
 
     def legend_entries(self) -> tuple[list, list[str]]:
