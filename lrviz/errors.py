@@ -1,8 +1,16 @@
 """Errors raised by lrviz.
 
 Every error a user can cause is an :class:`LrvizError`. The CLI turns one into a
-single line on stderr and its ``exit_code`` (1; 2 for a :class:`UsageError`);
-nothing else is ever shown to the user unless ``LRVIZ_DEBUG=1``.
+single line on stderr and its ``exit_code``; nothing else is ever shown to the
+user unless ``LRVIZ_DEBUG=1``. The rule for the exit code:
+
+- 2: the command line is wrong: an unknown command, option, schedule name or
+  parameter, or a value refused as it was typed (``--steps 0``, ``--set
+  cosine.min_lr=-1``). A :class:`UsageError`; a :class:`ParameterError` named
+  by its option (``--vary ...``); a :class:`ConfigError` whose every problem
+  came from an option (its issues' ``origin``); an :class:`UnknownName`.
+- 1: everything else: a file that is wrong or cannot be read or written (a
+  config, a log, an output path), a schedule that cannot be drawn.
 """
 
 from __future__ import annotations
@@ -37,7 +45,9 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
 
 
 class UnknownName(LrvizError):
-    """A schedule name that is not registered."""
+    """A schedule name that is not registered (typed on the command line: exit 2; a config's is a ConfigError)."""
+
+    exit_code = 2
 
     def __init__(self, name: str, known: Sequence[str]):
         self.name = name
@@ -58,6 +68,11 @@ class ParameterError(LrvizError):
         self.message = message
         self.located = located  # True once ``param`` is the full key path below the schedule
         super().__init__(f"{param}: {message}")
+
+    @property
+    def exit_code(self) -> int:  # type: ignore[override]
+        """2 when the parameter is a command-line option (``--vary min_lr``), else 1."""
+        return 2 if self.param.startswith("-") else 1
 
 
 class ParameterErrors(LrvizError):
@@ -123,6 +138,11 @@ class ConfigError(LrvizError):
     def __init__(self, issues: Sequence[Issue]):
         self.issues = list(issues)
         super().__init__("\n".join(str(i) for i in self.issues))
+
+    @property
+    def exit_code(self) -> int:  # type: ignore[override]
+        """2 when every problem is in a value typed on the command line (``--set``), else 1 (a file's)."""
+        return 2 if self.issues and all(i.origin for i in self.issues) else 1
 
 
 class OutputError(LrvizError):

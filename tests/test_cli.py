@@ -166,7 +166,7 @@ def test_bad_output_paths_keep_existing_files(tmp_path):
         out = run("compare", "cosine", "-o", target)
         assert out.returncode == 1 and message in out.stderr and len(out.stderr.strip().splitlines()) == 1
     out = run("compare", "cosin", "-o", str(existing))
-    assert out.returncode == 1 and existing.read_bytes() == b"precious"
+    assert out.returncode == 2 and existing.read_bytes() == b"precious"  # an unknown name typed: usage
     assert main  # the entry point exists
     assert sorted(p.name for p in tmp_path.iterdir()) == ["keep.png"]  # no temporary files left behind
 
