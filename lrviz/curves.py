@@ -66,7 +66,7 @@ def _short(value: object) -> str:
 
 
 def evaluate(config: Config, *, columns: int | None = None, with_details: bool = False) -> list[Curve]:
-    """Evaluate every schedule of ``config`` on steps 0..total_steps.
+    """Evaluate every schedule of ``config`` on steps 0..total_steps - 1 (the lrs its updates use).
 
     With ``columns``, keep only the M4 points for that many pixel columns;
     ``with_details`` puts the parameters set into unlabelled curves' labels.
@@ -129,11 +129,12 @@ def check_finite(curve: Curve, source: str, where: str) -> None:
 
 def evaluate_schedule(schedule: Schedule, total_steps: int, *, label: str | None = None, details: str = "",
                       columns: int | None = None, series: list | tuple = (), optimizer: str | None = None) -> Curve:
-    """One schedule on steps 0..total_steps (M4-reduced to ``columns`` when given).
+    """One schedule on steps 0..total_steps - 1, the lrs a run of total_steps updates uses
+    (M4-reduced to ``columns`` when given).
 
     ``series`` (:class:`lrviz.hyper.Built`: weight decay, batch size, ...) are evaluated on the same
     steps, or, reduced, each on its own kept steps (so the lr keeps its fast path when they have none)."""
-    n = total_steps + 1
+    n = total_steps
     momentum = schedule.momentum if schedule.has_momentum else None
     # unchecked: an inf or NaN lr is kept, and check_finite reports it with the key path and the first step
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):

@@ -96,7 +96,7 @@ class Series:
 class Curve:
     """One evaluated schedule, ready to draw or export.
 
-    ``steps`` is 0..total_steps, or the kept subset of it when the curve was
+    ``steps`` is 0..total_steps - 1 (update t + 1 uses lr(t)), or the kept subset of it when the curve was
     decimated for display; ``lr`` and ``momentum`` are the values at ``steps``.
     """
 

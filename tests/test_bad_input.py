@@ -378,5 +378,5 @@ def test_valid_input_writes_the_output(case: Case, results):
         assert written.startswith(b"\x89PNG\r\n\x1a\n")
     else:
         rows = written.decode("utf-8").splitlines()
-        assert rows[0] == "step,cosine" and len(rows) == 12
+        assert rows[0] == "step,cosine" and len(rows) == 11  # a header and the lrs of updates 1..10 (steps 0..9)
         assert float(rows[1].split(",")[1]) == pytest.approx(1e-3)

@@ -3,6 +3,7 @@
 import re
 import csv
 import json
+import math
 import os
 import subprocess
 import sys
@@ -66,8 +67,9 @@ def test_subprocess_export_csv(tmp_path):
     out = run("export", "cosine", "--steps", "10", "-o", str(target))
     assert out.returncode == 0, out.stderr
     rows = list(csv.reader(target.open()))
-    assert rows[0] == ["step", "cosine"] and len(rows) == 12
-    assert float(rows[1][1]) == pytest.approx(0.1) and float(rows[-1][1]) == pytest.approx(0.0, abs=1e-15)
+    assert rows[0] == ["step", "cosine"] and len(rows) == 11  # the lrs of the 10 updates, steps 0..9
+    assert float(rows[1][1]) == pytest.approx(0.1)
+    assert float(rows[-1][1]) == pytest.approx(0.1 * (1 + math.cos(math.pi * 9 / 10)) / 2, rel=1e-12)
 
 
 def test_subprocess_bad_config_is_one_line_exit_1(tmp_path):
@@ -121,8 +123,8 @@ def test_compare_set_applies_parameters(tmp_path):
                     "--set", "step.step_size=10", "-o", str(target))
     assert result.exit_code == 0, result.output
     data = json.loads(target.read_text())
-    assert data["step"] == list(range(101))  # the step column; the "step" schedule is "step lr"
-    np.testing.assert_allclose(data["cosine"][100], 1e-2, rtol=1e-12)
+    assert data["step"] == list(range(100))  # the step column; the "step" schedule is "step lr"
+    np.testing.assert_allclose(data["cosine"][99], 1e-2 + 0.09 * (1 + math.cos(math.pi * 99 / 100)) / 2, rtol=1e-12)
     np.testing.assert_allclose(data["step lr"][10], 0.1 * 0.1, rtol=1e-12)
     np.testing.assert_allclose(data["step lr"][9], 0.1, rtol=1e-12)
 

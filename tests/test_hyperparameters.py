@@ -76,16 +76,16 @@ def test_weight_decay_schedule_follows_the_cosine_formula_and_its_endpoints(tmp_
     (curve,) = evaluate(_load(tmp_path, ADAMW))
     wd = _series(curve, "weight_decay")
     T = 2000
-    t = np.arange(T + 1)
+    t = np.arange(T)  # the updates' steps
     expected = 0.4 + (0.04 - 0.4) * (1 + np.cos(np.pi * t / T)) / 2
     np.testing.assert_allclose(wd.values, expected, rtol=1e-13, atol=0)
-    assert wd.values[0] == pytest.approx(0.04, rel=1e-12) and wd.values[-1] == pytest.approx(0.4, rel=1e-12)
+    assert wd.values[0] == pytest.approx(0.04, rel=1e-12) and wd.values[-1] == pytest.approx(expected[-1], rel=1e-12)
     assert wd.values[T // 2] == pytest.approx(0.22, rel=1e-12)  # halfway up the cosine
 
 
 def test_adamw_effective_decay_is_lr_times_wd_at_every_step(tmp_path):
     (curve,) = evaluate(_load(tmp_path, ADAMW))
-    t = np.arange(2001)
+    t = np.arange(2000)
     lr = _warmup_cosine(t, 6e-4, 6e-5, 100, 2000)
     wd = 0.4 + (0.04 - 0.4) * (1 + np.cos(np.pi * t / 2000)) / 2
     np.testing.assert_allclose(curve.lr, lr, rtol=1e-12, atol=1e-18)
@@ -109,7 +109,7 @@ def test_only_adamw_has_an_effective_decay_and_a_constant_weight_decay_is_flat(t
     assert [s.key for s in curve.series] == panels
     assert np.all(_series(curve, "weight_decay").values == 0.05)
     if optimizer == "adamw":
-        t = np.arange(501)
+        t = np.arange(500)
         np.testing.assert_allclose(_series(curve, "effective_decay").values,
                                    0.01 * (1 + np.cos(np.pi * t / 500)) / 2 * 0.05, rtol=1e-12, atol=1e-20)
 
@@ -131,7 +131,7 @@ def test_batch_size_ramp_in_samples_changes_at_the_hand_worked_steps(tmp_path):
     b = _series(curve, "batch_size").values
     changes = np.flatnonzero(np.diff(b)) + 1
     assert changes.tolist() == [10, 15, 19]
-    assert b[[0, 9, 10, 14, 15, 18, 19, 2000]].tolist() == [32, 32, 64, 64, 96, 96, 128, 128]
+    assert b[[0, 9, 10, 14, 15, 18, 19, 1999]].tolist() == [32, 32, 64, 64, 96, 96, 128, 128]
     assert b.dtype.kind == "i"
 
 
@@ -145,7 +145,7 @@ def test_batch_size_ramp_in_steps_changes_every_ramp_over_n_steps(tmp_path):
     """))
     b = _series(curve, "batch_size").values
     assert (np.flatnonzero(np.diff(b)) + 1).tolist() == [100, 200, 300]
-    assert b[[0, 99, 100, 299, 300, 1000]].tolist() == [32, 32, 64, 96, 128, 128]
+    assert b[[0, 99, 100, 299, 300, 999]].tolist() == [32, 32, 64, 96, 128, 128]
 
 
 @pytest.mark.parametrize("start, increment, n, ramp, unit", [
@@ -161,7 +161,7 @@ def test_batch_size_ramp_matches_megatrons_rule_run_one_iteration_at_a_time(tmp_
           - name: constant
             batch_size: {{start: {start}, end: {start + n * increment}, increment: {increment}, ramp_{unit}: {ramp}}}
     """))
-    expected = _megatron(start, start + n * increment, increment, ramp, T + 1, unit)
+    expected = _megatron(start, start + n * increment, increment, ramp, T, unit)
     assert np.array_equal(_series(curve, "batch_size").values, expected)
 
 
@@ -189,7 +189,7 @@ def test_export_writes_the_series_as_columns(tmp_path):
         assert run.returncode == 0, run.stderr
     lines = csv_out.read_text().splitlines()
     assert lines[0] == "step,adamw,adamw weight_decay,adamw effective_decay,adamw batch_size"
-    assert len(lines) == 2002
+    assert len(lines) == 2001  # a header and steps 0..1999
     step, lr, wd, eff, bs = lines[1 + 1000].split(",")
     t = 1000
     lr_t = 6e-5 + (6e-4 - 6e-5) * (1 + np.cos(np.pi * (t - 100) / 1900)) / 2
@@ -218,7 +218,7 @@ def test_with_adam_the_cycled_momentum_is_beta1_and_beta2_a_schedule(tmp_path):
     adam, sgd = evaluate(config)
     table = columns([adam, sgd])
     assert list(table) == ["step", "onecycle", "onecycle beta1", "onecycle beta2", "sgd", "sgd momentum"]
-    t = np.arange(1001)
+    t = np.arange(1000)
     np.testing.assert_allclose(table["onecycle beta2"], 0.95 + (0.999 - 0.95) * t / 1000, rtol=1e-12)
     assert table["onecycle beta1"][0] == 0.95 and table["sgd momentum"][0] == 0.95  # torch's max_momentum at t = 0
 

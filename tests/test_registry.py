@@ -88,7 +88,7 @@ def _config(text):
 def test_counting_modes_of_seed_000():
     # {t1: r_min} as formula (8), with t1 = one epoch of 10 steps, r_min = 0.1
     base = "total_steps: 40\nsteps_per_epoch: 10\nlr: 1.0\nschedules:\n  - name: keyframes\n    params: {keyframes: {10: 0.1}}\n"
-    steps = np.arange(41)
+    steps = np.arange(40)
     r = lambda u: np.where(u <= 10, 1 + (0.1 - 1) / 10 * u, 0.1)  # noqa: E731  formula (8)
     (cumulative,) = lrviz.evaluate(_config(base))
     np.testing.assert_allclose(cumulative.lr, r(steps), rtol=1e-12)
@@ -109,7 +109,7 @@ def test_labels_repeat_names_with_parameters():
         "schedules:\n  - name: cosine\n    params: {min_lr: 0.01}\n  - name: cosine\n    params: {min_lr: 0.001}\n  - name: step\n"
     ))
     assert [c.label for c in curves] == ["cosine (min_lr=0.01)", "cosine (min_lr=0.001)", "step"]
-    assert all(len(c.steps) == 1001 for c in curves)
+    assert all(len(c.steps) == 1000 for c in curves)
 
 
 def test_api_names_survive_importing_every_submodule():

@@ -127,10 +127,10 @@ def test_phase_boundaries_peak_and_final_sit_where_the_formulas_put_them():
                for line in ax.get_lines() if line.get_marker() == "o"]
     (peak_x, peak_y, peak_face), (final_x, final_y, final_face) = markers
     assert (peak_x, peak_y) == (0, 0.1)
-    assert final_x == 1000 and final_y == pytest.approx(0.1 * 0.5 ** 4)
+    assert final_x == 999 and final_y == pytest.approx(0.1 * 0.5 ** 3)  # the last update, t = 999 < 4 x 250
     assert peak_face != final_face  # filled peak, open final
     legend = [t.get_text() for t in ax.figure.legends[0].get_texts()]
-    assert legend == ["step (step_size=250, gamma=0.5) — peak 0.1 at 0, final 0.00625"]
+    assert legend == ["step (step_size=250, gamma=0.5) — peak 0.1 at 0, final 0.0125"]
 
 
 def test_warmup_peak_is_marked_at_the_end_of_warmup_in_epochs():

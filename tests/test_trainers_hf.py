@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import math
 from pathlib import Path
 
 import numpy as np
@@ -91,7 +92,9 @@ def test_the_example_is_detected_and_read():
     assert spec.params["num_warmup_steps"] == 45  # ceil(1500 * 0.03)
     assert "hf_training_args.json" in config.title
     (curve,) = curves.evaluate(config)
-    assert curve.lr[45] == pytest.approx(2e-4) and curve.lr[1500] == pytest.approx(2e-5)
+    p = (1499 - 45) / (1500 - 45)  # the last update: HF's cosine with min_lr_rate 0.1
+    last = 2e-4 * (0.5 * (1 + math.cos(math.pi * 0.5 * 2 * p)) * 0.9 + 0.1)
+    assert curve.lr[45] == pytest.approx(2e-4) and curve.lr[1499] == pytest.approx(last, rel=1e-12)
 
 
 def test_wandb_config_yaml_is_unwrapped(tmp_path):

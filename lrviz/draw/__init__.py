@@ -108,14 +108,25 @@ def preview(config: Config, *, width: int, height: int, color: bool, charset: st
                           charset=charset)
 
 
+def held(steps, values, total_steps: int):
+    """``(steps, values)`` with the last update's value held to the end of the run (step total_steps):
+    a run of T updates uses lr(0..T-1), each for its whole step."""
+    import numpy as np
+
+    steps, values = np.asarray(steps), np.asarray(values)
+    if len(steps) and steps[-1] == total_steps - 1:
+        return np.append(steps, total_steps), np.append(values, values[-1])
+    return steps, values
+
+
 def preview_curves(curves: Sequence, config: Config, *, width: int, height: int, color: bool,
                    charset: str = "braille", total_steps: int | None = None) -> str:
     from .axes import x_label, x_values
     from .terminal import preview as draw_dots
 
     total = total_steps or config.total_steps
-    series = [(c.label, x_values(c.steps, config.plot.x, total, config.steps_per_epoch, config.per_step), c.lr)
-              for c in curves]
+    series = [(c.label, x_values(steps, config.plot.x, total, config.steps_per_epoch, config.per_step), lr)
+              for c in curves for steps, lr in [held(c.steps, c.lr, total)]]
     return draw_dots(series, width=width, height=height, logy=config.plot.logy, color=color, charset=charset,
                      xlabel=x_label(config.plot.x, config.steps_per_epoch, config.per_step), title=config.title)
 

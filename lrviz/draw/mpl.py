@@ -9,7 +9,7 @@ lettered (a), (b), ...), ``stack`` (lr above one panel per other hyperparameter
 the curves carry: momentum or Adam's beta1, beta2, weight decay, AdamW's
 effective decay lr x wd, batch size; shared x). Each value is
 drawn as holding for its whole step (``steps-post``), as the training loop
-uses it. Each curve keeps one colour and one dash pattern in every panel, so curves stay apart
+uses it: a run of T updates draws lr(0..T-1), the last one held to x = T. Each curve keeps one colour and one dash pattern in every panel, so curves stay apart
 in grayscale. Annotations: phase boundaries as faint vertical lines, the
 peak (filled dot) and final lr (open dot) with their values in the legend.
 """
@@ -200,11 +200,22 @@ class _Painter:
     def x(self, steps):
         return axes.x_values(steps, self.plot.x, self.total_steps, self.steps_per_epoch, self.per_step)
 
+    def held(self, steps, values):
+        """``(steps, values)`` with the last update's value held to the end of the run (x = total_steps)."""
+        from . import held
+
+        return held(steps, values, self.total_steps)
+
+    def held_x(self, steps, values):
+        steps, values = self.held(steps, values)
+        return self.x(steps), values
+
     def lr_axes(self, ax, which, *, title=None) -> None:
         """Draw the lr curves ``which`` into ``ax``, with their annotations and the lr axis."""
         for i in which:
             curve = self.curves[i]
-            (line,) = ax.plot(self.x(curve.steps), curve.lr, **self.style_of(i), drawstyle="steps-post", zorder=2)
+            steps, lr = self.held(curve.steps, curve.lr)
+            (line,) = ax.plot(self.x(steps), lr, **self.style_of(i), drawstyle="steps-post", zorder=2)
             if len(self.lines) < len(self.curves):
                 self.lines.append(line)
             if self.plot.annotate:
@@ -281,7 +292,7 @@ class _Painter:
                 steps, values = (found[0].steps, found[0].values) if found else (None, None)
             if values is None:
                 continue
-            ax.plot(self.x(steps), values, **self.style_of(i), drawstyle="steps-post", zorder=2)
+            ax.plot(*self.held_x(steps, values), **self.style_of(i), drawstyle="steps-post", zorder=2)
             finite = np.asarray(values, dtype=np.float64)
             finite = finite[np.isfinite(finite)]
             if len(finite):
