@@ -158,7 +158,7 @@ def test_bad_output_paths_keep_existing_files(tmp_path):
     existing = tmp_path / "keep.png"
     existing.write_bytes(b"precious")
     cases = [
-        (str(tmp_path / "missing" / "x.png"), "does not exist"),
+        (str(tmp_path / "keep.png" / "x.png"), "keep.png is a file, not a folder"),
         (str(tmp_path), "is a directory"),
         (str(tmp_path / "x.gif"), "unknown output format (.gif)"),
     ]
