@@ -32,8 +32,10 @@ SetOwn = Annotated[Optional[List[str]], typer.Option("--set", metavar="NAME.PARA
 Title = Annotated[Optional[str], typer.Option("--title", help="Figure title.")]
 Stats = Annotated[bool, typer.Option("--stats", help="Add the stats table (peak, final, mean, area, steps above half "
                                                      "the peak) under the plot.")]
-Sources = Annotated[List[str], typer.Argument(help="A config (lrviz's, or your trainer's own file), or schedule "
-                                                  "names (see 'lrviz list').")]
+Sources = Annotated[List[str], typer.Argument(help="A config (lrviz's, your trainer's own file, a shipped example "
+                                                  "by name, or - for stdin), or schedule names (see 'lrviz list').",
+                                              autocompletion=lambda incomplete: complete_names(incomplete)
+                                              + complete_configs(incomplete))]
 TRAINER_FORMATS = ("hf", "deepspeed", "timm", "mmengine", "ultralytics", "lightning", "megatron", "nemo", "fairseq",
                    "torchtune", "axolotl")  # lrviz.trainers.FORMATS, spelled out so that --help imports nothing
 _FORMAT_HELP = (f"How to read the config: lrviz, or a trainer's own format ({', '.join(TRAINER_FORMATS)}); "
@@ -65,7 +67,21 @@ def log_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return option_group("run", LogOptions, [("log", Log, None), ("log_format", LogFormat, None),
                                             ("log_columns", LogColumns, None), ("log_offset", LogOffset, None),
                                             ("curve", Curve, None), ("grad_accum", GradAccum, None)])(command)
-Name = Annotated[str, typer.Argument(help="A schedule name (see 'lrviz list').")]
+def complete_names(incomplete: str) -> list[str]:
+    """Shell completion of schedule names (the registry is loaded only while completing)."""
+    from ..registry import names
+
+    return [name for name in names() if name.startswith(incomplete)]
+
+
+def complete_configs(incomplete: str) -> list[str]:
+    """Shell completion of the shipped examples' names (files complete as files in the shell itself)."""
+    from ..sources import examples
+
+    return [name for name in examples() if name.startswith(incomplete)]
+
+
+Name = Annotated[str, typer.Argument(help="A schedule name (see 'lrviz list').", autocompletion=complete_names)]
 
 
 @dataclass(frozen=True)

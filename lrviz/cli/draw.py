@@ -10,11 +10,11 @@ import typer
 from ..errors import ParameterError, UsageError
 from . import _show
 from ._options import (ConfigFacts, FigureOptions, Force, Name, Output, Set, SetOwn, Stats, StepsPerEpoch, Title,
-                       apply_sets, check_run, config_options, config_with_sets, figure_options, figure_target,
+                       apply_sets, check_run, complete_configs, complete_names, config_options, config_with_sets, figure_options, figure_target,
                        log_options, names_config, parse_assignments)
 from ._runlog import LogOptions
 
-ConfigPath = Annotated[str, typer.Argument(metavar="CONFIG", help="A config: lrviz's YAML, your trainer's own file "
+ConfigPath = Annotated[str, typer.Argument(metavar="CONFIG", autocompletion=lambda incomplete: complete_configs(incomplete), help="A config: lrviz's YAML, your trainer's own file "
                                            "(HF TrainingArguments, DeepSpeed, timm args.yaml, MMEngine .py, ...), a "
                                            "shipped example by name (see 'lrviz list --examples'), or - for stdin.")]
 
@@ -111,7 +111,8 @@ def _plot_playground(config: str, output, fmt, stem: str, *, figure: FigureOptio
 @figure_options
 @config_options()
 def compare(
-    names: Annotated[Optional[List[str]], typer.Argument(help="Schedule names (see 'lrviz list').")] = None,
+    names: Annotated[Optional[List[str]], typer.Argument(help="Schedule names (see 'lrviz list').",
+                                                         autocompletion=complete_names)] = None,
     configs: Annotated[Optional[List[str]], typer.Option("--config", help="A config to compare too (lrviz's, or "
                                                          "a trainer's own file), each over its own length; "
                                                          "repeatable.")] = None,

@@ -38,8 +38,9 @@ def show(name: Annotated[str, typer.Argument(help="A schedule name from 'lrviz l
 @config_options()
 def export(
     sources: Sources,
-    output: Annotated[Optional[str], typer.Option("--output", "-o", help="values.csv or values.json; with --to, the "
-                                                  "file to write (default: print it).")] = None,
+    output: Annotated[Optional[str], typer.Option("--output", "-o", metavar="FILE", help="values.csv or values.json, "
+                                                  "or - for stdout (CSV, or --format json); with --to, the file to "
+                                                  "write (default: print it).")] = None,
     to: Annotated[Optional[str], typer.Option("--to", help="Write the trainer config or code that gives the same "
                                               "curve instead: hf, deepspeed, torch or optax.")] = None,
     steps: Steps = 1000,
@@ -63,12 +64,18 @@ def export(
       lrviz export configs/trainers/deepspeed_config.json -o values.json
 
       lrviz export hf.cosine --steps 1000 --set hf.cosine.num_warmup_steps=50 --to deepspeed
+
+      cat cfg.yaml | lrviz export - -o - --format json
     """
     from ..curves import evaluate
-    from ..output import DATA_FORMATS, atomic_write, check_output, write_data
+    from ..output import DATA_FORMATS, atomic_write, check_output, stdout_target, write_data
+    from ._options import figure_target
 
     if to is None and output is None:
-        raise UsageError("give --output values.csv (or .json), or --to TRAINER")
+        raise UsageError("give --output values.csv (or .json, or - for stdout), or --to TRAINER")
+    facts, stdout_fmt = figure_target(facts, output, DATA_FORMATS)
+    if output == "-":  # stdout: CSV unless --format json
+        output = None if to is not None else stdout_target(stdout_fmt, DATA_FORMATS)
     fmt = None
     if to is None:
         fmt = check_output(output, DATA_FORMATS)
@@ -85,7 +92,8 @@ def export(
         atomic_write(output, lambda fh: fh.write(text), binary=False)
     else:
         write_data(evaluate(cfg), output, fmt)
-    typer.echo(f"wrote {output}")
+    if output != "-":
+        typer.echo(f"wrote {output}")
 
 
 @config_options(format_flags=("--config-format",))  # --format is the table's
