@@ -12,7 +12,8 @@ comes from ``dataset_size``, ``world_size`` and ``steps_per_epoch``; an lrviz
 config says all it means, so those are refused for it.
 
 Where a word on the command line points (:func:`resolve`): ``-`` is stdin (read
-once, kept for the run); a file that exists is that file; otherwise a shipped
+once, kept for the run); a file that exists is that file (``NAME`` may leave out
+its ``.yaml``, ``.json``, ...); otherwise a shipped
 example config by name (``warmup_cosine``, ``warmup_cosine.yaml`` or
 ``trainers/hf_training_args.json``), so a local file of that name always wins.
 The examples are the top-level ``configs/`` folder, installed as ``lrviz/examples``
@@ -76,13 +77,24 @@ def example(word: str) -> str | None:
     return None
 
 
-def resolve(word: str) -> str:
-    """The file ``word`` means: stdin (``-``), a local file, else a shipped example; else ``word`` itself
-    (whose reading then reports "no such file")."""
-    word = os.fspath(word)
-    if word == STDIN or os.path.exists(word):
+def local(word: str) -> str | None:
+    """The local file ``word`` names: itself, or, written without an extension, ``word.yaml`` (.yml, .json, ...)."""
+    if os.path.exists(word):
         return word
-    return example(word) or word
+    if not os.path.splitext(word)[1]:
+        for suffix in EXAMPLE_SUFFIXES:
+            if os.path.isfile(word + suffix):
+                return word + suffix
+    return None
+
+
+def resolve(word: str) -> str:
+    """The file ``word`` means: stdin (``-``), a local file (:func:`local`), else a shipped example; else
+    ``word`` itself (whose reading then reports "no such file")."""
+    word = os.fspath(word)
+    if word == STDIN:
+        return word
+    return local(word) or example(word) or word
 
 
 def read_stdin() -> str:

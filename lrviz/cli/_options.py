@@ -359,9 +359,9 @@ def _looks_like_file(word: str) -> bool:
     if word == "-" or os.path.sep in word or os.path.isfile(word) or word.endswith((".yaml", ".yml", ".json", ".py", ".sh")):
         return True
     from ..registry import ALIASES, TABLE
-    from ..sources import example
+    from ..sources import example, local
 
-    return word not in TABLE and word not in ALIASES and example(word) is not None
+    return word not in TABLE and word not in ALIASES and (local(word) or example(word)) is not None
 
 
 def source_config(sources: list[str], steps: int, lr: float, assignments: list[str] | None, force: bool,
