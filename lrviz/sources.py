@@ -197,12 +197,14 @@ def _load_stdin(*, format: str | None, **facts) -> Config:
 
     from . import config as lrviz_config
 
-    text = read_stdin()
-    if format == LRVIZ or (format is None and is_lrviz_config(".yaml", text)):
-        return load_text(text, STDIN_NAME, format=LRVIZ, **facts)
     from .trainers import _doc
 
-    suffix = ".json" if _doc.looks_like_json(text) else ".sh" if text.startswith("#!") else ".yaml"
+    text = read_stdin()
+    json_like = _doc.looks_like_json(text)  # lrviz configs are YAML; JSON is a trainer's (HF, DeepSpeed)
+    if format == LRVIZ or (format is None and not json_like and is_lrviz_config(".yaml", text)):
+        return load_text(text, STDIN_NAME, format=LRVIZ, **facts)
+
+    suffix = ".json" if json_like else ".sh" if text.startswith("#!") else ".yaml"
     with tempfile.TemporaryDirectory(prefix="lrviz-stdin-") as folder:
         copy = os.path.join(folder, "stdin" + suffix)
         with open(copy, "w", encoding="utf-8") as fh:
