@@ -202,9 +202,11 @@ CASES = [
     # ---- command-line options -------------------------------------------------------------
     Case("set-without-equals", code=2, starts="lrviz: --set cosine.min_lr: expected NAME.PARAM=VALUE",
          **compare("cosine", "--set", "cosine.min_lr")),
-    Case("set-without-name", code=2, starts="lrviz: --set min_lr=0.1: expected NAME.PARAM=VALUE",
-         **compare("cosine", "--set", "min_lr=0.1")),
-    Case("set-schedule-not-compared", code=2, starts="lrviz: --set step.gamma=0.5: 'step' is not one of the schedules compared",
+    Case("set-without-name", code=2, starts="lrviz: --set min_lr=0.1: say which schedule, NAME.min_lr=...; one of "
+         "cosine, step", **compare("cosine", "step", "--set", "min_lr=0.1")),
+    Case("set-without-value", code=2, starts="lrviz: --set min_lr: expected NAME.PARAM=VALUE",
+         **compare("cosine", "--set", "min_lr")),
+    Case("set-schedule-not-compared", code=2, starts="lrviz: --set step.gamma=0.5: 'step' is not one of the schedules here; one of cosine",
          **compare("cosine", "--set", "step.gamma=0.5")),
     Case("set-bad-value-type", code=1, starts="lrviz: --set cosine.min_lr: expected a number; got str 'abc'",
          **compare("cosine", "--set", "cosine.min_lr=abc")),
@@ -262,8 +264,11 @@ CASES = [
          files={"bad.yaml": "total_steps: 10\nschedules: [cosin]\n"}, argv=("check", "bad.yaml")),
     Case("playground-unknown-optimizer", code=2, starts="lrviz: --optimizer: unknown optimizer 'adm'; did you mean adam?",
          argv=("playground", "--optimizer", "adm", "-o", "old.png")),
-    Case("playground-config-to-plot", code=1, starts="pg.yaml:1:1: playground:", contains=("lrviz playground",),
-         **plot("playground: {surface: rosenbrock}\nschedules: [constant]\n", name="pg.yaml")),
+    Case("playground-config-to-plot-with-a-curve-option", code=2, starts="lrviz: --logy: pg.yaml is a playground config",
+         contains=("lrviz playground --help",),
+         **plot("playground: {surface: rosenbrock}\nschedules: [constant]\n", "--logy", name="pg.yaml")),
+    Case("playground-config-to-stats", code=1, starts="pg.yaml:1:1: playground:", contains=("lrviz playground",),
+         files={"pg.yaml": "playground: {surface: rosenbrock}\nschedules: [constant]\n"}, argv=("stats", "pg.yaml")),
 ]
 
 # Positive controls: valid input exits 0 and replaces the output, so the harness can pass and sees changes.

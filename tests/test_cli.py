@@ -139,7 +139,7 @@ def test_export_momentum_columns(tmp_path):
     "args, exit_code, message",
     [
         (["compare", "cosine", "--set", "cosine.min_lr"], 2, "expected NAME.PARAM=VALUE"),
-        (["compare", "cosine", "--set", "step.gamma=0.5"], 2, "'step' is not one of the schedules compared"),
+        (["compare", "cosine", "--set", "step.gamma=0.5"], 2, "'step' is not one of the schedules here; one of cosine"),
         (["compare", "cosine", "--steps", "0"], 2, "--steps: must be >= 1"),
         (["compare", "cosine", "--size", "8"], 2, "--size: expected W,H in inches or one of column, page, screen; got '8'"),
         (["compare", "cosine", "--x", "hours"], 2, "--x: must be one of steps, epochs, fraction"),

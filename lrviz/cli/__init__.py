@@ -6,7 +6,7 @@
     _help.py      clean --help: metavars such as N, FILE, NAME.PARAM=VALUE instead of typer's type tags
     draw.py       plot, compare, sweep, resume
     inspect.py    list, show, export, stats, check
-    tools.py      explore, gallery          (playground: lrviz/playground/cli.py)
+    tools.py      explore, gallery, init    (playground: lrviz/playground/cli.py)
 
 Library errors (:class:`~lrviz.errors.LrvizError`) become one line per problem on
 stderr and their ``exit_code``: 1, or 2 for a :class:`~lrviz.errors.UsageError`

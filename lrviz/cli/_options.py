@@ -203,7 +203,7 @@ def _addressed(specs, target: str, item: str, option: str) -> list[int]:
                 choices.append(word)
             if copies > 1 and f"{word}#{copies}" not in choices:
                 choices.append(f"{word}#{copies}")
-        raise UsageError(f"{option} {item}: {target!r} is none of the schedules here; one of {', '.join(choices)}")
+        raise UsageError(f"{option} {item}: {target!r} is not one of the schedules here; one of {', '.join(choices)}")
     return found
 
 

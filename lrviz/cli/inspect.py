@@ -140,7 +140,7 @@ def export(
     from ._options import figure_target
 
     if to is None and output is None:
-        raise UsageError("give --output values.csv (or .json, or - for stdout), or --to TRAINER")
+        raise UsageError("give --output values.csv (or .json), or --to TRAINER")
     facts, stdout_fmt = figure_target(facts, output, DATA_FORMATS)
     if output == "-":  # stdout: CSV unless --format json
         output = None if to is not None else stdout_target(stdout_fmt, DATA_FORMATS)
