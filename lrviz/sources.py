@@ -34,7 +34,7 @@ _TOP_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:", re.M)
 STDIN = "-"
 STDIN_NAME = "<stdin>"
 EXAMPLE_SUFFIXES = (".yaml", ".yml", ".json", ".py", ".sh")
-_stdin_text: list[str] = []  # stdin, once read
+_stdin_text: dict[int, str] = {}  # id(sys.stdin) -> its text, once read (a new stdin, as in tests, is read anew)
 
 
 def examples_folder():
@@ -103,7 +103,8 @@ def read_stdin() -> str:
 
     from .config import MAX_BYTES
 
-    if not _stdin_text:
+    key = id(sys.stdin)
+    if key not in _stdin_text:
         if sys.stdin is None or (callable(getattr(sys.stdin, "isatty", None)) and sys.stdin.isatty()):
             raise UsageError("-: reads the config from stdin, which is a terminal; pipe one in "
                              "(lrviz plot - < cfg.yaml)")
@@ -112,8 +113,9 @@ def read_stdin() -> str:
             text = text.decode("utf-8", "replace")
         if len(text) > MAX_BYTES:
             raise ConfigError([Issue(STDIN_NAME, None, None, "", f"configs over {MAX_BYTES} bytes are refused")])
-        _stdin_text.append(text)
-    return _stdin_text[0]
+        _stdin_text.clear()
+        _stdin_text[key] = text
+    return _stdin_text[key]
 
 
 def is_playground(path: str) -> bool:

@@ -372,3 +372,10 @@ def test_plot_draws_a_playground_config(tmp_path, monkeypatch):
     assert (tmp_path / "pg.png").read_bytes()[:4] == b"\x89PNG"
     refused = invoke("plot", str(cfg), "--logy")
     assert refused.exit_code == 2 and "--logy" in refused.output and "lrviz playground" in refused.output
+
+
+def test_each_stdin_is_read_anew_in_one_process():
+    first = invoke("stats", "-", "--format", "json", input="schedules: [cosine]\ntotal_steps: 10\n")
+    second = invoke("stats", "-", "--format", "json", input="schedules: [linear]\ntotal_steps: 20\n")
+    assert first.exit_code == second.exit_code == 0, (first.output, second.output)
+    assert json.loads(first.stdout)[0]["label"] == "cosine" and json.loads(second.stdout)[0]["total_steps"] == 20
