@@ -379,3 +379,12 @@ def test_each_stdin_is_read_anew_in_one_process():
     second = invoke("stats", "-", "--format", "json", input="schedules: [linear]\ntotal_steps: 20\n")
     assert first.exit_code == second.exit_code == 0, (first.output, second.output)
     assert json.loads(first.stdout)[0]["label"] == "cosine" and json.loads(second.stdout)[0]["total_steps"] == 20
+
+
+def test_resume_and_sweep_to_stdout_keep_their_text_off_the_figure(tmp_path):
+    out = run("resume", "warmup_cosine", "--at", "6000", "--total", "15000", "-o", "-", "--format", "svg", cwd=str(tmp_path))
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.startswith(b"<?xml") and out.stdout.rstrip().endswith(b"</svg>")
+    assert b"jumps" in out.stderr and b"wrote" not in out.stdout
+    swept = run("sweep", "cosine", "--vary", "min_lr=0,1e-3", "-o", "-")
+    assert swept.returncode == 0 and swept.stdout.startswith(b"\x89PNG")

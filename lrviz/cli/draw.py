@@ -250,11 +250,12 @@ def resume(
     from ..limits import over_limit
     from ..output import FIGURE_FORMATS, check_output
 
+    facts, stdout_fmt = figure_target(facts, output)
     cfg = facts.load(str(config), force=force)
     if total is not None and (total < 1 or (not force and over_limit(total))):
         raise UsageError(f"--total: {over_limit(total) if total >= 1 else f'must be >= 1; got {total}'}")
     cfg = figure.apply(cfg, epochs_need=f"steps_per_epoch, which {config} does not set")
-    out = _show.destination(output, figure.term, f"{config.stem}_resumed.png")
+    out = _show.destination(output, figure.term, f"{config.stem}_resumed.png", fmt=stdout_fmt)
     fmt = check_output(out, FIGURE_FORMATS) if out else None
     columns = 2 * _show.terminal()["width"] if out is None else mpl.pixel_columns(cfg.plot)
     try:
@@ -268,9 +269,9 @@ def resume(
     else:
         plotting.draw(curves, cfg, output=out, fmt=fmt, total_steps=extent)
     for jump in jumps:
-        typer.echo(jump.text())
+        typer.echo(jump.text(), err=_show.to_stdout(out))
     if out:
-        typer.echo(f"wrote {out}")
+        _show.wrote(out)
 
 
 COMMANDS = (plot, compare, sweep, resume)
