@@ -17,8 +17,9 @@ import typer
 from ..errors import UsageError
 from ..output import FIGURE_FORMATS, shown
 
-Output = Annotated[Optional[str], typer.Option("--output", "-o", help=f"Output file; the extension picks the format "
-                                                                      f"({shown(FIGURE_FORMATS)}).")]
+Output = Annotated[Optional[str], typer.Option("--output", "-o", metavar="FILE", help=f"Output file; the extension picks "
+                                               f"the format ({shown(FIGURE_FORMATS)}); missing folders are made; - "
+                                               "writes to stdout (with --format png, svg or pdf).")]
 Force = Annotated[bool, typer.Option("--force", help="Allow more than 1,000,000,000 steps.")]
 Steps = Annotated[int, typer.Option("--steps", help="total_steps, when schedules are given by name.")]
 Lr = Annotated[float, typer.Option("--lr", help="Peak/base lr, when schedules are given by name.")]
@@ -45,12 +46,12 @@ DatasetSize = Annotated[Optional[int], typer.Option("--dataset-size", help="Trai
                                                     "that counts in epochs (HF, timm, MMEngine, Ultralytics, ...).")]
 WorldSize = Annotated[Optional[int], typer.Option("--world-size", help="Data-parallel processes (GPUs) of the run: "
                                                   "for a trainer's config, and as a hint for --log.")]
-Log = Annotated[Optional[str], typer.Option("--log", help="A run's log of the lr it used (HF trainer_state.json or "
+Log = Annotated[Optional[str], typer.Option("--log", metavar="RUN", help="A run's log of the lr it used (HF trainer_state.json or "
                                             "checkpoint dir, Lightning metrics.csv, TensorBoard events, MLflow, W&B "
                                             "CSV, Keras CSVLogger, any CSV).")]
 LogFormat = Annotated[Optional[str], typer.Option("--log-format", help="hf, lightning, keras, mlflow, wandb, csv or "
                                                   "tensorboard; default: told from the file.")]
-LogColumns = Annotated[Optional[str], typer.Option("--log-columns", help="STEP,LR: the columns (or tags) to read, "
+LogColumns = Annotated[Optional[str], typer.Option("--log-columns", metavar="STEP,LR", help="STEP,LR: the columns (or tags) to read, "
                                                    "e.g. step,lr-AdamW.")]
 LogOffset = Annotated[Optional[int], typer.Option("--log-offset", help="Steps to add to the logged step to get the "
                                                   "update that used the lr (default: the framework's own rule).")]
@@ -118,16 +119,16 @@ class FigureOptions:
 
 _FIGURE_PARAMETERS = [
     ("layout", Annotated[Optional[str], typer.Option(
-        "--layout", help="overlay (one axes), grid (a panel per schedule), stack (lr above momentum); default: stack "
+        "--layout", metavar="LAYOUT", help="overlay (one axes), grid (a panel per schedule), stack (lr above momentum); default: stack "
         "when a schedule cycles momentum, else overlay.")]),
-    ("style", Annotated[Optional[str], typer.Option("--style", help="default (screen), paper (3.5 in column, serif), "
+    ("style", Annotated[Optional[str], typer.Option("--style", metavar="STYLE", help="default (screen), paper (3.5 in column, serif), "
                                                                     "dark.")]),
     ("logy", Annotated[Optional[bool], typer.Option("--logy/--no-logy", help="Logarithmic lr axis.")]),
-    ("x", Annotated[Optional[str], typer.Option("--x", help="x axis unit: steps, epochs (needs steps_per_epoch) or "
+    ("x", Annotated[Optional[str], typer.Option("--x", metavar="UNIT", help="x axis unit: steps, epochs (needs steps_per_epoch) or "
                                                             "fraction.")]),
     ("dpi", Annotated[Optional[int], typer.Option("--dpi", help="Resolution of PNG output, dots per inch (default: "
                                                                 "the style's).")]),
-    ("size", Annotated[Optional[str], typer.Option("--size", help="Figure size in inches W,H (e.g. 8,4.5), or column "
+    ("size", Annotated[Optional[str], typer.Option("--size", metavar="W,H", help="Figure size in inches W,H (e.g. 8,4.5), or column "
                                                                   "(3.5 in wide), page (7 in), screen.")]),
     ("annotate", Annotated[Optional[bool], typer.Option("--annotate/--no-annotate", help="Mark phase boundaries, peak "
                                                                                          "and final lr (on by default).")]),
@@ -345,7 +346,7 @@ def figure_target(facts: ConfigFacts, output: str | None, formats: tuple[str, ..
 def config_options(*, format_flags: tuple[str, ...] = ("--format", "--config-format")):
     """--format (or only --config-format where --format means something else), --steps-per-epoch,
     --dataset-size and --world-size, as ``facts: ConfigFacts``."""
-    format_option = Annotated[Optional[str], typer.Option(*format_flags, help=_FORMAT_HELP)]
+    format_option = Annotated[Optional[str], typer.Option(*format_flags, metavar="FORMAT", help=_FORMAT_HELP)]
     return option_group("facts", ConfigFacts, [("config_format", format_option, None),
                                                ("steps_per_epoch", StepsPerEpoch, None),
                                                ("dataset_size", DatasetSize, None), ("world_size", WorldSize, None)])

@@ -113,7 +113,7 @@ def _plot_playground(config: str, output, fmt, stem: str, *, figure: FigureOptio
 def compare(
     names: Annotated[Optional[List[str]], typer.Argument(help="Schedule names (see 'lrviz list').",
                                                          autocompletion=complete_names)] = None,
-    configs: Annotated[Optional[List[str]], typer.Option("--config", help="A config to compare too (lrviz's, or "
+    configs: Annotated[Optional[List[str]], typer.Option("--config", metavar="FILE", help="A config to compare too (lrviz's, or "
                                                          "a trainer's own file), each over its own length; "
                                                          "repeatable.")] = None,
     steps: Annotated[int, typer.Option("--steps", help="total_steps shared by all schedules.")] = 1000,
@@ -168,7 +168,7 @@ def compare(
 @figure_options
 def sweep(
     name: Name,
-    vary: Annotated[List[str], typer.Option("--vary", help="PARAM=V1,V2,... (repeatable: every combination is "
+    vary: Annotated[List[str], typer.Option("--vary", metavar="PARAM=V1,V2,...", help="PARAM=V1,V2,... (repeatable: every combination is "
                                             "drawn).")],
     assignments: SetOwn = None,
     steps: Annotated[int, typer.Option("--steps", help="total_steps of every curve.")] = 1000,
@@ -176,8 +176,8 @@ def sweep(
     steps_per_epoch: StepsPerEpoch = None,
     title: Annotated[Optional[str], typer.Option("--title", help="Figure title (default: the name and what "
                                                  "varies).")] = None,
-    output: Annotated[Optional[str], typer.Option("--output", "-o", help="Output file (default sweep.png); .png, .svg "
-                                                  "or .pdf.")] = None,
+    output: Annotated[Optional[str], typer.Option("--output", "-o", metavar="FILE", help="Output file (default "
+                                                  "sweep.png); .png, .svg or .pdf; - for stdout (PNG).")] = None,
     show_stats: Annotated[bool, typer.Option("--stats", help="Add the stats table under the plot.")] = False,
     force: Force = False,
     *,
