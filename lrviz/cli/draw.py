@@ -44,15 +44,15 @@ def plot(config: ConfigPath, output: Output = None, steps: Annotated[Optional[in
 
       lrviz plot configs/warmup_cosine.yaml -o warmup.pdf --style paper
 
-      lrviz plot warmup_cosine --steps 20000 --set "warmup + cosine.warmup_steps=500" --stats
-
-      lrviz plot - -o - --format svg < cfg.yaml > lr.svg
-
       lrviz plot configs/seed004_tf_decays.yaml --layout grid --logy
 
       lrviz plot configs/trainers/hf_training_args.json --dataset-size 52000 --world-size 8
 
       lrviz plot configs/onecycle.yaml --term
+
+      lrviz plot warmup_cosine --steps 20000 --set "warmup + cosine.warmup_steps=500" --stats
+
+      lrviz plot - -o - --format svg < cfg.yaml > lr.svg
     """
     from dataclasses import replace
 
