@@ -119,7 +119,7 @@ class FigureOptions:
 
 _FIGURE_PARAMETERS = [
     ("layout", Annotated[Optional[str], typer.Option(
-        "--layout", metavar="LAYOUT", help="overlay (one axes), grid (a panel per schedule), stack (lr above momentum); default: stack "
+        "--layout", help="overlay (one axes), grid (a panel per schedule), stack (lr above momentum); default: stack "
         "when a schedule cycles momentum, else overlay.")]),
     ("style", Annotated[Optional[str], typer.Option("--style", metavar="STYLE", help="default (screen), paper (3.5 in column, serif), "
                                                                     "dark.")]),
