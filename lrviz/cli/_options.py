@@ -121,7 +121,7 @@ _FIGURE_PARAMETERS = [
     ("layout", Annotated[Optional[str], typer.Option(
         "--layout", help="overlay (one axes), grid (a panel per schedule), stack (lr above momentum); default: stack "
         "when a schedule cycles momentum, else overlay.")]),
-    ("style", Annotated[Optional[str], typer.Option("--style", metavar="STYLE", help="default (screen), paper (3.5 in column, serif), "
+    ("style", Annotated[Optional[str], typer.Option("--style", help="default (screen), paper (3.5 in column, serif), "
                                                                     "dark.")]),
     ("logy", Annotated[Optional[bool], typer.Option("--logy/--no-logy", help="Logarithmic lr axis.")]),
     ("x", Annotated[Optional[str], typer.Option("--x", metavar="UNIT", help="x axis unit: steps, epochs (needs steps_per_epoch) or "
