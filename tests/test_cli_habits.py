@@ -63,10 +63,14 @@ def test_identical_copies_get_distinct_labels_and_a_note():
 
 
 def test_bare_param_is_a_shorthand_only_with_one_schedule():
-    one = invoke("stats", "cosine", "--steps", "10", "--set", "min_lr=0.02", "--format", "json")
-    qualified = invoke("stats", "cosine", "--steps", "10", "--set", "cosine.min_lr=0.02", "--format", "json")
+    one = invoke("export", "cosine", "--steps", "10", "--set", "min_lr=0.02", "-o", "-")
+    qualified = invoke("export", "cosine", "--steps", "10", "--set", "cosine.min_lr=0.02", "-o", "-")
     assert one.exit_code == qualified.exit_code == 0
-    assert json.loads(one.stdout)[0]["final"] == pytest.approx(0.02) == json.loads(qualified.stdout)[0]["final"]
+    assert one.stdout == qualified.stdout
+    assert [float(r[1]) for r in rows(one.stdout)[1:]] == pytest.approx([cosine(t, 10, floor=0.02) for t in range(11)])
+    stats = [invoke("stats", "cosine", "--steps", "10", "--set", word, "--format", "json").stdout
+             for word in ("min_lr=0.02", "cosine.min_lr=0.02")]
+    assert stats[0] == stats[1] and json.loads(stats[0])[0]["label"] == "cosine"
     two = invoke("check", "step", "cosine", "--set", "step_size=30")
     assert two.exit_code == 2
     assert "say which schedule" in two.output and "step, cosine" in two.output
