@@ -23,6 +23,7 @@ How the package is laid out, in the order data flows through it (each imports on
     analysis/                  stats, check, sweep, resume, show, and the run against the plan
     draw/, output              curves -> figure (matplotlib only here) or terminal; files and formats
     gallery, bridge, explore   the gallery; to_callable/to_torch; the slider window
+    starter                    the commented starter configs of 'lrviz init'
     playground/                optimizers on loss surfaces driven by a schedule
     cli/                       the typer app: parses words, calls the above, reports errors
 """

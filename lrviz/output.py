@@ -5,7 +5,12 @@ PDF, drawn by :mod:`lrviz.draw.mpl`) or the numbers (CSV, JSON: the step plus
 one column per curve, and momentum when cycled). A file is written to a
 temporary name in the same folder and renamed over the target only when
 complete, so a failed or interrupted run never leaves a half-written file and
-never destroys the previous one.
+never destroys the previous one. Missing folders of an output path are created when the
+file is written; a path whose parent is a file is refused before any work.
+
+``-o -`` writes to stdout: :func:`stdout_target` gives the path-like marker that
+:func:`check_output` and :func:`atomic_write` recognise (its format is given, not
+read from an extension). Binary figures (PNG, PDF) are refused when stdout is a terminal.
 """
 
 from __future__ import annotations
@@ -35,9 +40,63 @@ def shown(formats: Iterable[str]) -> str:
     return ", ".join(f".{e}" for e in formats)
 
 
-def check_output(path: str, allowed: Iterable[str]) -> str:
-    """Return the lower-case extension of ``path`` after checking it can be written."""
+class StdoutTarget(str):
+    """``-o -``: stdout as an output path, with the format it is written in (no extension to read)."""
+
+    fmt: str
+
+    def __new__(cls, fmt: str) -> "StdoutTarget":
+        target = super().__new__(cls, "-")
+        target.fmt = fmt
+        return target
+
+
+BINARY_FORMATS = ("png", "pdf")
+
+
+def stdout_target(fmt: str | None, allowed: Iterable[str], *, option: str = "--format") -> StdoutTarget:
+    """The stdout marker for ``-o -`` in ``fmt`` (default: the first of ``allowed``).
+
+    A format not in ``allowed`` is refused naming ``option``; a binary figure is refused
+    when stdout is a terminal, where it would only garble the screen."""
+    import sys
+
+    from .errors import UsageError
+
     allowed = tuple(allowed)
+    fmt = (fmt or allowed[0]).lower().lstrip(".")
+    if fmt not in allowed:
+        raise UsageError(f"{option}: -o - writes {', '.join(allowed)}; got {fmt!r}")
+    isatty = getattr(sys.stdout, "isatty", None)
+    if fmt in BINARY_FORMATS and callable(isatty) and isatty():
+        raise UsageError(f"-o -: a {fmt.upper()} figure is binary and stdout is a terminal; redirect it "
+                         f"(-o - --format {fmt} > lr.{fmt}), or use --format svg or --term")
+    return StdoutTarget(fmt)
+
+
+def _missing_folder(path: str) -> str | None:
+    """Why the folders of ``path`` cannot be made (an ancestor is a file, or not writable), or None."""
+    folder = os.path.dirname(os.path.abspath(path))
+    while not os.path.isdir(folder):
+        if os.path.lexists(folder):
+            return f"{folder} is a file, not a folder"
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return f"{folder} does not exist"
+        folder = parent
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return f"folder {folder} is not writable"
+    return None
+
+
+def check_output(path: str, allowed: Iterable[str]) -> str:
+    """Return the lower-case extension of ``path`` (the given format for stdout) after checking it can be
+    written: missing folders may be created (:func:`atomic_write` makes them), a file in their place may not."""
+    allowed = tuple(allowed)
+    if isinstance(path, StdoutTarget):
+        if path.fmt not in allowed:
+            raise OutputError(f"-o -: cannot write {path.fmt} here; use one of {', '.join(allowed)}")
+        return path.fmt
     if os.path.isdir(path):
         raise OutputError(f"{path}: is a directory; give a file name such as {os.path.join(path, 'lr.' + allowed[0])}")
     ext = os.path.splitext(path)[1].lower().lstrip(".")
@@ -46,8 +105,9 @@ def check_output(path: str, allowed: Iterable[str]) -> str:
         raise OutputError(f"{path}: unknown output format ({got}); use one of {shown(allowed)}")
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
-        raise OutputError(f"{path}: folder {os.path.dirname(path) or '.'} does not exist")
-    if not os.access(folder, os.W_OK | os.X_OK):
+        if problem := _missing_folder(path):
+            raise OutputError(f"{path}: cannot create its folder: {problem}")
+    elif not os.access(folder, os.W_OK | os.X_OK):
         raise OutputError(f"{path}: folder {os.path.dirname(path) or '.'} is not writable")
     return ext
 
@@ -93,8 +153,20 @@ class _HeldSignals:
 
 
 def atomic_write(path: str, write: Callable[[object], None], *, binary: bool = True) -> None:
-    """Call ``write(fileobj)`` on a temporary file next to ``path``, then rename it into place."""
+    """Call ``write(fileobj)`` on a temporary file next to ``path``, then rename it into place.
+
+    Missing folders are created first. A :class:`StdoutTarget` is written to stdout instead."""
+    if isinstance(path, StdoutTarget):
+        _write_stdout(write, binary)
+        return
     folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        if problem := _missing_folder(path):
+            raise OutputError(f"{path}: cannot create its folder: {problem}")
+        try:
+            os.makedirs(folder, exist_ok=True)
+        except OSError as err:
+            raise OutputError(f"{path}: cannot create its folder: {err.strerror}") from None
     held = _HeldSignals()
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=folder)
@@ -124,6 +196,23 @@ def atomic_write(path: str, write: Callable[[object], None], *, binary: bool = T
         if isinstance(err, OSError):
             raise OutputError(f"{path}: cannot write: {err.strerror}") from None
         raise
+
+
+def _write_stdout(write: Callable[[object], None], binary: bool) -> None:
+    """``write`` to stdout: bytes to its buffer, text to it (flushed, so the stream is whole when lrviz exits)."""
+    import io
+    import sys
+
+    sys.stdout.flush()
+    if binary:
+        stream = getattr(sys.stdout, "buffer", sys.stdout)
+        write(stream)
+        stream.flush()
+        return
+    buffer = io.StringIO(newline="")
+    write(buffer)
+    sys.stdout.write(buffer.getvalue())
+    sys.stdout.flush()
 
 
 def columns(curves: Sequence[Curve]) -> dict[str, list]:

@@ -141,7 +141,7 @@ def test_export_momentum_columns(tmp_path):
     "args, exit_code, message",
     [
         (["compare", "cosine", "--set", "cosine.min_lr"], 2, "expected NAME.PARAM=VALUE"),
-        (["compare", "cosine", "--set", "step.gamma=0.5"], 2, "'step' is not one of the schedules compared"),
+        (["compare", "cosine", "--set", "step.gamma=0.5"], 2, "'step' is not one of the schedules here; one of cosine"),
         (["compare", "cosine", "--steps", "0"], 2, "--steps: must be >= 1"),
         (["compare", "cosine", "--size", "8"], 2, "--size: expected W,H in inches or one of column, page, screen; got '8'"),
         (["compare", "cosine", "--x", "hours"], 2, "--x: must be one of steps, epochs, fraction"),
@@ -160,7 +160,7 @@ def test_bad_output_paths_keep_existing_files(tmp_path):
     existing = tmp_path / "keep.png"
     existing.write_bytes(b"precious")
     cases = [
-        (str(tmp_path / "missing" / "x.png"), "does not exist"),
+        (str(tmp_path / "keep.png" / "x.png"), "keep.png is a file, not a folder"),
         (str(tmp_path), "is a directory"),
         (str(tmp_path / "x.gif"), "unknown output format (.gif)"),
     ]

@@ -2,10 +2,11 @@
 
     __init__.py   the app, main() and the one table from errors to exit codes
     _options.py   the shared options (Annotated aliases, FigureOptions), NAME=VALUE words, run checks
-    _show.py      where a figure goes: a file or a terminal preview
+    _show.py      where a figure goes: a file, stdout or a terminal preview
+    _help.py      clean --help: metavars such as N, FILE, NAME.PARAM=VALUE instead of typer's type tags
     draw.py       plot, compare, sweep, resume
     inspect.py    list, show, export, stats, check
-    tools.py      explore, gallery          (playground: lrviz/playground/cli.py)
+    tools.py      explore, gallery, init    (playground: lrviz/playground/cli.py)
 
 Library errors (:class:`~lrviz.errors.LrvizError`) become one line per problem on
 stderr and their ``exit_code``: 1, or 2 for a :class:`~lrviz.errors.UsageError`
@@ -25,13 +26,15 @@ import typer
 from .. import __version__
 from ..errors import ConfigError, LrvizError
 from ..playground.cli import register as register_playground
-from . import draw, inspect, tools
+from . import _help, draw, inspect, tools
 
 app = typer.Typer(
     name="lrviz",
+    cls=_help.Group,
     help="Plot and compare learning-rate schedules before you train.\n\n"
-    "Example: lrviz compare step cosine onecycle --steps 1000 -o lr.png",
-    add_completion=False,
+    "Example: lrviz compare step cosine onecycle --steps 1000 -o lr.png\n\n"
+    "Shell completion: lrviz --install-completion (or --show-completion to see the script).",
+    add_completion=True,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     pretty_exceptions_show_locals=False,
@@ -77,8 +80,11 @@ def _reported(command):
 for _group in (draw, inspect, tools):
     for _command in _group.COMMANDS:
         _name, _command = _command if isinstance(_command, tuple) else (None, _command)
-        app.command(_name)(_reported(_command))
+        app.command(_name, cls=_help.Command)(_reported(_command))
 register_playground(app, _reported)
+for _info in app.registered_commands:  # the playground's too
+    if _info.cls in (None, typer.core.TyperCommand):
+        _info.cls = _help.Command
 
 
 def _stopped(signum, frame) -> None:

@@ -17,35 +17,41 @@ import typer
 from ..errors import UsageError
 from ..output import FIGURE_FORMATS, shown
 
-Output = Annotated[Optional[str], typer.Option("--output", "-o", help=f"Output file; the extension picks the format "
-                                                                      f"({shown(FIGURE_FORMATS)}).")]
+Output = Annotated[Optional[str], typer.Option("--output", "-o", metavar="FILE", help=f"Output file; the extension picks "
+                                               f"the format ({shown(FIGURE_FORMATS)}); missing folders are made; - "
+                                               "writes to stdout (with --format png, svg or pdf).")]
 Force = Annotated[bool, typer.Option("--force", help="Allow more than 1,000,000,000 steps.")]
 Steps = Annotated[int, typer.Option("--steps", help="total_steps, when schedules are given by name.")]
 Lr = Annotated[float, typer.Option("--lr", help="Peak/base lr, when schedules are given by name.")]
 StepsPerEpoch = Annotated[Optional[int], typer.Option("--steps-per-epoch", help="Steps per epoch (for '5ep' durations, "
                                                                                 "--x epochs and unit checks).")]
-Set = Annotated[Optional[List[str]], typer.Option("--set", help="NAME.PARAM=VALUE for a schedule given by name, "
-                                                                "repeatable.")]
-SetOwn = Annotated[Optional[List[str]], typer.Option("--set", help="PARAM=VALUE, repeatable.")]
+SET_HELP = ("NAME.PARAM=VALUE, repeatable: NAME is a schedule's name or label (a name sets every copy of it; "
+            "NAME#2 the second copy). With one schedule, PARAM=VALUE will do.")
+Set = Annotated[Optional[List[str]], typer.Option("--set", metavar="NAME.PARAM=VALUE", help=SET_HELP)]
+SetOwn = Annotated[Optional[List[str]], typer.Option("--set", metavar="NAME.PARAM=VALUE", help="NAME.PARAM=VALUE (or "
+                                                     "just PARAM=VALUE: there is one schedule), repeatable.")]
 Title = Annotated[Optional[str], typer.Option("--title", help="Figure title.")]
 Stats = Annotated[bool, typer.Option("--stats", help="Add the stats table (peak, final, mean, area, steps above half "
                                                      "the peak) under the plot.")]
-Sources = Annotated[List[str], typer.Argument(help="A config (lrviz's, or your trainer's own file), or schedule "
-                                                  "names (see 'lrviz list').")]
+Sources = Annotated[List[str], typer.Argument(help="A config (lrviz's, your trainer's own file, a shipped example "
+                                                  "by name, or - for stdin), or schedule names (see 'lrviz list').",
+                                              autocompletion=lambda incomplete: complete_names(incomplete)
+                                              + complete_configs(incomplete))]
 TRAINER_FORMATS = ("hf", "deepspeed", "timm", "mmengine", "ultralytics", "lightning", "megatron", "nemo", "fairseq",
                    "torchtune", "axolotl")  # lrviz.trainers.FORMATS, spelled out so that --help imports nothing
 _FORMAT_HELP = (f"How to read the config: lrviz, or a trainer's own format ({', '.join(TRAINER_FORMATS)}); "
-                "default: told from its content.")
+                "default: told from its content. With -o -: the format written to stdout instead (png, svg, pdf; "
+                "csv, json for export).")
 DatasetSize = Annotated[Optional[int], typer.Option("--dataset-size", help="Training examples, for a trainer's config "
                                                     "that counts in epochs (HF, timm, MMEngine, Ultralytics, ...).")]
 WorldSize = Annotated[Optional[int], typer.Option("--world-size", help="Data-parallel processes (GPUs) of the run: "
                                                   "for a trainer's config, and as a hint for --log.")]
-Log = Annotated[Optional[str], typer.Option("--log", help="A run's log of the lr it used (HF trainer_state.json or "
+Log = Annotated[Optional[str], typer.Option("--log", metavar="RUN", help="A run's log of the lr it used (HF trainer_state.json or "
                                             "checkpoint dir, Lightning metrics.csv, TensorBoard events, MLflow, W&B "
                                             "CSV, Keras CSVLogger, any CSV).")]
 LogFormat = Annotated[Optional[str], typer.Option("--log-format", help="hf, lightning, keras, mlflow, wandb, csv or "
                                                   "tensorboard; default: told from the file.")]
-LogColumns = Annotated[Optional[str], typer.Option("--log-columns", help="STEP,LR: the columns (or tags) to read, "
+LogColumns = Annotated[Optional[str], typer.Option("--log-columns", metavar="STEP,LR", help="STEP,LR: the columns (or tags) to read, "
                                                    "e.g. step,lr-AdamW.")]
 LogOffset = Annotated[Optional[int], typer.Option("--log-offset", help="Steps to add to the logged step to get the "
                                                   "update that used the lr (default: the framework's own rule).")]
@@ -62,7 +68,21 @@ def log_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return option_group("run", LogOptions, [("log", Log, None), ("log_format", LogFormat, None),
                                             ("log_columns", LogColumns, None), ("log_offset", LogOffset, None),
                                             ("curve", Curve, None), ("grad_accum", GradAccum, None)])(command)
-Name = Annotated[str, typer.Argument(help="A schedule name (see 'lrviz list').")]
+def complete_names(incomplete: str) -> list[str]:
+    """Shell completion of schedule names (the registry is loaded only while completing)."""
+    from ..registry import names
+
+    return [name for name in names() if name.startswith(incomplete)]
+
+
+def complete_configs(incomplete: str) -> list[str]:
+    """Shell completion of the shipped examples' names (files complete as files in the shell itself)."""
+    from ..sources import examples
+
+    return [name for name in examples() if name.startswith(incomplete)]
+
+
+Name = Annotated[str, typer.Argument(help="A schedule name (see 'lrviz list').", autocompletion=complete_names)]
 
 
 @dataclass(frozen=True)
@@ -104,11 +124,11 @@ _FIGURE_PARAMETERS = [
     ("style", Annotated[Optional[str], typer.Option("--style", help="default (screen), paper (3.5 in column, serif), "
                                                                     "dark.")]),
     ("logy", Annotated[Optional[bool], typer.Option("--logy/--no-logy", help="Logarithmic lr axis.")]),
-    ("x", Annotated[Optional[str], typer.Option("--x", help="x axis unit: steps, epochs (needs steps_per_epoch) or "
+    ("x", Annotated[Optional[str], typer.Option("--x", metavar="UNIT", help="x axis unit: steps, epochs (needs steps_per_epoch) or "
                                                             "fraction.")]),
     ("dpi", Annotated[Optional[int], typer.Option("--dpi", help="Resolution of PNG output, dots per inch (default: "
                                                                 "the style's).")]),
-    ("size", Annotated[Optional[str], typer.Option("--size", help="Figure size in inches W,H (e.g. 8,4.5), or column "
+    ("size", Annotated[Optional[str], typer.Option("--size", metavar="W,H", help="Figure size in inches W,H (e.g. 8,4.5), or column "
                                                                   "(3.5 in wide), page (7 in), screen.")]),
     ("annotate", Annotated[Optional[bool], typer.Option("--annotate/--no-annotate", help="Mark phase boundaries, peak "
                                                                                          "and final lr (on by default).")]),
@@ -163,6 +183,85 @@ def parse_assignments(items: list[str] | None, option: str, *, example: str, qua
     return out
 
 
+def _addressed(specs, target: str, item: str, option: str) -> list[int]:
+    """Indexes of the schedules ``target`` names: a label, else a name (every copy), ``NAME#K`` the K-th copy."""
+    import re
+
+    base, k = target, None
+    if match := re.fullmatch(r"(.+)#(\d+)", target):
+        base, k = match.group(1), int(match.group(2))
+    found = [i for i, spec in enumerate(specs) if spec.label == base]
+    if not found:
+        found = [i for i, spec in enumerate(specs) if spec.name == base]
+    if k is not None:
+        found = found[k - 1: k] if k >= 1 else []
+    if not found:
+        choices = []
+        for spec in specs:
+            word = spec.label or spec.name
+            copies = sum(1 for s in specs if (s.label or s.name) == word)
+            if word not in choices:
+                choices.append(word)
+            if copies > 1 and f"{word}#{copies}" not in choices:
+                choices.append(f"{word}#{copies}")
+        raise UsageError(f"{option} {item}: {target!r} is not one of the schedules here; one of {', '.join(choices)}")
+    return found
+
+
+def apply_sets(specs, items: list[str] | None, *, option: str = "--set") -> tuple:
+    """``specs`` (ScheduleSpecs) with ``NAME.PARAM=VALUE`` words applied, the one reading of ``--set`` everywhere.
+
+    NAME is a label or a name (a name sets every copy; ``NAME#K`` only the K-th); a bare
+    ``PARAM=VALUE`` sets the only schedule. Values are read as in YAML. Each value remembers
+    the option that gave it, so a refused value is reported as that option."""
+    from dataclasses import replace
+
+    from ..config import parse_value
+
+    specs = list(specs)
+    for item in items or []:
+        key, sep, text = item.partition("=")
+        target, _, param = key.strip().rpartition(".")
+        if not sep or not param:
+            raise UsageError(f"{option} {item}: expected NAME.PARAM=VALUE, e.g. {option} cosine.min_lr=1e-4")
+        if not target:
+            if len(specs) != 1:
+                names = ", ".join(s.label or s.name for s in specs)
+                raise UsageError(f"{option} {item}: say which schedule, NAME.{param}=...; one of {names}")
+            found = [0]
+        else:
+            found = _addressed(specs, target, item, option)
+        for i in found:
+            spec = specs[i]
+            origin = f"{option} {target or spec.label or spec.name}.{param}"
+            specs[i] = replace(spec, params={**spec.params, param: parse_value(text)},
+                               origins={**spec.origins, param: origin})
+    return tuple(specs)
+
+
+def distinct_labels(specs) -> tuple:
+    """``specs`` with copies that would share a legend label told apart: ``cosine``, ``cosine (2)``.
+    Two copies with the same parameters are also reported on stderr: they draw one curve twice."""
+    from dataclasses import replace
+
+    from ..curves import labels
+
+    shown_as = labels(list(specs))
+    out, seen = list(specs), {}
+    for i, (spec, label) in enumerate(zip(specs, shown_as)):
+        seen.setdefault(label, []).append(i)
+    for label, where in seen.items():
+        for k, i in enumerate(where[1:], start=2):
+            out[i] = replace(out[i], label=f"{label} ({k})")
+            same = [j for j in where[:k - 1] if specs[j].params == specs[i].params and specs[j].name == specs[i].name]
+            if same:
+                first = out[same[0]].label or label
+                copy = sum(1 for s in specs[:i + 1] if s.name == specs[i].name)
+                typer.echo(f"lrviz: note: {first!r} and {out[i].label!r} are the same schedule with the same "
+                           f"parameters; set one apart with --set {specs[i].name}#{copy}.PARAM=VALUE", err=True)
+    return tuple(out)
+
+
 def check_run(steps: int, lr: float, steps_per_epoch: int | None, force: bool) -> None:
     """The shared run options of schedules given by name: usage errors name the option."""
     from ..limits import over_limit
@@ -179,20 +278,32 @@ def check_run(steps: int, lr: float, steps_per_epoch: int | None, force: bool) -
 
 def names_config(names: list[str], steps: int, lr: float, steps_per_epoch: int | None, assignments: list[str] | None,
                  title: str | None = None, force: bool = False):
-    """A Config of schedule names with the shared run options and ``--set NAME.PARAM=VALUE`` values."""
-    from ..config import from_names, parse_value
+    """A Config of schedule names with the shared run options and ``--set NAME.PARAM=VALUE`` values
+    (:func:`apply_sets`); copies of one name get distinct labels (:func:`distinct_labels`)."""
+    from dataclasses import replace
+
+    from ..config import from_names
 
     check_run(steps, lr, steps_per_epoch, force)
-    params: dict[str, dict] = {name: {} for name in names}
-    origins: dict[str, dict] = {name: {} for name in names}
-    for item, target, param, text in parse_assignments(assignments, "--set", qualified=True,
-                                                       example="cosine.min_lr=1e-4"):
-        if target not in params:
-            raise UsageError(f"--set {item}: {target!r} is not one of the schedules compared ({', '.join(names)})")
-        params[target][param] = parse_value(text)
-        origins[target][param] = f"--set {target}.{param}"
-    return from_names(names, params=params, origins=origins, total_steps=steps, lr=lr, steps_per_epoch=steps_per_epoch,
-                      title=title)
+    config = from_names(names, total_steps=steps, lr=lr, steps_per_epoch=steps_per_epoch, title=title)
+    return replace(config, schedules=distinct_labels(apply_sets(config.schedules, assignments)))
+
+
+def config_with_sets(config, assignments: list[str] | None, *, steps: int | None = None, force: bool = False):
+    """A config read from a file with ``--set LABEL_OR_NAME.PARAM=VALUE`` applied and, given, ``--steps``."""
+    from dataclasses import replace
+
+    if assignments:
+        config = replace(config, schedules=apply_sets(config.schedules, assignments))
+    if steps is not None:
+        from ..limits import over_limit
+
+        if steps < 1:
+            raise UsageError(f"--steps: must be >= 1; got {steps}")
+        if not force and (refusal := over_limit(steps)):
+            raise UsageError(f"--steps: {refusal}")
+        config = replace(config, total_steps=steps)
+    return config
 
 
 @dataclass(frozen=True)
@@ -216,19 +327,42 @@ class ConfigFacts:
                     dataset_size=self.dataset_size, world_size=self.world_size)
 
 
+def figure_target(facts: ConfigFacts, output: str | None, formats: tuple[str, ...] | None = None):
+    """``(facts, fmt)``: --format names either how to read the config (hf, lrviz, ...) or, for ``-o -``, the
+    format written to stdout (``formats``, default the figure formats); the two sets of names are apart."""
+    from dataclasses import replace
+
+    from ..output import FIGURE_FORMATS
+
+    formats = formats or FIGURE_FORMATS
+    given = (facts.config_format or "").lower().lstrip(".")
+    if given not in formats:
+        return facts, None
+    if output != "-":
+        raise UsageError(f"--format {given}: picks what -o - writes to stdout; a file's extension picks its own format")
+    return replace(facts, config_format=None), given
+
+
 def config_options(*, format_flags: tuple[str, ...] = ("--format", "--config-format")):
     """--format (or only --config-format where --format means something else), --steps-per-epoch,
     --dataset-size and --world-size, as ``facts: ConfigFacts``."""
-    format_option = Annotated[Optional[str], typer.Option(*format_flags, help=_FORMAT_HELP)]
+    format_option = Annotated[Optional[str], typer.Option(*format_flags, metavar="FORMAT", help=_FORMAT_HELP)]
     return option_group("facts", ConfigFacts, [("config_format", format_option, None),
                                                ("steps_per_epoch", StepsPerEpoch, None),
                                                ("dataset_size", DatasetSize, None), ("world_size", WorldSize, None)])
 
 
 def _looks_like_file(word: str) -> bool:
+    """A config rather than a schedule name: a path, stdin (-), a file here, or a shipped example that is
+    not also a schedule's name (``onecycle`` stays the schedule; its example is ``onecycle.yaml``)."""
     import os
 
-    return os.path.sep in word or os.path.isfile(word) or word.endswith((".yaml", ".yml", ".json", ".py", ".sh"))
+    if word == "-" or os.path.sep in word or os.path.isfile(word) or word.endswith((".yaml", ".yml", ".json", ".py", ".sh")):
+        return True
+    from ..registry import ALIASES, TABLE
+    from ..sources import example, local
+
+    return word not in TABLE and word not in ALIASES and (local(word) or example(word)) is not None
 
 
 def source_config(sources: list[str], steps: int, lr: float, assignments: list[str] | None, force: bool,
@@ -238,9 +372,7 @@ def source_config(sources: list[str], steps: int, lr: float, assignments: list[s
     if len(sources) > 1 and any(_looks_like_file(s) for s in sources):
         raise UsageError("give one config at a time, or schedule names (a config and names cannot be mixed)")
     if len(sources) == 1 and _looks_like_file(first):
-        if assignments:
-            raise UsageError("--set applies to schedule names; edit the config to change its parameters")
-        return facts.load(first, force=force)
+        return config_with_sets(facts.load(first, force=force), assignments)
     if facts.config_format or facts.dataset_size:  # --world-size may still be a hint for --log
         option = "--format" if facts.config_format else "--dataset-size"
         raise UsageError(f"{option}: applies to a config file; schedules given by name take --steps and --lr")

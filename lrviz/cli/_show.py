@@ -26,11 +26,31 @@ def terminal() -> dict:
                 charset=charset)
 
 
-def destination(output: str | None, term: bool, default: str) -> str | None:
-    """The file to write (``default`` when none is given), or None for a terminal preview."""
+def destination(output: str | None, term: bool, default: str, *, fmt: str | None = None) -> str | None:
+    """The file to write (``default`` when none is given), stdout for ``-`` (in ``fmt``, default PNG; see
+    :func:`lrviz.output.stdout_target`), or None for a terminal preview."""
     if term and output:
         raise UsageError("--term previews in the terminal and writes no file; drop --output")
+    if output == "-":
+        from ..output import FIGURE_FORMATS, stdout_target
+
+        return stdout_target(fmt, FIGURE_FORMATS)
+    if fmt is not None:
+        raise UsageError(f"--format {fmt}: picks the figure format of -o -; a file's extension picks its own")
     return None if term else (output or default)
+
+
+def to_stdout(output) -> bool:
+    """Whether ``output`` is stdout (``-o -``): then nothing else may be printed there."""
+    from ..output import StdoutTarget
+
+    return isinstance(output, StdoutTarget)
+
+
+def wrote(output) -> None:
+    """``wrote FILE`` on stdout, unless the figure itself went there."""
+    if not to_stdout(output):
+        typer.echo(f"wrote {output}")
 
 
 def draw(config, output: str | None, *, with_stats: bool = False, overlay=None) -> None:
@@ -50,7 +70,7 @@ def draw(config, output: str | None, *, with_stats: bool = False, overlay=None) 
             typer.echo(table)
         return
     plotting.figure(config, output=output, table=table, overlay=overlay)
-    typer.echo(f"wrote {output}")
+    wrote(output)
 
 
 def draw_many(configs: list, frame, output: str | None, *, with_stats: bool = False) -> None:
@@ -74,4 +94,4 @@ def draw_many(configs: list, frame, output: str | None, *, with_stats: bool = Fa
             typer.echo(table)
         return
     plotting.draw(curves, frame, output=output, total_steps=extent, table=table)
-    typer.echo(f"wrote {output}")
+    wrote(output)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Annotated, List, Optional
 
@@ -10,20 +9,23 @@ import typer
 
 from ..errors import ParameterError, UsageError
 from . import _show
-from ._options import (ConfigFacts, FigureOptions, Force, Name, Output, Stats, StepsPerEpoch, Title, check_run,
-                       config_options, figure_options, log_options, names_config, parse_assignments)
+from ._options import (ConfigFacts, FigureOptions, Force, Name, Output, Set, SetOwn, Stats, StepsPerEpoch, Title,
+                       apply_sets, check_run, complete_configs, complete_names, config_options, config_with_sets, figure_options, figure_target,
+                       log_options, names_config, parse_assignments)
 from ._runlog import LogOptions
 
-ConfigPath = Annotated[Path, typer.Argument(help="A config: lrviz's YAML (see configs/), or your trainer's own file "
-                                            "(HF TrainingArguments, DeepSpeed, timm args.yaml, MMEngine .py, ...; "
-                                            "see configs/trainers/).")]
+ConfigPath = Annotated[str, typer.Argument(metavar="CONFIG", autocompletion=lambda incomplete: complete_configs(incomplete), help="A config: lrviz's YAML, your trainer's own file "
+                                           "(HF TrainingArguments, DeepSpeed, timm args.yaml, MMEngine .py, ...), a "
+                                           "shipped example by name (see 'lrviz list --examples'), or - for stdin.")]
 
 
 @figure_options
 @config_options()
 @log_options
-def plot(config: ConfigPath, output: Output = None, force: Force = False, *, figure: FigureOptions,
-         facts: ConfigFacts, run: LogOptions) -> None:
+def plot(config: ConfigPath, output: Output = None, steps: Annotated[Optional[int], typer.Option(
+             "--steps", metavar="N", help="total_steps, over the config's.")] = None,
+         assignments: Set = None, title: Title = None, show_stats: Stats = False, force: Force = False, *,
+         figure: FigureOptions, facts: ConfigFacts, run: LogOptions) -> None:
     """Draw the schedules of a config into a PNG, SVG or PDF: an lrviz config, or your trainer's own file.
 
     Options given here override the config's plot: section. A trainer's file
@@ -31,6 +33,12 @@ def plot(config: ConfigPath, output: Output = None, force: Force = False, *, fig
     Megatron, NeMo, fairseq, torchtune, axolotl) is drawn as that trainer runs
     it; what it cannot say comes from --dataset-size, --world-size or
     --steps-per-epoch. --log RUN draws the lr the run logged over the plan.
+    A playground config is drawn as 'lrviz playground' draws it.
+
+    The figure goes to -o FILE (missing folders are made), else to the config's
+    output: or CONFIG.png in the current folder; -o - writes it to stdout
+    (--format png, svg or pdf). --set LABEL.PARAM=VALUE changes a schedule of
+    the config, named by its label or name.
 
     Examples:
 
@@ -41,37 +49,79 @@ def plot(config: ConfigPath, output: Output = None, force: Force = False, *, fig
       lrviz plot configs/trainers/hf_training_args.json --dataset-size 52000 --world-size 8
 
       lrviz plot configs/onecycle.yaml --term
+
+      lrviz plot warmup_cosine --steps 20000 --set "warmup + cosine.warmup_steps=500" --stats
+
+      lrviz plot - -o - --format svg < cfg.yaml > lr.svg
     """
+    from dataclasses import replace
+
+    from ..sources import STDIN, is_playground
+
     with_log = run.given()
-    cfg = figure.apply(facts.load(str(config), force=force),
-                       epochs_need=f"steps_per_epoch, which {config} does not set")
-    default = f"{config.stem}.png"
-    if cfg.output:
-        default = cfg.output if os.path.isabs(cfg.output) else str(config.parent / cfg.output)
-    out = _show.destination(output, figure.term, default)
+    stem = "stdin" if config == STDIN else Path(config).stem
+    facts, fmt = figure_target(facts, output)
+    if is_playground(config):
+        return _plot_playground(config, output, fmt, stem, figure=figure, facts=facts, with_log=with_log,
+                                given=dict(steps=steps, assignments=assignments, title=title, show_stats=show_stats))
+    cfg = config_with_sets(facts.load(config, force=force), assignments, steps=steps, force=force)
+    if title is not None:
+        cfg = replace(cfg, title=title)
+    cfg = figure.apply(cfg, epochs_need=f"steps_per_epoch, which {config} does not set")
+    out = _show.destination(output, figure.term, cfg.output or f"{stem}.png", fmt=fmt)
     overlay = None
     if with_log:
         if out is None:
             raise UsageError("--log draws the logged points into a figure file; drop --term")
         verdict, overlay = run.overlay(cfg, facts.world_size)
         for line in verdict.lines():
-            typer.echo(line)
-    _show.draw(cfg, out, overlay=overlay)
+            typer.echo(line, err=_show.to_stdout(out))
+    _show.draw(cfg, out, overlay=overlay, with_stats=show_stats)
+
+
+def _plot_playground(config: str, output, fmt, stem: str, *, figure: FigureOptions, facts: ConfigFacts,
+                     with_log: bool, given: dict) -> None:
+    """``lrviz plot`` of a playground config: its figure as ``lrviz playground CONFIG`` draws it (only --style,
+    -o and --format carry over; the other options say so)."""
+    from ..playground import config as playground_config
+    from ..playground.cli import playground
+    from ..sources import STDIN
+
+    unused = [f"--{k.replace('_', '-').replace('assignments', 'set').replace('show-stats', 'stats')}"
+              for k, v in given.items() if v not in (None, False, [])]
+    unused += [f"--{f}" for f in ("layout", "logy", "x", "dpi", "size", "annotate") if getattr(figure, f) is not None]
+    unused += ["--log"] * with_log + ["--term"] * figure.term
+    unused += [o for o, v in (("--steps-per-epoch", facts.steps_per_epoch), ("--dataset-size", facts.dataset_size),
+                              ("--world-size", facts.world_size), ("--format", facts.config_format)) if v is not None]
+    if unused:
+        raise UsageError(f"{unused[0]}: {config} is a playground config; see 'lrviz playground --help' for its options")
+    if config == STDIN:
+        raise UsageError("-: a playground config is read from a file; save it and give its path")
+    from ..sources import resolve
+
+    path = resolve(config)
+    spec = playground_config.load(path)
+    out = _show.destination(output, False, spec.output or f"{stem}.png", fmt=fmt)
+    if _show.to_stdout(out):
+        raise UsageError("-o -: a playground figure is written to a file; give -o FILE")
+    playground(Path(path), surface=None, optimizer=None, schedule=None, steps=None, lr=None, start=None, lr_grid=None,
+               flow=False, seed=None, output=out, style=figure.style)
 
 
 @figure_options
 @config_options()
 def compare(
-    names: Annotated[Optional[List[str]], typer.Argument(help="Schedule names (see 'lrviz list').")] = None,
-    configs: Annotated[Optional[List[str]], typer.Option("--config", help="A config to compare too (lrviz's, or "
+    names: Annotated[Optional[List[str]], typer.Argument(help="Schedule names (see 'lrviz list').",
+                                                         autocompletion=complete_names)] = None,
+    configs: Annotated[Optional[List[str]], typer.Option("--config", metavar="FILE", help="A config to compare too (lrviz's, or "
                                                          "a trainer's own file), each over its own length; "
                                                          "repeatable.")] = None,
     steps: Annotated[int, typer.Option("--steps", help="total_steps shared by all schedules.")] = 1000,
     lr: Annotated[float, typer.Option("--lr", help="Peak/base lr shared by all schedules.")] = 0.1,
-    assignments: Annotated[Optional[List[str]], typer.Option("--set", help="NAME.PARAM=VALUE, repeatable.")] = None,
+    assignments: Set = None,
     title: Title = None,
-    output: Annotated[Optional[str], typer.Option("--output", "-o", help="Output file (default lr.png); the extension "
-                                                  "picks the format (.png, .svg, .pdf).")] = None,
+    output: Annotated[Optional[str], typer.Option("--output", "-o", metavar="FILE", help="Output file (default lr.png); "
+                                                  "the extension picks the format (.png, .svg, .pdf); - for stdout.")] = None,
     force: Force = False,
     show_stats: Stats = False,
     *,
@@ -96,7 +146,8 @@ def compare(
     """
     from dataclasses import replace
 
-    out = _show.destination(output, figure.term, "lr.png")
+    facts, fmt = figure_target(facts, output)
+    out = _show.destination(output, figure.term, "lr.png", fmt=fmt)
     if not names and not configs:
         raise UsageError("give schedule names, or --config FILE (or both)")
     from dataclasses import replace as with_
@@ -117,17 +168,16 @@ def compare(
 @figure_options
 def sweep(
     name: Name,
-    vary: Annotated[List[str], typer.Option("--vary", help="PARAM=V1,V2,... (repeatable: every combination is "
+    vary: Annotated[List[str], typer.Option("--vary", metavar="PARAM=V1,V2,...", help="PARAM=V1,V2,... (repeatable: every combination is "
                                             "drawn).")],
-    assignments: Annotated[Optional[List[str]], typer.Option("--set", help="PARAM=VALUE fixed for every curve, "
-                                                             "repeatable.")] = None,
+    assignments: SetOwn = None,
     steps: Annotated[int, typer.Option("--steps", help="total_steps of every curve.")] = 1000,
     lr: Annotated[float, typer.Option("--lr", help="Peak/base lr of every curve.")] = 0.1,
     steps_per_epoch: StepsPerEpoch = None,
     title: Annotated[Optional[str], typer.Option("--title", help="Figure title (default: the name and what "
                                                  "varies).")] = None,
-    output: Annotated[Optional[str], typer.Option("--output", "-o", help="Output file (default sweep.png); .png, .svg "
-                                                  "or .pdf.")] = None,
+    output: Annotated[Optional[str], typer.Option("--output", "-o", metavar="FILE", help="Output file (default "
+                                                  "sweep.png); .png, .svg or .pdf; - for stdout (PNG).")] = None,
     show_stats: Annotated[bool, typer.Option("--stats", help="Add the stats table under the plot.")] = False,
     force: Force = False,
     *,
@@ -154,8 +204,9 @@ def sweep(
     for _, _, param, text in parse_assignments(vary, "--vary", example="min_lr=0,1e-4", shape="PARAM=V1,V2,..."):
         parts = text.split(";") if ";" in text else text.split(",")
         varied.append((param, [parse_value(v.strip()) for v in parts]))
-    fixed = {param: parse_value(text) for _, _, param, text in
-             parse_assignments(assignments, "--set", example="decay_steps=800")}
+    from ..spec import ScheduleSpec
+
+    fixed = apply_sets([ScheduleSpec(name)], assignments)[0].params
     try:
         cfg = make_sweep(name, varied, fixed=fixed, total_steps=steps, lr=lr, steps_per_epoch=steps_per_epoch,
                          title=title)
@@ -199,11 +250,12 @@ def resume(
     from ..limits import over_limit
     from ..output import FIGURE_FORMATS, check_output
 
+    facts, stdout_fmt = figure_target(facts, output)
     cfg = facts.load(str(config), force=force)
     if total is not None and (total < 1 or (not force and over_limit(total))):
         raise UsageError(f"--total: {over_limit(total) if total >= 1 else f'must be >= 1; got {total}'}")
     cfg = figure.apply(cfg, epochs_need=f"steps_per_epoch, which {config} does not set")
-    out = _show.destination(output, figure.term, f"{config.stem}_resumed.png")
+    out = _show.destination(output, figure.term, f"{config.stem}_resumed.png", fmt=stdout_fmt)
     fmt = check_output(out, FIGURE_FORMATS) if out else None
     columns = 2 * _show.terminal()["width"] if out is None else mpl.pixel_columns(cfg.plot)
     try:
@@ -217,9 +269,9 @@ def resume(
     else:
         plotting.draw(curves, cfg, output=out, fmt=fmt, total_steps=extent)
     for jump in jumps:
-        typer.echo(jump.text())
+        typer.echo(jump.text(), err=_show.to_stdout(out))
     if out:
-        typer.echo(f"wrote {out}")
+        _show.wrote(out)
 
 
 COMMANDS = (plot, compare, sweep, resume)

@@ -13,15 +13,83 @@ from ._runlog import LogOptions
 STATS_FORMATS = ("table", "csv", "json")
 
 
-def list_() -> None:
-    """List every schedule name with a one-line summary.
+def _matches(pattern: str | None, *texts: str) -> bool:
+    """``pattern`` as a glob (when it holds * ? or [) or else a substring, case-insensitive, in any of ``texts``."""
+    import fnmatch
 
-    Example: lrviz list
+    if not pattern:
+        return True
+    pattern = pattern.lower()
+    if any(c in pattern for c in "*?["):
+        return any(fnmatch.fnmatchcase(t.lower(), pattern) for t in texts)
+    return any(pattern in t.lower() for t in texts)
+
+
+def _example_title(path: str) -> str:
+    """The ``title:`` of an example config (its first line that sets one), or ''."""
+    import re
+
+    try:
+        with open(path, encoding="utf-8") as fh:
+            head = fh.read(4000)
+    except OSError:
+        return ""
+    found = re.search(r"^title:\s*[\"']?(.*?)[\"']?\s*$", head, re.M)
+    return found.group(1) if found else ""
+
+
+def list_(
+    framework: Annotated[Optional[str], typer.Argument(metavar="[FRAMEWORK]", help="With --twins: only this "
+                                                       "framework's twins (torch, hf, keras, optax, ...).")] = None,
+    pattern: Annotated[Optional[str], typer.Option("--filter", metavar="TEXT", help="Only names or summaries "
+                                                   "holding TEXT, or matching it as a glob (cos*, *warmup*).")] = None,
+    twins: Annotated[bool, typer.Option("--twins", help="Only the framework twins (exact copies of a library's "
+                                        "scheduler), all of them or one FRAMEWORK's.")] = False,
+    shipped: Annotated[bool, typer.Option("--examples", help="List the example configs lrviz ships instead; "
+                                          "draw one by name: lrviz plot NAME.")] = False,
+) -> None:
+    """List every schedule name with a one-line summary (or the shipped example configs).
+
+    Examples:
+
+      lrviz list --filter cos
+
+      lrviz list --twins torch
+
+      lrviz list --examples
     """
+    if shipped:
+        if twins or framework:
+            raise UsageError("--examples lists the example configs; --twins lists schedules: give one of them")
+        from ..sources import examples
+
+        found = {name: _example_title(path) for name, path in examples().items()}
+        found = {name: title for name, title in found.items() if _matches(pattern, name, title)}
+        if not found:
+            typer.echo(f"lrviz: no shipped example matches {pattern!r}" if pattern else "lrviz: no examples are installed",
+                       err=True)
+            raise typer.Exit(1)
+        width = max(len(n) for n in found)
+        for name, title in found.items():
+            typer.echo(f"{name:<{width}}  {title}".rstrip())
+        return
     from ..registry import TABLE
 
-    width = max(len(n) for n in TABLE)
-    for name in sorted(TABLE):
+    names = sorted(TABLE)
+    if framework is not None or twins:
+        frameworks = sorted({n.split(".")[0] for n in names if "." in n})
+        if framework is not None and framework not in frameworks:
+            from ..errors import did_you_mean
+
+            raise UsageError(f"--twins {framework}: no such framework{did_you_mean(framework, frameworks)}; "
+                             f"one of {', '.join(frameworks)}")
+        names = [n for n in names if "." in n and (framework is None or n.split(".")[0] == framework)]
+    names = [n for n in names if _matches(pattern, n, TABLE[n].summary)]
+    if not names:
+        typer.echo(f"lrviz: no schedule matches {pattern!r}; 'lrviz list' shows them all", err=True)
+        raise typer.Exit(1)
+    width = max(len(n) for n in names)
+    for name in names:
         typer.echo(f"{name:<{width}}  {TABLE[name].summary}")
 
 
@@ -38,8 +106,9 @@ def show(name: Annotated[str, typer.Argument(help="A schedule name from 'lrviz l
 @config_options()
 def export(
     sources: Sources,
-    output: Annotated[Optional[str], typer.Option("--output", "-o", help="values.csv or values.json; with --to, the "
-                                                  "file to write (default: print it).")] = None,
+    output: Annotated[Optional[str], typer.Option("--output", "-o", metavar="FILE", help="values.csv or values.json, "
+                                                  "or - for stdout (CSV, or --format json); with --to, the file to "
+                                                  "write (default: print it).")] = None,
     to: Annotated[Optional[str], typer.Option("--to", help="Write the trainer config or code that gives the same "
                                               "curve instead: hf, deepspeed, torch or optax.")] = None,
     steps: Steps = 1000,
@@ -63,12 +132,18 @@ def export(
       lrviz export configs/trainers/deepspeed_config.json -o values.json
 
       lrviz export hf.cosine --steps 1000 --set hf.cosine.num_warmup_steps=50 --to deepspeed
+
+      cat cfg.yaml | lrviz export - -o - --format json
     """
     from ..curves import evaluate
-    from ..output import DATA_FORMATS, atomic_write, check_output, write_data
+    from ..output import DATA_FORMATS, atomic_write, check_output, stdout_target, write_data
+    from ._options import figure_target
 
     if to is None and output is None:
         raise UsageError("give --output values.csv (or .json), or --to TRAINER")
+    facts, stdout_fmt = figure_target(facts, output, DATA_FORMATS)
+    if output == "-":  # stdout: CSV unless --format json
+        output = None if to is not None else stdout_target(stdout_fmt, DATA_FORMATS)
     fmt = None
     if to is None:
         fmt = check_output(output, DATA_FORMATS)
@@ -85,7 +160,8 @@ def export(
         atomic_write(output, lambda fh: fh.write(text), binary=False)
     else:
         write_data(evaluate(cfg), output, fmt)
-    typer.echo(f"wrote {output}")
+    if output != "-":
+        typer.echo(f"wrote {output}")
 
 
 @config_options(format_flags=("--config-format",))  # --format is the table's

@@ -1,12 +1,12 @@
-"""Commands that open a window or write many files: explore, gallery."""
+"""Commands that open a window or write files of their own: explore, gallery, init."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Optional
 
 import typer
 
-from ._options import Name, SetOwn, StepsPerEpoch, check_run, parse_assignments
+from ._options import Name, SetOwn, StepsPerEpoch, apply_sets, check_run, complete_names
 
 
 def explore(
@@ -27,12 +27,11 @@ def explore(
 
       lrviz explore onecycle --steps 5000 --set pct_start=0.25
     """
-    from ..config import parse_value
     from ..explore import open_window
+    from ..spec import ScheduleSpec
 
     check_run(steps, lr, steps_per_epoch, False)
-    params = {param: parse_value(text) for _, _, param, text in
-              parse_assignments(assignments, "--set", example="min_lr=1e-4")}
+    params = apply_sets([ScheduleSpec(name)], assignments)[0].params
     open_window(name, total_steps=steps, lr=lr, steps_per_epoch=steps_per_epoch, params=params)
 
 
@@ -50,4 +49,45 @@ def gallery(
     typer.echo(f"{len(figures)} figures")
 
 
-COMMANDS = (explore, gallery)
+def init(
+    what: Annotated[Optional[str], typer.Argument(metavar="[NAME|FORMAT]", help="A schedule name (see 'lrviz list') "
+                                                  "for a starter of it with its defaults, or hf for a HuggingFace "
+                                                  "TrainingArguments file; default: warmup + cosine.",
+                                                  autocompletion=lambda incomplete: complete_names(incomplete))] = None,
+    output: Annotated[Optional[str], typer.Option("--output", "-o", metavar="FILE", help="File to write (default "
+                                                  "lr.yaml, NAME.yaml or hf_training_args.yaml); - prints it.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite the file if it exists.")] = False,
+) -> None:
+    """Write a commented starter config to edit: it passes 'lrviz check' and draws with 'lrviz plot' as it is.
+
+    Never overwrites a file without --force. The default starter is warmup +
+    cosine on 10,000 steps with every common key explained; a schedule name
+    gives that schedule with each parameter at its default.
+
+    Examples:
+
+      lrviz init
+
+      lrviz init wsd -o wsd.yaml
+
+      lrviz init hf -o -
+    """
+    import os
+
+    from ..errors import OutputError
+    from ..output import atomic_write, check_output
+    from ..starter import default_file, starter
+
+    text = starter(what)
+    if output == "-":
+        typer.echo(text, nl=False)
+        return
+    path = output or default_file(what)
+    check_output(path, ("yaml", "yml"))
+    if os.path.exists(path) and not force:
+        raise OutputError(f"{path}: exists; lrviz init does not overwrite it (--force does, or give -o FILE)")
+    atomic_write(path, lambda fh: fh.write(text), binary=False)
+    typer.echo(f"wrote {path}; draw it with: lrviz plot {path}")
+
+
+COMMANDS = (explore, gallery, init)
