@@ -67,7 +67,7 @@ def test_bare_param_is_a_shorthand_only_with_one_schedule():
     qualified = invoke("export", "cosine", "--steps", "10", "--set", "cosine.min_lr=0.02", "-o", "-")
     assert one.exit_code == qualified.exit_code == 0
     assert one.stdout == qualified.stdout
-    assert [float(r[1]) for r in rows(one.stdout)[1:]] == pytest.approx([cosine(t, 10, floor=0.02) for t in range(11)])
+    assert [float(r[1]) for r in rows(one.stdout)[1:]] == pytest.approx([cosine(t, 10, floor=0.02) for t in range(10)])
     stats = [invoke("stats", "cosine", "--steps", "10", "--set", word, "--format", "json").stdout
              for word in ("min_lr=0.02", "cosine.min_lr=0.02")]
     assert stats[0] == stats[1] and json.loads(stats[0])[0]["label"] == "cosine"
@@ -120,7 +120,7 @@ def test_plot_steps_overrides_total_steps():
 
     cfg = config_with_sets(load(WARMUP_COSINE), ["warmup + cosine.warmup_steps=100"], steps=2000)
     curve = next(c for c in evaluate(cfg) if c.label == "warmup + cosine")
-    assert cfg.total_steps == 2000 and int(curve.steps[-1]) == 2000
+    assert cfg.total_steps == 2000 and int(curve.steps[-1]) == 1999  # the last update's lr
     # linear warmup to 0.1 over 100 steps, then cosine over the remaining 1900
     assert float(curve.lr[50]) == pytest.approx(0.1 * 50 / 100)
     assert float(curve.lr[1050]) == pytest.approx(cosine(950, 1900), rel=1e-12)
@@ -171,11 +171,11 @@ def test_export_to_stdout_csv_by_default_json_with_format():
     result = invoke("export", "cosine", "--steps", "4", "-o", "-")
     assert result.exit_code == 0
     table = rows(result.stdout)
-    assert table[0] == ["step", "cosine"] and len(table) == 6 and "wrote" not in result.stdout
-    assert [float(r[1]) for r in table[1:]] == pytest.approx([cosine(t, 4) for t in range(5)], abs=1e-15)
+    assert table[0] == ["step", "cosine"] and len(table) == 5 and "wrote" not in result.stdout
+    assert [float(r[1]) for r in table[1:]] == pytest.approx([cosine(t, 4) for t in range(4)], abs=1e-15)
     result = invoke("export", "cosine", "--steps", "4", "-o", "-", "--format", "json")
     data = json.loads(result.stdout)
-    assert data["step"] == [0, 1, 2, 3, 4] and data["cosine"] == pytest.approx([cosine(t, 4) for t in range(5)], abs=1e-15)
+    assert data["step"] == [0, 1, 2, 3] and data["cosine"] == pytest.approx([cosine(t, 4) for t in range(4)], abs=1e-15)
     bad = invoke("export", "cosine", "-o", "v.csv", "--format", "json")
     assert bad.exit_code == 2 and "-o -" in bad.output
 
@@ -185,7 +185,7 @@ def test_config_from_stdin_to_stdout():
     out = run("export", "-", "-o", "-", input=text)
     assert out.returncode == 0, out.stderr
     table = rows(out.stdout.decode())
-    assert table[0] == ["step", "warmup + cosine", "warmup + linear", "warmup + exponential"] and len(table) == 10002
+    assert table[0] == ["step", "warmup + cosine", "warmup + linear", "warmup + exponential"] and len(table) == 10001
     assert float(table[1 + 500][1]) == pytest.approx(0.1 * 500 / 1000)  # linear warmup, W = 1000
     svg = run("plot", "-", "-o", "-", "--format", "svg", input=text)
     assert svg.returncode == 0 and svg.stdout.startswith(b"<?xml") and b"wrote" not in svg.stdout
