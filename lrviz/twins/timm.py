@@ -698,5 +698,5 @@ ROLES = {
     "timm.step": {"warmup": "warmup_t", "per_epoch": True},
     "timm.multistep": {"warmup": "warmup_t", "per_epoch": True},
     "timm.poly": {"floor": "lr_min", "warmup": "warmup_t", "per_epoch": True},
-    "timm.plateau": {"warmup": "warmup_t", "bounds": ("lr_min",)},
+    "timm.plateau": {"per_epoch_metrics": True, "warmup": "warmup_t", "bounds": ("lr_min",)},
 }

@@ -755,6 +755,6 @@ TWINS: dict[str, tuple[Callable, str]] = {
 ROLES = {
     "torch.CosineAnnealingLR": {"floor": "eta_min"},
     "torch.CosineAnnealingWarmRestarts": {"floor": "eta_min"},
-    "torch.ReduceLROnPlateau": {"bounds": ("min_lr",)},
-    "hf.reduce_lr_on_plateau": {"bounds": ("min_lr",)},
+    "torch.ReduceLROnPlateau": {"per_epoch_metrics": True, "bounds": ("min_lr",)},
+    "hf.reduce_lr_on_plateau": {"per_epoch_metrics": True, "bounds": ("min_lr",)},
 }
