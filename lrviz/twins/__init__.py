@@ -22,7 +22,7 @@ is an epoch, one metric value each (the plateau twins), so counting
 ``epoch_constant`` hands it the epoch index ``t // steps_per_epoch``).
 
 Library modules: ``torch`` (a package), ``optax``, ``keras``, ``tf`` (on the
-Keras kernels), ``hf``, ``timm``; trainers' own formulas: ``deepspeed``,
+Keras kernels), ``hf``, ``greedy`` (HF's GreedyLR), ``timm``, ``timm_wsd``; trainers' own formulas: ``deepspeed``,
 ``fairseq``, ``megatron``, ``mmengine``, ``nemo``, ``stepping``,
 ``ultralytics``. Shared by them: ``_checks`` (parameter rules in the
 libraries' terms, on ``lrviz.schedules._checks``), ``_checked`` (the
@@ -36,10 +36,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from . import hf, keras, optax, tf, timm, torch
+from . import greedy, hf, keras, optax, tf, timm, timm_wsd, torch
 from . import deepspeed, fairseq, megatron, mmengine, nemo, stepping, ultralytics  # trainers' own formulas
 
-MODULES = (torch, optax, keras, tf, hf, timm, deepspeed, fairseq, megatron, mmengine, nemo, stepping, ultralytics)
+MODULES = (torch, optax, keras, tf, hf, greedy, timm, timm_wsd, deepspeed, fairseq, megatron, mmengine, nemo, stepping, ultralytics)
 
 
 @dataclass(frozen=True)

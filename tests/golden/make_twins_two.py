@@ -107,7 +107,252 @@ def keras_section() -> dict:
     return {"library": "keras", "version": keras.__version__, "jax": jax.__version__, "cases": cases}
 
 
-SECTIONS = {"keras": keras_section}
+# ---------------------------------------------------------------- torch
+def _err(fn) -> str:
+    try:
+        fn()
+    except Exception as err:  # noqa: BLE001 - the library's refusal is the record
+        return f"{type(err).__name__}: {err}"
+    raise AssertionError("the library accepted it")
+
+
+def torch_section() -> dict:
+    import re
+
+    import torch
+    from torch.optim import SGD, lr_scheduler as S
+
+    cases = []
+
+    def optimizer(lrs=(0.1,), momentum=0.9):
+        params = [{"params": [torch.zeros(1, requires_grad=True)], "lr": lr} for lr in lrs]
+        return SGD(params, lr=lrs[0], momentum=momentum)
+
+    raised: dict = {}
+
+    def run(make, n, groups=1, momentum=False):
+        """lrs (and momenta) per group before each update; a step() that raises ends the record (in ``raised``)."""
+        opt = optimizer(tuple(0.1 for _ in range(groups)))
+        sched = make(opt)
+        lr = [[] for _ in range(groups)]
+        mom = [[] for _ in range(groups)]
+        raised.clear()
+        for t in range(n):
+            for k, group in enumerate(opt.param_groups):
+                lr[k].append(g(group["lr"]))
+                mom[k].append(g(group["momentum"]))
+            if t == n - 1:
+                break  # the last value read; no step() after it
+            opt.step()
+            try:
+                sched.step()
+            except ZeroDivisionError as err:
+                raised.update(raises_at=t + 1, error=str(err))
+                break
+        return lr, mom
+
+    # case 1: ReduceLROnPlateau per update, one step(metric) per epoch of S updates
+    metrics = [1.0, 0.9, 0.9, 0.9, 0.9, 0.5, 0.5, 0.5, 0.5, 0.5]
+    E = 5
+    opt = optimizer()
+    plateau = S.ReduceLROnPlateau(opt, patience=1, factor=0.5)
+    seen = []
+    for m in metrics:
+        for _ in range(E):
+            seen.append(g(opt.param_groups[0]["lr"]))
+            opt.step()
+        plateau.step(m)
+    cases.append({"id": "torch.ReduceLROnPlateau-per-update-S5", "name": "torch.ReduceLROnPlateau",
+                  "params": {"lr": 0.1, "metrics": metrics, "patience": 1, "factor": 0.5}, "counting": "epoch_constant",
+                  "steps_per_epoch": E, "total_steps": len(seen), "steps": list(range(len(seen))), "lr": seen})
+
+    # case 3: fractional T_max (CosineAnnealingLR) and step sizes (CyclicLR)
+    for T_max, eta in ((2.5, 0.0), (7.5, 0.01), (100.5, 0.001), (3.2, 0.0)):
+        (lr,), _ = run(lambda o: S.CosineAnnealingLR(o, T_max=T_max, eta_min=eta), 250)
+        cases.append({"id": f"torch.CosineAnnealingLR-T_max{T_max}-eta{eta}", "name": "torch.CosineAnnealingLR",
+                      "params": {"lr": 0.1, "total_steps": 250, "T_max": T_max, "eta_min": eta},
+                      "steps": list(range(len(lr))), "lr": lr, "rtol": 1e-12, **raised})
+    for up, down, mode in ((2.5, 3.7, "triangular"), (4.5, None, "triangular2"), (3.3, 1.1, "exp_range")):
+        kw = {"base_lr": 0.01, "max_lr": 0.1, "step_size_up": up, "step_size_down": down, "mode": mode,
+              "gamma": 0.99}
+        (lr,), (mom,) = run(lambda o: S.CyclicLR(o, **kw), 80, momentum=True)
+        cases.append({"id": f"torch.CyclicLR-up{up}-down{down}-{mode}", "name": "torch.CyclicLR",
+                      "params": {"lr": 0.1, **{k: v for k, v in kw.items() if v is not None}},
+                      "steps": list(range(80)), "lr": lr, "momentum": mom, "rtol": 1e-12})
+
+    # case 4: the isinstance checks, from a config (YAML 1 is an int, 2.0 a float)
+    cases.append({"id": "torch.OneCycleLR-pct_start-int-1", "name": "torch.OneCycleLR",
+                  "params": {"lr": 0.1, "total_steps": 100, "pct_start": 1},
+                  "error": re.escape(_err(lambda: S.OneCycleLR(optimizer(), max_lr=0.1, total_steps=100,
+                                                               pct_start=1)).split(": ", 1)[1])})
+    (lr,), (mom,) = run(lambda o: S.OneCycleLR(o, max_lr=0.1, total_steps=100, pct_start=1.0), 100)
+    cases.append({"id": "torch.OneCycleLR-pct_start-float-1.0", "name": "torch.OneCycleLR",
+                  "params": {"lr": 0.1, "total_steps": 100, "pct_start": 1.0}, "steps": list(range(100)), "lr": lr,
+                  "momentum": mom, "rtol": 1e-12})
+    cases.append({"id": "torch.CosineAnnealingWarmRestarts-T_mult-float-2.0", "name": "torch.CosineAnnealingWarmRestarts",
+                  "params": {"lr": 0.1, "total_steps": 100, "T_0": 10, "T_mult": 2.0},
+                  "error": re.escape(_err(lambda: S.CosineAnnealingWarmRestarts(optimizer(), T_0=10, T_mult=2.0))
+                                     .split(": ", 1)[1])})
+
+    # case 5: two param groups, list-valued max_lr / base_lr
+    kw = {"max_lr": [0.1, 0.01], "total_steps": 60, "pct_start": 0.25}
+    lrs, moms = run(lambda o: S.OneCycleLR(o, **kw), 61, groups=2)
+    for k in range(2):
+        cases.append({"id": f"torch.OneCycleLR-two-groups-group{k}", "name": "torch.OneCycleLR",
+                      "params": {"lr": 0.1, **kw, "group": k}, "steps": list(range(61)), "lr": lrs[k],
+                      "momentum": moms[k], "rtol": 1e-12})
+    kw = {"base_lr": [0.01, 0.001], "max_lr": [0.1, 0.05], "step_size_up": 5, "step_size_down": 7,
+          "mode": "triangular2"}
+    lrs, moms = run(lambda o: S.CyclicLR(o, **kw), 70, groups=2)
+    for k in range(2):
+        cases.append({"id": f"torch.CyclicLR-two-groups-group{k}", "name": "torch.CyclicLR",
+                      "params": {"lr": 0.1, **kw, "group": k}, "steps": list(range(70)), "lr": lrs[k],
+                      "momentum": moms[k], "rtol": 1e-12})
+    cases.append({"id": "torch.CyclicLR-lists-of-two-lengths", "name": "torch.CyclicLR",
+                  "params": {"lr": 0.1, "base_lr": [0.01, 0.001], "max_lr": [0.1, 0.05, 0.02]},
+                  "error": "expected 3 values for base_lr, got 2"})
+    return {"library": "torch", "version": torch.__version__, "cases": cases}
+
+
+# ---------------------------------------------------------------- timm
+def _timm_scheduler_module():
+    import importlib
+    import importlib.metadata
+    import importlib.util
+    import types
+
+    try:
+        return importlib.import_module("timm.scheduler")
+    except Exception:  # torchvision missing or built for another torch: load only timm.scheduler
+        for name in [n for n in sys.modules if n == "timm" or n.startswith("timm.")]:
+            del sys.modules[name]
+        spec = importlib.util.find_spec("timm")
+        stub = types.ModuleType("timm")
+        stub.__path__ = list(spec.submodule_search_locations)
+        stub.__version__ = importlib.metadata.version("timm")
+        sys.modules["timm"] = stub
+        return importlib.import_module("timm.scheduler")
+
+
+def timm_section() -> dict:
+    import torch
+
+    T = _timm_scheduler_module()
+    import timm
+
+    cases = []
+
+    def opt(lr=0.1):
+        return torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=lr)
+
+    def per_t(make, n, lr=0.1):
+        o = opt(lr)
+        sched = make(o)
+        out = []
+        for t in range(n):
+            sched.step(t)
+            out.append(g(o.param_groups[0]["lr"]))
+        return out
+
+    # case 1: PlateauLRScheduler as train.py drives it, drawn per update (S updates per epoch)
+    metrics = [0.5, 0.6, 0.6, 0.6, 0.6, 0.7, 0.7, 0.7, 0.7, 0.7, 0.7]
+    E = 4
+    o = opt()
+    sched = T.PlateauLRScheduler(o, decay_rate=0.5, patience_t=1, warmup_t=2, warmup_lr_init=0.01, mode="max")
+    seen = []
+    for epoch, m in enumerate(metrics):
+        for _ in range(E):
+            seen.append(g(o.param_groups[0]["lr"]))
+        sched.step(epoch + 1, m)
+    cases.append({"id": "timm.plateau-per-update-S4", "name": "timm.plateau",
+                  "params": {"lr": 0.1, "metrics": metrics, "decay_rate": 0.5, "patience_t": 1, "warmup_t": 2,
+                             "warmup_lr_init": 0.01, "mode": "max"},
+                  "counting": "epoch_constant", "steps_per_epoch": E, "total_steps": len(seen),
+                  "steps": list(range(1, len(seen))), "lr": seen[1:]})  # update 0: construction lr = warmup_lr_init
+
+    # case 3: noise_range_t from create_scheduler_v2 (fractions of the epochs: floats), bare and as a range
+    for noise in (0.07, [0.07, 0.9], [0.155, 0.505]):
+        o = opt()
+        sched, _ = T.create_scheduler_v2(o, sched="cosine", num_epochs=100, noise=noise, noise_pct=0.1, min_lr=1e-4)
+        rng = sched.noise_range_t
+        values = []
+        for t in range(101):
+            sched.step(t)
+            values.append(g(o.param_groups[0]["lr"]))
+        cases.append({"id": f"timm.cosine-noise_range_t-{rng}", "name": "timm.cosine",
+                      "params": {"lr": 0.1, "total_steps": 100, "t_initial": 100, "lr_min": 1e-4,
+                                 "noise_range_t": rng, "noise_pct": 0.1},
+                      "library_noise_range_t": repr(rng), "steps": list(range(101)), "lr": values, "rtol": 1e-12})
+
+    # case 5: WSDLRScheduler, directly and through create_scheduler_v2 (wsd, rsqrt)
+    specs = [
+        ("defaults-1-sqrt", {"t_initial": 100, "decay_t": 20, "warmup_t": 10}),
+        ("linear-lr_min", {"t_initial": 90, "decay_t": 30, "warmup_t": 5, "warmup_lr_init": 0.001, "lr_min": 0.005,
+                           "decay_fn": "linear"}),
+        ("cosine", {"t_initial": 60, "decay_t": 60, "decay_fn": "cosine"}),
+        ("power-2", {"t_initial": 50, "decay_t": 17, "decay_fn": "power", "decay_power": 2.0}),
+        ("exp", {"t_initial": 50, "decay_t": 25, "decay_fn": "exp", "decay_ratio": 0.05, "lr_min": 1e-3}),
+        ("rsqrt-stable", {"t_initial": 200, "decay_t": 40, "warmup_t": 20, "stable_fn": "rsqrt", "decay_fn": "linear"}),
+        ("power-stable-timescale", {"t_initial": 100, "decay_t": 10, "stable_fn": "power", "stable_power": 0.3,
+                                    "stable_timescale": 7.5, "lr_min": 0.002}),
+        ("fractional-decay", {"t_initial": 40, "decay_t": 12.5, "warmup_t": 3}),
+        ("noise", {"t_initial": 80, "decay_t": 20, "warmup_t": 5, "noise_range_t": [10, 70], "noise_pct": 0.2}),
+    ]
+    for case_id, kw in specs:
+        n = int(kw.get("warmup_t", 0) + kw["t_initial"]) + 5
+        values = per_t(lambda o: T.WSDLRScheduler(o, **kw), n)
+        cases.append({"id": f"timm.wsd-{case_id}", "name": "timm.wsd", "params": {"lr": 0.1, "total_steps": n, **kw},
+                      "steps": list(range(n)), "lr": values, "rtol": 1e-13})
+    for sched_name, kw in (("wsd", {"num_epochs": 50, "warmup_epochs": 5}),
+                           ("rsqrt", {"num_epochs": 60, "warmup_epochs": 6, "decay_epochs": 0.25}),
+                           ("wsd", {"num_epochs": 40, "warmup_epochs": 4, "warmup_prefix": True, "decay_epochs": 8})):
+        o = opt()
+        sched, epochs = T.create_scheduler_v2(o, sched=sched_name, min_lr=1e-4, warmup_lr=1e-3, **kw)
+        values = []
+        for t in range(epochs + 3):
+            sched.step(t)
+            values.append(g(o.param_groups[0]["lr"]))
+        params = {"lr": 0.1, "total_steps": epochs + 3, "t_initial": sched.t_initial, "decay_t": sched.decay_t,
+                  "warmup_t": sched.warmup_t, "warmup_lr_init": 1e-3, "lr_min": 1e-4}
+        if sched_name == "rsqrt":
+            params["stable_timescale"] = sched.stable_timescale
+        cases.append({"id": f"timm.{sched_name}-create_scheduler_v2-{kw}", "name": f"timm.{sched_name}",
+                      "params": params, "create_scheduler_v2": {"sched": sched_name, **kw},
+                      "steps": list(range(epochs + 3)), "lr": values, "rtol": 1e-13})
+    return {"library": "timm", "version": timm.__version__, "torch": torch.__version__, "cases": cases}
+
+
+# ---------------------------------------------------------------- hf
+def hf_section() -> dict:
+    import torch
+    import transformers
+    from transformers import get_scheduler
+
+    cases = []
+    noisy = [round(2.0 - 0.05 * i + 0.08 * math.sin(1.3 * i), 4) for i in range(60)]
+    falling = [1.0 - 0.01 * i for i in range(40)] + [0.6] * 40
+    specs = [
+        ("defaults", 0.1, falling, {}),
+        ("patience2-cooldown-warmup", 0.05, falling, {"patience": 2, "cooldown": 1, "warmup": 2, "factor": 0.8}),
+        ("smooth-window3", 0.1, noisy, {"patience": 1, "smooth": True, "window_size": 3, "factor": 0.7}),
+        ("reset", 0.01, [1.0] * 60, {"patience": 0, "factor": 0.5, "min_lr": 0.001, "reset_start": 3}),
+        ("max-rel", 0.2, [0.1 * i for i in range(20)] + [1.9] * 20,
+         {"mode": "max", "threshold_mode": "rel", "threshold": 0.01, "patience": 1, "max_lr": 0.5}),
+        ("float-warmup", 0.05, falling, {"patience": 1, "warmup": 2.5, "factor": 0.9}),
+    ]
+    for case_id, lr, metrics, kw in specs:
+        opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=lr)
+        sched = get_scheduler("greedy", opt, scheduler_specific_kwargs=dict(kw))
+        values = [g(opt.param_groups[0]["lr"])]
+        for m in metrics:
+            sched.step(m)
+            values.append(g(opt.param_groups[0]["lr"]))
+        cases.append({"id": f"hf.greedy-{case_id}", "name": "hf.greedy", "params": {"lr": lr, "metrics": metrics, **kw},
+                      "steps": list(range(len(values))), "lr": values})
+    return {"library": "transformers", "version": transformers.__version__, "torch": torch.__version__, "cases": cases}
+
+
+SECTIONS = {"keras": keras_section, "torch": torch_section, "timm": timm_section, "hf": hf_section}
 
 
 def main(names: list[str]) -> None:
