@@ -279,7 +279,9 @@ class _CosineLeaf(_Leaf):
             p = np.where(resume, eta + (base - eta) * (1 + np.cos(kf * math.pi / T)) / 2, p)
         m = _Maps(kind, p, q)
         if self.can_error():
-            m.err, m.msg = _errors((below == 0) & ~add & ~resume & (k > 0), lambda i: "ZeroDivisionError: float division by zero")
+            zero = (below == 0) & ~add & ~resume & (k > 0)
+            m.err, m.msg = _errors(zero, lambda i: f"ZeroDivisionError: float division by zero "
+                                                   f"(torch's step() number {int(k[i])}: 1 + cos(pi (t-1) / T_max) = 0)")
         return m
 
     def initial_maps(self, g):
@@ -440,7 +442,8 @@ class _OneCycleLeaf(_Leaf):
         m = _Maps(_SET, lr, mom=mom)
         bad = over | zero_div
         m.err, m.msg = _errors(bad, lambda i: (f"ValueError: Tried to step {int(k[i])} times. The specified number of "
-                                               f"total steps is {T}") if over[i] else "ZeroDivisionError: float division by zero")
+                                               f"total steps is {T}") if over[i] else f"ZeroDivisionError: float division by zero (torch's step() number {int(k[i])}: a phase "
+                                                    "of zero length, e.g. pct_start = 1.0)")
         return m
 
 
