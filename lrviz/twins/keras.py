@@ -633,9 +633,10 @@ def cosine_decay_restarts(
     (jit_compile=True, as in model.fit on JAX), D0=1 and t_mul=10 miss at
     t = 1, 11, 1111 (not 111), which eager evaluation does not; both miss
     with the default t_mul=2 at t = 8191 D0, and with D0=10, t_mul=1.1 at
-    t = 21. The log here is correctly rounded: where a backend's float32
-    log is an ulp off at a restart, the misses differ (XLA's: D0=10,
-    t_mul=1.3, t = 23 compiled restarts on time in Keras, late here). With
+    t = 21; compiled, D0=10 and t_mul=1.3 restart on time at t = 23 (XLA
+    folds t / D0 * (1 - t_mul) into one constant product, which the twin
+    repeats; checked against jax 0.10). The log here is correctly rounded,
+    XLA's may be an ulp off: at a restart that can still move a miss. With
     t_mul < 1 the cycles add up to D0 / (1 - t_mul) steps and Keras gives
     NaN past them: the twin raises StepError there. Float32.
 

@@ -104,6 +104,15 @@ def keras_section() -> dict:
                       "steps": [int(s) for s in stride], "lr": [float(f"{v:.9g}") for v in values[::25]],
                       "rtol": 0.0, "atol": 2e-7,  # 2e-6 of the peak, the twin's stated bound
                       **({"identical_at_least": 0.95} if mode == "compiled" else {})})
+    # the restart misses the docstring names, compiled (one jitted scalar step at a time, as model.fit runs it)
+    for d0, t_mul, steps in ((1, 10.0, [0, 1, 2, 10, 11, 12, 110, 111, 112, 1110, 1111, 1112]), (10, 1.3, [22, 23, 24]),
+                             (10, 1.1, [20, 21, 22]), (5, 2.0, [40954, 40955, 40956])):
+        sched = keras.optimizers.schedules.CosineDecayRestarts(0.1, d0, t_mul=t_mul)
+        one = jax.jit(lambda s: sched(s))
+        cases.append({"id": f"keras.CosineDecayRestarts-misses-D{d0}-tmul{t_mul}", "name": "keras.CosineDecayRestarts",
+                      "params": {"lr": 0.1, "first_decay_steps": d0, "t_mul": t_mul, "total_steps": 100_000},
+                      "steps": steps, "lr": [float(f"{float(one(np.int32(t))):.9g}") for t in steps],
+                      "rtol": 0.0, "atol": 2e-7})
     return {"library": "keras", "version": keras.__version__, "jax": jax.__version__, "cases": cases}
 
 
