@@ -1,5 +1,6 @@
 """Twins of timm's schedulers (``timm.scheduler``): ``timm.cosine``, ``timm.tanh``,
-``timm.step``, ``timm.multistep``, ``timm.poly`` and ``timm.plateau``.
+``timm.step``, ``timm.multistep``, ``timm.poly`` and ``timm.plateau`` (``timm.wsd`` and
+``timm.rsqrt``, timm's WSDLRScheduler, are in :mod:`lrviz.twins.timm_wsd`).
 
 Checked against timm 1.0.31 on torch 2.13.0 (``tests/golden/make_timm.py``).
 

