@@ -88,6 +88,8 @@ def _noise_range(value: Any) -> list[int | float] | int | float | None:
     The bounds may be fractional, as ``create_scheduler_v2`` makes them
     (``noise=[0.07, 0.9]`` over 100 epochs gives ``[7.000000000000001, 90.0]``):
     timm compares the integer t with them, so noise starts at epoch 8 there.
+    ``[n]`` is create_scheduler_v2's one-element spelling, which it unwraps to n
+    (timm's Scheduler given ``[n]`` itself would raise IndexError at the first step).
     """
     if value is None:
         return None
