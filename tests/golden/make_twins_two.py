@@ -370,7 +370,22 @@ def main(names: list[str]) -> None:
     for name in names:
         data["sections"][name] = SECTIONS[name]()
         print(name, len(data["sections"][name]["cases"]), "cases")
-    OUT.write_text(json.dumps(data, indent=1) + "\n")
+    OUT.write_text(dumps(data))
+
+
+def dumps(data: dict) -> str:
+    """The fixture as JSON with one line per case (small diffs when a section is recorded again)."""
+    lines = ["{", f' "generator": {json.dumps(data["generator"])},', ' "sections": {']
+    names = list(data["sections"])
+    for i, name in enumerate(names):
+        section = data["sections"][name]
+        head = {k: v for k, v in section.items() if k != "cases"}
+        lines.append(f'  {json.dumps(name)}: {json.dumps(head)[:-1]}, "cases": [')
+        cases = section["cases"]
+        lines += [f"   {json.dumps(case)}{',' if j < len(cases) - 1 else ''}" for j, case in enumerate(cases)]
+        lines.append("  ]}" + ("," if i < len(names) - 1 else ""))
+    lines += [" }", "}"]
+    return "\n".join(lines) + "\n"
 
 
 if __name__ == "__main__":
