@@ -10,6 +10,12 @@ need more than a type check:
 - ``WarmupCount``: HF's warmup length: steps, or a ratio of the run (a number
   below 1, as in transformers 5.x, or ``"3%"``) that the twin rounds up as the
   Trainer does.
+- ``Duration``: a duration that may be fractional (torch's float ``T_max``,
+  timm's noise range of ``7.000000000000001`` epochs): ``7.5`` steps,
+  ``"2.5ep"`` or ``"10%"`` kept as a float, never rounded.
+- ``TypedNumber``: a number kept as written, an int as an int and a float as
+  a float, for a library that checks ``isinstance`` (torch's ``pct_start`` must
+  be a float, ``T_mult`` an int): YAML ``1`` stays 1, ``1.0`` stays 1.0.
 - ``Spec``: a nested schedule, ``{name, params}`` in a config.
 - ``Phase``: a phase of a sequence, ``{steps, name, params}``.
 - ``Expr``: an arithmetic expression in ``t`` (``lr_lambda``), compiled safely.
@@ -25,6 +31,8 @@ from typing import NewType
 
 Steps = NewType("Steps", int)
 WarmupCount = NewType("WarmupCount", object)
+Duration = NewType("Duration", float)
+TypedNumber = NewType("TypedNumber", object)
 Spec = NewType("Spec", object)
 Phase = NewType("Phase", object)
 Expr = NewType("Expr", str)

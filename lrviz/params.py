@@ -20,12 +20,16 @@ from typing import Any, Callable
 
 from .errors import ParameterError
 from .schedules import _checks as check
-from .units import PerStep, _kind, to_steps, warmup_count
+from .units import MAX_DURATION, PerStep, _kind, is_number, to_float, to_steps, warmup_count
 
 _NUMERIC = re.compile(r"^\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*$")
 
 UNIT_TEXT = {
     "Steps": "steps, or '5ep', or '10%'",
+    "Duration": "steps, fractions allowed (7.5, '2.5ep', '10%')",
+    "Duration | list[Duration]": "steps (fractions allowed), or a list of them",
+    "TypedNumber": "number (an int stays an int, a float a float)",
+    "float | list[float]": "number, or a list of numbers (one per param group)",
     "WarmupCount": "steps, or a ratio below 1 / '3%' rounded up as HF's Trainer does",
     "list[Steps]": "list of steps ('5ep', '10%' allowed)",
     "dict[Steps, float]": "mapping step -> factor",
@@ -138,6 +142,7 @@ class _Context:
 
     steps: Callable[[str, Any], int]
     nested: Callable[[str, Any], Any]
+    duration: Callable[[str, Any], float] = None  # type: ignore[assignment]
 
 
 def coerce(
@@ -158,7 +163,67 @@ def coerce(
     def steps(path: str, raw: Any) -> int:
         return to_steps(raw, param=path, total_steps=total_steps, steps_per_epoch=steps_per_epoch, per_step=per_step)
 
-    return COERCERS[param.kind](param.name, value, _Context(steps, nested))
+    def duration(path: str, raw: Any) -> float:
+        return to_duration(raw, param=path, total_steps=total_steps, steps_per_epoch=steps_per_epoch, per_step=per_step)
+
+    return COERCERS[param.kind](param.name, value, _Context(steps, nested, duration))
+
+
+def to_duration(value: Any, *, param: str = "duration", total_steps: int | None = None,
+                steps_per_epoch: int | None = None, per_step: PerStep | None = None) -> float:
+    """A duration as a float number of steps, not rounded: ``7.5`` -> 7.5, ``"2.5ep"`` -> 2.5 * steps_per_epoch.
+
+    The same spellings as :func:`lrviz.units.to_steps` (which it asks for
+    whole-step text, so its errors are the same); a plain number is returned as
+    it is, as a float, so ``7.000000000000001`` keeps its last digit.
+    """
+    if is_number(value) and not isinstance(value, bool):
+        number = to_float(param, value)
+        if not math.isfinite(number) or number < 0:
+            raise ParameterError(param, f"duration must be a finite number >= 0; got {value!r}")
+        if number > MAX_DURATION:
+            raise ParameterError(param, f"is too large; a duration must be at most 2**53 steps; got {value!r}")
+        return number
+    if isinstance(value, str) and _NUMERIC.match(value):
+        return to_duration(float(value), param=param)
+    if isinstance(value, str):
+        from .units import _DURATION, MAGNITUDES, UNITS
+        from decimal import Decimal
+
+        m = _DURATION.match(value)
+        if m and UNITS.get(m.group(3) or "steps") in ("epochs", "%", "tokens", "samples"):
+            # scale as to_steps does, but keep the fraction: to_steps of a scaled whole number checks the context
+            unit = UNITS[m.group(3)]
+            number = float(Decimal(m.group(1)).scaleb(MAGNITUDES.get(m.group(2) or "", 0)))
+            to_steps(f"{m.group(1)}{m.group(2) or ''}{m.group(3)}", param=param, total_steps=total_steps,
+                     steps_per_epoch=steps_per_epoch, per_step=per_step)  # the same refusals
+            if unit == "epochs":
+                return number * float(steps_per_epoch)
+            if unit == "%":
+                return number / 100.0 * total_steps
+            return number / getattr(per_step, unit)
+        if m:
+            return float(Decimal(m.group(1)).scaleb(MAGNITUDES.get(m.group(2) or "", 0)))
+    return float(to_steps(value, param=param, total_steps=total_steps, steps_per_epoch=steps_per_epoch,
+                          per_step=per_step))
+
+
+def _typed_number(name: str, value: Any, ctx: "_Context") -> int | float:
+    """A number kept as written: an int stays an int, a float (or '1.0', '1e-3') a float."""
+    if isinstance(value, str) and _NUMERIC.match(value):
+        text = value.strip()
+        value = float(text) if any(c in text for c in ".eE") else int(text)
+    number = as_number(name, value)
+    return int(value) if isinstance(value, int) or (hasattr(value, "dtype") and value.dtype.kind in "iu") else number
+
+
+def _one_or_list(convert: Callable[[str, Any], Any]) -> Callable[[str, Any, "_Context"], Any]:
+    """One value, or a list of them (``max_lr: [0.1, 0.01]``, one per param group)."""
+    def coerce_it(name: str, value: Any, ctx: "_Context") -> Any:
+        if isinstance(value, (list, tuple)):
+            return [convert(f"{name}[{i}]", v) for i, v in enumerate(value)]
+        return convert(name, value)
+    return coerce_it
 
 
 def _text(name: str, value: Any, ctx: _Context) -> str:
@@ -215,6 +280,10 @@ COERCERS: dict[str, Callable[[str, Any, _Context], Any]] = {
     "bool": lambda name, value, ctx: as_bool(name, value),
     "str": _text,
     "Steps": lambda name, value, ctx: ctx.steps(name, value),
+    "Duration": lambda name, value, ctx: ctx.duration(name, value),
+    "Duration | list[Duration]": lambda name, value, ctx: _one_or_list(ctx.duration)(name, value, ctx),
+    "TypedNumber": _typed_number,
+    "float | list[float]": _one_or_list(as_number),
     "WarmupCount": lambda name, value, ctx: (ctx.steps(name, value) if isinstance(value, str) and "%" not in value
                                              else warmup_count(value, param=name)),
     "list[Steps]": lambda name, value, ctx: _each(ctx.steps)(name, value, ctx),

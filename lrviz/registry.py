@@ -39,6 +39,7 @@ class Entry:
     renamed: tuple[tuple[str, str], ...] = ()  # (old spelling, parameter): old configs keep working
     warmup_shorthand: bool = False  # takes warmup_steps / warmup_start / warmup_shape (see with_warmup)
     per_epoch: bool = False  # a twin its library steps per epoch: takes t_in_epochs (see stepped_per_epoch)
+    per_epoch_metrics: bool = False  # its t is an epoch (one metric value each): see _counted
 
 
 GENERIC: dict[str, Entry] = {  # the generic schedules; the twins join them in _assemble()
@@ -110,7 +111,7 @@ def _assemble() -> dict[str, Entry]:
         if name in table:
             raise RuntimeError(f"schedule name {name!r} is registered twice")
         table[name] = Entry(twin.factory, twin.summary, floor=twin.floor, warmup=twin.warmup, bounds=twin.bounds,
-                            per_epoch=twin.per_epoch)
+                            per_epoch=twin.per_epoch, per_epoch_metrics=twin.per_epoch_metrics)
     spellings = [alias for entry in table.values() for alias in entry.aliases]
     clash = sorted(set(spellings) & set(table) | {a for a in spellings if spellings.count(a) > 1})
     if clash:
@@ -199,10 +200,10 @@ def build_at(name: Any, params: Any, ctx: Context, where: str = "", counting: st
         ctx = replace(ctx, total_steps=ctx.steps_per_epoch)  # the schedule spans one epoch
     if entry.per_epoch and any(key in params for key in EPOCH_STEPPING):
         schedule = stepped_per_epoch(canonical, params, ctx, where)
-        return schedule if counting == "cumulative" else _counted(schedule, counting, ctx.steps_per_epoch, where)
+        return schedule if counting == "cumulative" else _counted(schedule, counting, ctx.steps_per_epoch, where, entry)
     if entry.warmup_shorthand and any(key in params for key in WARMUP_SHORTHAND):
         schedule = with_warmup(canonical, params, ctx, where)
-        return schedule if counting == "cumulative" else _counted(schedule, counting, ctx.steps_per_epoch, where)
+        return schedule if counting == "cumulative" else _counted(schedule, counting, ctx.steps_per_epoch, where, entry)
     sig = signature(entry.factory)
     prefix = _join(where, "params")
     errors: list[ParameterError] = []
@@ -251,7 +252,7 @@ def build_at(name: Any, params: Any, ctx: Context, where: str = "", counting: st
             raise ParameterErrors([err]) from None
         raise ParameterErrors([located(_join(prefix, err.param), err.message)]) from None
     if counting != "cumulative":
-        schedule = _counted(schedule, counting, ctx.steps_per_epoch, where)
+        schedule = _counted(schedule, counting, ctx.steps_per_epoch, where, entry)
     return schedule
 
 
@@ -400,11 +401,30 @@ def _no_nesting(path: str, raw: Any) -> Any:
     raise ParameterError(path, "a schedule is not allowed here")
 
 
-def _counted(schedule: Schedule, mode: str, steps_per_epoch: int | None, where: str) -> Schedule:
+def _counted(schedule: Schedule, mode: str, steps_per_epoch: int | None, where: str, entry: Entry | None = None) -> Schedule:
+    """``schedule`` under a counting mode (see :func:`lrviz.units.counted`).
+
+    A twin whose t is an epoch (``per_epoch_metrics``: the plateau twins, one
+    metric value per epoch) sees the epoch index under ``epoch_constant``:
+    lr(u) = twin(u // S), its marks at e * S; any other schedule sees the
+    update at the epoch start, twin(S * (u // S)). ``epoch_restart`` would
+    restart an epoch count every epoch, which no loop does: it is refused for them.
+    """
     if not steps_per_epoch:
         raise ParameterErrors([located(_join(where, "counting"), f"counting mode {mode!r} needs steps_per_epoch")])
     lr_fn = schedule.lr_at
     mom = schedule.momentum_at if schedule.has_momentum else None
+    if entry is not None and entry.per_epoch_metrics:
+        if mode != "epoch_constant":
+            raise ParameterErrors([located(_join(where, "counting"), f"{schedule.name} is stepped once per epoch "
+                                           f"(one metric value each); counting {mode!r} does not apply; use "
+                                           "epoch_constant to draw it per update")])
+        S = steps_per_epoch
+        return Schedule(lambda t: lr_fn(t // S), name=schedule.name, params={**schedule.params, "counting": mode},
+                        momentum_fn=(lambda t: mom(t // S)) if mom else None,
+                        marks=tuple(m._replace(step=m.step * S) for m in schedule.marks),
+                        periodic=schedule.periodic,
+                        breaks=None if schedule.breaks is None else tuple(b * S for b in schedule.breaks))
     return Schedule(
         lambda t: lr_fn(counted(t, mode, steps_per_epoch)),
         name=schedule.name,

@@ -17,10 +17,12 @@ Each module maps names to ``(factory, one-line summary)`` in ``TWINS``, and
 names the roles of its parameters in ``ROLES`` (``floor``: the lr it anneals
 to; ``warmup``: the warmup length; ``bounds``: floor-like parameters that only
 bound the lr), which ``lrviz check`` reads; ``per_epoch``: the library steps
-it once per epoch when told ``t_in_epochs``).
+it once per epoch when told ``t_in_epochs``; ``per_epoch_metrics``: its ``t``
+is an epoch, one metric value each (the plateau twins), so counting
+``epoch_constant`` hands it the epoch index ``t // steps_per_epoch``).
 
 Library modules: ``torch`` (a package), ``optax``, ``keras``, ``tf`` (on the
-Keras kernels), ``hf``, ``timm``; trainers' own formulas: ``deepspeed``,
+Keras kernels), ``hf``, ``greedy`` (HF's GreedyLR), ``timm``, ``timm_wsd``; trainers' own formulas: ``deepspeed``,
 ``fairseq``, ``megatron``, ``mmengine``, ``nemo``, ``stepping``,
 ``ultralytics``. Shared by them: ``_checks`` (parameter rules in the
 libraries' terms, on ``lrviz.schedules._checks``), ``_checked`` (the
@@ -34,10 +36,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from . import hf, keras, optax, tf, timm, torch
+from . import greedy, hf, keras, optax, tf, timm, timm_wsd, torch
 from . import deepspeed, fairseq, megatron, mmengine, nemo, stepping, ultralytics  # trainers' own formulas
 
-MODULES = (torch, optax, keras, tf, hf, timm, deepspeed, fairseq, megatron, mmengine, nemo, stepping, ultralytics)
+MODULES = (torch, optax, keras, tf, hf, greedy, timm, timm_wsd, deepspeed, fairseq, megatron, mmengine, nemo, stepping, ultralytics)
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,7 @@ class Twin:
     warmup: str | None = None
     bounds: tuple[str, ...] = ()
     per_epoch: bool = False  # takes t_in_epochs / updates_per_epoch (see lrviz.registry.stepped_per_epoch)
+    per_epoch_metrics: bool = False  # its t counts epochs (one metric each): epoch_constant gives it t // S
 
 
 def _assemble() -> dict[str, Twin]:

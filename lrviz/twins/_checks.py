@@ -56,6 +56,17 @@ def exact_steps(name: str, value: Any, minimum: int = 0) -> int:
     return value
 
 
+def duration(name: str, value: Any, *, positive: bool = False) -> int | float:
+    """A step count that may be fractional (torch takes float T_max, step_size_up): >= 0 (> 0 if
+    ``positive``), at most 2**53; a whole value comes back as an int, so whole counts compute as before."""
+    number = check.number(name, value)
+    if number < 0 or (positive and number == 0):
+        raise ParameterError(name, f"must be {'>' if positive else '>='} 0; got {number:g}")
+    if number > MAX_STEP:
+        raise ParameterError(name, f"must be <= 2**53; got {number:g}")
+    return int(number) if number == math.floor(number) else float(number)
+
+
 def int32_steps(name: str, value: Any, default: int, *, minimum: int = 0) -> int:
     """A step count that optax keeps as an int32 (``default`` when it is None)."""
     value = steps_or(name, value, default, minimum=minimum)

@@ -21,7 +21,7 @@ schedules whose name promises a warmup (``constant_with_warmup``,
 ``total_steps // 10``. The warmup may be given as the Trainer takes it: 4.x's
 ``warmup_ratio``, 5.x's ratio ``num_warmup_steps=0.03`` or ``"3%"``, each
 rounded up as the Trainer rounds it (see :func:`_warmup`). ``reduce_lr_on_plateau`` (a torch ReduceLROnPlateau)
-is registered elsewhere.
+is registered elsewhere, and ``greedy`` (GreedyLR) in :mod:`lrviz.twins.greedy`.
 
 Where HF raises while computing a step (a ZeroDivisionError, a math domain
 error, an OverflowError), the twin raises :class:`~lrviz.errors.StepError`

@@ -1,5 +1,6 @@
 """Twins of timm's schedulers (``timm.scheduler``): ``timm.cosine``, ``timm.tanh``,
-``timm.step``, ``timm.multistep``, ``timm.poly`` and ``timm.plateau``.
+``timm.step``, ``timm.multistep``, ``timm.poly`` and ``timm.plateau`` (``timm.wsd`` and
+``timm.rsqrt``, timm's WSDLRScheduler, are in :mod:`lrviz.twins.timm_wsd`).
 
 Checked against timm 1.0.31 on torch 2.13.0 (``tests/golden/make_timm.py``).
 
@@ -62,7 +63,7 @@ from . import _checks as rules
 from ._checked import refuse
 from ._torch_rng import _U32, torch_noise
 
-from ..kinds import Steps, Metrics
+from ..kinds import Duration, Steps, Metrics
 
 _MAX_TABLE = 4096  # distinct exponents / cycles computed with Python's own pow
 _MAX_MARKS = 100
@@ -81,15 +82,26 @@ def _metric_values(metrics: list) -> list[float]:
     return metric_series("metrics", list(metrics))
 
 
-def _noise_range(value: Any) -> list[int] | None:
-    """timm's ``noise_range_t``: ``[n]`` (or a bare n) for t >= n, ``[lo, hi]`` for lo <= t < hi."""
+def _noise_range(value: Any) -> list[int | float] | int | float | None:
+    """timm's ``noise_range_t``: a bare ``n`` (or ``[n]``) for t >= n, ``[lo, hi]`` for lo <= t < hi.
+
+    The bounds may be fractional, as ``create_scheduler_v2`` makes them
+    (``noise=[0.07, 0.9]`` over 100 epochs gives ``[7.000000000000001, 90.0]``):
+    timm compares the integer t with them, so noise starts at epoch 8 there.
+    ``[n]`` is create_scheduler_v2's one-element spelling, which it unwraps to n
+    (timm's Scheduler given ``[n]`` itself would raise IndexError at the first step).
+    """
     if value is None:
         return None
-    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
-        value = [int(value)]
-    if not isinstance(value, (list, tuple)) or len(value) not in (1, 2):
-        raise ParameterError("noise_range_t", f"expected [start] or [start, end] (noise for start <= t < end); got {value!r}")
-    return [check.steps(f"noise_range_t[{i}]", v) for i, v in enumerate(value)]
+    if isinstance(value, (list, tuple)):
+        if len(value) not in (1, 2):
+            raise ParameterError("noise_range_t", f"expected n, [start] or [start, end] (noise for start <= t < end); "
+                                                  f"got {value!r}")
+        return [rules.duration(f"noise_range_t[{i}]", v) for i, v in enumerate(value)]
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise ParameterError("noise_range_t", f"expected n, [start] or [start, end] (noise for start <= t < end); "
+                                              f"got {value!r}")
+    return rules.duration("noise_range_t", value)
 
 
 class _Noise:
@@ -122,6 +134,8 @@ class _Noise:
     def mask(self, t: np.ndarray) -> np.ndarray:
         if self.range is None:
             return np.zeros(t.shape, dtype=bool)
+        if not isinstance(self.range, list):
+            return t >= self.range
         if len(self.range) == 1:
             return t >= self.range[0]
         return (t >= self.range[0]) & (t < self.range[1])
@@ -357,7 +371,7 @@ def cosine_lr(
     warmup_t: Steps = 0,
     warmup_lr_init: float = 0.0,
     warmup_prefix: bool = False,
-    noise_range_t: list[Steps] | None = None,
+    noise_range_t: Duration | list[Duration] | None = None,
     noise_pct: float = 0.67,
     noise_std: float = 1.0,
     noise_seed: int = 42,
@@ -407,7 +421,7 @@ def tanh_lr(
     warmup_t: Steps = 0,
     warmup_lr_init: float = 0.0,
     warmup_prefix: bool = False,
-    noise_range_t: list[Steps] | None = None,
+    noise_range_t: Duration | list[Duration] | None = None,
     noise_pct: float = 0.67,
     noise_std: float = 1.0,
     noise_seed: int = 42,
@@ -453,7 +467,7 @@ def poly_lr(
     warmup_t: Steps = 0,
     warmup_lr_init: float = 0.0,
     warmup_prefix: bool = False,
-    noise_range_t: list[Steps] | None = None,
+    noise_range_t: Duration | list[Duration] | None = None,
     noise_pct: float = 0.67,
     noise_std: float = 1.0,
     noise_seed: int = 42,
@@ -488,7 +502,7 @@ def step_lr(
     warmup_t: Steps = 0,
     warmup_lr_init: float = 0.0,
     warmup_prefix: bool = True,
-    noise_range_t: list[Steps] | None = None,
+    noise_range_t: Duration | list[Duration] | None = None,
     noise_pct: float = 0.67,
     noise_std: float = 1.0,
     noise_seed: int = 42,
@@ -543,7 +557,7 @@ def multistep_lr(
     warmup_t: Steps = 0,
     warmup_lr_init: float = 0.0,
     warmup_prefix: bool = True,
-    noise_range_t: list[Steps] | None = None,
+    noise_range_t: Duration | list[Duration] | None = None,
     noise_pct: float = 0.67,
     noise_std: float = 1.0,
     noise_seed: int = 42,
@@ -616,7 +630,7 @@ def plateau_lr(
     warmup_lr_init: float = 0.0,
     lr_min: float = 0.0,
     mode: str = "max",
-    noise_range_t: list[Steps] | None = None,
+    noise_range_t: Duration | list[Duration] | None = None,
     noise_type: str = "normal",
     noise_pct: float = 0.67,
     noise_std: float = 1.0,
@@ -698,5 +712,5 @@ ROLES = {
     "timm.step": {"warmup": "warmup_t", "per_epoch": True},
     "timm.multistep": {"warmup": "warmup_t", "per_epoch": True},
     "timm.poly": {"floor": "lr_min", "warmup": "warmup_t", "per_epoch": True},
-    "timm.plateau": {"warmup": "warmup_t", "bounds": ("lr_min",)},
+    "timm.plateau": {"per_epoch_metrics": True, "warmup": "warmup_t", "bounds": ("lr_min",)},
 }

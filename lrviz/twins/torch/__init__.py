@@ -83,7 +83,7 @@ from ._models import (_CAWRLeaf, _Chained, _ConstantLeaf, _CosineLeaf, _CyclicLe
                       _LambdaLeaf, _Leaf, _LinearLeaf, _MultiplicativeLeaf, _MultiStepLeaf, _OneCycleLeaf,
                       _PolynomialLeaf, _Sequential, _StepLeaf, _SWALeaf)
 
-from ...kinds import Steps, Spec, Expr, Metrics
+from ...kinds import Duration, Steps, Spec, Expr, Metrics, TypedNumber
 from ...units import Inherited
 
 
@@ -104,6 +104,26 @@ def _expr(name: str, value: Any):
     if callable(value):
         return value
     return compile_expr(value, name)
+
+
+def _per_group(group: Any, **lists: Any) -> tuple[int, dict[str, Any]]:
+    """The values of param group ``group`` from parameters that may be lists, one value per group.
+
+    torch takes ``max_lr=[0.1, 0.01]`` for an optimizer with two param groups
+    and refuses a list of another length ("expected 2 values for max_lr, got
+    3"); here the lists say how many groups there are, so they must agree, and
+    ``group`` (0 by default) picks the one drawn. Scalars apply to every group.
+    """
+    sizes = {name: len(v) for name, v in lists.items() if isinstance(v, (list, tuple))}
+    n = max(sizes.values(), default=1)
+    for name, size in sizes.items():
+        if size != n:
+            raise ParameterError(name, f"expected {n} values for {name}, got {size} (torch: one per param group)")
+    group = rules.integer("group", group, minimum=0)
+    if group >= n:
+        raise ParameterError("group", f"the optimizer has {n} param group{'s' if n > 1 else ''} "
+                                      f"(from the lists given); group must be < {n}; got {group}")
+    return group, {name: (v[group] if isinstance(v, (list, tuple)) else v) for name, v in lists.items()}
 
 
 def _children(name: str, raw: list, lr: float, spans: list[int]) -> list[Schedule]:
@@ -365,7 +385,7 @@ def exponential_lr(*, lr: float = 0.1, total_steps: Steps = 1000, gamma: float |
     return _schedule(products, "torch.ExponentialLR", dict(lr=lr, total_steps=total_steps, gamma=gamma), breaks=())
 
 
-def cosine_annealing_lr(*, lr: float = 0.1, total_steps: Steps = 1000, T_max: Steps | None = None,
+def cosine_annealing_lr(*, lr: float = 0.1, total_steps: Steps = 1000, T_max: Duration | None = None,
                         eta_min: float = 0.0) -> Schedule:
     """torch CosineAnnealingLR, as step() computes it: periodic, it rises again after T_max.
 
@@ -381,17 +401,29 @@ def cosine_annealing_lr(*, lr: float = 0.1, total_steps: Steps = 1000, T_max: St
     lr - eta_min is multiplied by each ratio without torch's per-step rounding
     of -eta_min/+eta_min (1e-13 relative at T_max = 3000). Beyond 2**21 steps
     the closed form above is used (torch drifts from it by ~1e-12).
+
+    T_max may be fractional, as torch accepts it (``T_max=2.5``): the same
+    float arithmetic, with the additive step only where
+    (t - 1 - T_max) % (2 T_max) == 0 holds in floats (never for T_max = 2.5),
+    so past each minimum the ratio form carries on; the marks are at the
+    first steps at or after T_max and 2 T_max. Where (t - 1) / T_max is an
+    odd integer in floats off that branch (T_max = 3.2, t = 49) torch divides
+    by 1 + cos(pi (t-1)/T_max) = 0 and raises ZeroDivisionError: so does the twin.
+    Precision with a fractional T_max: bit for bit with eta_min = 0; with
+    eta_min > 0 the per-step rounding of -eta_min/+eta_min is not repeated and
+    the error grows with the step count (measured against torch 2.13: relative
+    2.8e-15 over 250 steps and 3.1e-13 over 20,000 steps at T_max = 7.5).
     """
     lr = rules.lr(lr)
     total_steps = rules.exact_steps("total_steps", total_steps, minimum=1)
-    T_max = total_steps if T_max is None else rules.exact_steps("T_max", T_max, minimum=1)
+    T_max = total_steps if T_max is None else rules.duration("T_max", T_max, positive=True)
     eta_min = rules.not_negative("eta_min", eta_min, "torch would go below 0")
 
     def closed(t: np.ndarray) -> np.ndarray:
         return eta_min + (lr - eta_min) * (1 + np.cos(math.pi * t.astype(np.float64) / T_max)) / 2
 
     engine = _engine_for(_CosineLeaf(T_max, eta_min), lr, far=(EXACT_LIMIT, closed))
-    marks = check.marks((T_max, "eta_min"), (2 * T_max, "lr again", "restart"))
+    marks = check.marks((math.ceil(T_max), "eta_min"), (math.ceil(2 * T_max), "lr again", "restart"))
     return _from_engine(engine, "torch.CosineAnnealingLR", dict(lr=lr, total_steps=total_steps, T_max=T_max, eta_min=eta_min),
                         marks=marks, periodic=True)
 
@@ -450,10 +482,10 @@ def swalr(*, lr: float = 0.1, swa_lr: float | None = None, anneal_epochs: Steps 
                         marks=check.marks((anneal_epochs, "swa_lr")), breaks=())
 
 
-def cyclic_lr(*, lr: float = 0.1, base_lr: float | None = None, max_lr: float | None = None, step_size_up: Steps = 2000,
-              step_size_down: Steps | None = None, mode: str = "triangular", gamma: float = 1.0,
+def cyclic_lr(*, lr: float = 0.1, base_lr: float | list[float] | None = None, max_lr: float | list[float] | None = None, step_size_up: Duration = 2000,
+              step_size_down: Duration | None = None, mode: str = "triangular", gamma: float = 1.0,
               scale_fn: Expr | None = None, scale_mode: str = "cycle", cycle_momentum: bool = True,
-              base_momentum: float = 0.8, max_momentum: float = 0.9) -> Schedule:
+              base_momentum: float = 0.8, max_momentum: float = 0.9, group: int = 0) -> Schedule:
     """torch CyclicLR: triangular cycles between base_lr and max_lr, with the inverse momentum cycle.
 
     cycle = floor(1 + t / (up + down)),  x = 1 + t / (up + down) - cycle
@@ -466,16 +498,22 @@ def cyclic_lr(*, lr: float = 0.1, base_lr: float | None = None, max_lr: float | 
     (scale_mode 'cycle') or at the step count ('iterations'), as torch's custom
     scale_fn. The optimizer's lr is replaced by base_lr at construction.
     base_lr and max_lr (required by torch) default to lr / 10 and lr.
-    step_size_up keeps torch's default of 2000 steps. Quirk reproduced: torch
+    step_size_up keeps torch's default of 2000 steps; step_size_up and
+    step_size_down may be fractional (torch takes float(step_size_up)), and a
+    cycle then spans a fractional number of steps. Param groups: base_lr and
+    max_lr may be torch's lists, one value per param group (of one length);
+    ``group: k`` (default 0) draws group k. Quirk reproduced: torch
     raises OverflowError once 2 ** (cycle - 1) (triangular2) or gamma ** t
     (exp_range) overflows a float.
     """
     lr = rules.lr(lr)
+    group, picked = _per_group(group, base_lr=base_lr, max_lr=max_lr)
+    base_lr, max_lr = picked["base_lr"], picked["max_lr"]
     max_lr = lr if max_lr is None else rules.not_negative("max_lr", max_lr, "a negative lr")
     base_lr = lr / 10 if base_lr is None else rules.not_negative("base_lr", base_lr, "a negative lr")
-    step_size_up = rules.exact_steps("step_size_up", step_size_up, minimum=1)
+    step_size_up = rules.duration("step_size_up", step_size_up, positive=True)
     if step_size_down is not None:
-        step_size_down = rules.exact_steps("step_size_down", step_size_down)
+        step_size_down = rules.duration("step_size_down", step_size_down)
     if scale_fn is None:
         mode = rules.choice("mode", mode, ("triangular", "triangular2", "exp_range"), "mode is invalid and scale_fn is None")
     else:
@@ -489,13 +527,14 @@ def cyclic_lr(*, lr: float = 0.1, base_lr: float | None = None, max_lr: float | 
                   mode=mode, gamma=gamma, scale_fn=scale_fn, scale_mode=scale_mode, cycle_momentum=cycle_momentum,
                   base_momentum=base_momentum, max_momentum=max_momentum)
     leaf = _LEAVES["torch.CyclicLR"](params)
+    params["group"] = group
     size = step_size_up + (step_size_up if step_size_down is None else step_size_down)
-    marks = check.marks(*((step_size_up + c * size, "max_lr") for c in range(100)), limit=100 * size)
+    marks = check.marks(*((math.ceil(step_size_up + c * size), "max_lr") for c in range(100)), limit=100 * size)
     return _absolute(leaf, lr, "torch.CyclicLR", params, "step_size_up", marks=marks[:20], periodic=True)
 
 
 def cosine_annealing_warm_restarts(*, lr: float = 0.1, total_steps: Steps = 1000, T_0: Steps | None = None,
-                                   T_mult: int = 1, eta_min: float = 0.0) -> Schedule:
+                                   T_mult: TypedNumber = 1, eta_min: float = 0.0) -> Schedule:
     """torch CosineAnnealingWarmRestarts (SGDR): cosine cycles of T_0, T_0 * T_mult, ... steps.
 
     lr(t) = eta_min + (lr - eta_min) * (1 + cos(pi * T_cur / T_i)) / 2
@@ -504,7 +543,10 @@ def cosine_annealing_warm_restarts(*, lr: float = 0.1, total_steps: Steps = 1000
     steps since its start. step() counts T_cur with integers, so there is no
     float-log boundary error (that quirk is only in torch's step(epoch) path,
     not reproduced here); eta_min is never reached exactly. T_0 (required by
-    torch) defaults to total_steps // 4.
+    torch) defaults to total_steps // 4. T_mult must be an int, as torch
+    checks (``not isinstance(T_mult, int)``): ``T_mult: 2.0`` in a config is
+    refused with torch's message, as torch refuses it (the kind TypedNumber
+    keeps YAML's float a float); write ``2``.
     """
     lr = rules.lr(lr)
     total_steps = rules.exact_steps("total_steps", total_steps, minimum=1)
@@ -525,10 +567,11 @@ def cosine_annealing_warm_restarts(*, lr: float = 0.1, total_steps: Steps = 1000
                      "T_0", marks=check.marks(*restarts), periodic=True)
 
 
-def one_cycle_lr(*, lr: float = 0.1, max_lr: float | None = None, total_steps: Steps = Inherited(1000), epochs: int | None = None,
-                 steps_per_epoch: int | None = None, pct_start: float = 0.3, anneal_strategy: str = "cos",
-                 cycle_momentum: bool = True, base_momentum: float = 0.85, max_momentum: float = 0.95,
-                 div_factor: float = 25.0, final_div_factor: float = 1e4, three_phase: bool = False) -> Schedule:
+def one_cycle_lr(*, lr: float = 0.1, max_lr: float | list[float] | None = None, total_steps: Steps = Inherited(1000),
+                 epochs: int | None = None, steps_per_epoch: int | None = None, pct_start: TypedNumber = 0.3,
+                 anneal_strategy: str = "cos", cycle_momentum: bool = True, base_momentum: float = 0.85,
+                 max_momentum: float = 0.95, div_factor: float = 25.0, final_div_factor: float = 1e4,
+                 three_phase: bool = False, group: int = 0) -> Schedule:
     """torch OneCycleLR: warm up to max_lr, anneal to max_lr / (div_factor * final_div_factor); momentum the other way.
 
     With T = total_steps, e1 = pct_start * T - 1 (a float) and e2 = T - 1:
@@ -548,8 +591,19 @@ def one_cycle_lr(*, lr: float = 0.1, max_lr: float | None = None, total_steps: S
     (torch's rule: it wins over epochs and steps_per_epoch, which are then
     ignored), else epochs * steps_per_epoch when both are given, else the
     config's total_steps.
+
+    pct_start must be a float, as torch checks (``not isinstance(pct_start,
+    float)``): ``pct_start: 1`` in a config is refused with torch's message, as
+    torch refuses ``OneCycleLR(..., pct_start=1)``; write ``1.0``. (The kind
+    TypedNumber keeps YAML's int an int, so the refusal fires from a config.)
+
+    Param groups: ``max_lr: [0.1, 0.01]`` is torch's list, one value per param
+    group; ``group: k`` (default 0) draws group k (each group runs the same
+    rule on its own max_lr, so the groups' curves are the same shape, scaled).
     """
     lr = rules.lr(lr)
+    group, picked = _per_group(group, max_lr=max_lr)
+    max_lr = picked["max_lr"]
     max_lr = lr if max_lr is None else rules.not_negative("max_lr", max_lr, "a negative lr")
     if (epochs is not None or steps_per_epoch is not None) and isinstance(total_steps, Inherited):
         if epochs is None or steps_per_epoch is None:
@@ -575,6 +629,7 @@ def one_cycle_lr(*, lr: float = 0.1, max_lr: float | None = None, total_steps: S
                   final_div_factor=rules.not_negative("final_div_factor", final_div_factor, "a negative final lr"),
                   three_phase=three_phase)
     leaf = _LEAVES["torch.OneCycleLR"](params)
+    params["group"] = group
     ends = [end for end, *_ in leaf.phases]
     breaks = {total - 1, total}
     for end in ends[:-1]:
@@ -755,6 +810,6 @@ TWINS: dict[str, tuple[Callable, str]] = {
 ROLES = {
     "torch.CosineAnnealingLR": {"floor": "eta_min"},
     "torch.CosineAnnealingWarmRestarts": {"floor": "eta_min"},
-    "torch.ReduceLROnPlateau": {"bounds": ("min_lr",)},
-    "hf.reduce_lr_on_plateau": {"bounds": ("min_lr",)},
+    "torch.ReduceLROnPlateau": {"per_epoch_metrics": True, "bounds": ("min_lr",)},
+    "hf.reduce_lr_on_plateau": {"per_epoch_metrics": True, "bounds": ("min_lr",)},
 }

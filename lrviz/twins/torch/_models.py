@@ -254,15 +254,20 @@ class _ExponentialLeaf(_Leaf):
 class _CosineLeaf(_Leaf):
     name = "CosineAnnealingLR"
 
-    def __init__(self, T_max: int, eta_min: float):
+    def __init__(self, T_max: int | float, eta_min: float):
         super().__init__()
         self.T, self.eta = T_max, eta_min
+
+    def can_error(self):
+        # a fractional T_max can put (t - 1) / T_max on an odd integer off the additive branch: 1 + cos = 0
+        return self.T != math.floor(self.T)
 
     def step_maps(self, k, j, g):
         T, eta, base = self.T, self.eta, self.base
         kf = k.astype(np.float64)
         with np.errstate(all="ignore"):
-            ratio = (1 + np.cos(math.pi * kf / T)) / (1 + np.cos(math.pi * (kf - 1) / T))
+            below = 1 + np.cos(math.pi * (kf - 1) / T)
+            ratio = (1 + np.cos(math.pi * kf / T)) / below
         kind = np.full(k.shape, _COS, dtype=np.int8)
         p, q = ratio, np.full(k.shape, eta)
         add = (k - 1 - T) % (2 * T) == 0
@@ -272,7 +277,12 @@ class _CosineLeaf(_Leaf):
         if resume.any():
             kind[resume] = _SET
             p = np.where(resume, eta + (base - eta) * (1 + np.cos(kf * math.pi / T)) / 2, p)
-        return _Maps(kind, p, q)
+        m = _Maps(kind, p, q)
+        if self.can_error():
+            zero = (below == 0) & ~add & ~resume & (k > 0)
+            m.err, m.msg = _errors(zero, lambda i: f"ZeroDivisionError: float division by zero "
+                                                   f"(torch's step() number {int(k[i])}: 1 + cos(pi (t-1) / T_max) = 0)")
+        return m
 
     def initial_maps(self, g):
         return _mul(1.0)
@@ -432,7 +442,8 @@ class _OneCycleLeaf(_Leaf):
         m = _Maps(_SET, lr, mom=mom)
         bad = over | zero_div
         m.err, m.msg = _errors(bad, lambda i: (f"ValueError: Tried to step {int(k[i])} times. The specified number of "
-                                               f"total steps is {T}") if over[i] else "ZeroDivisionError: float division by zero")
+                                               f"total steps is {T}") if over[i] else f"ZeroDivisionError: float division by zero (torch's step() number {int(k[i])}: a phase "
+                                                    "of zero length, e.g. pct_start = 1.0)")
         return m
 
 
