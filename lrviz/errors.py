@@ -10,7 +10,8 @@ user unless ``LRVIZ_DEBUG=1``. The rule for the exit code:
   by its option (``--vary ...``); a :class:`ConfigError` whose every problem
   came from an option (its issues' ``origin``); an :class:`UnknownName`.
 - 1: everything else: a file that is wrong or cannot be read or written (a
-  config, a log, an output path), a schedule that cannot be drawn.
+  config, a log, an output path, an output extension lrviz does not write),
+  a schedule that cannot be drawn, ``lrviz check`` finding errors.
 """
 
 from __future__ import annotations

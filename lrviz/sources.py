@@ -197,8 +197,6 @@ def _load_stdin(*, format: str | None, **facts) -> Config:
     import tempfile
     from dataclasses import replace
 
-    from . import config as lrviz_config
-
     from .trainers import _doc
 
     text = read_stdin()

@@ -21,7 +21,39 @@ Output = Annotated[Optional[str], typer.Option("--output", "-o", metavar="FILE",
                                                f"the format ({shown(FIGURE_FORMATS)}); missing folders are made; - "
                                                "writes to stdout (with --format png, svg or pdf).")]
 Force = Annotated[bool, typer.Option("--force", help="Allow more than 1,000,000,000 steps.")]
-Steps = Annotated[int, typer.Option("--steps", help="total_steps, when schedules are given by name.")]
+class StepsText(str):
+    """A --steps value in units (``300ep``, ``2B tok``): resolved once --steps-per-epoch or the config is known."""
+
+
+def parse_steps(value: "int | str") -> "int | StepsText":
+    """--steps as people write it: ``1000``, ``20k``, ``1.5M`` (resolved here), or ``300ep`` / ``2B tok`` (later)."""
+    if isinstance(value, int):
+        return value
+    text = str(value).strip()
+    try:
+        return int(text)
+    except ValueError:
+        return StepsText(text)
+
+
+STEPS_HELP = "1000, 20k, 1.5M, or 300ep (with --steps-per-epoch)"
+Steps = Annotated[StepsText, typer.Option("--steps", parser=parse_steps, metavar="N",
+                                          help=f"total_steps, when schedules are given by name: {STEPS_HELP}.")]
+
+
+def steps_of(steps: "int | StepsText", *, steps_per_epoch: int | None = None, per_step=None,
+             option: str = "--steps") -> int:
+    """The number of steps ``--steps`` says: a number, a magnitude (``20k``) or a duration in epochs / tokens."""
+    if isinstance(steps, int) and not isinstance(steps, bool):
+        return steps
+    from ..errors import ParameterError
+    from ..units import to_steps
+
+    try:
+        return to_steps(str(steps), param=option, steps_per_epoch=steps_per_epoch, per_step=per_step)
+    except ParameterError as err:
+        message = err.message.replace("steps_per_epoch is not set", "--steps-per-epoch is not given")
+        raise UsageError(f"{option}: {message}") from None
 Lr = Annotated[float, typer.Option("--lr", help="Peak/base lr, when schedules are given by name.")]
 StepsPerEpoch = Annotated[Optional[int], typer.Option("--steps-per-epoch", help="Steps per epoch (for '5ep' durations, "
                                                                                 "--x epochs and unit checks).")]
@@ -114,6 +146,9 @@ class FigureOptions:
             raise UsageError(f"--{err.param}: {err.message}") from None
         if self.x == "epochs" and not config.steps_per_epoch:
             raise UsageError(f"--x: epochs need {epochs_need}")
+        if self.x in ("tokens", "samples") and not getattr(config.per_step, self.x, None):
+            raise UsageError(f"--x: {self.x} need what one update consumes: a config with {self.x}_per_step, or "
+                             f"batch_size{', seq_len' if self.x == 'tokens' else ''} (grad_accum, world_size)")
         return config
 
 
@@ -124,8 +159,9 @@ _FIGURE_PARAMETERS = [
     ("style", Annotated[Optional[str], typer.Option("--style", help="default (screen), paper (3.5 in column, serif), "
                                                                     "dark.")]),
     ("logy", Annotated[Optional[bool], typer.Option("--logy/--no-logy", help="Logarithmic lr axis.")]),
-    ("x", Annotated[Optional[str], typer.Option("--x", metavar="UNIT", help="x axis unit: steps, epochs (needs steps_per_epoch) or "
-                                                            "fraction.")]),
+    ("x", Annotated[Optional[str], typer.Option("--x", metavar="UNIT", help="x axis unit: steps, epochs (needs steps_per_epoch), "
+                                                            "fraction, or tokens / samples (a config's batch_size, "
+                                                            "seq_len, ...).")]),
     ("dpi", Annotated[Optional[int], typer.Option("--dpi", help="Resolution of PNG output, dots per inch (default: "
                                                                 "the style's).")]),
     ("size", Annotated[Optional[str], typer.Option("--size", metavar="W,H", help="Figure size in inches W,H (e.g. 8,4.5), or column "
@@ -262,10 +298,11 @@ def distinct_labels(specs) -> tuple:
     return tuple(out)
 
 
-def check_run(steps: int, lr: float, steps_per_epoch: int | None, force: bool) -> None:
-    """The shared run options of schedules given by name: usage errors name the option."""
+def check_run(steps: "int | StepsText", lr: float, steps_per_epoch: int | None, force: bool) -> int:
+    """The shared run options of schedules given by name: usage errors name the option; the run's steps."""
     from ..limits import over_limit
 
+    steps = steps_of(steps, steps_per_epoch=steps_per_epoch)
     if steps < 1:
         raise UsageError(f"--steps: must be >= 1; got {steps}")
     if not force and (refusal := over_limit(steps)):
@@ -274,6 +311,7 @@ def check_run(steps: int, lr: float, steps_per_epoch: int | None, force: bool) -
         raise UsageError(f"--lr: must be a finite number >= 0; got {lr:g}")
     if steps_per_epoch is not None and steps_per_epoch < 1:
         raise UsageError(f"--steps-per-epoch: must be >= 1; got {steps_per_epoch}")
+    return steps
 
 
 def names_config(names: list[str], steps: int, lr: float, steps_per_epoch: int | None, assignments: list[str] | None,
@@ -284,7 +322,7 @@ def names_config(names: list[str], steps: int, lr: float, steps_per_epoch: int |
 
     from ..config import from_names
 
-    check_run(steps, lr, steps_per_epoch, force)
+    steps = check_run(steps, lr, steps_per_epoch, force)
     config = from_names(names, total_steps=steps, lr=lr, steps_per_epoch=steps_per_epoch, title=title)
     return replace(config, schedules=distinct_labels(apply_sets(config.schedules, assignments)))
 
@@ -298,6 +336,7 @@ def config_with_sets(config, assignments: list[str] | None, *, steps: int | None
     if steps is not None:
         from ..limits import over_limit
 
+        steps = steps_of(steps, steps_per_epoch=config.steps_per_epoch, per_step=config.per_step)
         if steps < 1:
             raise UsageError(f"--steps: must be >= 1; got {steps}")
         if not force and (refusal := over_limit(steps)):

@@ -9,7 +9,8 @@ import typer
 
 from ..errors import ParameterError, UsageError
 from . import _show
-from ._options import (ConfigFacts, FigureOptions, Force, Name, Output, Set, SetOwn, Stats, StepsPerEpoch, Title,
+from ._options import (STEPS_HELP, ConfigFacts, FigureOptions, Force, Name, Output, Set, SetOwn, Stats, StepsPerEpoch,
+                       StepsText, Title, parse_steps,
                        apply_sets, check_run, complete_configs, complete_names, config_options, config_with_sets, figure_options, figure_target,
                        log_options, names_config, parse_assignments)
 from ._runlog import LogOptions
@@ -22,8 +23,9 @@ ConfigPath = Annotated[str, typer.Argument(metavar="CONFIG", autocompletion=lamb
 @figure_options
 @config_options()
 @log_options
-def plot(config: ConfigPath, output: Output = None, steps: Annotated[Optional[int], typer.Option(
-             "--steps", metavar="N", help="total_steps, over the config's.")] = None,
+def plot(config: ConfigPath, output: Output = None, steps: Annotated[Optional[StepsText], typer.Option(
+             "--steps", metavar="N", parser=parse_steps,
+             help="total_steps, over the config's: 1000, 20k, 1.5M, 300ep, 2B tok (in the config's units).")] = None,
          assignments: Set = None, title: Title = None, show_stats: Stats = False, force: Force = False, *,
          figure: FigureOptions, facts: ConfigFacts, run: LogOptions) -> None:
     """Draw the schedules of a config into a PNG, SVG or PDF: an lrviz config, or your trainer's own file.
@@ -116,7 +118,8 @@ def compare(
     configs: Annotated[Optional[List[str]], typer.Option("--config", metavar="FILE", help="A config to compare too (lrviz's, or "
                                                          "a trainer's own file), each over its own length; "
                                                          "repeatable.")] = None,
-    steps: Annotated[int, typer.Option("--steps", help="total_steps shared by all schedules.")] = 1000,
+    steps: Annotated[StepsText, typer.Option("--steps", parser=parse_steps, metavar="N",
+                                             help=f"total_steps shared by all schedules: {STEPS_HELP}.")] = 1000,
     lr: Annotated[float, typer.Option("--lr", help="Peak/base lr shared by all schedules.")] = 0.1,
     assignments: Set = None,
     title: Title = None,
@@ -171,7 +174,8 @@ def sweep(
     vary: Annotated[List[str], typer.Option("--vary", metavar="PARAM=V1,V2,...", help="PARAM=V1,V2,... (repeatable: every combination is "
                                             "drawn).")],
     assignments: SetOwn = None,
-    steps: Annotated[int, typer.Option("--steps", help="total_steps of every curve.")] = 1000,
+    steps: Annotated[StepsText, typer.Option("--steps", parser=parse_steps, metavar="N",
+                                             help=f"total_steps of every curve: {STEPS_HELP}.")] = 1000,
     lr: Annotated[float, typer.Option("--lr", help="Peak/base lr of every curve.")] = 0.1,
     steps_per_epoch: StepsPerEpoch = None,
     title: Annotated[Optional[str], typer.Option("--title", help="Figure title (default: the name and what "
@@ -199,7 +203,7 @@ def sweep(
     from ..config import parse_value
     from ..analysis.sweep import sweep as make_sweep
 
-    check_run(steps, lr, steps_per_epoch, force)
+    steps = check_run(steps, lr, steps_per_epoch, force)
     varied = []
     for _, _, param, text in parse_assignments(vary, "--vary", example="min_lr=0,1e-4", shape="PARAM=V1,V2,..."):
         parts = text.split(";") if ";" in text else text.split(",")

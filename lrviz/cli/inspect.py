@@ -141,6 +141,12 @@ def export(
 
     if to is None and output is None:
         raise UsageError("give --output values.csv (or .json), or --to TRAINER")
+    if to is not None:
+        from ..errors import did_you_mean
+        from ..trainers.export import TARGETS
+
+        if to not in TARGETS:
+            raise UsageError(f"--to: unknown target {to!r}{did_you_mean(str(to), TARGETS)}; one of {', '.join(TARGETS)}")
     facts, stdout_fmt = figure_target(facts, output, DATA_FORMATS)
     if output == "-":  # stdout: CSV unless --format json
         output = None if to is not None else stdout_target(stdout_fmt, DATA_FORMATS)

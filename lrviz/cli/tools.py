@@ -6,12 +6,14 @@ from typing import Annotated, Optional
 
 import typer
 
-from ._options import Name, SetOwn, StepsPerEpoch, apply_sets, check_run, complete_names
+from ._options import (STEPS_HELP, Name, SetOwn, StepsPerEpoch, StepsText, apply_sets, check_run, complete_names,
+                       parse_steps)
 
 
 def explore(
     name: Name,
-    steps: Annotated[int, typer.Option("--steps", help="total_steps of the run.")] = 1000,
+    steps: Annotated[StepsText, typer.Option("--steps", parser=parse_steps, metavar="N",
+                                             help=f"total_steps of the run: {STEPS_HELP}.")] = 1000,
     lr: Annotated[float, typer.Option("--lr", help="Peak/base lr.")] = 0.1,
     steps_per_epoch: StepsPerEpoch = None,
     assignments: SetOwn = None,
@@ -30,7 +32,7 @@ def explore(
     from ..explore import open_window
     from ..spec import ScheduleSpec
 
-    check_run(steps, lr, steps_per_epoch, False)
+    steps = check_run(steps, lr, steps_per_epoch, False)
     params = apply_sets([ScheduleSpec(name)], assignments)[0].params
     open_window(name, total_steps=steps, lr=lr, steps_per_epoch=steps_per_epoch, params=params)
 
