@@ -6,17 +6,16 @@ decimal exponent ``E`` is in ``-4 <= E < 16`` (``0.0001``, ``100.0``) and as
 ``d.ddde-05`` otherwise. Export writes millions of them, and CSV and JSON
 must keep those exact bytes, so this module finds the same digits with numpy:
 
-- ``E`` from ``log10``, corrected; then for ``p`` significant digits the scaled
-  value ``S = x * 10**(p-1-E)`` is computed as a double-double (Dekker's exact
-  product of ``x`` and the double-double ``10**(p-1-E)``: about 104 bits), and
-  ``n = round(S)``;
-- ``n * 10**(E-p+1)`` reads back as ``x`` iff it lies inside x's rounding
-  interval: ``S - n < (x - prev(x)) / 2 * 10**(p-1-E)`` below ``x``, and
-  ``n - S < (next(x) - x) / 2 * 10**(p-1-E)`` above it;
-- reading back is monotone in ``p`` (a grid of ``p`` digits holds every
-  coarser one), so a search over ``p = 1..17`` finds the shortest (16 and 15
-  are tried first, as most values of a decaying curve need 16 or 17 digits,
-  then the rest is halved).
+- ``E`` from ``log10``, corrected; then the scaled
+  value ``S = x * 10**(16-E)`` is computed as a double-double (Dekker's exact
+  product of ``x`` and the double-double ``10**(16-E)``: about 104 bits), and
+  ``n = round(S)``, the nearest 17-digit decimal;
+- the decimals that read back as ``x`` are those inside x's rounding interval,
+  ``(S - (x - prev(x)) / 2 * 10**j, S + (next(x) - x) / 2 * 10**j)`` for
+  ``j = 16 - E``, at most 22 units of the 17th digit wide; the shortest is the
+  one with the most trailing zeros: such an interval holds at most one
+  multiple of 100 (and so of any higher power of ten); without one, the
+  nearest multiple of 10 inside it; else the 17 digits of ``round(S)``.
 
 A value is handed to Python's own ``repr`` whenever the double-double cannot
 decide for sure (a comparison within 1e-9 of its boundary, ``S`` within 1e-9
@@ -88,95 +87,75 @@ def shortest(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndar
         fix = np.flatnonzero(off)
         e[fix] += off[fix]
         n[fix], d[fix], scale[fix] = _scaled(x[fix], 16 - e[fix])
-    # x's rounding interval, in units of the 17th digit, around n: (d - below, d + above)
+    # x's rounding interval, in units of the 17th digit, around n: (low, high), at most 22 wide
     low = d - (x - np.nextafter(x, 0.0)) / 2 * scale
     high = d + (np.nextafter(x, np.inf) - x) / 2 * scale
+    tol = _TOL * (high - low)
     bad = ~((low < 0) & (0 < high)) | (np.abs(np.abs(d) - 0.5) <= _TOL)  # 17 digits always read back
 
-    def near(c):
-        return (np.abs(c - low) <= _TOL * (high - low)) | (np.abs(c - high) <= _TOL * (high - low))
+    def inside(c):
+        return (low < c) & (c < high)
 
-    def candidates(t):
-        """Offsets from n of the multiples of 10**t just below (or at) and just above n, and which fit."""
-        r = n % _POW10[t]
-        c0, c1 = -r.astype(np.float64), (_POW10[t] - r).astype(np.float64)
-        return c0, c1, (low < c0) & (c0 < high), (low < c1) & (c1 < high), near(c0) | near(c1)
+    def unsure(c):
+        return np.minimum(np.abs(c - low), np.abs(c - high)) <= tol
 
-    lo = np.zeros(len(x), dtype=np.int64)  # 10**lo fits: n itself
-    hi = np.full(len(x), 16, dtype=np.int64)
-    while True:
-        open_ = lo < hi
-        if not open_.any():
-            break
-        mid = np.where(open_, (lo + hi + 1) // 2, lo)
-        _, _, fit0, fit1, unsure = candidates(mid)
-        fits = fit0 | fit1
-        bad |= unsure & open_
-        lo = np.where(open_ & fits, mid, lo)
-        hi = np.where(open_ & ~fits, mid - 1, hi)
-    c0, c1, fit0, fit1, unsure = candidates(lo)
-    both = fit0 & fit1
-    pick1 = fit1 & (~fit0 | (np.abs(c1 - d) < np.abs(c0 - d)))
-    bad |= unsure | (both & (np.abs(np.abs(c1 - d) - np.abs(c0 - d)) <= _TOL))
-    m = n + np.where(pick1, c1, c0).astype(np.int64)
+    # 100 or more: an interval narrower than 100 holds at most one multiple of 100 (so of any 10**t, t >= 2)
+    r100 = n % 100
+    below100, above100 = -r100.astype(np.float64), (100 - r100).astype(np.float64)
+    in_below, in_above = inside(below100), inside(above100)
+    bad |= unsure(below100) | unsure(above100)
+    offset = np.where(in_below, below100, np.where(in_above, above100, 0.0))
+    # else a multiple of 10 (the nearest to x of those inside), else n itself
+    tens = ~(in_below | in_above)
+    r10 = (r100 % 10).astype(np.float64)
+    best = np.full(len(x), np.inf)
+    for j in (-1.0, 0.0, 1.0, 2.0):
+        c = 10.0 * j - r10
+        bad |= tens & unsure(c)
+        dist = np.abs(c - d)
+        closer = tens & inside(c) & (dist <= best)
+        bad |= tens & inside(c) & (np.abs(dist - best) <= _TOL)  # two equally near: let repr decide
+        offset = np.where(closer, c, offset)
+        best = np.where(closer, dist, best)
+    m = np.where(bad, 1, n + offset.astype(np.int64))
     k = e - 16  # value = m * 10**k
-    m = np.where(bad, 1, m)
-    while True:  # strip trailing zeros (m is 10**17 when it rounded up past a power of ten)
-        zero = (m % 10 == 0) & (m > 0)
-        if not zero.any():
-            break
-        m = np.where(zero, m // 10, m)
-        k = k + zero
+    zeros = np.flatnonzero(m % 10 == 0)
+    while len(zeros):  # strip trailing zeros (m is 10**17 when it rounded up past a power of ten)
+        m[zeros] //= 10
+        k[zeros] += 1
+        zeros = zeros[m[zeros] % 10 == 0]
     count = _count_digits(m)
     return m, count, k + count - 1, ~bad
 
 
 def _count_digits(n: np.ndarray) -> np.ndarray:
-    count = np.ones(len(n), dtype=np.int64)
-    limit = 10
-    for _ in range(18):
-        count += n >= limit
-        limit *= 10
-    return count
+    """Decimal digits of non-negative ``n`` (1 for 0)."""
+    return np.searchsorted(_POW10[1:], n, side="right") + 1
 
 
-_PAIRS = np.frombuffer("".join(f"{i:02d}" for i in range(100)).encode(), dtype=np.uint16)
+_QUADS = np.frombuffer("".join(f"{i:04d}" for i in range(10000)).encode(), dtype=np.uint32)
 
 
 def _digits(n: np.ndarray, width: int) -> np.ndarray:
-    """ASCII digits of non-negative ``n < 10**18``, right-aligned in ``width`` columns (zeros in front).
+    """ASCII digits of non-negative ``n < 10**24``, right-aligned in ``width`` columns (zeros in front).
 
-    Two at a time from a table of the 100 pairs, in float64: ``n`` is split once into halves below
-    ``10**9``, where ``floor(v / 100**i)`` is exact (the quotient is never within its rounding error
-    of the next integer), so no slow int64 division runs per digit."""
-    pairs = (width + 1) // 2
-    out = np.empty((len(n), 2 * pairs), dtype=np.uint8)
-    view = out.view(np.uint16)
-    top = n // 10 ** 9
-    halves = [(n - top * 10 ** 9).astype(np.float64), top.astype(np.float64)]  # 9 digits, then the rest
-    col = pairs - 1
-    for half, size in zip(halves, (9, 9)):
-        prev = half
-        taken = 0
-        while taken + 2 <= size and col >= 0:
-            q = np.floor(prev / 100.0)
-            view[:, col] = _PAIRS[(prev - 100.0 * q).astype(np.intp)]
-            prev, taken, col = q, taken + 2, col - 1
-        if col < 0:
-            break
-        if taken < size:  # the ninth digit of the low half pairs with the first of the high half
-            high = halves[1]
-            q = np.floor(high / 10.0)
-            view[:, col] = _PAIRS[((high - 10.0 * q) * 10.0 + prev).astype(np.intp)]
-            col -= 1
-            halves[1] = q
-            break
-    prev = halves[1]
+    Four at a time from a table of the 10,000 quadruples: ``n`` is cut into blocks of 8 digits by int64
+    division, and in a block (exact in float64) ``floor(b / 10**4)`` is exact, so no slow int64
+    division runs per digit."""
+    quads = (width + 3) // 4
+    out = np.empty((len(n), 4 * quads), dtype=np.uint8)
+    view = out.view(np.uint32)
+    rest = n
+    col = quads - 1
     while col >= 0:
-        q = np.floor(prev / 100.0)
-        view[:, col] = _PAIRS[(prev - 100.0 * q).astype(np.intp)]
-        prev, col = q, col - 1
-    return out[:, 2 * pairs - width:]
+        top = rest // 100_000_000
+        block = (rest - top * 100_000_000).astype(np.float64)
+        high = np.floor(block / 10_000.0)
+        view[:, col] = _QUADS[(block - 10_000.0 * high).astype(np.intp)]
+        if col >= 1:
+            view[:, col - 1] = _QUADS[high.astype(np.intp)]
+        rest, col = top, col - 2
+    return out[:, 4 * quads - width:]
 
 
 def repr_layout(digits: str, e: int) -> str:
@@ -243,22 +222,25 @@ def _floats_into(values, body, marker, exponent, lengths, non_finite: bytes | No
         small = positional & (e < 0)
         sci = ~positional
         digits = _digits(n * _POW10[17 - count], 17)  # the significant digits, left-aligned, zeros after
-        padded = np.zeros((len(n), WIDTH), dtype=np.uint8)
-        padded[:, :17] = digits
-        padded[:, 17:] = ord("0")
-        shifted = np.empty_like(padded)
-        shifted[:, 1:] = padded[:, :-1]
         dot = np.where(small, WIDTH, np.where(sci, 1, e + 1))  # the point goes before column `dot`
         dot = np.where(sci & (count == 1), WIDTH, dot)
-        out = np.where(_COLS < dot[:, None], padded, shifted)
-        out[_COLS == dot[:, None]] = ord(".")
-        body[good] = out
+        places = np.flatnonzero(np.bincount(np.minimum(dot, 17), minlength=18))
+        for place in places.tolist():  # a chunk of a smooth curve has one or two places of the point
+            sel = slice(None) if len(places) == 1 else np.flatnonzero(np.minimum(dot, 17) == place)
+            rows = good if isinstance(good, slice) and isinstance(sel, slice) else np.arange(len(values))[good][sel]
+            if place >= 17:
+                body[rows, :17] = digits[sel]
+            else:
+                body[rows, :place] = digits[sel, :place]
+                body[rows, place] = ord(".")
+                body[rows, place + 1:18] = digits[sel, place:]
         sign_len[good] = values[good] < 0
         prefix_len[good] = np.where(small, 1 - e, 0)
         body_len[good] = np.where(small, count, np.where(sci, count + (count > 1), np.maximum(count, e + 2) + 1))
         marker[good, 1] = np.where(e < 0, ord("-"), ord("+"))
         marker_len[good] = np.where(sci, 2, 0)
-        exponent[good] = _digits(np.abs(e), 3)
+        if sci.any():
+            exponent[good] = _digits(np.abs(e), 3)
         exp_len[good] = np.where(sci, np.where(np.abs(e) >= 100, 3, 2), 0)
         slow = np.concatenate([slow, idx[~handled]]).astype(np.int64)
     for i in slow.tolist():
@@ -280,9 +262,13 @@ def join(fields: list[list[Piece]], sep: bytes, end: bytes) -> bytes:
     rows = len(fields[0][0][1])
     for i, field in enumerate(fields):
         for text, length, right in field:
+            width = int(length.max()) if len(length) else 0
+            if not width:
+                continue  # no row has this piece (a sign, an exponent)
+            text = text[:, text.shape[1] - width:] if right else text[:, :width]
             parts.append(text)
-            cols = np.arange(text.shape[1])[None, :]
-            masks.append(cols >= text.shape[1] - length[:, None] if right else cols < length[:, None])
+            cols = np.arange(width)[None, :]
+            masks.append(cols >= width - length[:, None] if right else cols < length[:, None])
         tail = end if i == len(fields) - 1 else sep
         if tail:
             parts.append(np.broadcast_to(np.frombuffer(tail, dtype=np.uint8), (rows, len(tail))))
