@@ -179,7 +179,7 @@ _COLS = np.arange(WIDTH)[None, :]
 def ints(values: np.ndarray) -> list[tuple[np.ndarray, np.ndarray, bool]]:
     """``str`` of non-negative int64 ``values`` as one piece for :func:`join`."""
     values = np.asarray(values, dtype=np.int64)
-    return [(_digits(values, 20), _count_digits(values), True)]
+    return [(_digits(values, 20), _count_digits(values).astype(np.int8), True)]
 
 
 def floats(values: np.ndarray, *, non_finite: bytes | None = None) -> list[tuple[np.ndarray, np.ndarray, bool]]:
@@ -195,7 +195,7 @@ def floats(values: np.ndarray, *, non_finite: bytes | None = None) -> list[tuple
     marker = np.zeros((m, 2), dtype=np.uint8)
     marker[:, 0] = ord("e")
     exponent = np.zeros((m, 3), dtype=np.uint8)
-    lengths = [np.zeros(m, dtype=np.int64) for _ in range(5)]
+    lengths = [np.zeros(m, dtype=np.int8) for _ in range(5)]  # small: the masks of join compare bytes
     for start in range(0, m, CHUNK):
         stop = min(start + CHUNK, m)
         _floats_into(values[start:stop], body[start:stop], marker[start:stop], exponent[start:stop],
@@ -267,7 +267,7 @@ def join(fields: list[list[Piece]], sep: bytes, end: bytes) -> bytes:
                 continue  # no row has this piece (a sign, an exponent)
             text = text[:, text.shape[1] - width:] if right else text[:, :width]
             parts.append(text)
-            cols = np.arange(width)[None, :]
+            cols = np.arange(width, dtype=length.dtype)[None, :]
             masks.append(cols >= width - length[:, None] if right else cols < length[:, None])
         tail = end if i == len(fields) - 1 else sep
         if tail:
