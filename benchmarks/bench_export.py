@@ -110,10 +110,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--no-memory", action="store_true")
     args = parser.parse_args()
-    from lrviz.decimate import THREADS
-
     print(f"{platform.platform()}, Python {platform.python_version()}, numpy {np.__version__}, "
-          f"lrviz {lrviz.__version__}, {os.cpu_count()} CPUs ({THREADS} export threads)")
+          f"lrviz {lrviz.__version__}, {os.cpu_count()} CPUs; load average {os.getloadavg()[0]:.1f}")
     cfg = config(args.steps)
     curves = curves_of(cfg)
     rows = datafile.Rows(0, args.steps + 1)
