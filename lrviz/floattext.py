@@ -96,22 +96,20 @@ def shortest(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndar
     def inside(c):
         return (low < c) & (c < high)
 
-    def unsure(c):
-        return np.minimum(np.abs(c - low), np.abs(c - high)) <= tol
-
-    # 100 or more: an interval narrower than 100 holds at most one multiple of 100 (so of any 10**t, t >= 2)
+    # every candidate below lies on a multiple of 10: undecided when either end of the interval is that near one
     r100 = n % 100
+    r10 = (r100 % 10).astype(np.float64)
+    for end in (low, high):
+        bad |= np.abs((end + r10 + 5.0) % 10.0 - 5.0) <= tol
+    # 100 or more: an interval narrower than 100 holds at most one multiple of 100 (so of any 10**t, t >= 2)
     below100, above100 = -r100.astype(np.float64), (100 - r100).astype(np.float64)
     in_below, in_above = inside(below100), inside(above100)
-    bad |= unsure(below100) | unsure(above100)
     offset = np.where(in_below, below100, np.where(in_above, above100, 0.0))
     # else a multiple of 10 (the nearest to x of those inside), else n itself
     tens = ~(in_below | in_above)
-    r10 = (r100 % 10).astype(np.float64)
     best = np.full(len(x), np.inf)
     for j in (-1.0, 0.0, 1.0, 2.0):
         c = 10.0 * j - r10
-        bad |= tens & unsure(c)
         dist = np.abs(c - d)
         closer = tens & inside(c) & (dist <= best)
         bad |= tens & inside(c) & (np.abs(dist - best) <= _TOL)  # two equally near: let repr decide

@@ -57,6 +57,16 @@ def test_float_text_is_repr_exactly():
     assert texts(values) == [repr(float(v)) for v in values]
 
 
+def test_the_fast_path_is_the_one_tested():
+    # the equality above would hold trivially if every value went to repr: numpy must decide nearly all
+    rng = np.random.default_rng(5)
+    bits = np.abs(rng.integers(-2**63, 2**63 - 1, 50_000, dtype=np.int64).view(np.float64))
+    bits = bits[np.isfinite(bits) & (bits >= 1e-280) & (bits <= 1e280)]
+    assert floattext.shortest(bits)[3].mean() > 0.99
+    t = np.arange(100_001)
+    assert floattext.shortest(0.05 * (1 + np.cos(np.pi * t / 100_001)) + 1e-9)[3].all()
+
+
 def test_float_text_json_null_for_non_finite():
     assert texts([1.5, math.nan, -math.inf, 0.25], non_finite=b"null") == ["1.5", "null", "null", "0.25"]
 
