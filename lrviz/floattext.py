@@ -181,29 +181,29 @@ def ints(values: np.ndarray) -> list[tuple[np.ndarray, np.ndarray, bool]]:
 
 
 def floats(values: np.ndarray, *, non_finite: bytes | None = None) -> list[tuple[np.ndarray, np.ndarray, bool]]:
-    """``repr`` of float64 ``values`` as pieces for :func:`join`: sign, ``0.000`` prefix, the digits with
-    their point, ``e+``/``e-`` and the exponent's digits (each of length 0 where a row has no such part).
+    """``repr`` of float64 ``values`` as pieces for :func:`join`: the sign, the digits with their point (and
+    the ``0.000`` before them below 1), ``e+``/``e-`` and the exponent's digits (each of length 0 where a row
+    has no such part).
 
     NaN and inf come out as ``repr`` writes them, or as ``non_finite`` when given (JSON's ``null``)."""
     values = np.asarray(values, dtype=np.float64)
     m = len(values)
     sign = np.full((m, 1), ord("-"), dtype=np.uint8)
-    prefix = np.broadcast_to(np.frombuffer(b"0.000", dtype=np.uint8), (m, 5))
     body = np.zeros((m, WIDTH), dtype=np.uint8)
     marker = np.zeros((m, 2), dtype=np.uint8)
     marker[:, 0] = ord("e")
     exponent = np.zeros((m, 3), dtype=np.uint8)
-    lengths = [np.zeros(m, dtype=np.int8) for _ in range(5)]  # small: the masks of join compare bytes
+    lengths = [np.zeros(m, dtype=np.int8) for _ in range(4)]  # small: the masks of join compare bytes
     for start in range(0, m, CHUNK):
         stop = min(start + CHUNK, m)
         _floats_into(values[start:stop], body[start:stop], marker[start:stop], exponent[start:stop],
                      [length[start:stop] for length in lengths], non_finite)
-    return [(sign, lengths[0], False), (prefix, lengths[1], False), (body, lengths[2], False),
-            (marker, lengths[3], False), (exponent, lengths[4], True)]
+    return [(sign, lengths[0], False), (body, lengths[1], False), (marker, lengths[2], False),
+            (exponent, lengths[3], True)]
 
 
 def _floats_into(values, body, marker, exponent, lengths, non_finite: bytes | None) -> None:
-    sign_len, prefix_len, body_len, marker_len, exp_len = lengths
+    sign_len, body_len, marker_len, exp_len = lengths
     mag = np.abs(values)
     with np.errstate(invalid="ignore"):
         fast = (mag >= _LOW) & (mag <= _HIGH)  # False for 0, NaN, inf
@@ -222,19 +222,24 @@ def _floats_into(values, body, marker, exponent, lengths, non_finite: bytes | No
         digits = _digits(n * _POW10[17 - count], 17)  # the significant digits, left-aligned, zeros after
         dot = np.where(small, WIDTH, np.where(sci, 1, e + 1))  # the point goes before column `dot`
         dot = np.where(sci & (count == 1), WIDTH, dot)
-        places = np.flatnonzero(np.bincount(np.minimum(dot, 17), minlength=18))
-        for place in places.tolist():  # a chunk of a smooth curve has one or two places of the point
-            sel = slice(None) if len(places) == 1 else np.flatnonzero(np.minimum(dot, 17) == place)
+        lead = np.where(small, 1 - e, 0)  # "0." and the zeros before the first digit: 2 to 5 bytes
+        key = np.minimum(dot, 17) * 8 + lead
+        keys = np.flatnonzero(np.bincount(key, minlength=18 * 8))
+        for both in keys.tolist():  # a chunk of a smooth curve has one or two layouts
+            place, ahead = divmod(both, 8)
+            sel = slice(None) if len(keys) == 1 else np.flatnonzero(key == both)
             rows = good if isinstance(good, slice) and isinstance(sel, slice) else np.arange(len(values))[good][sel]
-            if place >= 17:
+            if ahead:
+                body[rows, :ahead] = np.frombuffer(b"0.000"[:ahead], dtype=np.uint8)
+                body[rows, ahead:ahead + 17] = digits[sel]
+            elif place >= 17:
                 body[rows, :17] = digits[sel]
             else:
                 body[rows, :place] = digits[sel, :place]
                 body[rows, place] = ord(".")
                 body[rows, place + 1:18] = digits[sel, place:]
         sign_len[good] = values[good] < 0
-        prefix_len[good] = np.where(small, 1 - e, 0)
-        body_len[good] = np.where(small, count, np.where(sci, count + (count > 1), np.maximum(count, e + 2) + 1))
+        body_len[good] = np.where(small, lead + count, np.where(sci, count + (count > 1), np.maximum(count, e + 2) + 1))
         marker[good, 1] = np.where(e < 0, ord("-"), ord("+"))
         marker_len[good] = np.where(sci, 2, 0)
         if sci.any():
