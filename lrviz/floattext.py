@@ -97,24 +97,21 @@ def shortest(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndar
         return (low < c) & (c < high)
 
     # every candidate below lies on a multiple of 10: undecided when either end of the interval is that near one
-    r100 = n % 100
-    r10 = (r100 % 10).astype(np.float64)
+    r100 = (n % 100).astype(np.float64)
+    r10 = r100 % 10.0
     for end in (low, high):
         bad |= np.abs((end + r10 + 5.0) % 10.0 - 5.0) <= tol
-    # 100 or more: an interval narrower than 100 holds at most one multiple of 100 (so of any 10**t, t >= 2)
-    below100, above100 = -r100.astype(np.float64), (100 - r100).astype(np.float64)
-    in_below, in_above = inside(below100), inside(above100)
-    offset = np.where(in_below, below100, np.where(in_above, above100, 0.0))
-    # else a multiple of 10 (the nearest to x of those inside), else n itself
-    tens = ~(in_below | in_above)
-    best = np.full(len(x), np.inf)
-    for j in (-1.0, 0.0, 1.0, 2.0):
-        c = 10.0 * j - r10
-        dist = np.abs(c - d)
-        closer = tens & inside(c) & (dist <= best)
-        bad |= tens & inside(c) & (np.abs(dist - best) <= _TOL)  # two equally near: let repr decide
-        offset = np.where(closer, c, offset)
-        best = np.where(closer, dist, best)
+    # 100 or more: an interval narrower than 100 holds at most one multiple of 100 (so of any 10**t, t >= 2),
+    # the one nearest to S
+    at100 = 100.0 * np.rint((r100 + d) / 100.0) - r100  # offsets from n
+    in100 = inside(at100)
+    # else the nearest multiple of 10 inside: the nearest to S, or past a power of two the next on the wide side
+    at10 = 10.0 * np.rint((r10 + d) / 10.0) - r10
+    in10 = inside(at10)
+    other = at10 + np.where(at10 < d, 10.0, -10.0)
+    in_other = inside(other) & ~in10
+    bad |= ~in100 & in10 & (np.abs(np.abs(at10 - d) - 5.0) <= _TOL)  # two equally near: let repr decide
+    offset = np.where(in100, at100, np.where(in10, at10, np.where(in_other, other, 0.0)))
     m = np.where(bad, 1, n + offset.astype(np.int64))
     k = e - 16  # value = m * 10**k
     zeros = np.flatnonzero(m % 10 == 0)
