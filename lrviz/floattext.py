@@ -174,7 +174,9 @@ _COLS = np.arange(WIDTH)[None, :]
 def ints(values: np.ndarray) -> list[tuple[np.ndarray, np.ndarray, bool]]:
     """``str`` of non-negative int64 ``values`` as one piece for :func:`join`."""
     values = np.asarray(values, dtype=np.int64)
-    return [(_digits(values, 20), _count_digits(values).astype(np.int8), True)]
+    count = _count_digits(values)
+    width = int(count.max()) if len(values) else 1  # as wide as the longest: fewer divisions than 20 digits
+    return [(_digits(values, width), count.astype(np.int8), True)]
 
 
 def floats(values: np.ndarray, *, non_finite: bytes | None = None) -> list[tuple[np.ndarray, np.ndarray, bool]]:
