@@ -134,22 +134,28 @@ _QUADS = np.frombuffer("".join(f"{i:04d}" for i in range(10000)).encode(), dtype
 def _digits(n: np.ndarray, width: int) -> np.ndarray:
     """ASCII digits of non-negative ``n < 10**24``, right-aligned in ``width`` columns (zeros in front).
 
-    Four at a time from a table of the 10,000 quadruples: ``n`` is cut into blocks of 8 digits by int64
-    division, and in a block (exact in float64) ``floor(b / 10**4)`` is exact, so no slow int64
-    division runs per digit."""
+    Four at a time from a table of the 10,000 quadruples: ``n`` is cut into blocks of 8 digits, by one
+    int64 division and then in float64 (exact below 2**53: ``floor(b / 10**k)`` of an integer ``b`` is never
+    within rounding of the next integer), so no slow int64 division runs per digit."""
     quads = (width + 3) // 4
     out = np.empty((len(n), 4 * quads), dtype=np.uint8)
     view = out.view(np.uint32)
-    rest = n
+    if width <= 8:
+        rest = n.astype(np.float64)  # below 10**8: exact
+    else:  # one int64 division; what is left of n is below 2**53, exact in float64
+        top = n // 100_000_000
+        rest = top.astype(np.float64)
+        block = (n - top * 100_000_000).astype(np.float64)
     col = quads - 1
     while col >= 0:
-        top = rest // 100_000_000
-        block = (rest - top * 100_000_000).astype(np.float64)
+        if width <= 8 or col < quads - 1:
+            top = np.floor(rest / 100_000_000.0)
+            block, rest = rest - 100_000_000.0 * top, top
         high = np.floor(block / 10_000.0)
         view[:, col] = _QUADS[(block - 10_000.0 * high).astype(np.intp)]
         if col >= 1:
             view[:, col - 1] = _QUADS[high.astype(np.intp)]
-        rest, col = top, col - 2
+        col -= 2
     return out[:, 4 * quads - width:]
 
 
