@@ -8,7 +8,6 @@ import struct
 import subprocess
 import sys
 
-import numpy as np
 import pytest
 from typer.testing import CliRunner
 
