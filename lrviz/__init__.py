@@ -6,7 +6,8 @@
     (0.1, 0.0001)
 
 Public API: :func:`schedule`, :func:`names`, :func:`load`, :func:`evaluate`, :func:`plot`,
-:func:`to_callable`, :func:`to_torch`, :class:`Schedule`, :class:`LrvizError`. Importing lrviz never imports matplotlib.
+:func:`stats`, :func:`check`, :func:`to_callable`, :func:`to_torch`, :class:`Schedule`, :class:`LrvizError`.
+Importing lrviz never imports matplotlib; in a notebook a Schedule or a Config shows as a small figure.
 
 How the package is laid out, in the order data flows through it (each imports only from above it)::
 
@@ -21,9 +22,11 @@ How the package is laid out, in the order data flows through it (each imports on
     trainers/, logs/           trainers' own config formats -> Config; run logs -> the lr a run used
     curves, decimate, scan     Config -> curves; M4 reduction for display; one chunked pass for statistics
     analysis/                  stats, check, sweep, resume, show, and the run against the plan
+    floattext, datafile        float64 -> repr's exact text, vectorized; curves -> CSV/JSON/NPY/NPZ in chunks
     draw/, output              curves -> figure (matplotlib only here) or terminal; files and formats
     gallery, bridge, explore   the gallery; to_callable/to_torch; the slider window
     starter                    the commented starter configs of 'lrviz init'
+    measure, notebook          lrviz.stats / lrviz.check in Python; Schedule and Config pictures for Jupyter
     playground/                optimizers on loss surfaces driven by a schedule
     cli/                       the typer app: parses words, calls the above, reports errors
 """
@@ -38,8 +41,8 @@ if TYPE_CHECKING:
     from .schedules._base import Schedule
 
 __version__ = "0.1.0"
-__all__ = ["schedule", "names", "load", "evaluate", "plot", "to_callable", "to_torch", "Schedule", "LrvizError",
-           "ConfigError", "ParameterError", "UnknownName", "__version__"]
+__all__ = ["schedule", "names", "load", "evaluate", "plot", "stats", "check", "to_callable", "to_torch", "Schedule",
+           "LrvizError", "ConfigError", "ParameterError", "UnknownName", "__version__"]
 
 
 def __getattr__(name: str) -> Any:
@@ -127,6 +130,25 @@ def plot(source: Any, *more: Any, ax: Any = None, output: str | None = None, tot
 
     return _plot(source, *more, ax=ax, output=output, total_steps=total_steps, lr=lr, steps_per_epoch=steps_per_epoch,
                  title=title, **options)
+
+
+def stats(source: Any, *, total_steps: int | None = None, lr: float | None = None,
+          steps_per_epoch: int | None = None, **params: Any):
+    """The numbers ``lrviz stats`` prints, one :class:`~lrviz.analysis.stats.Stats` per curve (peak, peak_step,
+    final, mean, area, above_half): ``lrviz.stats("cosine", lr=0.1, total_steps=1000)[0].area``. ``source``
+    is what :func:`to_callable` takes; see :mod:`lrviz.measure`."""
+    from .measure import stats as _stats
+
+    return _stats(source, total_steps=total_steps, lr=lr, steps_per_epoch=steps_per_epoch, **params)
+
+
+def check(source: Any, *, total_steps: int | None = None, lr: float | None = None,
+          steps_per_epoch: int | None = None, **params: Any):
+    """The findings of ``lrviz check``, one :class:`lrviz.measure.Finding` each (level, step, message, hint,
+    label; ``.line()`` is the command's line); an empty list when there is no problem. See :mod:`lrviz.measure`."""
+    from .measure import check as _check
+
+    return _check(source, total_steps=total_steps, lr=lr, steps_per_epoch=steps_per_epoch, **params)
 
 
 def to_callable(source: Any, *, label: str | None = None, **params: Any):

@@ -15,7 +15,7 @@ from . import hyper, registry
 from .decimate import reduce_curves
 from .errors import ConfigError, Issue, ParameterErrors, UndrawableValue
 from .schedules._base import Schedule
-from .spec import Config, Curve, ScheduleSpec, Series
+from .spec import ADAM_LIKE, Config, Curve, ScheduleSpec, Series
 
 
 def build(config: Config) -> list[tuple[ScheduleSpec, Schedule]]:
@@ -63,6 +63,23 @@ def details(params: dict) -> str:
 
 def _short(value: object) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def export_curves(config: Config) -> list[tuple]:
+    """``(label, schedule, where, momentum name, hyperparameter series)`` per curve of ``config``: what
+    :mod:`lrviz.datafile` streams to a file, with the labels and series a figure of it shows."""
+    built = build(config)
+    context = registry.Context(config.total_steps, config.lr, config.steps_per_epoch)
+    out = []
+    for (spec, schedule), label in zip(built, labels([s for s, _ in built])):
+        try:
+            series = hyper.build(spec.path, spec.hyper, spec.optimizer, schedule.unchecked, schedule.breaks, context) \
+                if spec.hyper else []
+        except ParameterErrors as errs:
+            raise ConfigError([spec.issue(config.source, e) for e in errs.errors]) from None
+        momentum = "beta1" if spec.optimizer in ADAM_LIKE else "momentum"
+        out.append((label, schedule, spec.path or spec.name, momentum, series))
+    return out
 
 
 def evaluate(config: Config, *, columns: int | None = None, with_details: bool = False) -> list[Curve]:

@@ -1,8 +1,8 @@
 """Output files: the formats lrviz writes, paths checked before work starts, atomic writes, data export.
 
 The extension of a path picks its format (:data:`FORMATS`): a figure (PNG, SVG,
-PDF, drawn by :mod:`lrviz.draw.mpl`) or the numbers (CSV, JSON: the step plus
-one column per curve, and momentum when cycled). A file is written to a
+PDF, drawn by :mod:`lrviz.draw.mpl`) or the numbers (CSV, JSON, NPY, NPZ: the
+step plus one column per curve, and momentum when cycled; :mod:`lrviz.datafile`). A file is written to a
 temporary name in the same folder and renamed over the target only when
 complete, so a failed or interrupted run never leaves a half-written file and
 never destroys the previous one. Missing folders of an output path are created when the
@@ -15,9 +15,6 @@ read from an extension). Binary figures (PNG, PDF) are refused when stdout is a 
 
 from __future__ import annotations
 
-import csv
-import json
-import math
 import os
 import signal
 import tempfile
@@ -29,7 +26,8 @@ from .errors import OutputError
 if TYPE_CHECKING:
     from .spec import Curve
 
-FORMATS = {"png": "figure", "svg": "figure", "pdf": "figure", "csv": "data", "json": "data"}
+FORMATS = {"png": "figure", "svg": "figure", "pdf": "figure", "csv": "data", "json": "data", "npy": "data",
+           "npz": "data"}
 """Every format lrviz writes, by extension: a figure, or the numbers of the curves."""
 FIGURE_FORMATS = tuple(ext for ext, kind in FORMATS.items() if kind == "figure")
 DATA_FORMATS = tuple(ext for ext, kind in FORMATS.items() if kind == "data")
@@ -232,18 +230,10 @@ def columns(curves: Sequence[Curve]) -> dict[str, list]:
     return out
 
 
-def write_data(curves: Sequence[Curve], path: str, fmt: str) -> None:
-    """Write the curves to ``path`` atomically as ``fmt`` (csv or json)."""
-    table = columns(curves)
-    if fmt == "json":  # JSON has no NaN: a step without a value (momentum of a plain phase) is null
-        clean = {k: [None if isinstance(v, float) and not math.isfinite(v) else v for v in col] for k, col in table.items()}
-        atomic_write(path, lambda fh: json.dump(clean, fh, allow_nan=False), binary=False)
-        return
+def write_data(curves: Sequence[tuple[str, object, str]], path: str, fmt: str, *, rows=None, total_steps: int = 0,
+               source: str = "<api>") -> None:
+    """Write curves (see :func:`lrviz.datafile.columns`) to ``path`` atomically as ``fmt`` (csv, json, npy, npz), at
+    ``rows`` (a :class:`lrviz.datafile.Rows`; default every step of the run, ``0..total_steps - 1``), in chunks."""
+    from .datafile import Rows, write
 
-    def write_csv(fh) -> None:
-        writer = csv.writer(fh, lineterminator="\n")
-        writer.writerow(list(table))
-        for row in zip(*table.values()):
-            writer.writerow([repr(v) if isinstance(v, float) else v for v in row])
-
-    atomic_write(path, write_csv, binary=False)
+    write(curves, rows if rows is not None else Rows(0, total_steps), path, fmt, source=source)

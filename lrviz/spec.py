@@ -81,6 +81,18 @@ class Config:
     output: str | None = None
     source: str = "<api>"  # the file it came from
 
+    def _repr_png_(self) -> bytes:
+        """A 4 x 2.5 in PNG of every curve, for Jupyter (see :mod:`lrviz.notebook`)."""
+        from .notebook import png
+
+        return png(self)
+
+    def _repr_svg_(self) -> str:
+        """The same figure as SVG, for Jupyter."""
+        from .notebook import svg
+
+        return svg(self)
+
 
 @dataclass(frozen=True)
 class Series:

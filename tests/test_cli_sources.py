@@ -58,7 +58,7 @@ def test_a_trainer_config_that_needs_the_dataset_size_asks_for_it_in_one_line(tm
     (["check", "cosine", "--dataset-size", "10"], "--dataset-size: applies to a config file"),
     (["plot", "{cfg}", "--log", "{log}", "--term"], "--log draws the logged points into a figure file; drop --term"),
     (["plot", "{cfg}", "--log", "{log}", "--layout", "grid"], "--log draws the run over one lr axes"),
-    (["export", "cosine"], "give --output values.csv (or .json), or --to TRAINER"),
+    (["export", "cosine"], "give --output values.csv (or .json, .npy, .npz), or --to TRAINER"),
 ])
 def test_usage_errors_of_the_new_options(args, message, tmp_path):
     cfg = os.path.join(ROOT, "configs", "warmup_cosine.yaml")

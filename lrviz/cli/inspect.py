@@ -106,20 +106,35 @@ def show(name: Annotated[str, typer.Argument(help="A schedule name from 'lrviz l
 @config_options()
 def export(
     sources: Sources,
-    output: Annotated[Optional[str], typer.Option("--output", "-o", metavar="FILE", help="values.csv or values.json, "
-                                                  "or - for stdout (CSV, or --format json); with --to, the file to "
-                                                  "write (default: print it).")] = None,
+    output: Annotated[Optional[str], typer.Option("--output", "-o", metavar="FILE", help="values.csv, .json, .npy or "
+                                                  ".npz, or - for stdout (CSV, or --format json); with --to, the file "
+                                                  "to write (default: print it).")] = None,
     to: Annotated[Optional[str], typer.Option("--to", help="Write the trainer config or code that gives the same "
                                               "curve instead: hf, deepspeed, torch or optax.")] = None,
     steps: Steps = 1000,
     lr: Lr = 0.1,
     assignments: Set = None,
+    every: Annotated[Optional[int], typer.Option("--every", help="Keep every Nth step (0, N, 2N, ...) and always "
+                                                 "the last one.")] = None,
+    window: Annotated[Optional[str], typer.Option("--range", metavar="A:B[:N]", help="Steps A..B-1 only, like a "
+                                                  "Python slice (A: and :B allowed, negative from the end); "
+                                                  ":N adds a stride.")] = None,
     force: Force = False,
     *,
     facts: ConfigFacts,
 ) -> None:
-    """Write the lr of every step as CSV or JSON (a step column plus one column per curve), or, with --to,
-    the trainer's config or code that gives the same curve.
+    """Write the lr of every step as CSV, JSON, NPY or NPZ (a step column plus one column per curve, and
+    '<label> momentum' when it cycles momentum), or, with --to, the trainer's config or code that gives
+    the same curve.
+
+    Formats: .csv (floats as Python's repr: they read back exactly), .json
+    ({"step": [...], "<label>": [...]}, NaN as null), .npy (one 2-D float64
+    array, rows x columns in the CSV's column order: column 0 is the step), .npz
+    (one array per column, keys as the CSV header: np.load(p)["step"]).
+    Written in chunks: 100M steps need no more memory than 1M.
+
+    --every N keeps steps 0, N, 2N, ... and always the last step, so the final
+    lr is never lost; --range A:B keeps steps A..B-1 (A:B:N with a stride).
 
     --to writes an exact equivalent only: every step is checked against the
     trainer's own formula, and when no counterpart gives the same curve lrviz
@@ -129,24 +144,30 @@ def export(
 
       lrviz export configs/warmup_cosine.yaml -o values.csv
 
+      lrviz export cosine --steps 100000000 --every 1000 -o values.npz
+
+      lrviz export configs/onecycle.yaml --range 900: -o end.json
+
       lrviz export configs/trainers/deepspeed_config.json -o values.json
 
       lrviz export hf.cosine --steps 1000 --set hf.cosine.num_warmup_steps=50 --to deepspeed
 
       cat cfg.yaml | lrviz export - -o - --format json
     """
-    from ..curves import evaluate
     from ..output import DATA_FORMATS, atomic_write, check_output, stdout_target, write_data
     from ._options import figure_target
 
     if to is None and output is None:
-        raise UsageError("give --output values.csv (or .json), or --to TRAINER")
+        raise UsageError("give --output values.csv (or .json, .npy, .npz), or --to TRAINER")
     if to is not None:
         from ..errors import did_you_mean
         from ..trainers.export import TARGETS
 
         if to not in TARGETS:
             raise UsageError(f"--to: unknown target {to!r}{did_you_mean(str(to), TARGETS)}; one of {', '.join(TARGETS)}")
+        if every is not None or window is not None:
+            raise UsageError(f"{'--every' if every is not None else '--range'}: selects rows of an export to a file; "
+                             "--to writes the trainer's config, which has no rows")
     facts, stdout_fmt = figure_target(facts, output, DATA_FORMATS)
     if output == "-":  # stdout: CSV unless --format json
         output = None if to is not None else stdout_target(stdout_fmt, DATA_FORMATS)
@@ -165,7 +186,11 @@ def export(
             return
         atomic_write(output, lambda fh: fh.write(text), binary=False)
     else:
-        write_data(evaluate(cfg), output, fmt)
+        from ..curves import export_curves
+        from ..datafile import rows
+
+        selected = rows(cfg.total_steps, every=every, window=window)
+        write_data(export_curves(cfg), output, fmt, rows=selected, source=cfg.source)
     if output != "-":
         typer.echo(f"wrote {output}")
 

@@ -145,6 +145,18 @@ class Schedule:
         args = ", ".join(f"{k}={v!r}" for k, v in self.params.items() if not isinstance(v, Schedule))
         return f"Schedule({self.name}: {args})"
 
+    def _repr_png_(self) -> bytes:
+        """A 4 x 2.5 in PNG of the curve over its total_steps, for Jupyter (see :mod:`lrviz.notebook`)."""
+        from ..notebook import png
+
+        return png(self)
+
+    def _repr_svg_(self) -> str:
+        """The same figure as SVG, for Jupyter."""
+        from ..notebook import svg
+
+        return svg(self)
+
 
 def _apply(fn: Curve, steps: Any) -> np.ndarray:
     """Run ``fn`` on validated steps; curves always see arrays of ndim >= 1."""
