@@ -255,8 +255,8 @@ def test_step_counts_over_the_limit_need_force(tmp_path):
     out = run("plot", str(big), "-o", str(target))
     # 2e9 steps x 16 bytes (int64 step + float64 lr) = 29.8 GiB
     assert out.returncode == 1 and out.stderr.strip() == (
-        f"{big}:1:1: total_steps: 2,000,000,000 steps is over the limit of 1,000,000,000; every step in memory "
-        "(an export) would take 30 GiB per curve; use --force to go ahead")
+        f"{big}:1:1: total_steps: 2,000,000,000 steps is over the limit of 1,000,000,000; every step (an export "
+        "without --every) would take 30 GiB per curve; use --force to go ahead")
     assert not target.exists()
     result = invoke("compare", "cosine", "--steps", "1000000001", "-o", str(target))
     assert result.exit_code == 2 and "--steps: 1,000,000,001 steps is over the limit" in result.output
