@@ -97,3 +97,43 @@ def test_config_errors_are_located(text, key, words):
         from_text(text, "run.yaml")
     text = str(err.value)
     assert f"run.yaml:" in text and key in text and words in text
+
+
+def _cli(*argv):
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "lrviz", *argv], capture_output=True, text=True, timeout=120)
+
+
+def test_steps_on_the_command_line_in_the_words_people_use():
+    import json
+
+    out = _cli("stats", "cosine", "--steps", "20k", "--format", "json")
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)[0]["total_steps"] == 20_000
+    out = _cli("stats", "cosine", "--steps", "300ep", "--steps-per-epoch", "50", "--format", "json")
+    assert json.loads(out.stdout)[0]["total_steps"] == 15_000
+    out = _cli("stats", "cosine", "--steps", "2B tok", "--tokens-per-step", "4M", "--format", "json")
+    assert json.loads(out.stdout)[0]["total_steps"] == 500
+
+
+@pytest.mark.parametrize("argv, words", [
+    (("stats", "cosine", "--steps", "300ep"), "--steps: '300ep' is in epochs but --steps-per-epoch is not given"),
+    (("stats", "cosine", "--steps", "2B tok"), "give --tokens-per-step"),
+    (("stats", "cosine", "--tokens-per-step", "lots"), "--tokens-per-step: expected a whole count"),
+    (("compare", "cosine", "--x", "tokens", "-o", "x.png"), "--x: tokens need what one update consumes"),
+])
+def test_command_line_units_refused_as_usage(argv, words, tmp_path):
+    out = _cli(*argv)
+    assert out.returncode == 2 and words in out.stderr and len(out.stderr.strip().splitlines()) == 1
+
+
+def test_a_trainer_config_drawn_in_tokens(tmp_path):
+    import os
+
+    hf = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "configs", "trainers",
+                      "hf_training_args.json")
+    out = _cli("plot", hf, "--tokens-per-step", "1M", "--x", "tokens", "-o", str(tmp_path / "t.png"))
+    assert out.returncode == 0, out.stderr
+    assert (tmp_path / "t.png").read_bytes().startswith(b"\x89PNG")

@@ -53,8 +53,14 @@ def steps_of(steps: "int | StepsText", *, steps_per_epoch: int | None = None, pe
         return to_steps(str(steps), param=option, steps_per_epoch=steps_per_epoch, per_step=per_step)
     except ParameterError as err:
         message = err.message.replace("steps_per_epoch is not set", "--steps-per-epoch is not given")
+        if "is in tokens" in message or "is in samples" in message:
+            message = message.split(" but ")[0] + " but the run's size per update is not known: give --tokens-per-step" \
+                if "tokens" in message else message
         raise UsageError(f"{option}: {message}") from None
 Lr = Annotated[float, typer.Option("--lr", help="Peak/base lr, when schedules are given by name.")]
+TokensPerStep = Annotated[Optional[str], typer.Option(
+    "--tokens-per-step", metavar="N", help="Tokens one update consumes (4M, 524288), for '2B tok' durations and "
+    "--x tokens; over a config's own.")]
 StepsPerEpoch = Annotated[Optional[int], typer.Option("--steps-per-epoch", help="Steps per epoch (for '5ep' durations, "
                                                                                 "--x epochs and unit checks).")]
 SET_HELP = ("NAME.PARAM=VALUE, repeatable: NAME is a schedule's name or label (a name sets every copy of it; "
@@ -298,11 +304,11 @@ def distinct_labels(specs) -> tuple:
     return tuple(out)
 
 
-def check_run(steps: "int | StepsText", lr: float, steps_per_epoch: int | None, force: bool) -> int:
+def check_run(steps: "int | StepsText", lr: float, steps_per_epoch: int | None, force: bool, per_step=None) -> int:
     """The shared run options of schedules given by name: usage errors name the option; the run's steps."""
     from ..limits import over_limit
 
-    steps = steps_of(steps, steps_per_epoch=steps_per_epoch)
+    steps = steps_of(steps, steps_per_epoch=steps_per_epoch, per_step=per_step)
     if steps < 1:
         raise UsageError(f"--steps: must be >= 1; got {steps}")
     if not force and (refusal := over_limit(steps)):
@@ -315,16 +321,36 @@ def check_run(steps: "int | StepsText", lr: float, steps_per_epoch: int | None, 
 
 
 def names_config(names: list[str], steps: int, lr: float, steps_per_epoch: int | None, assignments: list[str] | None,
-                 title: str | None = None, force: bool = False):
+                 title: str | None = None, force: bool = False, tokens_per_step: str | None = None):
     """A Config of schedule names with the shared run options and ``--set NAME.PARAM=VALUE`` values
     (:func:`apply_sets`); copies of one name get distinct labels (:func:`distinct_labels`)."""
     from dataclasses import replace
 
     from ..config import from_names
 
-    steps = check_run(steps, lr, steps_per_epoch, force)
+    per_step = tokens_scale(tokens_per_step)
+    steps = check_run(steps, lr, steps_per_epoch, force, per_step)
     config = from_names(names, total_steps=steps, lr=lr, steps_per_epoch=steps_per_epoch, title=title)
-    return replace(config, schedules=distinct_labels(apply_sets(config.schedules, assignments)))
+    return replace(config, schedules=distinct_labels(apply_sets(config.schedules, assignments)), per_step=per_step)
+
+
+def tokens_scale(tokens_per_step: str | None, base=None):
+    """The run's PerStep with ``--tokens-per-step`` (a count such as ``4M``) over ``base``'s tokens; None if neither."""
+    if tokens_per_step is None:
+        return base
+    from dataclasses import replace
+
+    from ..errors import ParameterError
+    from ..units import PerStep, to_steps
+
+    try:
+        tokens = to_steps(tokens_per_step, param="--tokens-per-step")
+    except ParameterError:
+        raise UsageError(f"--tokens-per-step: expected a whole count such as 524288 or 4M; got {tokens_per_step!r}") \
+            from None
+    if tokens < 1:
+        raise UsageError(f"--tokens-per-step: must be >= 1; got {tokens_per_step}")
+    return replace(base, tokens=tokens) if base is not None else PerStep(tokens=tokens)
 
 
 def config_with_sets(config, assignments: list[str] | None, *, steps: int | None = None, force: bool = False):
@@ -353,6 +379,7 @@ class ConfigFacts:
     steps_per_epoch: Optional[int] = None
     dataset_size: Optional[int] = None
     world_size: Optional[int] = None
+    tokens_per_step: Optional[str] = None
 
     def load(self, path: str, *, force: bool = False):
         """The Config of ``path``: an lrviz config or a trainer's own file (see :mod:`lrviz.sources`)."""
@@ -362,8 +389,13 @@ class ConfigFacts:
                               ("--world-size", self.world_size)):
             if value is not None and value < 1:
                 raise UsageError(f"{option}: must be >= 1; got {value}")
-        return load(path, format=self.config_format, force=force, steps_per_epoch=self.steps_per_epoch,
-                    dataset_size=self.dataset_size, world_size=self.world_size)
+        from dataclasses import replace
+
+        config = load(path, format=self.config_format, force=force, steps_per_epoch=self.steps_per_epoch,
+                      dataset_size=self.dataset_size, world_size=self.world_size)
+        if self.tokens_per_step is not None:
+            config = replace(config, per_step=tokens_scale(self.tokens_per_step, config.per_step))
+        return config
 
 
 def figure_target(facts: ConfigFacts, output: str | None, formats: tuple[str, ...] | None = None):
@@ -388,7 +420,8 @@ def config_options(*, format_flags: tuple[str, ...] = ("--format", "--config-for
     format_option = Annotated[Optional[str], typer.Option(*format_flags, metavar="FORMAT", help=_FORMAT_HELP)]
     return option_group("facts", ConfigFacts, [("config_format", format_option, None),
                                                ("steps_per_epoch", StepsPerEpoch, None),
-                                               ("dataset_size", DatasetSize, None), ("world_size", WorldSize, None)])
+                                               ("dataset_size", DatasetSize, None), ("world_size", WorldSize, None),
+                                               ("tokens_per_step", TokensPerStep, None)])
 
 
 def _looks_like_file(word: str) -> bool:
@@ -415,4 +448,5 @@ def source_config(sources: list[str], steps: int, lr: float, assignments: list[s
     if facts.config_format or facts.dataset_size:  # --world-size may still be a hint for --log
         option = "--format" if facts.config_format else "--dataset-size"
         raise UsageError(f"{option}: applies to a config file; schedules given by name take --steps and --lr")
-    return names_config(sources, steps, lr, facts.steps_per_epoch, assignments, force=force)
+    return names_config(sources, steps, lr, facts.steps_per_epoch, assignments, force=force,
+                        tokens_per_step=facts.tokens_per_step)

@@ -157,7 +157,8 @@ def compare(
 
     loaded = [with_(facts, steps_per_epoch=None).load(path, force=force) for path in configs or []]
     if names:
-        loaded.insert(0, names_config(names, steps, lr, facts.steps_per_epoch, assignments, title, force))
+        loaded.insert(0, names_config(names, steps, lr, facts.steps_per_epoch, assignments, title, force,
+                                      facts.tokens_per_step))
     elif facts.steps_per_epoch is not None:
         raise UsageError("--steps-per-epoch: applies to schedules given by name; a config sets its own")
     if len(loaded) == 1:
