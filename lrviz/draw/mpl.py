@@ -30,6 +30,11 @@ DASHES = ("-", (0, (5, 2)), (0, (5, 1.5, 1, 1.5)), (0, (1.2, 1.2)), (0, (8, 2, 1
           (0, (3, 1, 1, 1, 1, 1)), (0, (10, 3)), (0, (2, 3)))
 
 
+def annotated(plot: PlotSpec) -> bool:
+    """Whether to annotate: as asked, else on except in the paper style (a paper's caption says it)."""
+    return plot.annotate if plot.annotate is not None else plot.style != "paper"
+
+
 def layout_of(plot: PlotSpec, curves: Sequence[Curve]) -> str:
     """The layout to draw: ``auto`` is ``stack`` when a curve cycles momentum or carries another
     hyperparameter (weight decay, batch size, ...), else ``overlay``."""
@@ -45,12 +50,17 @@ def panels_of(curves: Sequence[Curve]) -> list[str]:
     return panels + [key for key in SERIES if any(s.key == key for c in curves for s in c.series)]
 
 
-def panel_label(key: str, curves: Sequence[Curve], exponent: int = 0) -> str:
-    """The y label of a stacked panel, with its unit (and the power of ten factored out of its ticks)."""
+def panel_label(key: str, curves: Sequence[Curve], exponent: int = 0, math: bool = False) -> str:
+    r"""The y label of a stacked panel, with its unit (and the power of ten factored out of its ticks).
+    ``math``: with the usual symbol (momentum $\mu_t$, weight decay $\lambda_t$, $\eta_t \lambda_t$, $B_t$)."""
     if key == "momentum":
         names = {c.momentum_name for c in curves if c.momentum is not None}
-        text = {frozenset({"beta1"}): r"Adam $\beta_1$", frozenset({"momentum"}): "momentum"}.get(
+        text = {frozenset({"beta1"}): r"Adam $\beta_1$",
+                frozenset({"momentum"}): r"momentum $\mu_t$" if math else "momentum"}.get(
             frozenset(names), r"momentum, $\beta_1$")
+    elif math:
+        text = {"beta2": r"Adam $\beta_2$", "weight_decay": "weight\ndecay $\\lambda_t$",
+                "effective_decay": r"$\eta_t \lambda_t$" "\nper step", "batch_size": "batch size\n$B_t$"}[key]
     else:
         text = {"beta2": r"Adam $\beta_2$", "weight_decay": "weight\ndecay",
                 "effective_decay": "lr × wd\nper step", "batch_size": "batch size\n(samples)"}[key]
@@ -132,10 +142,12 @@ def figure(
     from matplotlib.figure import Figure
 
     layout = layout_of(plot, curves)
+    if plot.style == "paper":
+        title = None  # a paper captions its figures: the title goes to the file's metadata only
     with style.context(plot.style):
         painter = _Painter(curves, plot, total_steps, steps_per_epoch, per_step)
         width = base_size(plot)[0]
-        rows = 0 if layout == "grid" else painter.legend_shape(width)[0]
+        rows = 0 if layout == "grid" or painter.paper else painter.legend_shape(width)[0]
         titles = painter.panel_titles(width) if layout == "grid" else []
         lines = max((_lines(h) * _rc("axes.titlesize") + _lines(n) * 1.1 * _rc(SUBTITLE_SIZE) for h, n in titles),
                     default=_rc("axes.titlesize")) / _rc("axes.titlesize")
@@ -189,6 +201,8 @@ class _Painter:
         self.colors = style.colors(plot.style)
         self.lines: list = []
         self.extra: list = []  # artists an overlay added to the lr axes, for the legend
+        self.paper = plot.style == "paper"
+        self.annotated = annotated(plot)
 
     def style_of(self, i: int) -> dict:
         n = len(self.colors)
@@ -218,7 +232,7 @@ class _Painter:
             (line,) = ax.plot(self.x(steps), lr, **self.style_of(i), drawstyle="steps-post", zorder=2)
             if len(self.lines) < len(self.curves):
                 self.lines.append(line)
-            if self.plot.annotate:
+            if self.annotated:
                 self.boundaries(ax, curve, i)
                 self.extremes(ax, curve, i)
         ax.set_xlim(float(self.x(0)), float(self.x(self.total_steps)))
@@ -258,7 +272,7 @@ class _Painter:
     def lr_scale(self, ax, curves: Sequence[Curve]) -> None:
         from matplotlib.ticker import FuncFormatter
 
-        ax.set_ylabel("learning rate")
+        ax.set_ylabel(axes.lr_label(0, math=self.paper))
         if self.plot.logy:
             ax.set_yscale("log")
             return
@@ -269,12 +283,12 @@ class _Painter:
         exponent = axes.lr_exponent(top)
         if exponent:
             ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v / 10.0 ** exponent:.6g}"))
-            ax.set_ylabel(axes.lr_label(exponent))
+            ax.set_ylabel(axes.lr_label(exponent, math=self.paper))
 
     def x_axis(self, ax) -> None:
         from matplotlib.ticker import FuncFormatter
 
-        ax.set_xlabel(axes.x_label(self.plot.x, self.steps_per_epoch, self.per_step))
+        ax.set_xlabel(axes.x_label(self.plot.x, self.steps_per_epoch, self.per_step, math=self.paper))
         if self.plot.x in ("tokens", "samples") or self.plot.x == "steps" and self.total_steps >= 10_000:
             ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: axes.fmt_step(v)))
 
@@ -297,7 +311,7 @@ class _Painter:
             finite = finite[np.isfinite(finite)]
             if len(finite):
                 tops.append(float(finite.max()))
-            if self.plot.annotate:
+            if self.annotated:
                 self.boundaries(ax, curve, i)
         exponent = 0
         if key in ("weight_decay", "effective_decay", "batch_size"):
@@ -306,14 +320,14 @@ class _Painter:
             exponent = axes.lr_exponent(top)
             if exponent:
                 ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v / 10.0 ** exponent:.6g}"))
-        ax.set_ylabel(panel_label(key, self.curves, exponent))
+        ax.set_ylabel(panel_label(key, self.curves, exponent, math=self.paper))
         ax.set_xlim(float(self.x(0)), float(self.x(self.total_steps)))
 
     def legend_entries(self) -> tuple[list, list[str]]:
         labels = []
         for curve in self.curves:
             text = curve.label
-            if self.plot.annotate and (values := self.values(curve)):
+            if self.annotated and (values := self.values(curve)):
                 text = f"{text} — {values}"
             labels.append(text)
         return self.lines + self.extra, labels + [a.get_label() for a in self.extra]
@@ -326,8 +340,14 @@ class _Painter:
         return math.ceil(len(labels) / cols), cols
 
     def legend(self, fig, ax) -> None:
-        """Below the axes, outside them, so it never hides a curve."""
+        """Below the axes, outside them, so it never hides a curve; in the paper style inside the lr axes
+        where it hides least (``loc="best"``), frameless, each label wrapped to about a third of the axes width."""
         handles, labels = self.legend_entries()
+        if self.paper:
+            chars = max(16, int(fig.figure.get_figwidth() * 72 / (0.55 * _rc("legend.fontsize")) / 3))
+            labels = ["\n".join(textwrap.wrap(t, chars, break_on_hyphens=False)) or t for t in labels]
+            ax.legend(handles, labels, loc="best", frameon=False, handlelength=2.2, borderaxespad=0.3)
+            return
         fig.legend(handles, labels, loc="outside lower center", ncols=self.legend_shape(fig.figure.get_figwidth())[1])
 
     def panel_titles(self, width: float) -> list[tuple[str, str]]:
@@ -346,9 +366,9 @@ class _Painter:
         for i, curve in enumerate(self.curves):
             head = f"({chr(ord('a') + i)}) {curve.label}" if i < 26 else curve.label
             notes = []
-            if curve.details and curve.details not in curve.label:
+            if curve.details and curve.details not in curve.label and (self.annotated or not self.paper):
                 notes.append(curve.details)
-            if self.plot.annotate and (values := self.values(curve)):
+            if self.annotated and (values := self.values(curve)):
                 notes.append(values)
             titles.append((wrap(head, _rc("axes.titlesize")),
                            "\n".join(wrap(note, _rc(SUBTITLE_SIZE)) for note in notes)))
@@ -362,7 +382,7 @@ class _Painter:
             self.lr_axes(ax, [i])
             head, notes = titles[i]
             lines = notes.count("\n") + 1 if notes else 0
-            ax.set_title(head, loc="left", pad=4 + lines * 1.25 * _rc(SUBTITLE_SIZE))
+            ax.set_title(head, loc="left", pad=5 + lines * 1.35 * _rc(SUBTITLE_SIZE))  # clear of the notes
             if notes:
                 ax.annotate(notes, (0, 1), xycoords="axes fraction", xytext=(0, 3), textcoords="offset points",
                             va="bottom", ha="left", fontsize=_rc(SUBTITLE_SIZE), color=_rc_color("axes.labelcolor"),
