@@ -150,3 +150,33 @@ def test_every_gallery_figure_keeps_its_text_on_the_page_and_apart(name, config,
     assert got[0] == pytest.approx(width, abs=0.005), f"{name}: saved {got[0]:.3f} in wide, asked {width}"
     assert got == pytest.approx(tuple(fig.get_size_inches()), abs=0.005), f"{name}: saved {got}, figure {fig.get_size_inches()}"
     assert problems(fig) == [], name
+
+
+def test_the_paper_style_follows_paper_conventions(tmp_path):
+    """No drawn title (metadata only), legend inside the axes, minor ticks, text kept as text in SVG,
+    math labels, annotations off unless asked for; the file exactly 3.5 in wide (7 in with --size page)."""
+    from lrviz import draw
+    from lrviz.config import load
+
+    config = load(str(CONFIGS / "tf_decay_functions.yaml"))
+    paper = replace(config, plot=replace(config.plot, style="paper", layout="overlay"))
+    target = str(tmp_path / "f.svg")
+    fig = draw.figure(paper, output=target)
+    (ax,) = fig.axes
+    assert ax.get_title() == "" and not fig.texts and not fig.legends
+    assert ax.get_legend() is not None and not ax.get_legend().get_frame_on()
+    assert ax.get_ylabel() == r"learning rate $\eta_t$" and ax.get_xlabel() == "step $t$"
+    assert ax.xaxis.get_minorticklocs().size and ax.yaxis.get_minorticklocs().size
+    assert not [line for line in ax.lines if line.get_marker() == "o"]  # no peak/final dots
+    assert all(" — " not in t.get_text() for t in ax.get_legend().get_texts())
+    svg = Path(target).read_text()
+    assert f"<title>{config.title}</title>" in svg  # the title is in the metadata
+    assert "<text" in svg and "exponential" in svg  # text as text, searchable
+    assert saved_inches(target)[0] == pytest.approx(3.5, abs=0.005)
+    annotated = replace(paper, plot=replace(paper.plot, annotate=True, size="page"))
+    fig = draw.figure(annotated, output=target)
+    assert [line for line in fig.axes[0].lines if line.get_marker() == "o"]
+    assert any(" — peak " in t.get_text() for t in fig.axes[0].get_legend().get_texts())
+    assert saved_inches(target)[0] == pytest.approx(7.0, abs=0.005)
+    default = draw.figure(config)  # the screen style keeps its title, legend below and annotations
+    assert default.axes[0].get_title() == config.title and default.legends
