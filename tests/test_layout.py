@@ -180,3 +180,17 @@ def test_the_paper_style_follows_paper_conventions(tmp_path):
     assert saved_inches(target)[0] == pytest.approx(7.0, abs=0.005)
     default = draw.figure(config)  # the screen style keeps its title, legend below and annotations
     assert default.axes[0].get_title() == config.title and default.legends
+
+
+def test_a_legend_that_would_only_name_one_curve_is_left_out():
+    """One curve without annotations: no legend (the caption names it); with annotations the legend
+    stays, for the peak and final values; two curves always get one."""
+    import lrviz
+
+    def legends(*names, **plot):
+        fig = lrviz.plot(*names, layout="overlay", **plot)
+        return len(fig.legends) + sum(ax.get_legend() is not None for ax in fig.axes)
+
+    assert legends("cosine", style="paper") == 0 and legends("cosine", style="default", annotate=False) == 0
+    assert legends("cosine", style="paper", annotate=True) == 1 and legends("cosine", style="default") == 1
+    assert legends("cosine", "step", style="paper") == 1 and legends("cosine", "step", style="dark", annotate=False) == 1

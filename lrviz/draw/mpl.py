@@ -332,6 +332,11 @@ class _Painter:
             labels.append(text)
         return self.lines + self.extra, labels + [a.get_label() for a in self.extra]
 
+    def needs_legend(self) -> bool:
+        """A legend unless it would name one curve and say nothing else (the title or caption names it):
+        one with annotations keeps its peak and final values, and a run's logged points keep theirs."""
+        return len(self.curves) > 1 or bool(self.extra) or self.annotated
+
     def legend_shape(self, width: float) -> tuple[int, int]:
         """(rows, columns) of the legend below a figure ``width`` inches wide."""
         labels = self.legend_entries()[1]
@@ -343,6 +348,8 @@ class _Painter:
         """Below the axes, outside them, so it never hides a curve; in the paper style inside the lr axes
         where it hides least (``loc="best"``), frameless, each label wrapped to about a third of the axes width."""
         handles, labels = self.legend_entries()
+        if not self.needs_legend():
+            return
         if self.paper:
             chars = max(16, int(fig.figure.get_figwidth() * 72 / (0.55 * _rc("legend.fontsize")) / 3))
             labels = ["\n".join(textwrap.wrap(t, chars, break_on_hyphens=False)) or t for t in labels]
