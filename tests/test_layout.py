@@ -158,7 +158,7 @@ def test_the_paper_style_follows_paper_conventions(tmp_path):
     from lrviz import draw
     from lrviz.config import load
 
-    config = load(str(CONFIGS / "tf_decay_functions.yaml"))
+    config = load(str(CONFIGS / "same_name_cosine.yaml"))
     paper = replace(config, plot=replace(config.plot, style="paper", layout="overlay"))
     target = str(tmp_path / "f.svg")
     fig = draw.figure(paper, output=target)
@@ -171,15 +171,18 @@ def test_the_paper_style_follows_paper_conventions(tmp_path):
     assert all(" — " not in t.get_text() for t in ax.get_legend().get_texts())
     svg = Path(target).read_text()
     assert f"<title>{config.title}</title>" in svg  # the title is in the metadata
-    assert "<text" in svg and "exponential" in svg  # text as text, searchable
+    assert "<text" in svg and "learning rate" in svg  # text as text, searchable
     assert saved_inches(target)[0] == pytest.approx(3.5, abs=0.005)
     annotated = replace(paper, plot=replace(paper.plot, annotate=True, size="page"))
     fig = draw.figure(annotated, output=target)
     assert [line for line in fig.axes[0].lines if line.get_marker() == "o"]
-    assert any(" — peak " in t.get_text() for t in fig.axes[0].get_legend().get_texts())
+    assert any("peak 0.1 at 0" in t.get_text().replace("\n", " ") for t in fig.axes[0].get_legend().get_texts())
     assert saved_inches(target)[0] == pytest.approx(7.0, abs=0.005)
     default = draw.figure(config)  # the screen style keeps its title, legend below and annotations
     assert default.axes[0].get_title() == config.title and default.legends
+    many = load(str(CONFIGS / "tf_decay_functions.yaml"))  # five curves: the legend goes below, frameless
+    fig = draw.figure(replace(many, plot=replace(many.plot, style="paper", layout="overlay")))
+    assert fig.axes[0].get_legend() is None and len(fig.legends) == 1 and not fig.legends[0].get_frame_on()
 
 
 def test_a_legend_that_would_only_name_one_curve_is_left_out():

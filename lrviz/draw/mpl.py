@@ -69,6 +69,7 @@ def panel_label(key: str, curves: Sequence[Curve], exponent: int = 0, math: bool
     return text + ("\n" if "\n" in text else " ") + rf"($\times 10^{{{exponent}}}$)"  # short lines fit small panels
 
 
+PAPER_INSIDE = 3  # paper style: a legend of up to this many entries goes inside the lr axes
 SUBTITLE_SIZE = "x-small"  # parameters and values under a panel's heading
 MIN_PANEL_WIDTH = 1.6  # inches: narrower panels cannot hold their ticks and titles
 
@@ -147,7 +148,7 @@ def figure(
     with style.context(plot.style):
         painter = _Painter(curves, plot, total_steps, steps_per_epoch, per_step)
         width = base_size(plot)[0]
-        rows = 0 if layout == "grid" or painter.paper else painter.legend_shape(width)[0]
+        rows = 0 if layout == "grid" else painter.legend_shape(width)[0]
         titles = painter.panel_titles(width) if layout == "grid" else []
         lines = max((_lines(h) * _rc("axes.titlesize") + _lines(n) * 1.1 * _rc(SUBTITLE_SIZE) for h, n in titles),
                     default=_rc("axes.titlesize")) / _rc("axes.titlesize")
@@ -338,24 +339,59 @@ class _Painter:
         return len(self.curves) > 1 or bool(self.extra) or self.annotated
 
     def legend_shape(self, width: float) -> tuple[int, int]:
-        """(rows, columns) of the legend below a figure ``width`` inches wide."""
+        """(rows, columns) of the legend below a figure ``width`` inches wide; (0, 0) when it goes inside
+        the axes (paper style, up to :data:`PAPER_INSIDE` entries). Paper rows count wrapped lines."""
         labels = self.legend_entries()[1]
+        if self.paper:
+            if len(labels) <= PAPER_INSIDE:
+                return 0, 0
+            return self._measured_shape(self.paper_labels(width), width)
         chars_per_line = width * 72 / (0.6 * _rc("legend.fontsize"))
         cols = max(1, min(len(labels), int(chars_per_line // (max(len(t) for t in labels) + 6))))
         return math.ceil(len(labels) / cols), cols
 
+    def paper_labels(self, width: float) -> list[str]:
+        """The paper legend's labels, wrapped: to a third of the width inside the axes, else to the page."""
+        labels = self.legend_entries()[1]
+        share = 3 if len(labels) <= PAPER_INSIDE else 1.3
+        chars = max(16, int(width * 72 / (0.56 * _rc("legend.fontsize")) / share))
+        return ["\n".join(textwrap.wrap(t, chars, break_on_hyphens=False)) or t for t in labels]
+
+    @staticmethod
+    def _measured_shape(labels: list[str], width: float) -> tuple[int, int]:
+        """Columns as many as fit ``width`` inches when every column is as wide as the widest label
+        (measured in the legend's font) with its handle and spacing; rows in text lines."""
+        import matplotlib
+        from matplotlib.font_manager import FontProperties
+        from matplotlib.textpath import TextToPath
+
+        size = _rc("legend.fontsize")
+        font = FontProperties(size=size)
+        widest = max(TextToPath().get_text_width_height_descent(line, font, ismath=False)[0]
+                     for t in labels for line in t.splitlines() or [""])
+        rc = matplotlib.rcParams
+        column = widest + (rc["legend.handlelength"] + rc["legend.handletextpad"] + rc["legend.columnspacing"]) * size
+        cols = max(1, min(len(labels), int((0.94 * width * 72) // column)))
+        lines = max(t.count("\n") + 1 for t in labels)
+        return math.ceil(len(labels) / cols) * lines, cols
+
     def legend(self, fig, ax) -> None:
-        """Below the axes, outside them, so it never hides a curve; in the paper style inside the lr axes
-        where it hides least (``loc="best"``), frameless, each label wrapped to about a third of the axes width."""
+        """Below the axes, outside them, so it never hides a curve. In the paper style, up to
+        :data:`PAPER_INSIDE` entries go inside the lr axes where they hide least (``loc="best"``),
+        frameless, each label wrapped to about a third of the width; more go below, wrapped to the page."""
         handles, labels = self.legend_entries()
         if not self.needs_legend():
             return
+        width = fig.figure.get_figwidth()
         if self.paper:
-            chars = max(16, int(fig.figure.get_figwidth() * 72 / (0.55 * _rc("legend.fontsize")) / 3))
-            labels = ["\n".join(textwrap.wrap(t, chars, break_on_hyphens=False)) or t for t in labels]
-            ax.legend(handles, labels, loc="best", frameon=False, handlelength=2.2, borderaxespad=0.3)
+            labels = self.paper_labels(width)
+            if len(labels) <= PAPER_INSIDE:
+                ax.legend(handles, labels, loc="best", frameon=False, handlelength=2.2, borderaxespad=0.3)
+                return
+            cols = self._measured_shape(labels, width)[1]
+            fig.legend(handles, labels, loc="outside lower center", ncols=cols, frameon=False)
             return
-        fig.legend(handles, labels, loc="outside lower center", ncols=self.legend_shape(fig.figure.get_figwidth())[1])
+        fig.legend(handles, labels, loc="outside lower center", ncols=self.legend_shape(width)[1])
 
     def panel_titles(self, width: float) -> list[tuple[str, str]]:
         """Per panel: the heading "(a) label", and below it in smaller type the parameters set and
