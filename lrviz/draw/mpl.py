@@ -340,10 +340,10 @@ class _Painter:
 
     def legend_shape(self, width: float) -> tuple[int, int]:
         """(rows, columns) of the legend below a figure ``width`` inches wide; (0, 0) when it goes inside
-        the axes (paper style, up to :data:`PAPER_INSIDE` entries). Paper rows count wrapped lines."""
+        the axes (paper style, see :meth:`paper_inside`). Paper rows count wrapped lines."""
         labels = self.legend_entries()[1]
         if self.paper:
-            if len(labels) <= PAPER_INSIDE:
+            if self.paper_inside(width):
                 return 0, 0
             return self._measured_shape(self.paper_labels(width), width)
         chars_per_line = width * 72 / (0.6 * _rc("legend.fontsize"))
@@ -353,9 +353,17 @@ class _Painter:
     def paper_labels(self, width: float) -> list[str]:
         """The paper legend's labels, wrapped: to a third of the width inside the axes, else to the page."""
         labels = self.legend_entries()[1]
-        share = 3 if len(labels) <= PAPER_INSIDE else 1.3
+        share = 3 if self.paper_inside(width) else 1.3
         chars = max(16, int(width * 72 / (0.56 * _rc("legend.fontsize")) / share))
-        return ["\n".join(textwrap.wrap(t, chars, break_on_hyphens=False)) or t for t in labels]
+        return ["\n".join(textwrap.wrap(t, chars, break_on_hyphens=False, break_long_words=False)) or t
+                for t in labels]
+
+    def paper_inside(self, width: float) -> bool:
+        """Whether the paper legend goes inside the axes: up to :data:`PAPER_INSIDE` entries of at most
+        two lines each at a third of the width (annotated labels are longer: they go below)."""
+        labels = self.legend_entries()[1]
+        chars = max(16, int(width * 72 / (0.56 * _rc("legend.fontsize")) / 3))
+        return len(labels) <= PAPER_INSIDE and all(len(t) <= 2 * chars for t in labels)
 
     @staticmethod
     def _measured_shape(labels: list[str], width: float) -> tuple[int, int]:
@@ -377,15 +385,16 @@ class _Painter:
 
     def legend(self, fig, ax) -> None:
         """Below the axes, outside them, so it never hides a curve. In the paper style, up to
-        :data:`PAPER_INSIDE` entries go inside the lr axes where they hide least (``loc="best"``),
-        frameless, each label wrapped to about a third of the width; more go below, wrapped to the page."""
+        :data:`PAPER_INSIDE` short entries go inside the lr axes where they hide least (``loc="best"``),
+        frameless, each label wrapped to about a third of the width; more or longer ones go below, frameless,
+        wrapped to the page."""
         handles, labels = self.legend_entries()
         if not self.needs_legend():
             return
         width = fig.figure.get_figwidth()
         if self.paper:
             labels = self.paper_labels(width)
-            if len(labels) <= PAPER_INSIDE:
+            if self.paper_inside(width):
                 ax.legend(handles, labels, loc="best", frameon=False, handlelength=2.2, borderaxespad=0.3)
                 return
             cols = self._measured_shape(labels, width)[1]
