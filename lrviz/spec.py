@@ -62,7 +62,7 @@ class PlotSpec:
     x: str = "steps"  # steps | epochs | fraction | tokens | samples
     size: tuple[float, float] | str | None = None  # (W, H) inches, exact; or column | page | screen
     dpi: int | None = None  # PNG resolution
-    annotate: bool = True  # phase boundaries, peak and final lr
+    annotate: bool | None = None  # phase boundaries, peak and final lr; None: the style's (off for paper)
 
 
 @dataclass(frozen=True)

@@ -143,9 +143,11 @@ def test_warmup_peak_is_marked_at_the_end_of_warmup_in_epochs():
 
 
 def test_annotations_can_be_switched_off():
-    ax = draw_config(config(("step", {"step_size": 250}), annotate=False)).axes[0]
-    assert len(ax.get_lines()) == 1
-    assert ax.figure.legends[0].get_texts()[0].get_text() == "step (step_size=250)"
+    ax = draw_config(config(("step", {"step_size": 250}), "cosine", annotate=False)).axes[0]
+    assert len(ax.get_lines()) == 2  # the two curves, no markers or boundary lines
+    assert [t.get_text() for t in ax.figure.legends[0].get_texts()] == ["step (step_size=250)", "cosine"]
+    one = draw_config(config(("step", {"step_size": 250}), annotate=False))
+    assert not one.legends  # a legend would only name the one curve
 
 
 def test_a_rising_curve_has_no_separate_peak_marker():

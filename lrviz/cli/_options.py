@@ -173,7 +173,7 @@ _FIGURE_PARAMETERS = [
     ("size", Annotated[Optional[str], typer.Option("--size", metavar="W,H", help="Figure size in inches W,H (e.g. 8,4.5), or column "
                                                                   "(3.5 in wide), page (7 in), screen.")]),
     ("annotate", Annotated[Optional[bool], typer.Option("--annotate/--no-annotate", help="Mark phase boundaries, peak "
-                                                                                         "and final lr (on by default).")]),
+                                                                                         "and final lr (on by default; off in --style paper).")]),
     ("term", Annotated[bool, typer.Option("--term", help="Preview in the terminal (braille dots) instead of writing a "
                                                          "file.")]),
 ]

@@ -28,10 +28,15 @@ def x_values(steps, unit: str, total_steps: int, steps_per_epoch: int | None, pe
     return steps
 
 
-def x_label(unit: str, steps_per_epoch: int | None, per_step=None) -> str:
+X_SYMBOLS = {"steps": "step $t$", "epochs": "epoch $e$", "fraction": "fraction of training $t/T$"}
+
+
+def x_label(unit: str, steps_per_epoch: int | None, per_step=None, math: bool = False) -> str:
+    """The x label; ``math``: with its symbol where one exists (``step $t$``)."""
     known = {"epochs": bool(steps_per_epoch), "tokens": bool(getattr(per_step, "tokens", None)),
              "samples": bool(getattr(per_step, "samples", None))}
-    return X_LABELS[unit if known.get(unit, True) else "steps"]
+    unit = unit if known.get(unit, True) else "steps"
+    return X_SYMBOLS.get(unit, X_LABELS[unit]) if math else X_LABELS[unit]
 
 
 def fmt_step(step: float) -> str:
@@ -49,6 +54,7 @@ def lr_exponent(top: float) -> int:
     return math.floor(math.log10(top))
 
 
-def lr_label(exponent: int) -> str:
-    """``learning rate`` or ``learning rate (×10^-4)`` in mathtext."""
-    return rf"learning rate ($\times 10^{{{exponent}}}$)" if exponent else "learning rate"
+def lr_label(exponent: int, math: bool = False) -> str:
+    r"""``learning rate`` or ``learning rate (×10^-4)`` in mathtext; ``math``: ``learning rate $\eta_t$``."""
+    name = r"learning rate $\eta_t$" if math else "learning rate"
+    return rf"{name} ($\times 10^{{{exponent}}}$)" if exponent else name

@@ -30,6 +30,11 @@ DASHES = ("-", (0, (5, 2)), (0, (5, 1.5, 1, 1.5)), (0, (1.2, 1.2)), (0, (8, 2, 1
           (0, (3, 1, 1, 1, 1, 1)), (0, (10, 3)), (0, (2, 3)))
 
 
+def annotated(plot: PlotSpec) -> bool:
+    """Whether to annotate: as asked, else on except in the paper style (a paper's caption says it)."""
+    return plot.annotate if plot.annotate is not None else plot.style != "paper"
+
+
 def layout_of(plot: PlotSpec, curves: Sequence[Curve]) -> str:
     """The layout to draw: ``auto`` is ``stack`` when a curve cycles momentum or carries another
     hyperparameter (weight decay, batch size, ...), else ``overlay``."""
@@ -45,12 +50,17 @@ def panels_of(curves: Sequence[Curve]) -> list[str]:
     return panels + [key for key in SERIES if any(s.key == key for c in curves for s in c.series)]
 
 
-def panel_label(key: str, curves: Sequence[Curve], exponent: int = 0) -> str:
-    """The y label of a stacked panel, with its unit (and the power of ten factored out of its ticks)."""
+def panel_label(key: str, curves: Sequence[Curve], exponent: int = 0, math: bool = False) -> str:
+    r"""The y label of a stacked panel, with its unit (and the power of ten factored out of its ticks).
+    ``math``: with the usual symbol (momentum $\mu_t$, weight decay $\lambda_t$, $\eta_t \lambda_t$, $B_t$)."""
     if key == "momentum":
         names = {c.momentum_name for c in curves if c.momentum is not None}
-        text = {frozenset({"beta1"}): r"Adam $\beta_1$", frozenset({"momentum"}): "momentum"}.get(
+        text = {frozenset({"beta1"}): r"Adam $\beta_1$",
+                frozenset({"momentum"}): r"momentum $\mu_t$" if math else "momentum"}.get(
             frozenset(names), r"momentum, $\beta_1$")
+    elif math:
+        text = {"beta2": r"Adam $\beta_2$", "weight_decay": "weight\ndecay $\\lambda_t$",
+                "effective_decay": r"$\eta_t \lambda_t$" "\nper step", "batch_size": "batch size\n$B_t$"}[key]
     else:
         text = {"beta2": r"Adam $\beta_2$", "weight_decay": "weight\ndecay",
                 "effective_decay": "lr × wd\nper step", "batch_size": "batch size\n(samples)"}[key]
@@ -59,6 +69,7 @@ def panel_label(key: str, curves: Sequence[Curve], exponent: int = 0) -> str:
     return text + ("\n" if "\n" in text else " ") + rf"($\times 10^{{{exponent}}}$)"  # short lines fit small panels
 
 
+PAPER_INSIDE = 3  # paper style: a legend of up to this many entries goes inside the lr axes
 SUBTITLE_SIZE = "x-small"  # parameters and values under a panel's heading
 MIN_PANEL_WIDTH = 1.6  # inches: narrower panels cannot hold their ticks and titles
 
@@ -132,6 +143,8 @@ def figure(
     from matplotlib.figure import Figure
 
     layout = layout_of(plot, curves)
+    if plot.style == "paper":
+        title = None  # a paper captions its figures: the title goes to the file's metadata only
     with style.context(plot.style):
         painter = _Painter(curves, plot, total_steps, steps_per_epoch, per_step)
         width = base_size(plot)[0]
@@ -189,6 +202,8 @@ class _Painter:
         self.colors = style.colors(plot.style)
         self.lines: list = []
         self.extra: list = []  # artists an overlay added to the lr axes, for the legend
+        self.paper = plot.style == "paper"
+        self.annotated = annotated(plot)
 
     def style_of(self, i: int) -> dict:
         n = len(self.colors)
@@ -218,7 +233,7 @@ class _Painter:
             (line,) = ax.plot(self.x(steps), lr, **self.style_of(i), drawstyle="steps-post", zorder=2)
             if len(self.lines) < len(self.curves):
                 self.lines.append(line)
-            if self.plot.annotate:
+            if self.annotated:
                 self.boundaries(ax, curve, i)
                 self.extremes(ax, curve, i)
         ax.set_xlim(float(self.x(0)), float(self.x(self.total_steps)))
@@ -258,7 +273,7 @@ class _Painter:
     def lr_scale(self, ax, curves: Sequence[Curve]) -> None:
         from matplotlib.ticker import FuncFormatter
 
-        ax.set_ylabel("learning rate")
+        ax.set_ylabel(axes.lr_label(0, math=self.paper))
         if self.plot.logy:
             ax.set_yscale("log")
             return
@@ -269,12 +284,12 @@ class _Painter:
         exponent = axes.lr_exponent(top)
         if exponent:
             ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v / 10.0 ** exponent:.6g}"))
-            ax.set_ylabel(axes.lr_label(exponent))
+            ax.set_ylabel(axes.lr_label(exponent, math=self.paper))
 
     def x_axis(self, ax) -> None:
         from matplotlib.ticker import FuncFormatter
 
-        ax.set_xlabel(axes.x_label(self.plot.x, self.steps_per_epoch, self.per_step))
+        ax.set_xlabel(axes.x_label(self.plot.x, self.steps_per_epoch, self.per_step, math=self.paper))
         if self.plot.x in ("tokens", "samples") or self.plot.x == "steps" and self.total_steps >= 10_000:
             ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: axes.fmt_step(v)))
 
@@ -297,7 +312,7 @@ class _Painter:
             finite = finite[np.isfinite(finite)]
             if len(finite):
                 tops.append(float(finite.max()))
-            if self.plot.annotate:
+            if self.annotated:
                 self.boundaries(ax, curve, i)
         exponent = 0
         if key in ("weight_decay", "effective_decay", "batch_size"):
@@ -306,29 +321,86 @@ class _Painter:
             exponent = axes.lr_exponent(top)
             if exponent:
                 ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v / 10.0 ** exponent:.6g}"))
-        ax.set_ylabel(panel_label(key, self.curves, exponent))
+        ax.set_ylabel(panel_label(key, self.curves, exponent, math=self.paper))
         ax.set_xlim(float(self.x(0)), float(self.x(self.total_steps)))
 
     def legend_entries(self) -> tuple[list, list[str]]:
         labels = []
         for curve in self.curves:
             text = curve.label
-            if self.plot.annotate and (values := self.values(curve)):
+            if self.annotated and (values := self.values(curve)):
                 text = f"{text} — {values}"
             labels.append(text)
         return self.lines + self.extra, labels + [a.get_label() for a in self.extra]
 
+    def needs_legend(self) -> bool:
+        """A legend unless it would name one curve and say nothing else (the title or caption names it):
+        one with annotations keeps its peak and final values, and a run's logged points keep theirs."""
+        return len(self.curves) > 1 or bool(self.extra) or self.annotated
+
     def legend_shape(self, width: float) -> tuple[int, int]:
-        """(rows, columns) of the legend below a figure ``width`` inches wide."""
+        """(rows, columns) of the legend below a figure ``width`` inches wide; (0, 0) when it goes inside
+        the axes (paper style, see :meth:`paper_inside`). Paper rows count wrapped lines."""
         labels = self.legend_entries()[1]
+        if self.paper:
+            if self.paper_inside(width):
+                return 0, 0
+            return self._measured_shape(self.paper_labels(width), width)
         chars_per_line = width * 72 / (0.6 * _rc("legend.fontsize"))
         cols = max(1, min(len(labels), int(chars_per_line // (max(len(t) for t in labels) + 6))))
         return math.ceil(len(labels) / cols), cols
 
+    def paper_labels(self, width: float) -> list[str]:
+        """The paper legend's labels, wrapped: to a third of the width inside the axes, else to the page."""
+        labels = self.legend_entries()[1]
+        share = 3 if self.paper_inside(width) else 1.3
+        chars = max(16, int(width * 72 / (0.56 * _rc("legend.fontsize")) / share))
+        return ["\n".join(textwrap.wrap(t, chars, break_on_hyphens=False, break_long_words=False)) or t
+                for t in labels]
+
+    def paper_inside(self, width: float) -> bool:
+        """Whether the paper legend goes inside the axes: up to :data:`PAPER_INSIDE` entries of at most
+        two lines each at a third of the width (annotated labels are longer: they go below)."""
+        labels = self.legend_entries()[1]
+        chars = max(16, int(width * 72 / (0.56 * _rc("legend.fontsize")) / 3))
+        return len(labels) <= PAPER_INSIDE and all(len(t) <= 2 * chars for t in labels)
+
+    @staticmethod
+    def _measured_shape(labels: list[str], width: float) -> tuple[int, int]:
+        """Columns as many as fit ``width`` inches when every column is as wide as the widest label
+        (measured in the legend's font) with its handle and spacing; rows in text lines."""
+        import matplotlib
+        from matplotlib.font_manager import FontProperties
+        from matplotlib.textpath import TextToPath
+
+        size = _rc("legend.fontsize")
+        font = FontProperties(size=size)
+        widest = max(TextToPath().get_text_width_height_descent(line, font, ismath=False)[0]
+                     for t in labels for line in t.splitlines() or [""])
+        rc = matplotlib.rcParams
+        column = widest + (rc["legend.handlelength"] + rc["legend.handletextpad"] + rc["legend.columnspacing"]) * size
+        cols = max(1, min(len(labels), int((0.94 * width * 72) // column)))
+        lines = max(t.count("\n") + 1 for t in labels)
+        return math.ceil(len(labels) / cols) * lines, cols
+
     def legend(self, fig, ax) -> None:
-        """Below the axes, outside them, so it never hides a curve."""
+        """Below the axes, outside them, so it never hides a curve. In the paper style, up to
+        :data:`PAPER_INSIDE` short entries go inside the lr axes where they hide least (``loc="best"``),
+        frameless, each label wrapped to about a third of the width; more or longer ones go below, frameless,
+        wrapped to the page."""
         handles, labels = self.legend_entries()
-        fig.legend(handles, labels, loc="outside lower center", ncols=self.legend_shape(fig.figure.get_figwidth())[1])
+        if not self.needs_legend():
+            return
+        width = fig.figure.get_figwidth()
+        if self.paper:
+            labels = self.paper_labels(width)
+            if self.paper_inside(width):
+                ax.legend(handles, labels, loc="best", frameon=False, handlelength=2.2, borderaxespad=0.3)
+                return
+            cols = self._measured_shape(labels, width)[1]
+            fig.legend(handles, labels, loc="outside lower center", ncols=cols, frameon=False)
+            return
+        fig.legend(handles, labels, loc="outside lower center", ncols=self.legend_shape(width)[1])
 
     def panel_titles(self, width: float) -> list[tuple[str, str]]:
         """Per panel: the heading "(a) label", and below it in smaller type the parameters set and
@@ -346,9 +418,9 @@ class _Painter:
         for i, curve in enumerate(self.curves):
             head = f"({chr(ord('a') + i)}) {curve.label}" if i < 26 else curve.label
             notes = []
-            if curve.details and curve.details not in curve.label:
+            if curve.details and curve.details not in curve.label and (self.annotated or not self.paper):
                 notes.append(curve.details)
-            if self.plot.annotate and (values := self.values(curve)):
+            if self.annotated and (values := self.values(curve)):
                 notes.append(values)
             titles.append((wrap(head, _rc("axes.titlesize")),
                            "\n".join(wrap(note, _rc(SUBTITLE_SIZE)) for note in notes)))
@@ -362,7 +434,7 @@ class _Painter:
             self.lr_axes(ax, [i])
             head, notes = titles[i]
             lines = notes.count("\n") + 1 if notes else 0
-            ax.set_title(head, loc="left", pad=4 + lines * 1.25 * _rc(SUBTITLE_SIZE))
+            ax.set_title(head, loc="left", pad=5 + lines * 1.35 * _rc(SUBTITLE_SIZE))  # clear of the notes
             if notes:
                 ax.annotate(notes, (0, 1), xycoords="axes fraction", xytext=(0, 3), textcoords="offset points",
                             va="bottom", ha="left", fontsize=_rc(SUBTITLE_SIZE), color=_rc_color("axes.labelcolor"),
