@@ -211,3 +211,19 @@ def test_a_legend_that_would_only_name_one_curve_is_left_out():
     assert legends("cosine", style="paper") == 0 and legends("cosine", style="default", annotate=False) == 0
     assert legends("cosine", style="paper", annotate=True) == 1 and legends("cosine", style="default") == 1
     assert legends("cosine", "step", style="paper") == 1 and legends("cosine", "step", style="dark", annotate=False) == 1
+
+
+@pytest.mark.parametrize("style_name", ["default", "dark", "paper"])
+def test_a_legend_label_longer_than_the_page_is_wrapped_onto_it(style_name):
+    """A twin with many parameters set gives a legend label wider than the figure: it wraps at word breaks."""
+    from lrviz import draw
+    from lrviz.config import from_text
+
+    config = from_text("total_steps: 30000\nsteps_per_epoch: 100\nschedules:\n  - name: timm.cosine\n"
+                       "    params: {t_in_epochs: true, t_initial: 300, warmup_t: 5, warmup_lr_init: 1.0e-5, "
+                       "lr_min: 1.0e-5, cycle_decay: 0.5, k_decay: 1.5}\n  - name: cosine\n"
+                       f"plot: {{style: {style_name}, annotate: true}}\n")
+    fig = draw.figure(config)
+    assert problems(fig) == []
+    (legend,) = fig.legends
+    assert any("\n" in t.get_text() for t in legend.get_texts())

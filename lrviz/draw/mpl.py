@@ -346,9 +346,19 @@ class _Painter:
             if self.paper_inside(width):
                 return 0, 0
             return self._measured_shape(self.paper_labels(width), width)
+        labels = self.screen_labels(width)
         chars_per_line = width * 72 / (0.6 * _rc("legend.fontsize"))
-        cols = max(1, min(len(labels), int(chars_per_line // (max(len(t) for t in labels) + 6))))
-        return math.ceil(len(labels) / cols), cols
+        longest = max(len(line) for t in labels for line in t.splitlines() or [""])
+        cols = max(1, min(len(labels), int(chars_per_line // (longest + 6))))
+        lines = max(t.count("\n") + 1 for t in labels)
+        return math.ceil(len(labels) / cols) * lines, cols
+
+    def screen_labels(self, width: float) -> list[str]:
+        """The legend's labels, each wrapped at word breaks to the figure's width (a twin with many parameters
+        set gives a label longer than the page)."""
+        chars = max(24, int(width * 72 / (0.62 * _rc("legend.fontsize"))) - 10)
+        return ["\n".join(textwrap.wrap(t, chars, break_on_hyphens=False, break_long_words=False)) or t
+                for t in self.legend_entries()[1]]
 
     def paper_labels(self, width: float) -> list[str]:
         """The paper legend's labels, wrapped: to a third of the width inside the axes, else to the page."""
@@ -400,7 +410,7 @@ class _Painter:
             cols = self._measured_shape(labels, width)[1]
             fig.legend(handles, labels, loc="outside lower center", ncols=cols, frameon=False)
             return
-        fig.legend(handles, labels, loc="outside lower center", ncols=self.legend_shape(width)[1])
+        fig.legend(handles, self.screen_labels(width), loc="outside lower center", ncols=self.legend_shape(width)[1])
 
     def panel_titles(self, width: float) -> list[tuple[str, str]]:
         """Per panel: the heading "(a) label", and below it in smaller type the parameters set and
