@@ -18,9 +18,25 @@ from .schedules._base import Schedule
 from .spec import ADAM_LIKE, Config, Curve, ScheduleSpec, Series
 
 
+def context_of(config: Config) -> registry.Context:
+    """The defaults every schedule (and hyperparameter series) of ``config`` inherits."""
+    return registry.Context(config.total_steps, config.lr, config.steps_per_epoch, config.per_step)
+
+
+def series_of(config: Config, spec: ScheduleSpec, schedule: Schedule) -> list:
+    """The hyperparameter series (weight decay, batch size, ...) of one built entry; errors located in ``config``."""
+    if not spec.hyper:
+        return []
+    try:
+        return hyper.build(spec.path, spec.hyper, spec.optimizer, schedule.unchecked, schedule.breaks,
+                           context_of(config))
+    except ParameterErrors as errs:
+        raise ConfigError([spec.issue(config.source, e) for e in errs.errors]) from None
+
+
 def build(config: Config) -> list[tuple[ScheduleSpec, Schedule]]:
     """Build the schedules of ``config`` (errors carry each one's key path)."""
-    context = registry.Context(config.total_steps, config.lr, config.steps_per_epoch, config.per_step)
+    context = context_of(config)
     out = []
     for spec in config.schedules:
         try:
@@ -69,17 +85,9 @@ def export_curves(config: Config) -> list[tuple]:
     """``(label, schedule, where, momentum name, hyperparameter series)`` per curve of ``config``: what
     :mod:`lrviz.datafile` streams to a file, with the labels and series a figure of it shows."""
     built = build(config)
-    context = registry.Context(config.total_steps, config.lr, config.steps_per_epoch)
-    out = []
-    for (spec, schedule), label in zip(built, labels([s for s, _ in built])):
-        try:
-            series = hyper.build(spec.path, spec.hyper, spec.optimizer, schedule.unchecked, schedule.breaks, context) \
-                if spec.hyper else []
-        except ParameterErrors as errs:
-            raise ConfigError([spec.issue(config.source, e) for e in errs.errors]) from None
-        momentum = "beta1" if spec.optimizer in ADAM_LIKE else "momentum"
-        out.append((label, schedule, spec.path or spec.name, momentum, series))
-    return out
+    return [(label, schedule, spec.path or spec.name, "beta1" if spec.optimizer in ADAM_LIKE else "momentum",
+             series_of(config, spec, schedule))
+            for (spec, schedule), label in zip(built, labels([s for s, _ in built]))]
 
 
 def evaluate(config: Config, *, columns: int | None = None, with_details: bool = False) -> list[Curve]:
@@ -89,14 +97,9 @@ def evaluate(config: Config, *, columns: int | None = None, with_details: bool =
     ``with_details`` puts the parameters set into unlabelled curves' labels.
     """
     built = build(config)
-    context = registry.Context(config.total_steps, config.lr, config.steps_per_epoch)
     curves = []
     for (spec, schedule), label in zip(built, labels([s for s, _ in built], with_details=with_details)):
-        try:
-            others = hyper.build(spec.path, spec.hyper, spec.optimizer, schedule.unchecked, schedule.breaks, context) \
-                if spec.hyper else []
-        except ParameterErrors as errs:
-            raise ConfigError([spec.issue(config.source, e) for e in errs.errors]) from None
+        others = series_of(config, spec, schedule)
         try:
             curve = evaluate_schedule(schedule, config.total_steps, label=label, details=details(spec.params),
                                       columns=columns, series=others, optimizer=spec.optimizer)
