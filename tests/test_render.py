@@ -374,3 +374,13 @@ def test_grid_context_draws_the_other_curves_in_grey_behind_each_panel():
         assert all(g.get_zorder() < own[0].get_zorder() and g.get_alpha() < 0.3 for g in grey)
     plain = draw_config(config("step", "cosine", "linear", layout="grid"))
     assert all(len(lines_of(ax)) == 1 for ax in plain.axes)
+
+
+def test_the_paper_legend_typesets_the_parameter_names_that_have_a_standard_symbol():
+    assert axes.math_details("T_max=300, eta_min=0.01, decay_steps=5") == r"$T_{max}$=300, $\eta_{min}$=0.01, decay_steps=5"
+    cfg = config(("torch.CosineAnnealingLR", {"T_max": 300}), ("step", {"gamma": 0.5}), style="paper")
+    labels = [t.get_text() for t in draw_config(cfg).axes[0].get_legend().get_texts()]
+    assert labels == ["torch.CosineAnnealingLR\n($T_{max}$=300)", r"step ($\gamma$=0.5)"]
+    screen = draw_config(config(("torch.CosineAnnealingLR", {"T_max": 300}), ("step", {"gamma": 0.5})))
+    assert [t.get_text().split(" — ")[0] for t in screen.legends[0].get_texts()] == [
+        "torch.CosineAnnealingLR (T_max=300)", "step (gamma=0.5)"]  # the screen style keeps names as written

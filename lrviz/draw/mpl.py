@@ -361,6 +361,8 @@ class _Painter:
         labels = []
         for curve in self.curves:
             text = curve.label
+            if self.paper and curve.details and f"({curve.details})" in text:  # a label lrviz made: symbols
+                text = text.replace(f"({curve.details})", f"({axes.math_details(curve.details)})")
             if self.annotated and (values := self.values(curve)):
                 text = f"{text} — {values}"
             labels.append(text)
