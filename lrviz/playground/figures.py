@@ -116,6 +116,13 @@ def _mark_points(ax, surface, start) -> list:
     ys = [m[1] for m in surface.minima]
     (h,) = ax.plot(xs, ys, linestyle="none", marker="*", markersize=11, color=_text_color(), zorder=6)
     handles.append((h, "minimum" if len(xs) == 1 else "minima"))
+    if surface.local_minima:
+        xs = [m[0] for m in surface.local_minima]
+        ys = [m[1] for m in surface.local_minima]
+        (h,) = ax.plot(xs, ys, linestyle="none", marker="*", markersize=11, markerfacecolor="none",
+                       markeredgecolor=_text_color(), markeredgewidth=1.0, zorder=6)
+        handles[-1] = (handles[-1][0], "global minimum" if len(surface.minima) == 1 else "global minima")
+        handles.append((h, "local minimum" if len(xs) == 1 else "local minima"))
     return handles
 
 

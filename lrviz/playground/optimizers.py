@@ -60,6 +60,32 @@ class SGD(Optimizer):
         return p - lr * g
 
 
+class SGDL2(Optimizer):
+    """SGD with L2 regularization (document 5): the penalty (wd/2)|p|**2 joins the loss, so
+    g' = g + wd p and p <- p - lr g' = p - lr (g + wd p).  Defaults lr 0.01, weight_decay 0.01."""
+
+    name = "sgd_l2"
+    defaults = {"lr": 0.01, "weight_decay": 0.01}
+    summary = "p -= lr (g + wd p) (L2 in the loss)"
+
+    def update(self, p, g, lr, t, state):
+        return p - lr * (g + self["weight_decay"] * p)
+
+
+class SGDW(Optimizer):
+    """SGD with decoupled weight decay (document 5's "weight decay"; Loshchilov and Hutter's SGDW without
+    momentum): the gradient step, then the decay, p <- p - lr g - lr wd p. For plain SGD this is the same
+    update as :class:`SGDL2` (the document's point; the two are computed in a different order, so they may
+    differ by rounding). Defaults lr 0.01, weight_decay 0.01."""
+
+    name = "sgdw"
+    defaults = {"lr": 0.01, "weight_decay": 0.01}
+    summary = "p -= lr g, then p -= lr wd p (decoupled)"
+
+    def update(self, p, g, lr, t, state):
+        return p - lr * g - lr * self["weight_decay"] * p
+
+
 class Momentum(Optimizer):
     """Heavy-ball momentum, document 5's form with lr inside the buffer:
     m <- beta m + lr g;  p <- p - m.  Defaults lr 0.01, beta 0.9 (document 5).
@@ -206,7 +232,7 @@ class AdamW(Adam):
 
 
 OPTIMIZERS: dict[str, type[Optimizer]] = {
-    cls.name: cls for cls in (SGD, Momentum, NAG, Adagrad, Adadelta, RMSprop, Adam, AdamW, AdamL2)
+    cls.name: cls for cls in (SGD, SGDL2, SGDW, Momentum, NAG, Adagrad, Adadelta, RMSprop, Adam, AdamW, AdamL2)
 }
 
 # The ranges each hyperparameter must be in: (low, high, low open?, high open?)
