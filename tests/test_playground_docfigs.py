@@ -111,3 +111,46 @@ def test_zero_decay_is_plain_sgd_and_defaults_are_documented():
     with pytest.raises(ParameterError, match=r"params.weight_decay: must be in \[0, inf\); got -1"):
         optimizers.make("sgdw", weight_decay=-1)
     assert math.isfinite(surfaces.LR_HINTS["rosenbrock"]["sgdw"])
+
+
+def test_adagrads_effective_lr_is_lr_over_the_root_of_the_summed_squared_gradients():
+    """lr / sqrt(G_t + eps), G_t = sum of g**2 over updates 1..t, g taken along the run's own path."""
+    s = surfaces.make("quadratic", condition=C)
+    lr, eps, steps = 0.5, 1e-7, 40
+    out = run.simulate(s, optimizers.make("adagrad"), np.full(steps, lr), steps, P0)
+    G, want = [0.0, 0.0], []
+    for x, y in out.path[:-1]:
+        g = (x, C * y)
+        G = [Gi + gi * gi for Gi, gi in zip(G, g)]
+        want.append([lr / math.sqrt(Gi + eps) for Gi in G])
+    got = run.effective_lrs(s, optimizers.make("adagrad"), np.full(steps, lr), out.path)
+    assert got == pytest.approx(np.array(want), rel=1e-13)
+    assert np.all(np.diff(got, axis=0) <= 0)  # it never rises
+
+
+def test_effective_lr_of_rmsprop_and_sgd_and_none_for_momentum():
+    s = surfaces.make("quadratic", condition=C)
+    lr, beta, eps = 0.01, 0.9, 1e-7
+    out = run.simulate(s, optimizers.make("rmsprop"), np.full(3, lr), 3, P0)
+    G, want = [0.0, 0.0], []
+    for x, y in out.path[:-1]:
+        G = [beta * Gi + (1 - beta) * gi * gi for Gi, gi in zip(G, (x, C * y))]
+        want.append([lr / math.sqrt(Gi + eps) for Gi in G])
+    assert run.effective_lrs(s, optimizers.make("rmsprop"), np.full(3, lr), out.path) == pytest.approx(np.array(want),
+                                                                                                        rel=1e-13)
+    sgd = run.simulate(s, optimizers.make("sgd"), np.array([0.1, 0.2, 0.3]), 3, P0)
+    assert run.effective_lrs(s, optimizers.make("sgd"), np.array([0.1, 0.2, 0.3]), sgd.path).tolist() == \
+        [[0.1, 0.1], [0.2, 0.2], [0.3, 0.3]]
+    mom = run.simulate(s, optimizers.make("momentum"), np.full(3, lr), 3, P0)
+    assert run.effective_lrs(s, optimizers.make("momentum"), np.full(3, lr), mom.path) is None
+
+
+def test_the_effective_lr_view_refuses_an_optimizer_without_a_step_size(tmp_path):
+    from lrviz.errors import ConfigError
+    from lrviz.playground import config
+
+    path = tmp_path / "eff.yaml"
+    path.write_text("schedules: [constant]\nplayground:\n  surface: quadratic\n"
+                    "  optimizers: [adagrad, nag]\n  view: effective_lr\n")
+    with pytest.raises(ConfigError, match=r"view: effective_lr draws a step size per coordinate, which nag has not"):
+        config.load(str(path))

@@ -16,7 +16,7 @@ and raised together as a ConfigError.
       steps: 500
       start: [-1.2, 1]
       lr_grid: "1e-4:1:20"    # or {low: 1e-4, high: 1, count: 20}; implies view: grid
-      view: trajectories      # trajectories | grid | flow
+      view: trajectories      # trajectories | grid | flow | effective_lr
       window: [-2, 2, -1, 3]  # xmin, xmax, ymin, ymax of the contour
 
 A config without ``playground:`` (a schedules config for ``lrviz plot``) runs its
@@ -177,6 +177,11 @@ def finish(spec: Playground, doc, *, view_given: bool = True) -> Playground:
                             f"2/L = {limit:g} on this quadratic; got {spec.lr:g}")
     for opt in spec.optimizers:
         check_optimizer(doc, opt)
+        cls = optimizer_table.OPTIMIZERS.get(opt.name)
+        if spec.view == "effective_lr" and cls is not None and cls.effective_lr is optimizer_table.Optimizer.effective_lr:
+            doc.issue(opt.path or "playground.optimizers", f"view: effective_lr draws a step size per coordinate, "
+                                                           f"which {opt.name} has not (it has: "
+                      f"{', '.join(n for n, c in optimizer_table.OPTIMIZERS.items() if c.effective_lr is not optimizer_table.Optimizer.effective_lr)})")
     context = registry.Context(spec.steps, spec.lr or 0.1, spec.steps_per_epoch)
     for sched in spec.schedules:
         try:

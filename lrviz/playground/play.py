@@ -18,7 +18,7 @@ from ..errors import ConfigError, Issue, ParameterErrors
 from . import optimizers as optimizer_table
 from . import surfaces as surface_table
 from .optimizers import Optimizer
-from .run import Result, grid_lrs, lr_curve, run_lanes
+from .run import Result, effective_lrs, grid_lrs, lr_curve, run_lanes
 from .spec import Playground
 from .surfaces import Surface
 
@@ -126,7 +126,26 @@ def figure(spec: Playground):
         lrs = spec.lr_grid.values()
         result = grid(prepared, lrs)
         return figures.grid_figure(prepared, result, lrs, spec=spec)
-    return figures.trajectories_figure(prepared, trajectories(prepared), spec=spec)
+    result = trajectories(prepared)
+    if spec.view == "effective_lr":
+        return figures.effective_lr_figure(prepared, result, effective(prepared, result), spec=spec)
+    return figures.trajectories_figure(prepared, result, spec=spec)
+
+
+def effective(prepared: Prepared, result: Result) -> list[np.ndarray]:
+    """The step size per coordinate of every (optimizer, schedule) run of :func:`trajectories`, in the
+    order of its batch (k * n arrays of (steps, 2)); see :func:`lrviz.playground.run.effective_lrs`."""
+    out = []
+    for i, lane in enumerate(prepared.lanes):
+        for j in range(len(prepared.schedule_labels)):
+            eff = effective_lrs(prepared.surface, lane.optimizer, prepared.curves[i, j], result.path[:, i, j],
+                                int(result.diverged_at[i, j]))
+            if eff is None:
+                raise ConfigError([Issue("<api>", None, None, "playground.view",
+                                         f"view: effective_lr needs optimizers with a step size per coordinate; "
+                                         f"{lane.optimizer.name} has none")])
+            out.append(eff)
+    return out
 
 
 def draw(spec: Playground, outputs: Sequence[str]) -> None:
