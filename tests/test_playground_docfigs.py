@@ -154,3 +154,58 @@ def test_the_effective_lr_view_refuses_an_optimizer_without_a_step_size(tmp_path
                     "  optimizers: [adagrad, nag]\n  view: effective_lr\n")
     with pytest.raises(ConfigError, match=r"view: effective_lr draws a step size per coordinate, which nag has not"):
         config.load(str(path))
+
+
+def _plateau_by_hand(lr, factor, patience, threshold, steps, per, grad, start, noise):
+    """SGD whose lr follows torch's ReduceLROnPlateau rule (mode min, threshold_mode rel, no cooldown, eps 1e-8),
+    stepped every ``per`` updates with the mean of f over them: the closed loop written out directly."""
+    p = np.array(start, dtype=float)
+    best, bad, lrs, window = math.inf, 0, [], []
+    for t in range(steps):
+        lrs.append(lr)
+        p = p - lr * (grad(p) + noise[t])
+        window.append(0.5 * (p[0] ** 2 + 10.0 * p[1] ** 2))
+        if len(window) == per:
+            metric = sum(window) / per
+            window = []
+            if metric < best * (1 - threshold):
+                best, bad = metric, 0
+            else:
+                bad += 1
+            if bad > patience:
+                new = lr * factor
+                if lr - new > 1e-8:
+                    lr = new
+                bad = 0
+    return np.array(lrs)
+
+
+@pytest.mark.parametrize("per", [1, 50])
+def test_a_plateau_schedule_watching_the_loss_is_the_closed_loop(per, tmp_path):
+    from lrviz.playground import config, play
+
+    steps, lr = 1500, 0.05
+    path = tmp_path / "plateau.yaml"
+    path.write_text(f"lr: {lr}\n" + (f"steps_per_epoch: {per}\n" if per > 1 else "")
+                    + "schedules:\n  - {name: torch.ReduceLROnPlateau, params: {metrics: loss, factor: 0.5, patience: "
+                    + ("2" if per > 1 else "60") + "}}\nplayground:\n"
+                    "  surface: {name: noisy_quadratic, params: {condition: 10, noise: 1.0, seed: 3}}\n"
+                    f"  optimizers: [sgd]\n  steps: {steps}\n  view: lr_loss\n")
+    spec = config.load(str(path))
+    got = play.prepare(spec).curves[0, 0]
+    noise = surfaces.make("noisy_quadratic", condition=10, noise=1.0, seed=3).noise_table(steps)
+    want = _plateau_by_hand(lr, 0.5, 2 if per > 1 else 60, 1e-4, steps, per, lambda p: np.array([p[0], 10 * p[1]]),
+                            (-4.0, 4.0 / math.sqrt(10)), noise)
+    assert np.count_nonzero(np.diff(want)) >= 2  # the rule did cut the lr, more than once
+    assert got == pytest.approx(want, rel=1e-12)
+
+
+def test_metrics_loss_cannot_be_scaled_over_an_lr_grid(tmp_path):
+    from lrviz.errors import ConfigError
+    from lrviz.playground import config
+
+    path = tmp_path / "grid.yaml"
+    path.write_text("schedules:\n  - {name: torch.ReduceLROnPlateau, params: {metrics: loss}}\nplayground:\n"
+                    "  optimizers: [sgd]\n  lr_grid: '1e-3:1e-1:5'\n")
+    with pytest.raises(ConfigError, match="metrics: loss .* cannot be scaled over an lr grid"):
+        config.load(str(path))
