@@ -11,11 +11,13 @@ from ..errors import UsageError
 
 HELP = (
     "Run optimizers on a 2-D loss surface, each with an lrviz schedule as its learning rate.\n\n"
-    "Three views. trajectories (default): the surface's contours with one path per (optimizer, schedule), "
+    "Three views from the command line. trajectories (default): the surface's contours with one path per (optimizer, schedule), "
     "and loss against step. --lr-grid LOW:HIGH:N: a grid search over the lr, final loss against lr for each "
     "optimizer, with the too-small / good / too-large regions shaded; the grid value is the schedule's PEAK lr "
     "(its curve is scaled by grid_lr / peak). --flow: on the quadratic, gradient descent beside "
-    "the gradient flow of L and the modified flow of L + (η/4)|∇L|², the implicit gradient penalty (step from --lr).\n\n"
+    "the gradient flow of L and the modified flow of L + (η/4)|∇L|², the implicit gradient penalty (step from --lr). "
+    "A config's view: effective_lr draws each run's step size per coordinate (Adagrad's lr/sqrt(G+eps)), "
+    "view: lr_loss its lr beside its loss (for a schedule given metrics: loss, which watches the run's own loss).\n\n"
     "Options override the config. Without a config: rosenbrock; sgd, momentum, adam; a constant schedule; "
     "500 steps. Each optimizer's lr: --lr, else its params.lr in the config, else the config's lr, else the lr "
     "suggested for it on the surface.\n\n"
