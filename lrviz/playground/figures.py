@@ -5,6 +5,10 @@
   left; (b) loss minus the minimum against step, log y.
 - :func:`grid_figure`: a panel per optimizer: final loss against peak lr (log x, log y),
   document 3's grid search, with the lr regions shaded (see :func:`regions`).
+- :func:`effective_lr_figure`: (a) the paths as in :func:`trajectories_figure`; (b) each run's
+  step size per coordinate (Adagrad's lr / sqrt(G_t + eps), document 5) against step, log-log.
+- :func:`lr_loss_figure`: (a) each run's lr against step; (b) its loss minus the minimum (log y):
+  for schedules that watch the run's loss (ReduceLROnPlateau with ``metrics: loss``).
 - :func:`flow_figure`: document 1 eq. (7): (a) GD beside the gradient flow and the modified
   flow on the quadratic; (b) GD's largest distance from each flow against eta (log-log):
   slope 1 for the plain flow, 2 for the modified one.
@@ -139,6 +143,13 @@ def _mark_points(ax, surface, start, small: bool = False) -> list:
     ys = [m[1] for m in surface.minima]
     (h,) = ax.plot(xs, ys, linestyle="none", marker="*", markersize=11 * scale, color=_text_color(), zorder=6)
     handles.append((h, "minimum" if len(xs) == 1 else "minima"))
+    if surface.local_minima:
+        xs = [m[0] for m in surface.local_minima]
+        ys = [m[1] for m in surface.local_minima]
+        (h,) = ax.plot(xs, ys, linestyle="none", marker="*", markersize=11, markerfacecolor="none",
+                       markeredgecolor=_text_color(), markeredgewidth=1.0, zorder=6)
+        handles[-1] = (handles[-1][0], "global minimum" if len(surface.minima) == 1 else "global minima")
+        handles.append((h, "local minimum" if len(xs) == 1 else "local minima"))
     return handles
 
 
@@ -264,6 +275,122 @@ def trajectories_figure(prepared, result, *, spec):
             ax_loss.set_ylabel(f"loss − minimum\n(mean of {window_mean} steps; faint: each)")
         _legend(fig, lines + [h for h, _ in marks], labels + [t for _, t in marks])
         _title(fig, spec, spec.title or f"{surface.label}, {steps:,} steps")
+    fig._lrviz_style = spec.style
+    return fig
+
+
+def effective_lr_figure(prepared, result, effective, *, spec):
+    """(a) contour + a path per run; (b) the step size per coordinate of each run against step (log-log):
+    ``effective`` (k * n, steps, 2), x solid and y dashed in the run's colour."""
+    from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
+
+    surface = prepared.surface
+    k, n = len(prepared.lanes), len(prepared.schedule_labels)
+    paths = result.path.reshape(result.path.shape[0], k * n, 2)
+    diverged_at = result.diverged_at.reshape(k * n)
+    steps = result.path.shape[0] - 1
+    with style.context(spec.style):
+        colors = style.colors(spec.style)
+        labels, runs = [], []
+        for i, lane in enumerate(prepared.lanes):
+            for j, sched in enumerate(prepared.schedule_labels):
+                label = lane.label if n == 1 else sched if k == 1 else f"{lane.label} · {sched}"
+                if diverged_at[i * n + j] >= 0:
+                    label += f" (diverged at step {diverged_at[i * n + j]})"
+                labels.append(label)
+                c = i * n + j
+                runs.append(dict(color=colors[c % len(colors)]))
+        text = _text_color()
+        coords = [Line2D([], [], color=text, linestyle="-", linewidth=1.3),
+                  Line2D([], [], color=text, linestyle=DASHES[1], linewidth=1.3)]
+        coord_labels = ["x coordinate", "y coordinate"]
+        width = _size(spec)[0]
+        every = labels + coord_labels + ["start", "minimum"]
+        fig = Figure(figsize=_size(spec, _legend_height(every, width) + 0.45, ratio=0.47), layout="constrained")
+        window = _window(spec, surface, paths, diverged_at < 0)
+        aspect = min(max((window[1] - window[0]) / (window[3] - window[2]), 0.55), 1.6)
+        ax, ax_eff = fig.subplots(1, 2, width_ratios=(aspect, 1.15))
+        _contour(ax, surface, window)
+        lines = []
+        for r in range(k * n):
+            (line,) = ax.plot(paths[:, r, 0], paths[:, r, 1], linewidth=1.1, zorder=3, **runs[r])
+            lines.append(line)
+            ax.plot([paths[-1, r, 0]], [paths[-1, r, 1]], marker="o", markersize=4, linestyle="none", zorder=5,
+                    **runs[r])
+        marks = _mark_points(ax, surface, prepared.start)
+        ax.set_title(f"(a) paths on {surface.name}", loc="left")
+        t = np.arange(1, steps + 1)
+        for r in range(k * n):
+            for axis, dash in ((0, "-"), (1, DASHES[1])):
+                ax_eff.plot(t, effective[r][:, axis], linestyle=dash, linewidth=1.3, **runs[r])
+        ax_eff.set_xscale("log")
+        ax_eff.set_yscale("log")
+        ax_eff.set_xlim(1, steps)
+        ax_eff.set_xlabel("update")
+        ax_eff.set_ylabel("step size")
+        ax_eff.set_title("(b) step size per coordinate", loc="left")
+        _legend(fig, lines + coords + [h for h, _ in marks], labels + coord_labels + [t for _, t in marks])
+        fig.suptitle(spec.title or f"Effective learning rates on {surface.label}, {steps:,} steps")
+    fig._lrviz_style = spec.style
+    return fig
+
+
+def lr_loss_figure(prepared, result, *, spec):
+    """(a) the lr each run used against step; (b) loss − min against step (log y); shared x."""
+    from matplotlib.figure import Figure
+
+    surface = prepared.surface
+    k, n = len(prepared.lanes), len(prepared.schedule_labels)
+    loss = result.loss.reshape(result.loss.shape[0], k * n) - surface.min_value
+    diverged_at = result.diverged_at.reshape(k * n)
+    curves = prepared.curves.reshape(k * n, -1)
+    steps = result.loss.shape[0] - 1
+    with style.context(spec.style):
+        colors = style.colors(spec.style)
+        labels, styles = [], []
+        for i, lane in enumerate(prepared.lanes):
+            for j, sched in enumerate(prepared.schedule_labels):
+                label = lane.label if n == 1 else sched if k == 1 else f"{lane.label} · {sched}"
+                if diverged_at[i * n + j] >= 0:
+                    label += f" (diverged at step {diverged_at[i * n + j]})"
+                labels.append(label)
+                styles.append(_run_style(colors, i, j, k, n))
+        width = _size(spec)[0]
+        fig = Figure(figsize=_size(spec, _legend_height(labels, width) + 0.45, ratio=0.47), layout="constrained")
+        ax_lr, ax_loss = fig.subplots(1, 2, sharex=True)
+        x = np.arange(steps + 1)
+        lines = []
+        for r in range(k * n):
+            held = np.append(curves[r], curves[r][-1])  # each lr holds for its whole update, to x = steps
+            (line,) = ax_lr.plot(x, held, drawstyle="steps-post", linewidth=1.3, **styles[r])
+            lines.append(line)
+        ax_lr.set_yscale("log")
+        ax_lr.set_xlim(0, steps)
+        ax_lr.set_xlabel("step")
+        ax_lr.set_ylabel("learning rate")
+        ax_lr.set_title("(a) learning rate", loc="left")
+        per = spec.steps_per_epoch or 1
+        whole = steps // per
+        for r in range(k * n):
+            if per > 1 and whole:  # what a per-epoch schedule watches: the mean over each epoch's updates
+                means = loss[1: whole * per + 1, r].reshape(whole, per).mean(axis=1)
+                edges = np.arange(whole + 1) * per
+                ax_loss.plot(edges, np.append(means, means[-1]), drawstyle="steps-post", linewidth=1.3, **styles[r])
+            else:
+                with np.errstate(all="ignore"):
+                    shown = np.where(loss[:, r] > 0, loss[:, r], np.nan)
+                ax_loss.plot(x, shown, linewidth=1.0 if steps > 1000 else 1.3, **styles[r])
+        ax_loss.set_yscale("log")
+        ax_loss.set_xlabel("step")
+        if per > 1 and whole:
+            ax_loss.set_ylabel(f"mean loss − minimum\nover each epoch ({per} updates)")
+            ax_loss.set_title("(b) loss, epoch means", loc="left")
+        else:
+            ax_loss.set_ylabel("loss − minimum")
+            ax_loss.set_title("(b) loss against step", loc="left")
+        _legend(fig, lines, labels)
+        fig.suptitle(spec.title or f"lr and loss on {surface.label}, {steps:,} steps")
     fig._lrviz_style = spec.style
     return fig
 
