@@ -40,7 +40,7 @@ def test_fixture_covers_every_name():
 @pytest.mark.parametrize("name", NAMES)
 def test_builds_by_name_alone(name):
     s = lrviz.schedule(name)
-    t = np.arange(0, 1001)
+    t = np.arange(0, 1000)  # the run's steps (past them the jitted linear decay to 0 dips below 0, see below)
     v = s(t)
     assert v.dtype == np.float64 and v.shape == t.shape
     assert np.all(np.isfinite(v)) and np.all(v >= 0)
@@ -69,6 +69,34 @@ def test_docstring_has_a_formula(name):
     assert "lr(t)" in doc and "optax" in doc
 
 
+def fused(a, b, c):
+    """a*b + c rounded once to float32 (XLA's fused multiply-add; exact in float64 for these operands)."""
+    return F32(float(F32(a)) * float(F32(b)) + float(F32(c)))
+
+
+def test_jitted_linear_decay_to_zero_dips_below_zero():
+    """Compiled, 1 - c/T is fma(-c, float32(1/T), 1): at c = T = 1000 that is 1 - 1000 * float32(1/1000) < 0."""
+    frac = fused(-1000.0, F32(1.0) / F32(1000.0), 1.0)
+    assert frac < 0
+    want = float(fused(frac, 0.1, 0.0))
+    s = lrviz.schedule("optax.linear_schedule")
+    assert s.unchecked(np.asarray([1000, 5000])).tolist() == [want, want] and want < 0
+    assert float(lrviz.schedule("optax.linear_schedule", jit=False)(1000)) == 0.0
+
+
+def test_issue18_polynomial_nan_from_step_47():
+    """The case of issue 18: power 2.003, T = 18, B = 29: NaN from B + T = 47 compiled, end_value eagerly."""
+    kw = dict(init_value=3e-4, end_value=1.4e-4, power=2.003, transition_steps=18, transition_begin=29)
+    assert fused(-18.0, F32(1.0) / F32(18.0), 1.0) < 0  # 18 * float32(1/18) > 1
+    v = lrviz.schedule("optax.polynomial_schedule", **kw).unchecked(np.arange(60))
+    assert np.isfinite(v[:47]).all() and np.isnan(v[47:]).all()
+    assert float(v[46]) == pytest.approx(1.6e-4 * (1 / 18) ** 2.003 + 1.4e-4, rel=1e-6)
+    eager = lrviz.schedule("optax.polynomial_schedule", jit=False, **kw)(np.arange(60))
+    assert eager[47:].tolist() == [f32(1.4e-4)] * 13
+    with pytest.raises(LrvizError, match="at step 47"):
+        lrviz.schedule("optax.polynomial_schedule", **kw)(np.arange(60))
+
+
 def test_int32_counter_saturates():
     s = lrviz.schedule("optax.exponential_decay", init_value=1.0, transition_steps=2**29, decay_rate=0.5)
     assert s(2**31 + 12345) == s(2**31 - 1) == s(2**40)
@@ -83,7 +111,9 @@ def f32(x):
 
 
 def test_constant_is_the_python_float():
-    assert lrviz.schedule("optax.constant_schedule", value=0.1)(123) == 0.1  # not float32(0.1)
+    assert lrviz.schedule("optax.constant_schedule", value=0.1, jit=False)(123) == 0.1  # not float32(0.1)
+    # compiled, jit's output is a float32 array
+    assert lrviz.schedule("optax.constant_schedule", value=0.1)(123) == f32(0.1) != 0.1
 
 
 def test_join_rounds_python_floats_to_float32():
@@ -104,7 +134,9 @@ def test_polynomial_by_hand():
 
 def test_polynomial_zero_steps_is_constant_init():
     s = lrviz.schedule("optax.polynomial_schedule", init_value=0.3, end_value=0.0, transition_steps=0)
-    assert s(np.arange(5)).tolist() == [0.3] * 5
+    assert s(np.arange(5)).tolist() == [f32(0.3)] * 5
+    eager = lrviz.schedule("optax.polynomial_schedule", init_value=0.3, end_value=0.0, transition_steps=0, jit=False)
+    assert eager(np.arange(5)).tolist() == [0.3] * 5
 
 
 def test_piecewise_constant_switches_at_boundary_and_multiplies():
@@ -121,7 +153,7 @@ def test_exponential_bounds_and_staircase():
                             transition_begin=2, staircase=True)
     np.testing.assert_array_equal(stairs(np.arange(11)), [1] * 6 + [0.5] * 4 + [0.25])
     zero = lrviz.schedule("optax.exponential_decay", init_value=0.4, transition_steps=10, decay_rate=0.0)
-    assert zero(np.arange(3)).tolist() == [0.4] * 3
+    assert zero(np.arange(3)).tolist() == [f32(0.4)] * 3
 
 
 def test_exponential_flushes_subnormals():

@@ -77,29 +77,7 @@ _MAX_MARKS = 100
 # --------------------------------------------------------------------------
 
 
-class _Arith:
-    """Float32 operations of a schedule evaluated eagerly or compiled by XLA."""
-
-    __slots__ = ("jit",)
-
-    def __init__(self, jit: bool):
-        self.jit = jit
-
-    def div_const(self, a: np.ndarray, c: np.float32) -> np.ndarray:
-        """``a / c`` for a constant ``c``: XLA multiplies by the float32 reciprocal."""
-        if self.jit:
-            with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
-                return a * (_ONE / c)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return a / c
-
-    def fma(self, a: Any, b: Any, c: Any) -> np.ndarray:
-        """``a*b + c``: one rounding when compiled (fused multiply-add), two otherwise."""
-        if self.jit:
-            with np.errstate(over="ignore", invalid="ignore"):
-                return (np.asarray(a, _F64) * np.asarray(b, _F64) + np.asarray(c, _F64)).astype(_F32)
-        with np.errstate(over="ignore", invalid="ignore"):
-            return a * b + c
+_Arith = xla.Arith  # float32 eager or compiled (jit_compile): lrviz.twins._xla32.Arith
 
 
 def _log(x: np.ndarray) -> np.ndarray:
