@@ -56,11 +56,10 @@ from typing import Any, Callable
 
 import numpy as np
 
-from ..errors import ParameterError
+from ..errors import ParameterError, UndrawableValue
 from ..schedules._base import Schedule
 from ..schedules import _checks as check
 from . import _checks as rules, _xla32 as xla
-from ._checked import refuse
 
 from ..kinds import Steps, Metrics
 
@@ -95,8 +94,12 @@ def _out(x: np.ndarray) -> np.ndarray:
 
 
 def _refuse_nan(out: np.ndarray, t: np.ndarray, why: str) -> np.ndarray:
-    """Raise StepError at the first step where the library's value is NaN, saying why."""
-    refuse(t, np.isnan(out), lambda step: f"{why} (first at step {step:,})")
+    """Raise UndrawableValue (a StepError) at the first step where the library's value is NaN, saying why:
+    Keras gives the value, lrviz will not draw it, ``lrviz check`` reports it with its cause."""
+    bad = np.isnan(out)
+    if bad.any():
+        step = int(t[bad].min())
+        raise UndrawableValue(f"{why} (first at step {step:,})", step, math.nan)
     return out
 
 

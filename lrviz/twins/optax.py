@@ -9,14 +9,8 @@ arithmetic is float32, done here with numpy in the same order as optax:
   arithmetic between Python numbers (``init_value - end_value``, ``end_value /
   peak_value``, ``peak_value / div_factor``) happens in float64 first, as in
   optax, and is rounded once when it meets an array.
-- ``count / transition_steps`` is a true float32 division; ``cos`` and ``pow``
-  are evaluated in float64 and rounded to float32. XLA's own float32 ``cos``
-  and ``pow`` differ from that by about one float32 ulp in a few percent of
-  the arguments, so where a schedule uses them the twins agree with optax to
-  a float32 ulp or two of the curve's scale (measured: at most 1.6e-7 of the
-  largest value; the fixtures allow rtol 1e-6 plus atol 4e-7 of it), not bit
-  for bit. Schedules without cos/pow (linear, piecewise constant, linear
-  one-cycle, warmup constant, plateau) are bit-exact.
+- ``cos`` and ``pow`` are evaluated in float64 and rounded to float32 (see
+  the agreement below).
 - XLA on CPU flushes float32 subnormals to zero; so do the twins.
 - Where optax returns a parameter unchanged (``constant_schedule``, a
   ``transition_steps <= 0`` or ``decay_rate == 0`` that turns a schedule into
@@ -26,17 +20,33 @@ arithmetic is float32, done here with numpy in the same order as optax:
 - The optimizer's int32 step counter saturates at 2**31 - 1
   (``numerics.safe_increment``), so steps past that see ``schedule(2**31 - 1)``.
 
-Values are those of an eager call ``schedule(jnp.int32(t))``. Under ``jax.jit``
-(how a training step usually runs) or ``jax.vmap``, XLA rewrites a division by
-a constant into a multiplication by its float32 reciprocal, which moves some
-values by an ulp (more where the value is small: up to 3.5e-5 relative near
-the end of a linear decay to 0) and can make ``count / transition_steps``
-exceed 1 at the end of a transition: ``polynomial_schedule`` with a
-non-integer power then gives NaN from ``transition_begin + transition_steps``
-on, for some ``transition_steps`` (37, 60, 271 and 1000 do; 100 does not).
-The twins follow the eager call; ``jit_vs_eager`` in tests/golden/optax.json
-lists what changes under jit for each recorded case.
+**Two evaluation modes** (``jit``, a twin parameter, not an optax one; the
+same idea as the Keras twins' ``jit_compile``):
 
+- ``jit: true`` (the default): the schedule as a training step runs it, the
+  optimizer's scalar int32 ``count`` inside ``jax.jit`` (``optax.sgd(lr=schedule)``
+  under a jitted update). XLA rewrites a division by a constant into a product
+  with its float32 reciprocal, folds constant products (``pi * c / D`` is
+  ``c * float32(pi * float32(1/D))``, a linear interpolation's slope is one
+  constant) and fuses ``a*b + c`` into one multiply-add (one rounding); a
+  Python-float constant comes out as float32. ``1 - c/T`` is then
+  ``fma(-c, float32(1/T), 1)``, a hair below 0 at ``c = T`` whenever
+  ``T * float32(1/T) > 1`` (18, 37, 60, 1000, ...): ``polynomial_schedule`` with a
+  non-integer power gives NaN from ``transition_begin + transition_steps`` on,
+  and a linear decay to 0 a lr a hair below 0 there (-4.7e-9 for the defaults
+  at step 1000). The twins give those values (NaN included; ``lrviz check``
+  names the cause and a fix, :mod:`lrviz.twins.failures`).
+- ``jit: false``: the eager call ``schedule(jnp.int32(t))`` (op by op, also
+  ``jax.vmap`` outside jit): true division, two roundings per multiply-add,
+  Python floats returned as they are.
+
+Agreement (tests/golden/optax.json, recorded per step in both modes, and
+random draws against optax 0.2.8; :data:`AGREEMENT`): bit for bit in both
+modes wherever no transcendental is involved, and eagerly everywhere recorded;
+under jit XLA's own float32 ``cos`` and ``pow`` differ from the correctly
+rounded ones by an ulp for a few arguments in a hundred, which the twins do not
+reproduce: at most {BOUND} of the peak (measured), more relative to a value
+near a floor (optax's cosine_onecycle: 8e-6 relative near its end).
 One module of about 980 lines, a quarter of them docstrings: one library,
 its basic schedules (O1-O7), those built on them (O8-O13) and
 ``reduce_on_plateau`` (O15); float32 arithmetic is in :mod:`lrviz.twins._xla32`
@@ -277,12 +287,15 @@ def polynomial_schedule(
     by optax; here they default to 0 and 1.
 
     Quirks: transition_steps = 0 gives the constant init_value (a Python float,
-    exact); optax would reset a negative transition_begin to 0. Float32: (I - E)
-    is computed in float64 and rounded once. Under jax.jit the division becomes
-    a multiplication by float32(1/T), which can make 1 - c/T slightly negative
-    at c = T: with a non-integer power the jitted schedule then gives NaN from
-    B + T on (T = 37, 60, 271 or 1000, for example); the eager call,
-    twinned here, gives E.
+    exact, eagerly; float32 under jit); optax would reset a negative
+    transition_begin to 0. Float32: (I - E) is computed in float64 and rounded
+    once. Under jax.jit (jit: true, the default) 1 - c/T is fma(-c,
+    float32(1/T), 1), a hair below 0 at c = T when T * float32(1/T) > 1 (T = 18,
+    37, 60, 1000; not 16, 25, 100): with a non-integer power optax then gives
+    NaN from B + T on, and so does the twin (I=3e-4, E=1.4e-4, power=2.003,
+    T=18, B=29: NaN from step 47; sgd trained under jit has NaN parameters
+    after 50 steps); an integer power or a T that ends exactly avoid it, and
+    jit: false gives the eager value E.
     """
     total_steps = rules.total(total_steps)
     init_value = rules.lr_or("init_value", init_value, lr)
