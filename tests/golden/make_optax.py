@@ -354,6 +354,53 @@ case("join-nested-warmup-cosine", "optax.join_schedules",
      steps(50, *FAR))
 
 
+# found by random draws against optax under jax.jit (tests/golden/make_optax.py's scan, 210 draws: every NaN or
+# negative value came from a fused 1 - c * float32(1/T) below 0 at c = T; the twins gave NaN at the same steps)
+case("scan-polynomial-power0.832-T211", "optax.polynomial_schedule",
+     {"init_value": 0.16328, "end_value": 1e-05, "power": 0.832, "transition_steps": 211, "transition_begin": 19},
+     lambda: optax.polynomial_schedule(0.16328, 1e-05, 0.832, 211, 19), steps(240, *FAR), nan=True)
+case("scan-polynomial-power3.999-T108", "optax.polynomial_schedule",
+     {"init_value": 0.0015022, "end_value": 1e-05, "power": 3.999, "transition_steps": 108, "transition_begin": 21},
+     lambda: optax.polynomial_schedule(0.0015022, 1e-05, 3.999, 108, 21), steps(140, *FAR), nan=True)
+case("scan-linear-to-0-T379-negative", "optax.linear_schedule",
+     {"init_value": 0.14677, "end_value": 0.0, "transition_steps": 379, "transition_begin": 24},
+     lambda: optax.linear_schedule(0.14677, 0.0, 379, 24), steps(410, *FAR), True)
+
+
+def long_steps(n: int, *bounds: int, points: int = 1500) -> list[int]:
+    """About ``points`` steps of a run of ``n``: evenly spread, both ends, and each boundary with its neighbours."""
+    spread = np.unique(np.linspace(0, n - 1, points - 3 * len(bounds)).round().astype(np.int64)).tolist()
+    near = [b + d for b in bounds for d in (-1, 0, 1) if 0 <= b + d < n]
+    return sorted(set(spread) | set(near) | {0, n - 1})
+
+
+# long runs (1e5-1e6 steps, subsampled): drift over a long run, in both modes
+case("long-cosine-1e6", "optax.cosine_decay_schedule", {"init_value": 0.1, "decay_steps": 10**6, "alpha": 0.01},
+     lambda: optax.cosine_decay_schedule(0.1, 10**6, 0.01), long_steps(10**6 + 10, 10**6), long=True)
+case("long-warmup-cosine-1e6", "optax.warmup_cosine_decay_schedule",
+     {"init_value": 0.0, "peak_value": 3e-4, "warmup_steps": 2000, "decay_steps": 10**6, "end_value": 3e-5},
+     lambda: optax.warmup_cosine_decay_schedule(0.0, 3e-4, 2000, 10**6, 3e-5), long_steps(10**6, 2000), long=True)
+case("long-linear-1e6", "optax.linear_schedule", {"init_value": 1e-3, "end_value": 1e-5, "transition_steps": 999_937},
+     lambda: optax.linear_schedule(1e-3, 1e-5, 999_937), long_steps(10**6, 999_937), True, long=True)
+case("long-exponential-staircase-1e6", "optax.exponential_decay",
+     {"init_value": 0.1, "transition_steps": 30_011, "decay_rate": 0.9, "staircase": True, "transition_begin": 5000},
+     lambda: optax.exponential_decay(0.1, 30_011, 0.9, 5000, True),
+     long_steps(10**6, *(5000 + k * 30_011 for k in range(1, 34))), long=True)
+case("long-cosine-onecycle-1e5", "optax.cosine_onecycle_schedule", {"transition_steps": 10**5, "peak_value": 0.01},
+     lambda: optax.cosine_onecycle_schedule(10**5, 0.01), long_steps(10**5 + 10, 30_000, 10**5), long=True)
+case("long-polynomial-power2-1e5", "optax.polynomial_schedule",
+     {"init_value": 0.05, "end_value": 5e-4, "power": 2.0, "transition_steps": 99_991, "transition_begin": 7},
+     lambda: optax.polynomial_schedule(0.05, 5e-4, 2.0, 99_991, 7), long_steps(10**5 + 10, 7, 99_998), long=True)
+case("long-sgdr-1e5", "optax.sgdr_schedule", {"cosine_kwargs": [
+        {"init_value": 0.0, "peak_value": 0.1, "warmup_steps": 1000, "decay_steps": 30_000},
+        {"init_value": 0.0, "peak_value": 0.05, "warmup_steps": 1000, "decay_steps": 30_000},
+        {"init_value": 0.0, "peak_value": 0.025, "warmup_steps": 1000, "decay_steps": 40_000}]},
+     lambda: optax.sgdr_schedule([dict(init_value=0.0, peak_value=0.1, warmup_steps=1000, decay_steps=30_000),
+                                  dict(init_value=0.0, peak_value=0.05, warmup_steps=1000, decay_steps=30_000),
+                                  dict(init_value=0.0, peak_value=0.025, warmup_steps=1000, decay_steps=40_000)]),
+     long_steps(10**5, 1000, 30_000, 31_000, 60_000, 61_000), long=True)
+
+
 # O15 contrib.reduce_on_plateau: lr * scale after each metric value
 def plateau_metrics_walk() -> list[float]:
     rng = np.random.default_rng(20240501)
