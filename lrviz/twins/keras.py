@@ -763,6 +763,25 @@ def reduce_lr_on_plateau(
     return Schedule(f, name="keras.ReduceLROnPlateau", params=params, marks=check.marks(*drops), breaks=())
 
 
+_ULP = ("Keras 3.15.1 on JAX, compiled (jit_compile: true) and eager: XLA's float32 {fns} is an ulp or two off the "
+        "correctly rounded value the twin computes; measured at most 1.3e-7 of the peak on tests/golden/keras.json "
+        "(both modes) and within 5e-7 of it in the random draws of the live tests{extra}. NaN where Keras gives NaN")
+AGREEMENT = {
+    "keras.ExponentialDecay": _ULP.format(fns="pow", extra=""),
+    "keras.InverseTimeDecay": ("Keras 3.15.1 on JAX, compiled and eager: measured at most 7.5e-8 of the peak on "
+                               "tests/golden/keras.json (XLA's float32 division by a tensor) and within 5e-7 of it "
+                               "in the random draws of the live tests"),
+    "keras.PolynomialDecay": _ULP.format(fns="pow", extra=""),
+    "keras.CosineDecay": _ULP.format(fns="cos", extra=""),
+    "keras.CosineDecayRestarts": _ULP.format(fns="cos, log and pow", extra=(
+        "; with t_mul != 1 one ulp of t_mul ** i moves the cycle fraction: 1.94e-6 of the peak over 100,000 steps "
+        "(D0=10, t_mul=1.1, tests/golden/twins_two.json)")),
+    "keras.PiecewiseConstantDecay": "bit for bit with Keras 3.15.1 (values are selected, not computed)",
+    "keras.ReduceLROnPlateau": "bit for bit with Keras 3.15.1 (float32 comparisons)",
+}
+"""What ``lrviz show`` says of each twin's agreement with Keras."""
+
+
 TWINS: dict[str, tuple[Callable, str]] = {
     "keras.ExponentialDecay": (exponential_decay, "Keras: lr * decay_rate^(t/decay_steps), float32, optional staircase"),
     "keras.PiecewiseConstantDecay": (piecewise_constant_decay, "Keras: absolute values, switching one step after each boundary"),
