@@ -425,6 +425,40 @@ def tf1() -> None:
         add(case_id, name, params, steps, values, rtol=2e-6, peak=lr * (1 + alpha + beta), atol_scale=1e-6)
 
 
+# ---------------------------------------------------------------- long runs (1e5-1e6 steps), both modes
+def sparse(n: int, *bounds: int, points: int = 800) -> list[int]:
+    """About ``points`` of the steps 0..n-1: evenly spread, both ends, and each boundary with its neighbours."""
+    spread = np.unique(np.linspace(0, n - 1, points - 3 * len(bounds)).round().astype(np.int64)).tolist()
+    return sorted(set(spread) | {b + d for b in bounds for d in (-1, 0, 1) if 0 <= b + d < n} | {0, n - 1})
+
+
+def long_runs() -> None:
+    runs = [
+        ("long-CosineDecay-warmup-1e6", "keras.CosineDecay", SCHEDULES.CosineDecay(0.0, 990_000, alpha=0.01,
+                                                                                 warmup_target=3e-4, warmup_steps=10_000),
+         {"initial_learning_rate": 0.0, "decay_steps": 990_000, "alpha": 0.01, "warmup_target": 3e-4,
+          "warmup_steps": 10_000}, sparse(10**6, 10_000), 3e-4, False),
+        ("long-PolynomialDecay-1e5", "keras.PolynomialDecay", SCHEDULES.PolynomialDecay(0.05, 99_991, 5e-4, power=2.0),
+         {"initial_learning_rate": 0.05, "decay_steps": 99_991, "end_learning_rate": 5e-4, "power": 2.0},
+         sparse(10**5, 99_991), 0.05, False),
+        ("long-ExponentialDecay-staircase-1e6", "keras.ExponentialDecay",
+         SCHEDULES.ExponentialDecay(0.1, 30_011, 0.9, staircase=True),
+         {"initial_learning_rate": 0.1, "decay_steps": 30_011, "decay_rate": 0.9, "staircase": True},
+         sparse(10**6, *range(30_011, 10**6, 30_011)), 0.1, False),
+        ("long-InverseTimeDecay-1e6", "keras.InverseTimeDecay", SCHEDULES.InverseTimeDecay(0.1, 1000, 0.5),
+         {"initial_learning_rate": 0.1, "decay_steps": 1000, "decay_rate": 0.5}, sparse(10**6), 0.1, False),
+        ("long-CosineDecayRestarts-1e5", "keras.CosineDecayRestarts",
+         SCHEDULES.CosineDecayRestarts(0.1, 1000, t_mul=2.0, m_mul=0.8),
+         {"initial_learning_rate": 0.1, "first_decay_steps": 1000, "t_mul": 2.0, "m_mul": 0.8},
+         sparse(10**5, 1000, 3000, 7000, 15_000, 31_000, 63_000), 0.1, True),
+    ]
+    for case_id, name, schedule, params, steps, peak, restarts in runs:
+        for jit in (True, False):
+            keras_case(case_id + ("" if jit else "-eager"), name, schedule, {**params, "jit_compile": jit} if not jit
+                       else params, steps=steps, peak=peak, restarts=restarts)
+            cases[-1]["long"] = True
+
+
 def main() -> None:
     exponential()
     piecewise()
@@ -434,6 +468,7 @@ def main() -> None:
     restarts()
     plateau()
     tf1()
+    long_runs()
     data = {
         "library": "keras",
         "version": keras.__version__,
