@@ -114,3 +114,15 @@ def test_show_says_which_parameters_trigger_it(name):
 
 def test_show_of_a_twin_without_failures_says_nothing_of_them():
     assert "numeric failures" not in runner.invoke(app, ["show", "optax.cosine_decay_schedule"]).output
+
+
+def test_every_optax_and_keras_twin_states_its_agreement_in_show():
+    from lrviz.twins import keras as keras_twins, optax as optax_twins
+
+    assert set(optax_twins.AGREEMENT) == set(optax_twins.TWINS)
+    assert set(keras_twins.AGREEMENT) == set(keras_twins.TWINS)
+    text = runner.invoke(app, ["show", "optax.cosine_onecycle_schedule"]).output
+    assert "agreement with the library" in text and "1.7e-7 of the peak" in text
+    assert "evaluation mode:" in text and "jax.jit" in text
+    assert "evaluation mode:" in runner.invoke(app, ["show", "keras.CosineDecay"]).output
+    assert "evaluation mode:" not in runner.invoke(app, ["show", "keras.ReduceLROnPlateau"]).output

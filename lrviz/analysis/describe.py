@@ -54,7 +54,11 @@ def _numerics(name: str, factory) -> list[str]:
     if found:
         lines += ["", "numeric failures of the framework (the twin gives the same values; lrviz check names them):"]
         lines += [text for c in found for text in textwrap.wrap(c, 100, initial_indent="  ", subsequent_indent="    ")]
-    agreement = getattr(sys.modules.get(getattr(factory, "__module__", "")), "AGREEMENT", {}).get(name)
+    module = sys.modules.get(getattr(factory, "__module__", ""))
+    mode = getattr(module, "MODE", None)
+    if mode and ("jit" in signature(factory) or "jit_compile" in signature(factory)):
+        lines += ["", "evaluation mode:"] + textwrap.wrap(mode, 100, initial_indent="  ", subsequent_indent="    ")
+    agreement = getattr(module, "AGREEMENT", {}).get(name)
     if agreement:
         lines += ["", "agreement with the library (measured on the recorded goldens):"]
         lines += textwrap.wrap(agreement, 100, initial_indent="  ", subsequent_indent="    ")

@@ -763,7 +763,12 @@ def reduce_lr_on_plateau(
     return Schedule(f, name="keras.ReduceLROnPlateau", params=params, marks=check.marks(*drops), breaks=())
 
 
-_ULP = ("Keras 3.15.1 on JAX, compiled (jit_compile: true) and eager: XLA's float32 {fns} is an ulp or two off the "
+MODE = ("jit_compile (a twin parameter, not Keras'): true, the default, gives the values compiled by XLA, as model.fit "
+        "on JAX runs the schedule (a division by a constant is a product with the rounded reciprocal, multiply-adds "
+        "are fused); false gives the eager call schedule(step)")
+"""The evaluation modes, as ``lrviz show`` states them for the keras twins that take jit_compile."""
+
+_ULP = ("Keras 3.15.1 on JAX, compiled (jit_compile: true) and eager: XLA's float32 {fns} can be an ulp or two off the "
         "correctly rounded value the twin computes; measured at most 1.3e-7 of the peak on tests/golden/keras.json "
         "(both modes) and within 5e-7 of it in the random draws of the live tests{extra}. NaN where Keras gives NaN")
 AGREEMENT = {

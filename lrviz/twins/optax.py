@@ -1042,10 +1042,16 @@ TWINS: dict[str, tuple[Callable, str]] = {
     "optax.contrib.reduce_on_plateau": (reduce_on_plateau, "optax: lr times a scale reduced when the metric stalls"),
 }
 
+MODE = ("jit (a twin parameter, not optax's): true, the default, gives the values as a training step runs the "
+        "schedule, per step inside jax.jit with a scalar int32 count (XLA: a division by a constant is a product with "
+        "the rounded reciprocal, multiply-adds are fused, Python-float constants come out as float32); false gives the "
+        "eager call schedule(t) (also jax.vmap outside jit)")
+"""The evaluation modes, as ``lrviz show`` states them for every optax twin."""
+
 _EXACT = ("bit for bit with optax 0.2.8 in both modes (jit: true, per step under jax.jit; jit: false, eager) on "
           "every recorded step (tests/golden/optax.json) and in 210 random draws per mode")
 _ULP = ("bit for bit with optax 0.2.8 at 99% of the recorded steps in both modes; elsewhere XLA's own float32 "
-        "{fns} is an ulp off the correctly rounded value the twin computes: measured at most 1.7e-7 of the peak "
+        "{fns} can be an ulp off the correctly rounded value the twin computes: measured at most 1.7e-7 of the peak "
         "(largest: 1.64e-7, eager cosine_decay; 1.28e-7 under jit) over tests/golden/optax.json (incl. runs of "
         "1e5-1e6 steps) and 210 random draws per mode (61,000 steps); the fixtures allow 4e-7 of the peak. NaN "
         "where optax gives NaN, at the same steps, in every draw")
