@@ -126,3 +126,9 @@ def test_every_optax_and_keras_twin_states_its_agreement_in_show():
     assert "evaluation mode:" in text and "jax.jit" in text
     assert "evaluation mode:" in runner.invoke(app, ["show", "keras.CosineDecay"]).output
     assert "evaluation mode:" not in runner.invoke(app, ["show", "keras.ReduceLROnPlateau"]).output
+
+
+def test_export_to_optax_leaves_out_the_twin_only_jit_parameter():
+    result = runner.invoke(app, ["export", "optax.polynomial_schedule", "--to", "optax", "-o", "-"])
+    assert result.exit_code == 0 and "optax.polynomial_schedule(" in result.output
+    assert "jit" not in result.output

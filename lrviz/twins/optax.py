@@ -42,11 +42,12 @@ same idea as the Keras twins' ``jit_compile``):
 
 Agreement (tests/golden/optax.json, recorded per step in both modes, and
 random draws against optax 0.2.8; :data:`AGREEMENT`): bit for bit in both
-modes wherever no transcendental is involved, and eagerly everywhere recorded;
-under jit XLA's own float32 ``cos`` and ``pow`` differ from the correctly
-rounded ones by an ulp for a few arguments in a hundred, which the twins do not
-reproduce: at most 1.7e-7 of the peak (measured), more relative to a value
-near a floor (up to 6.5e-6 relative near the end of an sgdr cycle).
+modes wherever no transcendental is involved; where ``cos`` or ``pow`` are,
+XLA's own float32 routines (eager jax ops run through XLA too) differ from the
+correctly rounded ones by an ulp for about one argument in a hundred, which the
+twins do not reproduce: at most 1.7e-7 of the peak (measured), more relative
+to a value near a floor (up to 6.5e-6 relative near the end of an sgdr cycle).
+
 One module of about 980 lines, a quarter of them docstrings: one library,
 its basic schedules (O1-O7), those built on them (O8-O13) and
 ``reduce_on_plateau`` (O15); float32 arithmetic is in :mod:`lrviz.twins._xla32`
