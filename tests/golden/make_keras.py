@@ -189,6 +189,20 @@ def polynomial() -> None:
     keras_case("PolynomialDecay-sqrt-nan-jit", name, root, params, steps=list(range(10)), nan_from=10)
     keras_case("PolynomialDecay-sqrt-eager", name, root, {**params, "jit_compile": False},
                steps=list(range(30)) + [1000])
+    # found by random draws (compiled): issue 18's numbers in Keras (NaN from decay_steps = 18 on), and a linear
+    # decay to 0 whose fused end 1 - 34 * float32(1/34) is below 0: a lr of -4e-9 (atol 0 pins the sign)
+    issue = SCHEDULES.PolynomialDecay(3e-4, 18, 1.4e-4, power=2.003)
+    params = {"initial_learning_rate": 3e-4, "decay_steps": 18, "end_learning_rate": 1.4e-4, "power": 2.003}
+    keras_case("PolynomialDecay-power2.003-T18-nan-jit", name, issue, params, steps=list(range(18)), nan_from=18,
+               peak=3e-4)
+    keras_case("PolynomialDecay-power2.003-T18-eager", name, issue, {**params, "jit_compile": False},
+               steps=list(range(40)) + [10**5], peak=3e-4)
+    below = SCHEDULES.PolynomialDecay(1.0750533, 34, 0.0, power=1.0)
+    params = {"initial_learning_rate": 1.0750533, "decay_steps": 34, "end_learning_rate": 0.0, "power": 1.0}
+    steps = list(range(60)) + [10**5]
+    add("PolynomialDecay-linear-to-0-T34-below-0-jit", name, params, steps, evaluate(below, steps, True), atol_scale=0.0)
+    add("PolynomialDecay-linear-to-0-T34-eager", name, {**params, "jit_compile": False}, steps,
+        evaluate(below, steps, False), atol_scale=0.0)
     keras_case("PolynomialDecay-power2", name, SCHEDULES.PolynomialDecay(3e-4, 50, 0.0, power=2.0),
                {"initial_learning_rate": 3e-4, "decay_steps": 50, "end_learning_rate": 0.0, "power": 2.0}, peak=3e-4)
     keras_case("PolynomialDecay-rising", name, SCHEDULES.PolynomialDecay(1e-3, 16, 1e-2, power=1.5),
