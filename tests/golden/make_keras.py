@@ -21,7 +21,8 @@ Where the values come from:
   one-layer model; ``on_epoch_end(epoch, {monitor: value})`` is called for each
   metric value and ``optimizer.learning_rate`` recorded before the first
   call and after each one.
-* ``tf.*``: TensorFlow is not installed. TF1's ``tf.compat.v1.train.*``
+* ``tf.*``: TensorFlow is not needed here (tests/golden/make_tf.py records
+  the same twins from TensorFlow itself into tf.json). TF1's ``tf.compat.v1.train.*``
   functions build the TF-Keras schedule classes
   (tensorflow/python/keras/optimizer_v2/legacy_learning_rate_decay.py and
   learning_rate_schedule.py), whose float32 arithmetic is that of the Keras 3
