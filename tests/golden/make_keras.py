@@ -43,6 +43,9 @@ correctly rounded, where XLA's float32 ``cos``/``pow``/``log`` may be an ulp
 or two off. ``CosineDecayRestarts`` with ``t_mul != 1`` uses ``5e-6`` and
 ``5e-7`` (its ``t_mul ** i`` grows the error with the cycle index). The
 hand-computed float64 formulas use ``rtol=2e-6`` and ``atol=1e-6`` times the peak.
+
+``long-*`` cases run 1e5-1e6 steps (800 subsampled steps including both ends and
+every boundary) in both modes.
 """
 
 from __future__ import annotations
