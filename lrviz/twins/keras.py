@@ -37,14 +37,17 @@ different answers:
   no fused multiply-add.
 
 The ``tf.*`` twins (:mod:`lrviz.twins.tf`) always use eager arithmetic: TF1
-graphs run op by op unless XLA auto-clustering is switched on.
+graphs run op by op unless XLA auto-clustering is switched on. (Under
+``tf.function(jit_compile=True)`` TF's own graph compiles differently from
+Keras 3's: ``polynomial_decay(3e-4, t, 18, 1.4e-4, power=2.003)`` is NaN at
+t = 18 only, with TensorFlow 2.21; no twin reproduces that mode.)
 
 Step convention: the value at step ``t`` is ``schedule(t)``, the learning rate
 Keras uses for the update made when ``optimizer.iterations == t`` (TF1: when
 ``global_step == t``). ``keras.ReduceLROnPlateau`` is a callback, not a
 schedule: its step is an epoch (one metric value), see its docstring.
 
-About 770 lines, a quarter of them docstrings: the seven ``keras.*``
+About 800 lines, a quarter of them docstrings: the seven ``keras.*``
 factories and the kernels and factory bodies that ``tf.*`` builds on; they
 stay here because they are Keras's classes, which TF1 calls.
 """

@@ -48,7 +48,7 @@ correctly rounded ones by an ulp for about one argument in a hundred, which the
 twins do not reproduce: at most 1.7e-7 of the peak (measured), more relative
 to a value near a floor (up to 6.5e-6 relative near the end of an sgdr cycle).
 
-One module of about 980 lines, a quarter of them docstrings: one library,
+One module of about 1,090 lines, a third of them docstrings: one library,
 its basic schedules (O1-O7), those built on them (O8-O13) and
 ``reduce_on_plateau`` (O15); float32 arithmetic is in :mod:`lrviz.twins._xla32`
 and the parameter rules in :mod:`lrviz.twins._checks`.
