@@ -7,7 +7,8 @@ float64, so a block's temporaries stay in cache). For every block it finds the
 ``lo, lo + 1, ..., hi`` of ``np.arange``), refuses a negative step, calls the
 schedule's kernel ``kernel(span, out)``, which writes the block's lrs into
 ``out`` (a view of the output) in place, and, when asked, checks that they are
-finite while they are still in cache.
+finite while they are still in cache (a kernel marked ``finite``, a constant or a
+finite level table, skips that).
 
 Kernels decide their guards from the span's range, not from extra passes: a
 clamp ``min(t, T)`` is only taken when ``hi > T``, an overflow guard only when
@@ -108,6 +109,7 @@ def evaluate(kernel: Kernel, steps: Any, *, finite: bool = False, blockwise: boo
     n = flat.size
     out = np.empty(n)
     size = BLOCK if blockwise else max(n, 1)
+    finite = finite and not getattr(kernel, "finite", False)  # a constant or a finite level table needs no check
     bad: list[int] = []
     for a in range(0, n, size):
         tb = flat[a:a + size]
@@ -168,6 +170,7 @@ def constant(value: float) -> Kernel:
     def kernel(span: Span, out: np.ndarray) -> None:
         out.fill(value)
 
+    kernel.finite = math.isfinite(value)
     return kernel
 
 
@@ -198,6 +201,7 @@ def levels(bounds: Sequence[int], values: np.ndarray) -> Kernel:
         else:
             table.take(np.searchsorted(edges, span.t, side="right"), out=out)
 
+    kernel.finite = bool(np.all(np.isfinite(table)))
     return kernel
 
 
@@ -211,19 +215,19 @@ def stairs(top: int, size: int, level: Callable[[np.ndarray], np.ndarray], fallb
     return levels([k * size for k in range(1, count + 1)], table)
 
 
-def scaled_power(scale: float, base: float, exponent: np.ndarray, lo: float, hi: float, out: np.ndarray) -> np.ndarray:
-    """out = scale * base ** exponent (scale >= 0, base > 0), exponent in [lo, hi], true wherever it is in float range.
+def scaled_exp(scale: float, rate: float, x: np.ndarray, lo: float, hi: float, out: np.ndarray) -> np.ndarray:
+    """out = scale * exp(rate * x) (scale >= 0), x in [lo, hi], true wherever it is in float range.
 
-    As exp(exponent * ln base) * scale. The guard is decided from the range:
-    when ln(base) * exponent may leave [-708, 709] and the product may not, the
-    whole block is taken as exp(exponent * ln base + ln scale) instead.
+    The guard is decided from the range of the exponent, not by extra passes:
+    when rate * x may leave [-708, 709] while the product may not, the whole
+    block is taken as exp(rate * x + ln scale) instead. exp(0) = 1 exactly, so
+    scale comes back exactly at x = 0.
     """
     if scale == 0.0:
         out.fill(0.0)
         return out
-    c = math.log(base)
-    ends = (c * lo, c * hi)
-    np.multiply(exponent, c, out=out)
+    ends = (rate * lo, rate * hi)
+    np.multiply(x, rate, out=out)
     if max(ends) <= LOG_MAX and (min(ends) >= LOG_MIN or scale <= 1.0):
         np.exp(out, out=out)
         out *= scale
@@ -263,4 +267,5 @@ def pieces(starts: Sequence[int], kernels: Sequence[Kernel], *, local: Sequence[
                     sub = span_of(span.t[mask] - shifts[k])
                     out[mask] = on_block(kernels[k], sub)
 
+    kernel.finite = all(getattr(k, "finite", False) for k in kernels)
     return kernel

@@ -10,7 +10,7 @@ import numpy as np
 
 from ._base import Schedule
 from ..kinds import Steps
-from . import _checks as check
+from . import _checks as check, _engine as engine
 from ._noise import normal
 from ._numeric import scaled_power
 
@@ -31,18 +31,16 @@ def cosine(*, lr: float = 0.1, total_steps: Steps = 1000, min_lr: float = 0.0, d
     decay_steps = total_steps if decay_steps is None else check.steps("decay_steps", decay_steps, minimum=1)
     half_span = (lr - min_lr) / 2.0
 
-    def f(t: np.ndarray) -> np.ndarray:
-        out = np.minimum(t, decay_steps).astype(np.float64)
-        out /= decay_steps  # exactly 1 at t = D, so cos gives exactly -1 there
+    def kernel(span: engine.Span, out: np.ndarray) -> None:
+        np.divide(engine.clipped(span, decay_steps), decay_steps, out=out)  # exactly 1 at t = D: cos gives -1
         out *= np.pi
         np.cos(out, out=out)
         out += 1.0
         out *= half_span
         out += min_lr
-        return out
 
     params = dict(lr=lr, total_steps=total_steps, min_lr=min_lr, decay_steps=decay_steps)
-    return Schedule(f, name="cosine", params=params, marks=check.marks((decay_steps, "end of decay"), limit=total_steps - 1),
+    return Schedule(kernel=kernel, name="cosine", params=params, marks=check.marks((decay_steps, "end of decay"), limit=total_steps - 1),
                     breaks=())
 
 

@@ -17,7 +17,7 @@ import numpy as np
 from ..errors import ParameterError
 from ._base import Schedule
 from ..kinds import Steps
-from . import _anneal, _checks as check
+from . import _anneal, _checks as check, _engine as engine
 
 WSD_SHAPES = ("linear", "cosine", "1-sqrt")
 
@@ -56,18 +56,16 @@ def noam(
     d_model = None if d_model is None else check.whole("d_model", d_model, minimum=1)
     peak = lr if d_model is None else lr * d_model**-0.5 * W**-0.5
 
-    def f(t: np.ndarray) -> np.ndarray:
-        s = np.minimum(t, total_steps).astype(np.float64)
-        s += 1.0
-        rise = s / W
+    def kernel(span: engine.Span, s: np.ndarray) -> None:
+        np.add(engine.clipped(span, total_steps), 1.0, out=s)
+        rise = s / W  # a block-sized temporary
         np.divide(W, s, out=s)
         np.sqrt(s, out=s)
         np.minimum(rise, s, out=s)
         s *= peak
-        return s
 
     params = dict(lr=lr, total_steps=total_steps, warmup_steps=W, d_model=d_model)
-    return Schedule(f, name="noam", params=params, marks=check.marks((W - 1, "peak"), limit=total_steps),
+    return Schedule(kernel=kernel, name="noam", params=params, marks=check.marks((W - 1, "peak"), limit=total_steps),
                     breaks=(W - 1, W, W + 1))
 
 
@@ -246,16 +244,15 @@ def tanh(*, lr: float = 0.1, total_steps: Steps = 1000, min_lr: float = 0.0, lb:
         raise ParameterError("ub", f"must be > lb; got lb={lb:g}, ub={ub:g}")
     half_span = 0.5 * (lr - min_lr)
 
-    def f(t: np.ndarray) -> np.ndarray:
-        tr = np.minimum(t, total_steps).astype(np.float64)
-        tr /= total_steps
-        out = lb * (1.0 - tr)
+    def kernel(span: engine.Span, out: np.ndarray) -> None:
+        tr = np.divide(engine.clipped(span, total_steps), total_steps)  # a block-sized temporary
+        np.subtract(1.0, tr, out=out)
+        out *= lb
         tr *= ub
         out += tr
         np.tanh(out, out=out)
         np.subtract(1.0, out, out=out)
         out *= half_span
         out += min_lr
-        return out
 
-    return Schedule(f, name="tanh", params=dict(lr=lr, total_steps=total_steps, min_lr=min_lr, lb=lb, ub=ub), breaks=())
+    return Schedule(kernel=kernel, name="tanh", params=dict(lr=lr, total_steps=total_steps, min_lr=min_lr, lb=lb, ub=ub), breaks=())
