@@ -120,6 +120,18 @@ class Schedule:
         with np.errstate(all="ignore"):
             return _engine.evaluate(self._kernel, steps, finite=True, blockwise=self.blockwise)
 
+    def first(self, n: int, *, check: bool = True) -> np.ndarray:
+        """lr(0..n-1), the lrs of a run of ``n`` updates, like ``schedule(np.arange(n))`` without the
+        array of steps: the steps are made block by block, so the output is the only full-size array.
+        ``check=False`` returns an inf or NaN lr as it is."""
+        n = int(n)
+        if n < 0:
+            raise StepError(f"the number of steps must be >= 0; got {n}")
+        with np.errstate(all="ignore"):
+            if not self.blockwise:
+                return _engine.evaluate(self._kernel, np.arange(n, dtype=np.int64), finite=check, blockwise=False)
+            return _engine.first(self._kernel, n, finite=check)
+
     def unchecked(self, steps: Any) -> np.ndarray:
         """Learning rate at ``steps`` like ``schedule(steps)``, but an inf or NaN lr is returned as it is
         (drawing and export report it with the config's key path and the exact first step)."""

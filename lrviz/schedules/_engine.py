@@ -129,6 +129,21 @@ def evaluate(kernel: Kernel, steps: Any, *, finite: bool = False, blockwise: boo
     return out.reshape(t.shape)
 
 
+def first(kernel: Kernel, n: int, *, finite: bool = False) -> np.ndarray:
+    """The kernel's values at steps 0..n-1, the steps made block by block (no array of n steps):
+    the output is the only full-size array."""
+    out = np.empty(n)
+    finite = finite and not getattr(kernel, "finite", False)
+    for a in range(0, n, BLOCK):
+        b = min(a + BLOCK, n)
+        ob = out[a:b]
+        kernel(Span(np.arange(a, b, dtype=np.int64), a, b - 1, True), ob)
+        if finite and not (math.isfinite(ob.max()) and math.isfinite(ob.min())):
+            i = a + int(np.argmax(~np.isfinite(ob)))
+            raise NonFiniteLr(i, float(out[i]))
+    return out
+
+
 def on_steps(kernel: Kernel, t: np.ndarray) -> np.ndarray:
     """The kernel on already validated int64 steps (composition, scans): blocks, no checks."""
     flat = t.reshape(-1)
