@@ -1,21 +1,31 @@
-"""Benchmark lrviz schedules against naive hand-written numpy, and the CLI start-up.
+"""Benchmark lrviz schedules against the tightest naive numpy, peak memory, and the CLI.
 
-For every registered schedule (``lrviz.names()``), built with
-``lrviz.schedule(name, lr=0.1, total_steps=N)`` and evaluated on ``np.arange(N)``:
+For every registered name (``lrviz.names()``: generic schedules and twins), built
+with ``registry.build(name, {}, total_steps=N, lr=0.1)`` (the shared defaults of
+``lrviz compare``) and evaluated on ``np.arange(N)`` (N = 10M):
 
-* the lrviz time (best of ``--repeat``) and ns per step;
-* the time of the straightforward numpy expression of the same formula (taken
-  from the factory's docstring) at the same parameters (``schedule.params``),
-  measured in the same run, best of the same number of repeats;
-* the ratio lrviz / naive (target <= 1.0) and a check that both agree.
+* the lrviz time (median of ``--repeat``) and ns per step;
+* the time of the tightest whole-array numpy expression of the same formula
+  (``lr * gamma ** np.floor(t / s)``, ``lr * rate ** (t / d)``,
+  ``lo + (lr - lo) * (1 + np.cos(np.pi * t / T)) / 2``: no clamp the range
+  0..N-1 does not need) at the same parameters (``schedule.params``), timed
+  alternately in the same run; twins against the float64 formula of what they
+  compute (checked at rtol 1e-5, since most compute in float32), metric-series
+  twins against a table lookup;
+* the ratio lrviz / naive (target <= 1.0, geometric mean <= 0.6) and a check
+  that both agree.
 
-Then the start-up time of ``python -m lrviz --help`` and ``python -m lrviz list``
-against ``python -c "import typer"``.
+Then the peak memory (VmHWM of a fresh process) of evaluating 100M steps
+against the output alone (8 bytes x 100M), and three commands against
+baselines: ``lrviz --help`` against a bare typer app with as many commands,
+``lrviz list`` against ``import typer``, and ``lrviz compare step cosine
+onecycle -o x.png`` against a bare matplotlib script drawing three 1000-point
+lines to PNG.
 
 Timings are only ever reported as ratios against a baseline measured in the same
 run; nothing here is asserted by the test suite.
 
-    python benchmarks/bench_schedules.py [--steps 10000000] [--repeat 5] [--json out.json]
+    python benchmarks/bench_schedules.py [--steps 10000000] [--repeat 5] [--memory-steps 100000000] [--json out.json]
 """
 
 from __future__ import annotations
@@ -27,6 +37,7 @@ import os
 import platform
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any, Callable, Mapping
@@ -389,30 +400,113 @@ def bench_schedule(name: str, t: np.ndarray, repeat: int, budget: float) -> dict
     return row
 
 
+MEMORY_CHILD = """
+import sys
+sys.path.insert(0, {root!r})
+import numpy as np
+from lrviz import registry
+
+
+def hwm():
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) * 1024
+
+
+s = registry.build({name!r}, {{}}, total_steps={n}, lr=0.1)
+s.first(100_000)  # warm: imports and caches
+before = hwm()
+out = s.first({n}) if {how!r} == "first" else s(np.arange({n}))
+print(before, hwm(), out.nbytes)
+"""
+MEMORY_NAMES = ("cosine", "step", "exponential", "warmup", "sequence", "noisy_linear_cosine", "torch.StepLR", "keras.CosineDecay")
+
+
+def bench_memory(n: int, names: tuple[str, ...] = MEMORY_NAMES) -> list[dict[str, Any]]:
+    """VmHWM of a fresh process evaluating lr(0..n-1), against the output alone (8 bytes x n).
+
+    ``schedule.first(n)`` makes the steps block by block (the output is the only
+    full-size array); ``schedule(np.arange(n))`` is shown too (its input alone is
+    another 8 bytes x n).
+    """
+    rows = []
+    for name in names:
+        for how in ("first", "call"):
+            code = MEMORY_CHILD.format(root=str(ROOT), name=name, n=n, how=how)
+            proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+            if proc.returncode:
+                rows.append({"name": name, "how": how, "error": proc.stderr.strip().splitlines()[-1:]})
+                continue
+            before, peak, out = (int(x) for x in proc.stdout.split())
+            rows.append({"name": name, "how": how, "before_MB": before / 2**20, "peak_MB": peak / 2**20,
+                         "output_MB": out / 2**20, "ratio": peak / out, "growth_ratio": (peak - before) / out})
+    return rows
+
+
+def _wall(cmd: list[str], repeat: int, env: dict[str, str], cwd: Path) -> tuple[float, int, str]:
+    """Median wall time of a subprocess over ``repeat`` runs, its exit code and the tail of its stderr."""
+    times, rc, err = [], 0, ""
+    for _ in range(repeat):
+        start = time.perf_counter()
+        proc = subprocess.run(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        times.append(time.perf_counter() - start)
+        if proc.returncode:
+            rc, err = proc.returncode, proc.stderr.decode(errors="replace")[-500:]
+    return float(np.median(times)), rc, err
+
+
+BARE_TYPER = """
+import typer
+app = typer.Typer(add_completion=True, no_args_is_help=True)
+for i in range({commands}):
+    def command(steps: int = 1000, output: str = "x.png"):
+        \"\"\"A command.\"\"\"
+    app.command(f"command{{i}}")(command)
+app()
+"""
+BARE_PLOT = """
+import sys
+import matplotlib
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import numpy as np
+t = np.arange(1000)
+fig, ax = plt.subplots(figsize=(7, 4))
+for k in range(3):
+    ax.plot(t, 0.1 * np.cos(np.pi * t / 1000 / (k + 1)), label=f"curve {k}")
+ax.legend()
+fig.savefig(sys.argv[1], dpi=150)
+"""
+
+
 def bench_cli(repeat: int) -> list[dict[str, Any]]:
+    """Start-up and one figure, each against its own baseline from the same run (median of ``repeat``)."""
+    from lrviz.cli import app
+
     env = dict(os.environ)
     env["PYTHONPATH"] = str(ROOT) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
-    commands = [
-        ("python -c pass", [sys.executable, "-c", "pass"]),
-        ("python -c 'import typer'", [sys.executable, "-c", "import typer"]),
-        ("lrviz --help", [sys.executable, "-m", "lrviz", "--help"]),
-        ("lrviz list", [sys.executable, "-m", "lrviz", "list"]),
+    commands = len(app.registered_commands) + len(app.registered_groups)
+    folder = Path(tempfile.mkdtemp(prefix="lrviz-bench-"))
+    (folder / "bare_typer.py").write_text(BARE_TYPER.format(commands=commands))
+    (folder / "bare_plot.py").write_text(BARE_PLOT)
+    py = sys.executable
+    pairs = [
+        ("lrviz --help", [py, "-m", "lrviz", "--help"],
+         f"bare typer app, {commands} commands, --help", [py, str(folder / "bare_typer.py"), "--help"]),
+        ("lrviz list", [py, "-m", "lrviz", "list"], "python -c 'import typer'", [py, "-c", "import typer"]),
+        ("lrviz compare step cosine onecycle -o x.png", [py, "-m", "lrviz", "compare", "step", "cosine", "onecycle", "-o",
+                                                         str(folder / "x.png")],
+         "bare matplotlib: three 1000-point lines to PNG", [py, str(folder / "bare_plot.py"), str(folder / "y.png")]),
     ]
     rows = []
-    for label, cmd in commands:
-        best, rc = float("inf"), 0
-        for _ in range(repeat):
-            start = time.perf_counter()
-            proc = subprocess.run(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-            best = min(best, time.perf_counter() - start)
-            rc = rc or proc.returncode
-        row = {"command": label, "argv": cmd[1:], "best_s": best, "returncode": rc}
-        if rc:
-            row["stderr"] = proc.stderr.decode(errors="replace")[-500:]
+    for label, cmd, base_label, base_cmd in pairs:
+        t_base, rc_b, err_b = _wall(base_cmd, repeat, env, folder)
+        t_cmd, rc, err = _wall(cmd, repeat, env, folder)
+        row = {"command": label, "median_s": t_cmd, "baseline": base_label, "baseline_s": t_base, "ratio": t_cmd / t_base,
+               "returncode": rc or rc_b}
+        if rc or rc_b:
+            row["stderr"] = err or err_b
         rows.append(row)
-    baseline = next(r["best_s"] for r in rows if r["command"] == "python -c 'import typer'")
-    for row in rows:
-        row["ratio_vs_import_typer"] = row["best_s"] / baseline
     return rows
 
 
@@ -439,7 +533,7 @@ def _fmt(value: float | None, spec: str) -> str:
 def print_table(rows: list[dict[str, Any]], n: int) -> None:
     head = (f"{'schedule':<20} {'reps':>4} {'lrviz ms':>9} {'ns/step':>8} {'naive ms':>9} {'ns/step':>8} {'ratio':>6}  "
             f"{'check':<8} {'max rel err':>11}")
-    print(f"\nSchedules on np.arange({n:_}) (best of reps; ratio = lrviz / naive, target <= 1.00)")
+    print(f"\nSchedules on np.arange({n:_}) (median of reps; ratio = lrviz / tight naive numpy, target <= 1.00)")
     print(head)
     print("-" * len(head))
     for r in rows:
@@ -461,21 +555,37 @@ def print_table(rows: list[dict[str, Any]], n: int) -> None:
     missing = [r["name"] for r in rows if r.get("check") == "no naive formula"]
     if missing:
         print(f"(no naive formula written yet for: {', '.join(missing)})")
-    ratios = [r["ratio"] for r in rows if r.get("ratio") is not None]
-    if ratios:
-        slower = sum(x > 1.0 for x in ratios)
-        geo = float(np.exp(np.mean(np.log(ratios))))
-        print(f"{slower} of {len(ratios)} schedules slower than naive; geometric mean ratio {geo:.2f}")
+    for label, keep in (("all", lambda r: True), ("generic", lambda r: not r["twin"]), ("twins", lambda r: r["twin"])):
+        ratios = [r["ratio"] for r in rows if r.get("ratio") is not None and keep(r)]
+        if ratios:
+            slower = sum(x > 1.0 for x in ratios)
+            geo = float(np.exp(np.mean(np.log(ratios))))
+            print(f"{label:<8} {slower} of {len(ratios)} schedules slower than tight naive numpy; geometric mean ratio {geo:.2f}")
 
 
 def print_cli(rows: list[dict[str, Any]], repeat: int) -> None:
-    head = f"{'command':<28} {'best ms':>8} {'vs import typer':>16}"
-    print(f"\nStart-up (subprocess wall time, best of {repeat})")
+    head = f"{'command':<46} {'ms':>7}  {'baseline':<48} {'ms':>7} {'ratio':>6}"
+    print(f"\nCommands (subprocess wall time, median of {repeat}) against a baseline from the same run")
     print(head)
     print("-" * len(head))
     for r in rows:
-        extra = "" if not r["returncode"] else f"  FAILED (exit {r['returncode']})"
-        print(f"{r['command']:<28} {r['best_s'] * 1e3:>8.1f} {r['ratio_vs_import_typer']:>16.2f}{extra}")
+        extra = "" if not r["returncode"] else f"  FAILED (exit {r['returncode']}): {r.get('stderr', '')[-200:]}"
+        print(f"{r['command']:<46} {r['median_s'] * 1e3:>7.0f}  {r['baseline']:<48} {r['baseline_s'] * 1e3:>7.0f} "
+              f"{r['ratio']:>6.2f}{extra}")
+
+
+def print_memory(rows: list[dict[str, Any]], n: int) -> None:
+    head = f"{'schedule':<22} {'how':<22} {'before MB':>9} {'peak MB':>8} {'output MB':>9} {'peak/output':>11} {'growth/output':>13}"
+    print(f"\nPeak memory (VmHWM of a fresh process) evaluating {n:_} steps, against the output alone (8 bytes x {n:_})")
+    print(head)
+    print("-" * len(head))
+    for r in rows:
+        how = "schedule.first(n)" if r["how"] == "first" else "schedule(np.arange(n))"
+        if "error" in r:
+            print(f"{r['name']:<22} {how:<22} ERROR {r['error']}")
+            continue
+        print(f"{r['name']:<22} {how:<22} {r['before_MB']:>9.0f} {r['peak_MB']:>8.0f} {r['output_MB']:>9.0f} "
+              f"{r['ratio']:>11.2f} {r['growth_ratio']:>13.2f}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -484,9 +594,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=5, help="best of REPEAT runs per side (default 5)")
     parser.add_argument("--budget", type=float, default=12.0,
                         help="seconds per schedule: slow ones get fewer repeats (at least 3), never fewer steps (default 12)")
-    parser.add_argument("--cli-repeat", type=int, default=5, help="best of this many start-ups (default 5)")
+    parser.add_argument("--cli-repeat", type=int, default=5, help="median of this many runs of each command (default 5)")
+    parser.add_argument("--memory-steps", type=int, default=100_000_000,
+                        help="steps of the peak-memory measure (default 100_000_000; 0 skips it)")
     parser.add_argument("--only", nargs="*", metavar="NAME", help="benchmark only these schedules")
-    parser.add_argument("--no-cli", action="store_true", help="skip the start-up benchmark")
+    parser.add_argument("--no-cli", action="store_true", help="skip the command benchmark")
     parser.add_argument("--json", metavar="PATH", help="also save the numbers as JSON")
     args = parser.parse_args(argv)
 
@@ -508,6 +620,9 @@ def main(argv: list[str] | None = None) -> int:
     del t
     print_table(rows, args.steps)
 
+    memory = bench_memory(args.memory_steps) if args.memory_steps else []
+    if memory:
+        print_memory(memory, args.memory_steps)
     cli = [] if args.no_cli else bench_cli(args.cli_repeat)
     if cli:
         print_cli(cli, args.cli_repeat)
@@ -516,7 +631,7 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.json:
         payload = {"machine": info, "steps": args.steps, "repeat": args.repeat, "budget_s": args.budget,
-                   "schedules": rows, "cli": cli, "elapsed_s": elapsed}
+                   "schedules": rows, "memory": memory, "cli": cli, "elapsed_s": elapsed}
         Path(args.json).write_text(json.dumps(payload, indent=2) + "\n")
         print(f"saved {args.json}")
     return 1 if any(r.get("check") == "MISMATCH" or r.get("status") != "ok" for r in rows) else 0
