@@ -230,6 +230,39 @@ def stairs(top: int, size: int, level: Callable[[np.ndarray], np.ndarray], fallb
     return levels([k * size for k in range(1, count + 1)], table)
 
 
+def held(fn: Callable[[np.ndarray], np.ndarray], *, size: int | None = None,
+         bounds: Sequence[int] | None = None) -> Kernel:
+    """A kernel for a function constant on stairs: on every [k size, (k+1) size), or between
+    consecutive ``bounds`` (sorted; before the first and from the last on too).
+
+    On a run crossing few stairs, ``fn`` is called once, at the first step of each
+    stair inside the block, and the values are filled slice by slice: the values are
+    ``fn``'s own (a twin keeps its arithmetic and its refusals; a refusal names the
+    first step of the stair, the smallest one). Any other block calls ``fn`` on its steps.
+    """
+    edges = None if bounds is None else sorted({int(b) for b in bounds})
+
+    def starts(lo: int, hi: int) -> list[int]:
+        if size is not None:
+            return [lo, *range((lo // size + 1) * size, hi + 1, size)]
+        return [lo, *edges[bisect_right(edges, lo):bisect_right(edges, hi)]]
+
+    def kernel(span: Span, out: np.ndarray) -> None:
+        if span.run and (size is None or span.hi // size - span.lo // size <= RUN_PIECES) \
+                and (edges is None or bisect_right(edges, span.hi) - bisect_right(edges, span.lo) <= RUN_PIECES):
+            firsts = starts(span.lo, span.hi)
+            values = fn(np.asarray(firsts, dtype=np.int64))
+            ends = [s - span.lo for s in firsts[1:]] + [span.size]
+            at = 0
+            for v, end in zip(values.tolist(), ends):  # a loop over the stairs inside this block
+                out[at:end] = v
+                at = end
+        else:
+            out[...] = fn(span.t)
+
+    return kernel
+
+
 def scaled_exp(scale: float, rate: float, x: np.ndarray, lo: float, hi: float, out: np.ndarray) -> np.ndarray:
     """out = scale * exp(rate * x) (scale >= 0), x in [lo, hi], true wherever it is in float range.
 
