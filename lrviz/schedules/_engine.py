@@ -285,6 +285,17 @@ def scaled_exp(scale: float, rate: float, x: np.ndarray, lo: float, hi: float, o
     return out
 
 
+def ramp(start: float, end: float, steps: int) -> Kernel:
+    """lr(t) = start + t * (end - start) / steps, a linear warmup."""
+    rate = (end - start) / steps
+
+    def kernel(span: Span, out: np.ndarray) -> None:
+        np.multiply(span.t, rate, out=out)
+        out += start
+
+    return kernel
+
+
 def pieces(starts: Sequence[int], kernels: Sequence[Kernel], *, local: Sequence[bool] | None = None) -> Kernel:
     """Piece k on starts[k] <= t < starts[k+1] (starts[0] = 0): out = kernels[k](t - starts[k]).
 
@@ -292,10 +303,11 @@ def pieces(starts: Sequence[int], kernels: Sequence[Kernel], *, local: Sequence[
     only ever sees its own steps: a block inside one piece goes to it whole, a
     run crossing bounds is cut into slices, any other block is split by mask.
     """
-    starts = [int(s) for s in starts]
-    shifts = [s if (local is None or local[k]) else 0 for k, s in enumerate(starts)]
+    keep = [k for k in range(len(starts)) if k == len(starts) - 1 or starts[k] < starts[k + 1]]  # drop empty pieces
+    shifts = [int(starts[k]) if (local is None or local[k]) else 0 for k in keep]
+    kernels = [kernels[k] for k in keep]
+    starts = [int(starts[k]) for k in keep]
     edges = np.asarray(starts[1:], dtype=np.int64)
-    kernels = list(kernels)
 
     def kernel(span: Span, out: np.ndarray) -> None:
         i, j = bisect_right(starts, span.lo) - 1, bisect_right(starts, span.hi) - 1
