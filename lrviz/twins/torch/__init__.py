@@ -210,11 +210,12 @@ def _schedule(lr_fn: Callable[[np.ndarray], np.ndarray], name: str, params: dict
         promise = "a finite lr >= 0" if what == "lr" else "a momentum in [0, 1]"
         return bad, lambda step, value: f"{name}: the {what} at step {step} is {value!r}; lrviz draws only {promise}"
 
-    lr_checked = checked(lr_fn, *refused("lr", 0.0, np.inf))
+    # within: finite values in the promised range are never refused (allow only lets more through)
+    lr_checked = checked(lr_fn, *refused("lr", 0.0, np.inf), within=(0.0, np.inf))
     kernel = None if held is None else stepwise(lr_checked, **held)
     return Schedule(lr_checked, kernel=kernel, name=name, params=params,
                     momentum_fn=None if momentum_fn is None else checked(momentum_fn, *refused("momentum", 0.0, 1.0),
-                                                                         what="momentum"),
+                                                                         what="momentum", within=(0.0, 1.0)),
                     **options)
 
 
