@@ -39,6 +39,7 @@ def cosine(*, lr: float = 0.1, total_steps: Steps = 1000, min_lr: float = 0.0, d
         out *= half_span
         out += min_lr
 
+    kernel.finite = True  # between min_lr and lr
     params = dict(lr=lr, total_steps=total_steps, min_lr=min_lr, decay_steps=decay_steps)
     return Schedule(kernel=kernel, name="cosine", params=params, marks=check.marks((decay_steps, "end of decay"), limit=total_steps - 1),
                     breaks=())

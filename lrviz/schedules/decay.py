@@ -282,6 +282,7 @@ def polynomial(
         out *= span_lr
         out += min_lr
 
+    kernel.finite = True  # (lr - min_lr) * [0, 1] ** power + min_lr
     marks = (
         check.marks(*((k * decay_steps, "restart", "restart") for k in range(1, 101)), limit=total_steps)
         if cycle
@@ -296,19 +297,22 @@ def linear(*, lr: float = 0.1, total_steps: Steps = 1000, min_lr: float = 0.0, d
 
     p = min(t, D) / D
     lr(t) = (1 - p) * lr + p * min_lr      (exactly lr at t = 0 and min_lr from t = D on)
+
+    Computed as lr + t * (min_lr - lr) / D before D, and min_lr from D on.
     """
     lr = check.non_negative("lr", lr)
     total_steps = check.steps("total_steps", total_steps, minimum=1)
     min_lr = check.non_negative("min_lr", min_lr)
     decay_steps = total_steps if decay_steps is None else check.steps("decay_steps", decay_steps, minimum=1)
 
-    def kernel(span: engine.Span, out: np.ndarray) -> None:
-        p = np.divide(engine.clipped(span, decay_steps), decay_steps)  # a block-sized temporary
-        np.subtract(1.0, p, out=out)
-        out *= lr
-        p *= min_lr
-        out += p
+    slope = (min_lr - lr) / decay_steps
 
+    def falling(span: engine.Span, out: np.ndarray) -> None:  # lr + t * (min_lr - lr) / D on [0, D): lr at t = 0
+        np.multiply(span.t, slope, out=out)
+        out += lr
+
+    falling.finite = True  # between lr and min_lr, both finite: no block needs the finite check
+    kernel = engine.pieces([0, decay_steps], [falling, engine.constant(min_lr)])  # exactly min_lr from D on
     params = dict(lr=lr, total_steps=total_steps, min_lr=min_lr, decay_steps=decay_steps)
     return Schedule(kernel=kernel, name="linear", params=params, marks=check.marks((decay_steps, "end of decay"), limit=total_steps - 1),
                     breaks=())

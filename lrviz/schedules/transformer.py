@@ -64,6 +64,8 @@ def noam(
         np.minimum(rise, s, out=s)
         s *= peak
 
+    kernel.finite = True  # peak * min(s / W, sqrt(W / s)) <= peak, s >= 1
+
     params = dict(lr=lr, total_steps=total_steps, warmup_steps=W, d_model=d_model)
     return Schedule(kernel=kernel, name="noam", params=params, marks=check.marks((W - 1, "peak"), limit=total_steps),
                     breaks=(W - 1, W, W + 1))
@@ -245,4 +247,5 @@ def tanh(*, lr: float = 0.1, total_steps: Steps = 1000, min_lr: float = 0.0, lb:
         out *= half_span
         out += min_lr
 
+    kernel.finite = True  # between min_lr and lr
     return Schedule(kernel=kernel, name="tanh", params=dict(lr=lr, total_steps=total_steps, min_lr=min_lr, lb=lb, ub=ub), breaks=())
