@@ -11,30 +11,21 @@ from typing import NamedTuple, Any, Callable, Mapping, Protocol
 
 import numpy as np
 
-from ..errors import NonFiniteLr, StepError
+from ..errors import StepError
+from . import _engine
 
 Curve = Callable[[np.ndarray], np.ndarray]
 
 
 def as_steps(steps: Any) -> np.ndarray:
-    """Convert ``steps`` to a non-negative int64 array (a 0-d array for a scalar)."""
-    t = np.asarray(steps)
-    kind = t.dtype.kind
-    if kind == "i" or kind == "u":
-        if t.dtype != np.int64:
-            t = t.astype(np.int64)
-        if t.size and t.min() < 0:
-            raise StepError(f"steps must be >= 0; got {int(t.min())}")
-        return t
-    if kind == "f":
-        if t.size and not (np.all(np.isfinite(t)) and np.all(t == np.floor(t))):
-            raise StepError("steps must be whole numbers")
-        if t.size and t.min() < 0:
-            raise StepError(f"steps must be >= 0; got {t.min():g}")
-        return t.astype(np.int64)
-    if kind == "b":
-        raise StepError("steps must be integers, not booleans")
-    raise StepError(f"steps must be integers; got an array of {t.dtype}")
+    """Convert ``steps`` to a non-negative int64 array (a 0-d array for a scalar).
+
+    (Schedules do not call it: the engine converts once and checks the sign block by block.)
+    """
+    t = _engine.as_index(steps)
+    if t.size and t.min() < 0:
+        raise StepError(f"steps must be >= 0; got {int(t.min())}")
+    return t
 
 
 MARK_KINDS = ("phase", "drop", "restart")
@@ -59,6 +50,10 @@ class Schedule:
     lr_fn:
         ``f(t) -> lr`` on a non-negative int64 array ``t``; must return float64
         of the same shape and may assume ``t`` is already validated.
+    kernel:
+        the same formula as an in-place block kernel ``kernel(span, out)``
+        (see :mod:`lrviz.schedules._engine`); give either or both. A schedule
+        given only ``lr_fn`` runs it block by block.
     name:
         the registered name it was built from (``"cosine"``, ...).
     params:
@@ -79,23 +74,36 @@ class Schedule:
         throughout; ``None`` (the default) means unknown. Extra breaks are
         always safe. Lets a figure of a billion steps evaluate only the ends
         of each pixel column (see :mod:`lrviz.decimate`).
+    blockwise:
+        False when the work of one call depends on the largest step asked for
+        (a replay up to it): the engine then hands every step over at once.
     """
 
-    __slots__ = ("_lr", "_momentum", "name", "params", "marks", "periodic", "breaks")
+    __slots__ = ("_lr", "_kernel", "_momentum", "_momentum_kernel", "name", "params", "marks", "periodic", "breaks",
+                 "blockwise")
 
     def __init__(
         self,
-        lr_fn: Curve,
+        lr_fn: Curve | None = None,
         *,
+        kernel: "_engine.Kernel | None" = None,
         name: str,
         params: Mapping[str, Any] | None = None,
         momentum_fn: Curve | None = None,
         marks: tuple[Mark, ...] = (),
         periodic: bool = False,
         breaks: tuple[int, ...] | None = None,
+        blockwise: bool = True,
     ):
+        if kernel is None:
+            kernel = _engine.from_function(lr_fn)
+        elif lr_fn is None:
+            lr_fn = lambda t: _engine.on_steps(kernel, t)  # noqa: E731
         self._lr = lr_fn
+        self._kernel = kernel
         self._momentum = momentum_fn
+        self._momentum_kernel = None if momentum_fn is None else _engine.from_function(momentum_fn)
+        self.blockwise = blockwise
         self.name = name
         self.params = dict(params or {})
         self.marks = tuple(m if isinstance(m, Mark) else Mark(*m) for m in marks)
@@ -107,36 +115,48 @@ class Schedule:
 
         Raises :class:`~lrviz.errors.NonFiniteLr` (naming the smallest such step)
         when the lr at any of them is inf or NaN; never a numpy RuntimeWarning.
+        Steps are validated once and evaluated in blocks (see :mod:`._engine`).
         """
-        t = as_steps(steps)
-        out = self.unchecked(t)
-        bad = ~np.isfinite(out)
-        if bad.any():
-            where = np.flatnonzero(bad.ravel())
-            first = where[np.argmin(t.ravel()[where])]
-            raise NonFiniteLr(int(t.ravel()[first]), float(np.ravel(out)[first]))
-        return out
+        with np.errstate(all="ignore"):
+            return _engine.evaluate(self._kernel, steps, finite=True, blockwise=self.blockwise)
+
+    def first(self, n: int, *, check: bool = True) -> np.ndarray:
+        """lr(0..n-1), the lrs of a run of ``n`` updates, like ``schedule(np.arange(n))`` without the
+        array of steps: the steps are made block by block, so the output is the only full-size array.
+        ``check=False`` returns an inf or NaN lr as it is."""
+        n = int(n)
+        if n < 0:
+            raise StepError(f"the number of steps must be >= 0; got {n}")
+        with np.errstate(all="ignore"):
+            if not self.blockwise:
+                return _engine.evaluate(self._kernel, np.arange(n, dtype=np.int64), finite=check, blockwise=False)
+            return _engine.first(self._kernel, n, finite=check)
 
     def unchecked(self, steps: Any) -> np.ndarray:
         """Learning rate at ``steps`` like ``schedule(steps)``, but an inf or NaN lr is returned as it is
         (drawing and export report it with the config's key path and the exact first step)."""
         with np.errstate(all="ignore"):
-            return _apply(self._lr, steps)
+            return _engine.evaluate(self._kernel, steps, blockwise=self.blockwise)
 
     def momentum(self, steps: Any) -> np.ndarray | None:
         """Momentum (or Adam beta1) at ``steps``, or None if it is not cycled (NaN where a phase does not cycle it)."""
         if self._momentum is None:
             return None
         with np.errstate(all="ignore"):
-            return _apply(self._momentum, steps)
+            return _engine.evaluate(self._momentum_kernel, steps, blockwise=self.blockwise)
 
     @property
     def has_momentum(self) -> bool:
         return self._momentum is not None
 
     def lr_at(self, t: np.ndarray) -> np.ndarray:
-        """Evaluate on an already validated int64 array (used by composition)."""
+        """Evaluate on an already validated int64 array (used by composition and scans)."""
         return self._lr(t)
+
+    @property
+    def kernel(self) -> "_engine.Kernel":
+        """The in-place block kernel ``kernel(span, out)`` (see :mod:`._engine`); composition calls its children's."""
+        return self._kernel
 
     def momentum_at(self, t: np.ndarray) -> np.ndarray | None:
         return None if self._momentum is None else self._momentum(t)
@@ -156,17 +176,6 @@ class Schedule:
         from ..notebook import svg
 
         return svg(self)
-
-
-def _apply(fn: Curve, steps: Any) -> np.ndarray:
-    """Run ``fn`` on validated steps; curves always see arrays of ndim >= 1."""
-    t = as_steps(steps)
-    if t.ndim == 0:
-        return np.float64(fn(t.reshape(1))[0])
-    out = fn(t)
-    if out.dtype != np.float64:
-        out = out.astype(np.float64)
-    return out
 
 
 class Pending(Protocol):

@@ -16,11 +16,21 @@ _M2 = np.uint64(0x94D049BB133111EB)
 _TO_UNIT = 1.0 / float(1 << 53)
 
 
-def _splitmix64(x: np.ndarray) -> np.ndarray:
-    z = x + _GOLDEN
-    z = (z ^ (z >> np.uint64(30))) * _M1
-    z = (z ^ (z >> np.uint64(27))) * _M2
-    return z ^ (z >> np.uint64(31))
+_S30, _S27, _S31 = np.uint64(30), np.uint64(27), np.uint64(31)
+
+
+def _splitmix64(x: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """z = x + golden; z = (z ^ z >> 30) * M1; z = (z ^ z >> 27) * M2; z ^ z >> 31 (in place, one temporary)."""
+    z = np.add(x, _GOLDEN, out=out)
+    tmp = np.right_shift(z, _S30)
+    z ^= tmp
+    z *= _M1
+    np.right_shift(z, _S27, out=tmp)
+    z ^= tmp
+    z *= _M2
+    np.right_shift(z, _S31, out=tmp)
+    z ^= tmp
+    return z
 
 
 def _uniform(bits: np.ndarray) -> np.ndarray:
@@ -32,7 +42,17 @@ def normal(seed: int, t: np.ndarray) -> np.ndarray:
     """Standard normal draws, one per step in ``t``, determined by (seed, t)."""
     with np.errstate(over="ignore"):
         key = _splitmix64(np.full(1, seed, dtype=np.uint64))[0]
-        base = _splitmix64(t.astype(np.uint64) * np.uint64(2) + key)
-        u1 = _uniform(_splitmix64(base))
-        u2 = _uniform(_splitmix64(base ^ _M1))
-    return np.sqrt(-2.0 * np.log(u1)) * np.cos(2.0 * np.pi * u2)
+        base = t.astype(np.uint64)
+        base *= np.uint64(2)
+        base += key
+        _splitmix64(base, out=base)
+        other = base ^ _M1
+        u1 = _uniform(_splitmix64(base, out=base))
+        u2 = _uniform(_splitmix64(other, out=other))
+    np.log(u1, out=u1)
+    u1 *= -2.0
+    np.sqrt(u1, out=u1)
+    u2 *= 2.0 * np.pi
+    np.cos(u2, out=u2)
+    u1 *= u2
+    return u1

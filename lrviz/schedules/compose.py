@@ -14,7 +14,7 @@ import numpy as np
 from ..errors import ParameterError
 from ._base import Mark, Schedule, realize
 from ..kinds import Phase, Spec, Steps
-from . import _anneal, _checks as check
+from . import _anneal, _checks as check, _engine as engine
 
 WARMUP_SHAPES = ("linear", "cosine", "exponential")
 
@@ -62,15 +62,11 @@ def warmup(
     target = float(inner.lr_at(np.zeros(1, dtype=np.int64))[0])
     W = warmup_steps
 
-    def ramp(t: np.ndarray) -> np.ndarray:
-        return _anneal.anneal(shape, start_lr, target, t / max(W, 1))
+    def ramp(span: engine.Span, out: np.ndarray) -> None:
+        out[...] = _anneal.anneal(shape, start_lr, target, span.t / max(W, 1))
 
-    def f(t: np.ndarray) -> np.ndarray:
-        out = inner.lr_at(np.maximum(t - W, 0))
-        early = t < W
-        if early.any():
-            out[early] = ramp(t[early])
-        return out
+    # the ramp on [0, W), the inner schedule on [W, inf) at its local step t - W
+    kernel = engine.pieces([0, W], [ramp, inner.kernel]) if W > 0 else inner.kernel
 
     momentum = None
     if inner.has_momentum:
@@ -78,7 +74,7 @@ def warmup(
     marks = check.marks((W, "end of warmup")) + tuple(_shifted(inner.marks, W))
     params = dict(lr=lr, total_steps=total_steps, warmup_steps=W, start_lr=start_lr, shape=shape, schedule=inner)
     breaks = None if inner.breaks is None else (W, W + 1) + tuple(b + W for b in inner.breaks)
-    return Schedule(f, name="warmup", params=params, momentum_fn=momentum, marks=marks, periodic=inner.periodic,
+    return Schedule(kernel=kernel, name="warmup", params=params, momentum_fn=momentum, marks=marks, periodic=inner.periodic,
                     breaks=breaks)
 
 
@@ -119,7 +115,7 @@ def sequence(*, lr: float = 0.1, total_steps: Steps = 1000, phases: list[Phase] 
         begin += duration
     bounds = np.asarray(starts[1:], dtype=np.int64)
 
-    def piecewise(t: np.ndarray, momentum: bool) -> np.ndarray:
+    def piecewise(t: np.ndarray, momentum: bool) -> np.ndarray:  # the momentum
         which = np.searchsorted(bounds, t, side="right")
         out = np.empty(t.shape) if not momentum else np.full(t.shape, np.nan)
         for k, (start, child) in enumerate(zip(starts, children)):  # a loop over phases, not steps
@@ -142,7 +138,7 @@ def sequence(*, lr: float = 0.1, total_steps: Steps = 1000, phases: list[Phase] 
         marks.extend(_shifted(child.marks, start))
     params = dict(lr=lr, total_steps=total_steps, phases=[(s, c) for s, c in zip(starts, children)])
     return Schedule(
-        lambda t: piecewise(t, False),
+        kernel=engine.pieces(starts, [c.kernel for c in children]),
         name="sequence",
         params=params,
         momentum_fn=(lambda t: piecewise(t, True)) if has_momentum else None,
@@ -172,18 +168,20 @@ def multiply(*, lr: float = 0.1, total_steps: Steps = 1000, schedules: list[Spec
         raise ParameterError("schedules", "needs at least one schedule")
     children = [realize(child, total_steps=total_steps, lr=lr if i == 0 else 1.0) for i, child in enumerate(schedules)]
 
-    def f(t: np.ndarray) -> np.ndarray:
-        if len(children) == 1:
-            return children[0].lr_at(t).copy()
-        out = np.multiply(children[0].lr_at(t), children[1].lr_at(t))
-        for child in children[2:]:
-            out *= child.lr_at(t)
-        return out
+    kernels = [c.kernel for c in children]
+
+    def kernel(span: engine.Span, out: np.ndarray) -> None:
+        kernels[0](span, out)
+        if len(kernels) > 1:
+            factor = np.empty(span.size)  # one block-sized buffer for the factors
+            for k in kernels[1:]:
+                k(span, factor)
+                out *= factor
 
     source = next((c for c in children if c.has_momentum), None)
     marks = tuple(sorted({m for c in children for m in c.marks}))
     return Schedule(
-        f,
+        kernel=kernel,
         name="multiply",
         params=dict(lr=lr, total_steps=total_steps, schedules=children),
         momentum_fn=source.momentum_at if source else None,
@@ -215,11 +213,15 @@ def clamp(
         raise ParameterError("min_lr", f"min_lr={lo:g} is above max_lr={hi:g}")
     inner = realize(schedule, total_steps=total_steps, lr=lr)
 
-    def f(t: np.ndarray) -> np.ndarray:
-        return np.clip(inner.lr_at(t), lo, hi)
+    def kernel(span: engine.Span, out: np.ndarray) -> None:
+        inner.kernel(span, out)
+        if lo is not None:
+            np.maximum(out, lo, out=out)
+        if hi is not None:
+            np.minimum(out, hi, out=out)
 
     params = dict(lr=lr, total_steps=total_steps, schedule=inner, min_lr=lo, max_lr=hi)
-    return Schedule(f, name="clamp", params=params, momentum_fn=inner.momentum_at if inner.has_momentum else None,
+    return Schedule(kernel=kernel, name="clamp", params=params, momentum_fn=inner.momentum_at if inner.has_momentum else None,
                     marks=inner.marks, periodic=inner.periodic, breaks=inner.breaks)  # clipping keeps monotony
 
 
@@ -239,10 +241,18 @@ def periodic(*, lr: float = 0.1, total_steps: Steps = 1000, period: Steps | None
     else:
         inner = realize(schedule, total_steps=period, lr=lr)
 
-    def f(t: np.ndarray) -> np.ndarray:
-        return inner.lr_at(t % period)
+    def kernel(span: engine.Span, out: np.ndarray) -> None:
+        first, last = span.lo // period, span.hi // period
+        if span.run and last - first <= engine.RUN_PIECES:  # a run: one slice per repeat, in local time
+            at = 0
+            for k in range(first, last + 1):
+                end = span.size if k == last else (k + 1) * period - span.lo
+                inner.kernel(span.window(at, end).shifted(k * period), out[at:end])
+                at = end
+        else:
+            inner.kernel(engine.span_of(span.t % period), out)
 
     momentum = (lambda t: inner.momentum_at(t % period)) if inner.has_momentum else None  # noqa: E731
     repeats = check.marks(*((k * period, "repeat", "restart") for k in range(1, 101)), limit=total_steps)
     params = dict(lr=lr, total_steps=total_steps, period=period, schedule=inner)
-    return Schedule(f, name="periodic", params=params, momentum_fn=momentum, marks=repeats, periodic=True)
+    return Schedule(kernel=kernel, name="periodic", params=params, momentum_fn=momentum, marks=repeats, periodic=True)

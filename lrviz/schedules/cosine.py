@@ -10,7 +10,7 @@ import numpy as np
 
 from ._base import Schedule
 from ..kinds import Steps
-from . import _checks as check
+from . import _checks as check, _engine as engine
 from ._noise import normal
 from ._numeric import scaled_power
 
@@ -31,18 +31,17 @@ def cosine(*, lr: float = 0.1, total_steps: Steps = 1000, min_lr: float = 0.0, d
     decay_steps = total_steps if decay_steps is None else check.steps("decay_steps", decay_steps, minimum=1)
     half_span = (lr - min_lr) / 2.0
 
-    def f(t: np.ndarray) -> np.ndarray:
-        out = np.minimum(t, decay_steps).astype(np.float64)
-        out /= decay_steps  # exactly 1 at t = D, so cos gives exactly -1 there
+    def kernel(span: engine.Span, out: np.ndarray) -> None:
+        np.divide(engine.clipped(span, decay_steps), decay_steps, out=out)  # exactly 1 at t = D: cos gives -1
         out *= np.pi
         np.cos(out, out=out)
         out += 1.0
         out *= half_span
         out += min_lr
-        return out
 
+    kernel.finite = True  # between min_lr and lr
     params = dict(lr=lr, total_steps=total_steps, min_lr=min_lr, decay_steps=decay_steps)
-    return Schedule(f, name="cosine", params=params, marks=check.marks((decay_steps, "end of decay"), limit=total_steps - 1),
+    return Schedule(kernel=kernel, name="cosine", params=params, marks=check.marks((decay_steps, "end of decay"), limit=total_steps - 1),
                     breaks=())
 
 
@@ -134,17 +133,22 @@ def cosine_restarts(
     return Schedule(f, name="cosine_restarts", params=params, marks=restarts, periodic=True)
 
 
-def _linear_cosine_parts(t: np.ndarray, decay_steps: int, num_periods: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    clipped = np.minimum(t, decay_steps).astype(np.float64)
-    linear = (decay_steps - clipped) / decay_steps
-    wave = clipped / decay_steps  # in [0, 1]: the product below never exceeds num_periods (no overflow)
+def _linear_cosine_parts(span: engine.Span, decay_steps: int, num_periods: float,
+                         wave: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """t' = min(t, D) (int64), linear = (D - t') / D (a new block) and wave = (1 + cos(2 pi num_periods t' / D)) / 2
+    (into ``wave``)."""
+    clipped = engine.clipped(span, decay_steps)
+    linear = np.subtract(decay_steps, clipped, dtype=np.float64)
+    linear /= decay_steps
+    np.divide(clipped, decay_steps, out=wave)  # in [0, 1]: the product below never exceeds num_periods (no overflow)
     wave *= num_periods
-    np.mod(wave, 1.0, out=wave)  # whole periods dropped (exactly), so 2 pi * wave stays finite
+    if num_periods * min(span.hi, decay_steps) / decay_steps >= 1.0:  # decided from the range: below 1, mod is x
+        np.mod(wave, 1.0, out=wave)  # whole periods dropped (exactly), so 2 pi * wave stays finite
     wave *= 2.0 * np.pi
     np.cos(wave, out=wave)
     wave += 1.0
     wave *= 0.5
-    return clipped, linear, wave
+    return clipped, linear
 
 
 def linear_cosine(
@@ -172,16 +176,15 @@ def linear_cosine(
     alpha = check.non_negative("alpha", alpha)
     beta = check.non_negative("beta", beta)
 
-    def f(t: np.ndarray) -> np.ndarray:
-        _, linear, wave = _linear_cosine_parts(t, decay_steps, num_periods)
+    def kernel(span: engine.Span, out: np.ndarray) -> None:
+        _, linear = _linear_cosine_parts(span, decay_steps, num_periods, out)
         linear += alpha
-        linear *= wave
-        linear += beta
-        linear *= lr
-        return linear
+        out *= linear
+        out += beta
+        out *= lr
 
     params = dict(lr=lr, total_steps=total_steps, decay_steps=decay_steps, num_periods=num_periods, alpha=alpha, beta=beta)
-    return Schedule(f, name="linear_cosine", params=params, marks=check.marks((decay_steps, "end of decay"), limit=total_steps - 1))
+    return Schedule(kernel=kernel, name="linear_cosine", params=params, marks=check.marks((decay_steps, "end of decay"), limit=total_steps - 1))
 
 
 def noisy_linear_cosine(
@@ -216,16 +219,19 @@ def noisy_linear_cosine(
     variance_decay = check.non_negative("variance_decay", variance_decay)
     seed = check.seed("seed", seed)
 
-    def f(t: np.ndarray) -> np.ndarray:
-        clipped, linear, wave = _linear_cosine_parts(t, decay_steps, num_periods)
-        std = np.sqrt(initial_variance / (1.0 + clipped) ** variance_decay)
-        linear += std * normal(seed, np.minimum(t, decay_steps))  # holds its last value after D
+    def kernel(span: engine.Span, out: np.ndarray) -> None:
+        clipped, linear = _linear_cosine_parts(span, decay_steps, num_periods, out)
+        std = np.add(clipped, 1.0)  # sqrt(initial_variance / (1 + t')**variance_decay), in place
+        np.power(std, variance_decay, out=std)
+        np.divide(initial_variance, std, out=std)
+        np.sqrt(std, out=std)
+        std *= normal(seed, clipped)  # holds its last value after D
+        linear += std
         linear += alpha
-        linear *= wave
-        linear += beta
-        linear *= lr
-        np.maximum(linear, 0.0, out=linear)
-        return linear
+        out *= linear
+        out += beta
+        out *= lr
+        np.maximum(out, 0.0, out=out)
 
     params = dict(
         lr=lr,
@@ -238,4 +244,4 @@ def noisy_linear_cosine(
         variance_decay=variance_decay,
         seed=seed,
     )
-    return Schedule(f, name="noisy_linear_cosine", params=params, marks=check.marks((decay_steps, "end of decay"), limit=total_steps - 1))
+    return Schedule(kernel=kernel, name="noisy_linear_cosine", params=params, marks=check.marks((decay_steps, "end of decay"), limit=total_steps - 1))

@@ -8,7 +8,7 @@ import numpy as np
 
 from ._base import Schedule
 from ..kinds import Steps
-from . import _anneal, _checks as check
+from . import _anneal, _checks as check, _engine as engine
 
 CYCLIC_MODES = ("triangular", "triangular2", "exp_range", "sine")
 ANNEALS = ("cosine", "linear")  # "cos" is accepted for cosine, as torch's anneal_strategy spells it
@@ -157,6 +157,16 @@ def onecycle(
             out[inside] = _anneal.anneal(anneal, lr0, lr1, p) if lr_curve else _anneal.anneal(anneal, m0, m1, p)
         return out
 
+    def phase(begin: int, end: int, lr0: float, lr1: float) -> engine.Kernel:
+        def kernel(span: engine.Span, out: np.ndarray) -> None:  # at the global step
+            out[...] = _anneal.anneal(anneal, lr0, lr1, (span.t - begin) / (end - begin))
+
+        return kernel
+
+    # phase 1 on [0, P] (its end included), every later phase on (begin, end], final after T
+    starts = [0] + [begin + 1 for begin, *_ in knots[1:]] + [total_steps + 1]
+    kernels = [phase(b, e, lr0, lr1) for b, e, lr0, lr1, *_ in knots] + [engine.constant(final)]
+    kernel = engine.pieces(starts, kernels, local=[False] * len(kernels))
     marks = check.marks((peak, "peak"), (2 * peak, "end of phase 2") if three_phase else (0, ""), limit=total_steps - 1)
     params = dict(
         lr=lr,
@@ -171,7 +181,7 @@ def onecycle(
         max_momentum=max_momentum,
     )
     return Schedule(
-        lambda t: piecewise(t, True),
+        kernel=kernel,
         name="onecycle",
         params=params,
         momentum_fn=(lambda t: piecewise(t, False)) if cycle_momentum else None,

@@ -9,11 +9,13 @@ give a sensible curve.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ._base import Schedule
 from ..kinds import Steps
-from . import _checks as check
+from . import _checks as check, _engine as engine
 from ._numeric import scaled_power
 
 
@@ -25,10 +27,7 @@ def constant(*, lr: float = 0.1, total_steps: Steps = 1000) -> Schedule:
     lr = check.non_negative("lr", lr)
     check.steps("total_steps", total_steps, minimum=1)
 
-    def f(t: np.ndarray) -> np.ndarray:
-        return np.full(t.shape, lr)
-
-    return Schedule(f, name="constant", params=dict(lr=lr, total_steps=total_steps), breaks=())
+    return Schedule(kernel=engine.constant(lr), name="constant", params=dict(lr=lr, total_steps=total_steps), breaks=())
 
 
 def step(*, lr: float = 0.1, total_steps: Steps = 1000, step_size: Steps | None = None, gamma: float = 0.1) -> Schedule:
@@ -46,8 +45,10 @@ def step(*, lr: float = 0.1, total_steps: Steps = 1000, step_size: Steps | None 
     def f(t: np.ndarray) -> np.ndarray:
         return scaled_power(lr, gamma, (np.minimum(t, total_steps) // step_size).astype(np.float64))
 
+    # a table of the levels lr * gamma**k, k = 0..T // step_size, indexed once
+    kernel = engine.stairs(total_steps, step_size, lambda k: scaled_power(lr, gamma, k), engine.from_function(f))
     drops = check.marks(*((k * step_size, f"x{gamma:g}", "drop") for k in range(1, min(total_steps // step_size, 100) + 1)))
-    return Schedule(f, name="step", params=dict(lr=lr, total_steps=total_steps, step_size=step_size, gamma=gamma), marks=drops,
+    return Schedule(f, kernel=kernel, name="step", params=dict(lr=lr, total_steps=total_steps, step_size=step_size, gamma=gamma), marks=drops,
                     breaks=())
 
 
@@ -68,14 +69,10 @@ def multistep(
         milestones = sorted({max(1, round(total_steps * p)) for p in (0.3, 0.6, 0.8)})
     milestones = check.step_list("milestones", milestones)
     gamma = check.non_negative("gamma", gamma)
-    bounds = np.asarray(milestones, dtype=np.int64)
     levels = scaled_power(lr, gamma, np.arange(len(milestones) + 1, dtype=np.float64))
 
-    def f(t: np.ndarray) -> np.ndarray:
-        return levels[np.searchsorted(bounds, t, side="right")]
-
     return Schedule(
-        f,
+        kernel=engine.levels(milestones, levels),
         name="multistep",
         params=dict(lr=lr, total_steps=total_steps, milestones=milestones, gamma=gamma),
         marks=check.marks(*((m, f"x{gamma:g}", "drop") for m in milestones)),
@@ -111,19 +108,8 @@ def piecewise(
     for i, v in enumerate(values):
         if v < 0:
             raise check.ParameterError(f"values[{i}]", f"must be >= 0; got {v:g}")
-    bounds = np.asarray(boundaries, dtype=np.int64)
-    levels = np.asarray(values, dtype=np.float64)
-
-    def f(t: np.ndarray) -> np.ndarray:
-        if len(bounds) > 3:  # a binary search wins from about four boundaries on
-            return levels[np.searchsorted(bounds, t, side="right")]
-        out = np.where(t < bounds[0], levels[0], levels[1])
-        for b, v in zip(bounds[1:], levels[2:]):  # a loop over boundaries, not steps
-            np.copyto(out, v, where=t >= b)
-        return out
-
     return Schedule(
-        f,
+        kernel=engine.levels(boundaries, np.asarray(values, dtype=np.float64)),
         name="piecewise",
         params=dict(lr=values[0], total_steps=total_steps, boundaries=boundaries, values=values),
         marks=check.marks(*((b, "switch", "drop") for b in boundaries)),
@@ -136,18 +122,24 @@ def _stairs(decay_steps: int, total_steps: int) -> tuple:
     return check.marks(*((k * decay_steps, "stair", "drop") for k in range(1, 101)), limit=total_steps)
 
 
-def _decay_clock(total_steps: int, decay_steps: int, staircase: bool):
-    """Return ``t -> min(t, T) / decay_steps`` (floored under staircase) as float64."""
+def _decay_kernel(total_steps: int, decay_steps: int, staircase: bool, level, smooth=None) -> engine.Kernel:
+    """The kernel of ``lr(t) = level(x)``, x = min(t, T) / decay_steps (floored under staircase).
 
-    def clock(t: np.ndarray) -> np.ndarray:
-        t = np.minimum(t, total_steps)
-        if staircase:
-            return (t // decay_steps).astype(np.float64)
-        out = t.astype(np.float64)
-        out /= decay_steps
-        return out
+    ``level`` turns an array of x into the lrs in place. Under staircase it fills
+    a level table of x = 0..T // decay_steps, indexed once; smooth, it runs on
+    each block's x, unless a whole kernel ``smooth`` is given.
+    """
 
-    return clock
+    def kernel(span: engine.Span, out: np.ndarray) -> None:
+        np.divide(engine.clipped(span, total_steps), decay_steps, out=out)
+        level(out)
+
+    def floored(t: np.ndarray) -> np.ndarray:
+        return level((np.minimum(t, total_steps) // decay_steps).astype(np.float64))
+
+    if staircase:
+        return engine.stairs(total_steps, decay_steps, level, engine.from_function(floored))
+    return smooth or kernel
 
 
 def exponential(
@@ -171,14 +163,16 @@ def exponential(
     decay_rate = check.positive("decay_rate", decay_rate)
     decay_steps = max(1, total_steps // 2) if decay_steps is None else check.steps("decay_steps", decay_steps, minimum=1)
     staircase = check.flag("staircase", staircase)
-    clock = _decay_clock(total_steps, decay_steps, staircase)
+    rate = math.log(decay_rate) / decay_steps
 
-    def f(t: np.ndarray) -> np.ndarray:
-        return scaled_power(lr, decay_rate, clock(t))
+    def smooth(span: engine.Span, out: np.ndarray) -> None:  # lr * exp(t' * ln(decay_rate) / decay_steps)
+        t = engine.clipped(span, total_steps)
+        engine.scaled_exp(lr, rate, t, span.lo, min(span.hi, total_steps), out)
 
+    kernel = _decay_kernel(total_steps, decay_steps, staircase, lambda k: scaled_power(lr, decay_rate, k), smooth)
     marks = _stairs(decay_steps, total_steps) if staircase else ()
     params = dict(lr=lr, total_steps=total_steps, decay_rate=decay_rate, decay_steps=decay_steps, staircase=staircase)
-    return Schedule(f, name="exponential", params=params, marks=marks, breaks=())
+    return Schedule(kernel=kernel, name="exponential", params=params, marks=marks, breaks=())
 
 
 def natural_exp(
@@ -201,18 +195,17 @@ def natural_exp(
     decay_rate = check.non_negative("decay_rate", decay_rate)
     decay_steps = max(1, total_steps // 10) if decay_steps is None else check.steps("decay_steps", decay_steps, minimum=1)
     staircase = check.flag("staircase", staircase)
-    clock = _decay_clock(total_steps, decay_steps, staircase)
 
-    def f(t: np.ndarray) -> np.ndarray:
-        out = clock(t)
+    def level(out: np.ndarray) -> np.ndarray:  # out holds x: lr * exp(-decay_rate * x), in place
         out *= -decay_rate
         np.exp(out, out=out)
         out *= lr
         return out
 
+    kernel = _decay_kernel(total_steps, decay_steps, staircase, level)
     marks = _stairs(decay_steps, total_steps) if staircase else ()
     params = dict(lr=lr, total_steps=total_steps, decay_rate=decay_rate, decay_steps=decay_steps, staircase=staircase)
-    return Schedule(f, name="natural_exp", params=params, marks=marks, breaks=())
+    return Schedule(kernel=kernel, name="natural_exp", params=params, marks=marks, breaks=())
 
 
 def inverse_time(
@@ -235,18 +228,17 @@ def inverse_time(
     decay_rate = check.non_negative("decay_rate", decay_rate)
     decay_steps = max(1, total_steps // 10) if decay_steps is None else check.steps("decay_steps", decay_steps, minimum=1)
     staircase = check.flag("staircase", staircase)
-    clock = _decay_clock(total_steps, decay_steps, staircase)
 
-    def f(t: np.ndarray) -> np.ndarray:
-        out = clock(t)
+    def level(out: np.ndarray) -> np.ndarray:  # out holds x: lr / (1 + decay_rate * x), in place
         out *= decay_rate
         out += 1.0
         np.divide(lr, out, out=out)
         return out
 
+    kernel = _decay_kernel(total_steps, decay_steps, staircase, level)
     marks = _stairs(decay_steps, total_steps) if staircase else ()
     params = dict(lr=lr, total_steps=total_steps, decay_rate=decay_rate, decay_steps=decay_steps, staircase=staircase)
-    return Schedule(f, name="inverse_time", params=params, marks=marks, breaks=())
+    return Schedule(kernel=kernel, name="inverse_time", params=params, marks=marks, breaks=())
 
 
 def polynomial(
@@ -274,30 +266,30 @@ def polynomial(
     power = check.positive("power", power)
     decay_steps = total_steps if decay_steps is None else check.steps("decay_steps", decay_steps, minimum=1)
     cycle = check.flag("cycle", cycle)
-    span = lr - min_lr
+    span_lr = lr - min_lr
 
-    def f(t: np.ndarray) -> np.ndarray:
+    def kernel(span: engine.Span, out: np.ndarray) -> None:
         if cycle:
+            t = span.t
             horizon = np.maximum(-(-t // decay_steps), 1).astype(np.float64)
             horizon *= decay_steps
-            out = t / horizon
+            np.divide(t, horizon, out=out)
         else:
-            out = np.minimum(t, decay_steps).astype(np.float64)
-            out /= decay_steps
+            np.divide(engine.clipped(span, decay_steps), decay_steps, out=out)
         np.subtract(1.0, out, out=out)
         if power != 1.0:
             np.power(out, power, out=out)
-        out *= span
+        out *= span_lr
         out += min_lr
-        return out
 
+    kernel.finite = True  # (lr - min_lr) * [0, 1] ** power + min_lr
     marks = (
         check.marks(*((k * decay_steps, "restart", "restart") for k in range(1, 101)), limit=total_steps)
         if cycle
         else check.marks((decay_steps, "end of decay"), limit=total_steps - 1)
     )
     params = dict(lr=lr, total_steps=total_steps, min_lr=min_lr, power=power, decay_steps=decay_steps, cycle=cycle)
-    return Schedule(f, name="polynomial", params=params, marks=marks, periodic=cycle, breaks=None if cycle else ())
+    return Schedule(kernel=kernel, name="polynomial", params=params, marks=marks, periodic=cycle, breaks=None if cycle else ())
 
 
 def linear(*, lr: float = 0.1, total_steps: Steps = 1000, min_lr: float = 0.0, decay_steps: Steps | None = None) -> Schedule:
@@ -305,21 +297,22 @@ def linear(*, lr: float = 0.1, total_steps: Steps = 1000, min_lr: float = 0.0, d
 
     p = min(t, D) / D
     lr(t) = (1 - p) * lr + p * min_lr      (exactly lr at t = 0 and min_lr from t = D on)
+
+    Computed as lr + t * (min_lr - lr) / D before D, and min_lr from D on.
     """
     lr = check.non_negative("lr", lr)
     total_steps = check.steps("total_steps", total_steps, minimum=1)
     min_lr = check.non_negative("min_lr", min_lr)
     decay_steps = total_steps if decay_steps is None else check.steps("decay_steps", decay_steps, minimum=1)
 
-    def f(t: np.ndarray) -> np.ndarray:
-        p = np.minimum(t, decay_steps).astype(np.float64)
-        p /= decay_steps
-        out = 1.0 - p
-        out *= lr
-        p *= min_lr
-        out += p
-        return out
+    slope = (min_lr - lr) / decay_steps
 
+    def falling(span: engine.Span, out: np.ndarray) -> None:  # lr + t * (min_lr - lr) / D on [0, D): lr at t = 0
+        np.multiply(span.t, slope, out=out)
+        out += lr
+
+    falling.finite = True  # between lr and min_lr, both finite: no block needs the finite check
+    kernel = engine.pieces([0, decay_steps], [falling, engine.constant(min_lr)])  # exactly min_lr from D on
     params = dict(lr=lr, total_steps=total_steps, min_lr=min_lr, decay_steps=decay_steps)
-    return Schedule(f, name="linear", params=params, marks=check.marks((decay_steps, "end of decay"), limit=total_steps - 1),
+    return Schedule(kernel=kernel, name="linear", params=params, marks=check.marks((decay_steps, "end of decay"), limit=total_steps - 1),
                     breaks=())

@@ -17,7 +17,7 @@ import numpy as np
 from ..errors import ParameterError
 from ._base import Schedule
 from ..kinds import Steps
-from . import _anneal, _checks as check
+from . import _anneal, _checks as check, _engine as engine
 
 WSD_SHAPES = ("linear", "cosine", "1-sqrt")
 
@@ -56,18 +56,18 @@ def noam(
     d_model = None if d_model is None else check.whole("d_model", d_model, minimum=1)
     peak = lr if d_model is None else lr * d_model**-0.5 * W**-0.5
 
-    def f(t: np.ndarray) -> np.ndarray:
-        s = np.minimum(t, total_steps).astype(np.float64)
-        s += 1.0
-        rise = s / W
+    def kernel(span: engine.Span, s: np.ndarray) -> None:
+        np.add(engine.clipped(span, total_steps), 1.0, out=s)
+        rise = s / W  # a block-sized temporary
         np.divide(W, s, out=s)
         np.sqrt(s, out=s)
         np.minimum(rise, s, out=s)
         s *= peak
-        return s
+
+    kernel.finite = True  # peak * min(s / W, sqrt(W / s)) <= peak, s >= 1
 
     params = dict(lr=lr, total_steps=total_steps, warmup_steps=W, d_model=d_model)
-    return Schedule(f, name="noam", params=params, marks=check.marks((W - 1, "peak"), limit=total_steps),
+    return Schedule(kernel=kernel, name="noam", params=params, marks=check.marks((W - 1, "peak"), limit=total_steps),
                     breaks=(W - 1, W, W + 1))
 
 
@@ -145,24 +145,18 @@ def wsd(
         )
     decay_start = total_steps - D
 
-    def f(t: np.ndarray) -> np.ndarray:
-        out = np.full(t.shape, lr)
-        if W > 0:
-            early = t < W
-            out[early] = _ramp(t[early], W, start_lr, lr)
-        late = t >= decay_start
-        if D > 0:
-            p = (np.minimum(t[late], total_steps) - decay_start) / D
-            out[late] = _anneal.anneal(decay_shape, lr, min_lr, p)
-        else:
-            out[late] = min_lr
-        return out
+    def decay(span: engine.Span, out: np.ndarray) -> None:  # at the local step t - (T - D)
+        out[...] = _anneal.anneal(decay_shape, lr, min_lr, engine.clipped(span, D) / D)
+
+    # warmup on [0, W), lr on [W, T - D), the decay from T - D on (min_lr from T when D = 0)
+    kernel = engine.pieces([0, W, decay_start], [engine.ramp(start_lr, lr, max(W, 1)), engine.constant(lr),
+                                                 decay if D > 0 else engine.constant(min_lr)])
 
     params = dict(
         lr=lr, total_steps=total_steps, warmup_steps=W, decay_steps=D, min_lr=min_lr, decay_shape=decay_shape, start_lr=start_lr
     )
     marks = check.marks((W, "end of warmup"), (decay_start, "start of decay"), limit=total_steps)
-    return Schedule(f, name="wsd", params=params, marks=marks, breaks=(W, W + 1, decay_start, decay_start + 1))
+    return Schedule(kernel=kernel, name="wsd", params=params, marks=marks, breaks=(W, W + 1, decay_start, decay_start + 1))
 
 
 def tri_stage(
@@ -204,25 +198,21 @@ def tri_stage(
     rate = -math.log(1.0 / final_scale) / D
     decay_start, decay_end = W + H, W + H + D
 
-    def f(t: np.ndarray) -> np.ndarray:
-        out = np.clip(t, decay_start, decay_end).astype(np.float64)
-        out -= decay_start
-        out *= rate
+    def decay(span: engine.Span, out: np.ndarray) -> None:  # lr * exp(rate * (t - W - H)), at the local step
+        np.multiply(span.t, rate, out=out)
         np.exp(out, out=out)
         out *= lr
-        out[t >= decay_end] = final  # exactly final_scale * lr from the end of the decay on
-        out[t < decay_start] = lr
-        if W > 0:
-            early = t < W
-            out[early] = _ramp(t[early], W, init, lr)
-        return out
+
+    # warmup, hold, decay, then exactly final_scale * lr from the end of the decay on
+    kernel = engine.pieces([0, W, decay_start, decay_end],
+                           [engine.ramp(init, lr, max(W, 1)), engine.constant(lr), decay, engine.constant(final)])
 
     params = dict(
         lr=lr, total_steps=total_steps, warmup_steps=W, hold_steps=H, decay_steps=D,
         init_scale=init_scale, final_scale=final_scale,
     )
     marks = check.marks((W, "hold"), (decay_start, "decay"), (decay_end, "end of decay"), limit=total_steps - 1)
-    return Schedule(f, name="tri_stage", params=params, marks=marks,
+    return Schedule(kernel=kernel, name="tri_stage", params=params, marks=marks,
                     breaks=(W, W + 1, decay_start, decay_start + 1, decay_end, decay_end + 1))
 
 
@@ -246,16 +236,16 @@ def tanh(*, lr: float = 0.1, total_steps: Steps = 1000, min_lr: float = 0.0, lb:
         raise ParameterError("ub", f"must be > lb; got lb={lb:g}, ub={ub:g}")
     half_span = 0.5 * (lr - min_lr)
 
-    def f(t: np.ndarray) -> np.ndarray:
-        tr = np.minimum(t, total_steps).astype(np.float64)
-        tr /= total_steps
-        out = lb * (1.0 - tr)
+    def kernel(span: engine.Span, out: np.ndarray) -> None:
+        tr = np.divide(engine.clipped(span, total_steps), total_steps)  # a block-sized temporary
+        np.subtract(1.0, tr, out=out)
+        out *= lb
         tr *= ub
         out += tr
         np.tanh(out, out=out)
         np.subtract(1.0, out, out=out)
         out *= half_span
         out += min_lr
-        return out
 
-    return Schedule(f, name="tanh", params=dict(lr=lr, total_steps=total_steps, min_lr=min_lr, lb=lb, ub=ub), breaks=())
+    kernel.finite = True  # between min_lr and lr
+    return Schedule(kernel=kernel, name="tanh", params=dict(lr=lr, total_steps=total_steps, min_lr=min_lr, lb=lb, ub=ub), breaks=())

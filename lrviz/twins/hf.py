@@ -72,7 +72,8 @@ def _finite(name: str, f: Callable[[np.ndarray], np.ndarray]) -> Callable[[np.nd
     factor above 1, a huge negative power); HF's Python floats give inf there.
     """
     return checked(f, lambda t, out: ~np.isfinite(out),
-                   lambda step, value: f"{name}: the lr at step {step} is {value!r}, not a finite float64")
+                   lambda step, value: f"{name}: the lr at step {step} is {value!r}, not a finite float64",
+                   within=(-math.inf, math.inf))
 
 
 def _warmup(num_warmup_steps: object, warmup_ratio: object, T: int, default: int = 0) -> int:

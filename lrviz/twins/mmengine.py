@@ -294,7 +294,8 @@ def param_scheduler(*, lr: float = 0.1, total_steps: Steps = 1000, schedulers: l
                 marks.append((cfg[key] * scale, f"{cfg['type']} {key}"))
     return Schedule(f, name="mmengine.param_scheduler",
                     params=dict(lr=lr, total_steps=total_steps, epoch_length=L, schedulers=schedulers),
-                    marks=check.marks(*marks), breaks=None)
+                    marks=check.marks(*marks), breaks=None,
+                    blockwise=False)  # one replay up to the largest step asked for, not one per block
 
 
 TWINS = {

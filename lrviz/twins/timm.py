@@ -173,7 +173,13 @@ def _py_pow(base: float, exponents: np.ndarray) -> np.ndarray:
     Falls back to numpy's pow (which may differ by an ulp) beyond _MAX_TABLE distinct exponents.
     An overflow (Python's OverflowError) gives inf, reported by the caller.
     """
-    unique, inverse = np.unique(exponents, return_inverse=True)
+    if exponents.dtype.kind in "iu" and exponents.size and int(exponents.max()) - int(exponents.min()) < _MAX_TABLE:
+        # a short range of whole exponents: a table over it, no sort
+        low = int(exponents.min())
+        unique = np.arange(low, int(exponents.max()) + 1, dtype=exponents.dtype)
+        inverse = exponents - low
+    else:
+        unique, inverse = np.unique(exponents, return_inverse=True)
     if unique.size > _MAX_TABLE:
         with np.errstate(over="ignore"):
             return np.power(base, exponents.astype(np.float64))
@@ -303,14 +309,18 @@ def _cyclic(kind: str, *, lr: float, total_steps: int, t_initial: int | None, lr
         out = np.full(t.shape, lr_min)
         if not active.any():
             return out
-        t_i, t_curr, lr_max = t_i[active], t_curr[active], lr * gamma[active]
+        everywhere = bool(active.all())  # then no step needs to be picked out (the same values)
+        if everywhere:
+            lr_max = lr * gamma
+        else:
+            t_i, t_curr, lr_max = t_i[active], t_curr[active], lr * gamma[active]
         with np.errstate(all="ignore"):
             if kind == "tanh":
                 tr = t_curr / t_i
                 vals = lr_min + 0.5 * (lr_max - lr_min) * (1 - np.tanh(lb * (1.0 - tr) + ub * tr))
             else:
                 if k_decay < 0:
-                    _first_bad(t[active], t_curr == 0, "0.0 cannot be raised to a negative power (k_decay < 0 at a cycle start)")
+                    _first_bad(t if everywhere else t[active], t_curr == 0, "0.0 cannot be raised to a negative power (k_decay < 0 at a cycle start)")
                 ratio = t_curr / t_i if k_decay == 1 else np.power(t_curr, k_decay) / np.power(t_i, k_decay)
                 if kind == "cosine":
                     angle = math.pi * t_curr / t_i if k_decay == 1 else math.pi * np.power(t_curr, k_decay) / np.power(t_i, k_decay)
@@ -324,7 +334,10 @@ def _cyclic(kind: str, *, lr: float, total_steps: int, t_initial: int | None, lr
                     else:
                         scaled = np.power(base, power)
                     vals = lr_min + (lr_max - lr_min) * scaled
-        _first_bad(t[active], ~np.isfinite(vals), "Python raises (OverflowError, ZeroDivisionError) or gives a complex lr here")
+        _first_bad(t if everywhere else t[active], ~np.isfinite(vals),
+                   "Python raises (OverflowError, ZeroDivisionError) or gives a complex lr here")
+        if everywhere:
+            return vals
         out[active] = vals
         return out
 
@@ -338,6 +351,8 @@ def _cyclic(kind: str, *, lr: float, total_steps: int, t_initial: int | None, lr
     shift = warmup_t if warmup_prefix else 0
 
     def f(t: np.ndarray) -> np.ndarray:
+        if not warmup_t or (t.size and int(t.min()) >= warmup_t):  # past the warmup: no step to pick out
+            return noise.apply(t, np.asarray(core(t - shift), dtype=np.float64))
         out = np.empty(t.shape, dtype=np.float64)
         warm = t < warmup_t
         if warm.any():

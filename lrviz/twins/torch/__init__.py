@@ -75,6 +75,7 @@ from ...errors import ParameterError, StepError
 from ...expr import compile_expr
 from ...schedules._base import Schedule, realize
 from ...schedules import _checks as check
+from ...schedules._engine import held as stepwise
 from .. import _checks as rules
 from .._checked import checked
 from ..plateau import torch_plateau
@@ -188,8 +189,12 @@ _LEAVES: dict[str, Callable[[dict], _Leaf]] = {
 
 def _schedule(lr_fn: Callable[[np.ndarray], np.ndarray], name: str, params: dict,
               momentum_fn: Callable[[np.ndarray], np.ndarray] | None = None,
-              allow: Callable[[np.ndarray], np.ndarray] | None = None, **options) -> Schedule:
+              allow: Callable[[np.ndarray], np.ndarray] | None = None, held: dict | None = None,
+              **options) -> Schedule:
     """A Schedule whose values are checked: lrviz draws only finite lr >= 0 and momentum in [0, 1].
+
+    ``held``: the lr is constant on stairs (``size=``) or between ``bounds=``: the engine then
+    fills each stair of a block from one call of the checked function (same values, same refusals).
 
     Where torch's value is not (a user lr_lambda below 0, gamma ** t overflowing,
     ...), the twin raises a StepError at that step. ``allow(t)`` marks steps
@@ -205,9 +210,12 @@ def _schedule(lr_fn: Callable[[np.ndarray], np.ndarray], name: str, params: dict
         promise = "a finite lr >= 0" if what == "lr" else "a momentum in [0, 1]"
         return bad, lambda step, value: f"{name}: the {what} at step {step} is {value!r}; lrviz draws only {promise}"
 
-    return Schedule(checked(lr_fn, *refused("lr", 0.0, np.inf)), name=name, params=params,
+    # within: finite values in the promised range are never refused (allow only lets more through)
+    lr_checked = checked(lr_fn, *refused("lr", 0.0, np.inf), within=(0.0, np.inf))
+    kernel = None if held is None else stepwise(lr_checked, **held)
+    return Schedule(lr_checked, kernel=kernel, name=name, params=params,
                     momentum_fn=None if momentum_fn is None else checked(momentum_fn, *refused("momentum", 0.0, 1.0),
-                                                                         what="momentum"),
+                                                                         what="momentum", within=(0.0, 1.0)),
                     **options)
 
 
@@ -277,7 +285,8 @@ def step_lr(*, lr: float = 0.1, total_steps: Steps = 1000, step_size: Steps | No
     products = _Products(lr, gamma)
     marks = check.marks(*((k * step_size, f"x{gamma:g}", "drop") for k in range(1, min(total_steps // step_size, 100) + 1)))
     return _schedule(lambda t: products(t // step_size), "torch.StepLR",
-                     dict(lr=lr, total_steps=total_steps, step_size=step_size, gamma=gamma), marks=marks, breaks=())
+                     dict(lr=lr, total_steps=total_steps, step_size=step_size, gamma=gamma), marks=marks, breaks=(),
+                     held=dict(size=step_size))
 
 
 def multi_step_lr(*, lr: float = 0.1, total_steps: Steps = 1000, milestones: list[Steps] | None = None,
@@ -307,7 +316,8 @@ def multi_step_lr(*, lr: float = 0.1, total_steps: Steps = 1000, milestones: lis
     table = np.array(levels)
     marks = check.marks(*((m, f"x{gamma:g}" if counts[m] == 1 else f"x{gamma:g}^{counts[m]}", "drop") for m in sorted(counts)))
     return _schedule(lambda t: table[np.searchsorted(keys, t, side="right")], "torch.MultiStepLR",
-                     dict(lr=lr, total_steps=total_steps, milestones=milestones, gamma=gamma), marks=marks, breaks=())
+                     dict(lr=lr, total_steps=total_steps, milestones=milestones, gamma=gamma), marks=marks, breaks=(),
+                     held=dict(bounds=keys.tolist()))
 
 
 def constant_lr(*, lr: float = 0.1, factor: float = 1.0 / 3, total_iters: Steps = 5) -> Schedule:
