@@ -10,6 +10,7 @@ from typing import Any, Callable, Mapping
 import numpy as np
 
 from .errors import LrvizError, ParameterError, ParameterErrors, UnknownName, did_you_mean
+from .limits import MAX_NESTING
 from .params import Param, as_bool, coerce, signature
 from .schedules._base import Schedule
 from .schedules import compose, cosine, cyclic, decay, keyframes, transformer
@@ -146,6 +147,7 @@ class Context:
     lr: float | None = None
     steps_per_epoch: int | None = None
     per_step: PerStep | None = None  # tokens and samples an update consumes, for '2B tok' durations
+    depth: int = 0  # how many schedules this one is inside (lrviz.limits.MAX_NESTING)
 
 
 def _join(prefix: str, part: str) -> str:
@@ -160,7 +162,10 @@ class _PendingSpec:
 
     def build(self, *, total_steps: int | None = None, lr: float | None = None) -> Schedule:
         ctx = replace(self.context, total_steps=total_steps if total_steps is not None else self.context.total_steps,
-                      lr=lr if lr is not None else self.context.lr)
+                      lr=lr if lr is not None else self.context.lr, depth=self.context.depth + 1)
+        if ctx.depth > MAX_NESTING:
+            raise ParameterErrors([located(self.where, f"schedules nested more than {MAX_NESTING} deep "
+                                                       "(a schedule inside a schedule inside ...) are refused")])
         raw = self.raw
         if isinstance(raw, str):
             raw = {"name": raw}

@@ -283,7 +283,7 @@ def apply_sets(specs, items: list[str] | None, *, option: str = "--set") -> tupl
         for i in found:
             spec = specs[i]
             origin = f"{option} {target or spec.label or spec.name}.{param}"
-            specs[i] = replace(spec, params={**spec.params, param: parse_value(text)},
+            specs[i] = replace(spec, params={**spec.params, param: parse_value(text, origin)},
                                origins={**spec.origins, param: origin})
     return tuple(specs)
 
