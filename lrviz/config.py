@@ -201,20 +201,25 @@ def parse(text: str, source: str = "<string>") -> tuple[Any, _Located]:
 
 
 def read_text(path: str) -> str:
-    """Read a config file as UTF-8, refusing missing, huge or binary files."""
+    """Read a config file as UTF-8, refusing missing, huge, binary or special files (a FIFO, ``/dev/zero``):
+    at most :data:`MAX_BYTES` + 1 bytes are read, and nothing blocks."""
+    from . import files
+
     source = os.fspath(path)
     if not os.path.exists(source):
         raise ConfigError([Issue(source, None, None, "", "no such file")])
     if os.path.isdir(source):
         raise ConfigError([Issue(source, None, None, "", "is a directory, not a config file")])
     try:
-        size = os.path.getsize(source)
-        if size > MAX_BYTES:
-            raise ConfigError([Issue(source, None, None, "", f"the file is {size} bytes; configs over {MAX_BYTES} bytes are refused")])
-        with open(source, "rb") as fh:
-            raw = fh.read()
+        raw = files.read_bytes(source, MAX_BYTES)
+    except files.Refused as err:
+        raise ConfigError([Issue(source, None, None, "", str(err))]) from None
     except OSError as err:
         raise ConfigError([Issue(source, None, None, "", f"cannot read: {err.strerror}")]) from None
+    if len(raw) > MAX_BYTES:
+        size = max(len(raw), os.path.getsize(source))
+        raise ConfigError([Issue(source, None, None, "", f"the file is {size} bytes; configs over {MAX_BYTES} bytes are refused")])
+    files.note(source, "the config this command reads")
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as err:
@@ -293,6 +298,9 @@ def _to_config(data: Any, doc: _Located, force: bool = False) -> Config:
     output = data.get("output")
     if output is not None and not isinstance(output, str):
         doc.issue("output", f"expected a file path; got {_kind(output)}")
+        output = None
+    elif output == "":
+        doc.issue("output", "the file name is empty; give one such as lr.png, or leave output out")
         output = None
     plot = _plot(data.get("plot"), doc)
     if plot.x == "epochs" and spe is None:
@@ -461,7 +469,10 @@ def _schedules(raw: Any, doc: _Located, counting: str) -> list[ScheduleSpec]:
 
 def _check_builds(config: Config, doc: _Located) -> None:
     """Build every schedule once so parameter problems are found now, with positions."""
-    context = registry.Context(config.total_steps, config.lr, config.steps_per_epoch, config.per_step)
+    from .files import folder_of
+
+    context = registry.Context(config.total_steps, config.lr, config.steps_per_epoch, config.per_step,
+                               folder=folder_of(config.source))
     for spec in config.schedules:
         schedule = None
         try:

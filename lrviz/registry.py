@@ -148,6 +148,7 @@ class Context:
     steps_per_epoch: int | None = None
     per_step: PerStep | None = None  # tokens and samples an update consumes, for '2B tok' durations
     depth: int = 0  # how many schedules this one is inside (lrviz.limits.MAX_NESTING)
+    folder: str | None = None  # the config's folder: a relative file path in it (metrics: m.csv) is read from there
 
 
 def _join(prefix: str, part: str) -> str:
@@ -226,7 +227,8 @@ def build_at(name: Any, params: Any, ctx: Context, where: str = "", counting: st
         try:
             if "total_steps" in params:
                 total = coerce(sig["total_steps"], params["total_steps"], total_steps=ctx.total_steps,
-                               steps_per_epoch=ctx.steps_per_epoch, per_step=ctx.per_step, nested=_no_nesting)
+                               steps_per_epoch=ctx.steps_per_epoch, per_step=ctx.per_step, nested=_no_nesting,
+                               folder=ctx.folder)
             if total is not None:
                 kwargs["total_steps"] = total if "total_steps" in params else Inherited(total)
         except ParameterError as err:
@@ -241,6 +243,7 @@ def build_at(name: Any, params: Any, ctx: Context, where: str = "", counting: st
         try:
             kwargs[key] = coerce(
                 param, value, total_steps=total, steps_per_epoch=ctx.steps_per_epoch, per_step=ctx.per_step,
+                folder=ctx.folder,
                 nested=lambda path, raw: _PendingSpec(raw, child_ctx, _join(prefix, path)),
             )
         except ParameterError as err:
