@@ -214,11 +214,14 @@ def over_memory(spec: Playground) -> str | None:
     size = playground_bytes(spec.steps, runs, record=spec.view != "grid")
     if size <= MAX_PLAYGROUND_BYTES:
         return None
-    grid = f" x {lrs} grid lrs" if lrs > 1 else ""
-    return (f"{runs:,} runs ({k} optimizers x {n} schedules{grid}) of {spec.steps:,} steps would take "
-            f"{size / 2**30:.2f} GiB, over the {MAX_PLAYGROUND_BYTES // 2**20} MiB a playground may use; "
-            f"give fewer --steps, --optimizer or --schedule{' or --lr-grid values' if lrs > 1 else ''} "
-            f"(steps, optimizers, schedules in a config)")
+    def count(number: int, word: str) -> str:
+        return f"{number:,} {word}{'s' if number != 1 else ''}"
+
+    grid = f" x {count(lrs, 'grid lr')}" if lrs > 1 else ""
+    options = "--steps, --optimizer, --schedule or --lr-grid values" if lrs > 1 else "--steps, --optimizer or --schedule"
+    return (f"{count(runs, 'run')} ({count(k, 'optimizer')} x {count(n, 'schedule')}{grid}) of {spec.steps:,} steps "
+            f"would take {size / 2**30:.2f} GiB, over the {MAX_PLAYGROUND_BYTES // 2**20} MiB a playground may use; "
+            f"give fewer {options} (steps, optimizers, schedules, lr_grid in a config)")
 
 
 # ---- fields: each takes (doc, path, raw) or (path, raw) and reports with the path ----------

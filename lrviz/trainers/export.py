@@ -47,11 +47,14 @@ def to_trainer(source: Config | Schedule, target: str, *, total_steps: int | Non
     if target not in TARGETS:
         raise LrvizError(f"--to: unknown target {target!r}{did_you_mean(str(target), TARGETS)}; one of {', '.join(TARGETS)}")
     schedule, total = _resolve(source, total_steps)
+    candidates = list(_candidates(schedule, target, total))
+    if not candidates:  # said before any step is evaluated
+        raise NoExactEquivalent(f"{schedule.name}: no exact {target} equivalent: {_no_candidate(schedule.name, target)}")
     with np.errstate(all="ignore"):
         scale = max(max((float(np.max(np.abs(schedule(steps)))) for steps in _steps(total)), default=0.0), 1e-300)
     rtol = RTOL[target]
     tried = []
-    for name, params, render in _candidates(schedule, target, total):
+    for name, params, render in candidates:
         try:
             twin = registry.build(name, params, total_steps=total)
         except LrvizError:
