@@ -515,7 +515,10 @@ def parse_value(text: str, option: str = "a value") -> Any:
 
     if not text.strip():
         return text
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)
+    except yaml.YAMLError:  # a control character, refused by YAML's reader: the text as typed
+        return text
     try:
         return loader.get_single_data()
     except _TooDeep as err:
