@@ -77,4 +77,16 @@ def written_input(path: str) -> tuple[str, str] | None:
         st = os.stat(path)
     except OSError:
         return None
-    return _INPUTS.get((st.st_dev, st.st_ino))
+    found = _INPUTS.get((st.st_dev, st.st_ino))
+    if found is None:
+        return None
+    try:  # still that file (a deleted input's inode may have been reused by a new file)
+        again = os.stat(found[0])
+    except OSError:
+        return None
+    return found if (again.st_dev, again.st_ino) == (st.st_dev, st.st_ino) else None
+
+
+def forget() -> None:
+    """Start a new run: no file read yet (each CLI command calls it)."""
+    _INPUTS.clear()

@@ -67,6 +67,9 @@ def _reported(command):
 
     @functools.wraps(command)
     def run(**kwargs):
+        from ..files import forget
+
+        forget()  # the inputs an output must not overwrite are this command's (in-process runs share a process)
         try:
             return command(**kwargs)
         except LrvizError as err:
