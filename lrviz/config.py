@@ -31,7 +31,7 @@ from .errors import ConfigError, Issue, ParameterError, ParameterErrors, did_you
 from .params import as_bool, as_int, as_non_negative, as_number
 from .spec import LAYOUTS, X_UNITS, Config, PlotSpec, ScheduleSpec
 from .draw.style import SIZES, STYLES
-from .limits import over_limit
+from .limits import MAX_DEPTH, over_limit
 from .units import COUNTING_MODES, PerStep, _kind, to_steps
 
 MAX_BYTES = 1_000_000  # configs are small; a bigger file is refused
@@ -78,10 +78,12 @@ def _child(path: str, key: Any) -> str:
     return f"{path}.{key}" if path else str(key)
 
 
-def _walk(node: yaml.Node, path: str, doc: _Located, loader: yaml.SafeLoader) -> Any:
+def _walk(node: yaml.Node, path: str, doc: _Located, loader: yaml.SafeLoader, depth: int = 0) -> Any:
     doc.nodes += 1
     if doc.nodes > MAX_NODES:
         raise _TooBig()
+    if depth > MAX_DEPTH:  # reached through aliases: each alias was within the limit where it was written
+        raise _TooDeep(node.start_mark)
     doc.where.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
     if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.tag not in _PLAIN_TAGS:
         raise yaml.constructor.ConstructorError(None, None, f"tag {node.tag} is not allowed", node.start_mark)
@@ -92,7 +94,7 @@ def _walk(node: yaml.Node, path: str, doc: _Located, loader: yaml.SafeLoader) ->
                 doc.issues.append(Issue(doc.source, key_node.start_mark.line + 1, key_node.start_mark.column + 1,
                                         path, "merge keys (<<) are not supported"))
                 continue
-            key = _walk(key_node, path, doc, loader) if not isinstance(key_node, yaml.ScalarNode) else _construct(loader, key_node)
+            key = _walk(key_node, path, doc, loader, depth + 1) if not isinstance(key_node, yaml.ScalarNode) else _construct(loader, key_node)
             if isinstance(key, (dict, list)):
                 doc.issues.append(Issue(doc.source, key_node.start_mark.line + 1, key_node.start_mark.column + 1,
                                         path, "a key must be a plain value"))
@@ -103,10 +105,10 @@ def _walk(node: yaml.Node, path: str, doc: _Located, loader: yaml.SafeLoader) ->
                                         sub, "duplicate key (first given at line %d)" % doc.where[sub][0]))
                 continue
             doc.where[sub] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            out[key] = _walk(value_node, sub, doc, loader)
+            out[key] = _walk(value_node, sub, doc, loader, depth + 1)
         return out
     if isinstance(node, yaml.SequenceNode):
-        return [_walk(item, _child(path, i), doc, loader) for i, item in enumerate(node.value)]
+        return [_walk(item, _child(path, i), doc, loader, depth + 1) for i, item in enumerate(node.value)]
     return _construct(loader, node)
 
 
@@ -125,11 +127,43 @@ class _TooBig(Exception):
     pass
 
 
+class _TooDeep(Exception):
+    """A list or mapping nested more than :data:`lrviz.limits.MAX_DEPTH` deep, at ``mark``."""
+
+    def __init__(self, mark):
+        super().__init__()
+        self.mark = mark
+
+
+def too_deep_message() -> str:
+    return f"lists and mappings nested more than {MAX_DEPTH} levels deep are refused"
+
+
+class _Loader(yaml.SafeLoader):
+    """PyYAML's safe loader, refusing nesting deeper than :data:`MAX_DEPTH` while it composes.
+
+    PyYAML composes recursively (three Python frames per level), so a few hundred ``[`` exhaust
+    Python's stack; counted here, a deep document stops at the first level too many, with its position."""
+
+    depth = 0
+
+    def compose_node(self, parent, index):  # noqa: D102 (PyYAML's hook)
+        if not self.check_event(yaml.SequenceStartEvent, yaml.MappingStartEvent):
+            return super().compose_node(parent, index)
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                raise _TooDeep(self.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
 def parse(text: str, source: str = "<string>") -> tuple[Any, _Located]:
     """Parse YAML text into plain data plus positions; syntax errors become issues."""
     doc = _Located(source)
     try:
-        loader = yaml.SafeLoader(text)
+        loader = _Loader(text)
     except yaml.reader.ReaderError as err:  # a control character such as NUL, refused by YAML
         before = text[: err.position]
         line, col = before.count("\n") + 1, err.position - (before.rfind("\n") + 1) + 1
@@ -143,6 +177,9 @@ def parse(text: str, source: str = "<string>") -> tuple[Any, _Located]:
         data = _walk(node, "", doc, loader)
     except _TooBig:
         doc.issues.append(Issue(source, None, None, "", f"the config expands to more than {MAX_NODES} values (aliases?); refused"))
+        return None, doc
+    except _TooDeep as err:
+        doc.issues.append(Issue(source, err.mark.line + 1, err.mark.column + 1, "", too_deep_message()))
         return None, doc
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
@@ -164,20 +201,25 @@ def parse(text: str, source: str = "<string>") -> tuple[Any, _Located]:
 
 
 def read_text(path: str) -> str:
-    """Read a config file as UTF-8, refusing missing, huge or binary files."""
+    """Read a config file as UTF-8, refusing missing, huge, binary or special files (a FIFO, ``/dev/zero``):
+    at most :data:`MAX_BYTES` + 1 bytes are read, and nothing blocks."""
+    from . import files
+
     source = os.fspath(path)
     if not os.path.exists(source):
         raise ConfigError([Issue(source, None, None, "", "no such file")])
     if os.path.isdir(source):
         raise ConfigError([Issue(source, None, None, "", "is a directory, not a config file")])
     try:
-        size = os.path.getsize(source)
-        if size > MAX_BYTES:
-            raise ConfigError([Issue(source, None, None, "", f"the file is {size} bytes; configs over {MAX_BYTES} bytes are refused")])
-        with open(source, "rb") as fh:
-            raw = fh.read()
+        raw = files.read_bytes(source, MAX_BYTES)
+    except files.Refused as err:
+        raise ConfigError([Issue(source, None, None, "", str(err))]) from None
     except OSError as err:
         raise ConfigError([Issue(source, None, None, "", f"cannot read: {err.strerror}")]) from None
+    if len(raw) > MAX_BYTES:
+        size = max(len(raw), os.path.getsize(source))
+        raise ConfigError([Issue(source, None, None, "", f"the file is {size} bytes; configs over {MAX_BYTES} bytes are refused")])
+    files.note(source, "the config this command reads")
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as err:
@@ -256,6 +298,9 @@ def _to_config(data: Any, doc: _Located, force: bool = False) -> Config:
     output = data.get("output")
     if output is not None and not isinstance(output, str):
         doc.issue("output", f"expected a file path; got {_kind(output)}")
+        output = None
+    elif output == "":
+        doc.issue("output", "the file name is empty; give one such as lr.png, or leave output out")
         output = None
     plot = _plot(data.get("plot"), doc)
     if plot.x == "epochs" and spe is None:
@@ -424,7 +469,10 @@ def _schedules(raw: Any, doc: _Located, counting: str) -> list[ScheduleSpec]:
 
 def _check_builds(config: Config, doc: _Located) -> None:
     """Build every schedule once so parameter problems are found now, with positions."""
-    context = registry.Context(config.total_steps, config.lr, config.steps_per_epoch, config.per_step)
+    from .files import folder_of
+
+    context = registry.Context(config.total_steps, config.lr, config.steps_per_epoch, config.per_step,
+                               folder=folder_of(config.source))
     for spec in config.schedules:
         schedule = None
         try:
@@ -459,9 +507,23 @@ def from_names(names: Sequence[str], *, params: Mapping[str, Mapping[str, Any]] 
                   source=source)
 
 
-def parse_value(text: str) -> Any:
-    """Parse one command-line value the way YAML would: '1e-4', '[60, 120]', 'true', 'cos'."""
+def parse_value(text: str, option: str = "a value") -> Any:
+    """Parse one command-line value the way YAML would: '1e-4', '[60, 120]', 'true', 'cos'.
+
+    A value nested deeper than :data:`MAX_DEPTH` is a :class:`~lrviz.errors.UsageError` naming ``option``."""
+    from .errors import UsageError
+
+    if not text.strip():
+        return text
     try:
-        return yaml.safe_load(text) if text.strip() else text
+        loader = _Loader(text)
+    except yaml.YAMLError:  # a control character, refused by YAML's reader: the text as typed
+        return text
+    try:
+        return loader.get_single_data()
+    except _TooDeep as err:
+        raise UsageError(f"{option}: column {err.mark.column + 1}: {too_deep_message()}") from None
     except (yaml.YAMLError, ValueError):  # ValueError: PyYAML on 2020-13-45 or a \U escape beyond U+10FFFF
         return text
+    finally:
+        loader.dispose()

@@ -20,7 +20,10 @@ from .spec import ADAM_LIKE, Config, Curve, ScheduleSpec, Series
 
 def context_of(config: Config) -> registry.Context:
     """The defaults every schedule (and hyperparameter series) of ``config`` inherits."""
-    return registry.Context(config.total_steps, config.lr, config.steps_per_epoch, config.per_step)
+    from .files import folder_of
+
+    return registry.Context(config.total_steps, config.lr, config.steps_per_epoch, config.per_step,
+                            folder=folder_of(config.source))
 
 
 def series_of(config: Config, spec: ScheduleSpec, schedule: Schedule) -> list:

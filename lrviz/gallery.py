@@ -82,7 +82,8 @@ def build(configs: str, out: str, *, echo=lambda line: None, published_as: str |
     from .errors import OutputError
 
     if not os.path.isdir(out):
-        raise OutputError(f"{out}: folder does not exist")
+        raise OutputError(f"{out}: is a file, not a folder; --out names the gallery's folder" if os.path.lexists(out)
+                          else f"{out}: folder does not exist")
     from .playground import config as playground_config
 
     from dataclasses import replace

@@ -1,10 +1,21 @@
-"""The step-count limit: a config or ``--steps`` over :data:`MAX_STEPS` is refused unless forced,
-with what the run's numbers would take as a file (exports stream, figures and stats read every step)."""
+"""The limits lrviz keeps to, each named, so hostile input is refused before it costs memory or time.
+
+- :data:`MAX_STEPS`: a config or ``--steps`` over it is refused unless forced, with what the run's
+  numbers would take as a file (exports stream, figures and stats read every step);
+- :data:`MAX_DEPTH`: lists and mappings nested inside each other (a YAML config, a ``--set`` value);
+  Python's own recursion limit (1000 frames) is far above it, so a deep value is an error, not a crash;
+- :data:`MAX_NESTING`: schedules inside schedules (``clamp`` of ``clamp`` of ...), however given;
+- :data:`MAX_PLAYGROUND_BYTES`: what the arrays of one playground run may take, estimated before
+  any is allocated (lr tables, paths and losses of every run: :func:`playground_bytes`).
+"""
 
 from __future__ import annotations
 
 MAX_STEPS = 10**9
 BYTES_PER_STEP = 16  # an int64 step and a float64 lr
+MAX_DEPTH = 64
+MAX_NESTING = 24
+MAX_PLAYGROUND_BYTES = 512 * 2**20
 
 
 def over_limit(steps: int) -> str | None:
@@ -14,3 +25,13 @@ def over_limit(steps: int) -> str | None:
     gib = steps * BYTES_PER_STEP / 2**30
     return (f"{steps:,} steps is over the limit of {MAX_STEPS:,}; every step (an export without --every) "
             f"would take {gib:,.0f} GiB per curve; use --force to go ahead")
+
+
+def playground_bytes(steps: int, runs: int, *, record: bool) -> int:
+    """Bytes of one playground computation of ``runs`` runs over ``steps`` updates:
+
+    bytes = (steps + 1) x runs x 8 x (1 lr + 1 loss + 2 path coordinates when recorded)
+
+    (float64 each; the lr table, the loss of every update, and the point of every update)."""
+    per_point = 8 * (1 + 1 + (2 if record else 0))
+    return (steps + 1) * runs * per_point

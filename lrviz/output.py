@@ -91,6 +91,10 @@ def check_output(path: str, allowed: Iterable[str]) -> str:
     """Return the lower-case extension of ``path`` (the given format for stdout) after checking it can be
     written: missing folders may be created (:func:`atomic_write` makes them), a file in their place may not."""
     allowed = tuple(allowed)
+    if path == "":
+        from .errors import UsageError
+
+        raise UsageError(f"--output: the file name is empty; give one such as lr.{allowed[0]}")
     if isinstance(path, StdoutTarget):
         if path.fmt not in allowed:
             raise OutputError(f"-o -: cannot write {path.fmt} here; use one of {', '.join(allowed)}")
@@ -109,6 +113,9 @@ def check_output(path: str, allowed: Iterable[str]) -> str:
         raise OutputError(f"{path}: folder {os.path.dirname(path) or '.'} is not writable")
     return ext
 
+
+STOP_SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP")
+"""The signals that stop lrviz cleanly (the temporary file removed): Ctrl-C, kill, and a closed terminal."""
 
 STOPS: list[int] = []
 """Signals that asked the process to stop (set by the CLI's handlers). A handler's exception can be
@@ -129,7 +136,7 @@ class _HeldSignals:
     :meth:`release` once the name is known and the cleanup is in place.
     """
 
-    SIGNALS = tuple(s for s in (getattr(signal, "SIGINT", None), getattr(signal, "SIGTERM", None)) if s is not None)
+    SIGNALS = tuple(s for s in (getattr(signal, name, None) for name in STOP_SIGNALS) if s is not None)
 
     def __init__(self) -> None:
         self.caught: list[int] = []
@@ -150,13 +157,45 @@ class _HeldSignals:
                 signal.raise_signal(signum)
 
 
+def _temporary_prefix(name: str, folder: str) -> str:
+    """``.<name>.`` cut so that ``.<name>.XXXXXXXX.tmp`` fits the folder's longest file name
+    (NAME_MAX, 255 bytes on most file systems): a legal 245-byte name must stay writable."""
+    try:
+        longest = os.pathconf(folder, "PC_NAME_MAX")
+    except (OSError, ValueError, AttributeError):
+        longest = 255
+    room = max(1, longest - len(".") - len(".") - 8 - len(".tmp"))  # mkstemp's 8 random characters
+    while len(os.fsencode(name)) > room:
+        name = name[:-1]
+    return f".{name}."
+
+
+def target_of(path: str) -> str:
+    """Where writing ``path`` lands: a symlink's final target (as editors and git write through a link, so the
+    link stays a link), else ``path``."""
+    if not os.path.islink(path):
+        return path
+    return os.path.realpath(path)
+
+
 def atomic_write(path: str, write: Callable[[object], None], *, binary: bool = True) -> None:
     """Call ``write(fileobj)`` on a temporary file next to ``path``, then rename it into place.
 
-    Missing folders are created first. A :class:`StdoutTarget` is written to stdout instead."""
+    Missing folders are created first. A :class:`StdoutTarget` is written to stdout instead. A symlink
+    is written through (its target replaced, the link kept); a file this run read (its config, a metrics
+    file, a log: :func:`lrviz.files.written_input`) is refused before anything is touched."""
     if isinstance(path, StdoutTarget):
         _write_stdout(write, binary)
         return
+    if path == "":
+        check_output(path, ("png",))
+    from .files import written_input
+
+    if (clash := written_input(path)) is not None:
+        source, what = clash
+        same = "" if os.path.abspath(source) == os.path.abspath(path) else f" ({source})"
+        raise OutputError(f"{path}: is {what}{same}; writing there would destroy it; choose another output")
+    shown_path, path = path, target_of(path)
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
         if problem := _missing_folder(path):
@@ -167,10 +206,11 @@ def atomic_write(path: str, write: Callable[[object], None], *, binary: bool = T
             raise OutputError(f"{path}: cannot create its folder: {err.strerror}") from None
     held = _HeldSignals()
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=folder)
+        fd, tmp = tempfile.mkstemp(prefix=_temporary_prefix(os.path.basename(path), folder), suffix=".tmp",
+                                   dir=folder)
     except OSError as err:
         held.release()
-        raise OutputError(f"{path}: cannot write: {err.strerror}") from None
+        raise OutputError(f"{shown_path}: cannot write: {err.strerror}") from None
     try:
         held.release()  # a signal that came meanwhile is raised here, where the file is cleaned up
         with os.fdopen(fd, "wb" if binary else "w", **({} if binary else {"encoding": "utf-8", "newline": ""})) as fh:
@@ -192,7 +232,7 @@ def atomic_write(path: str, write: Callable[[object], None], *, binary: bool = T
         except OSError:
             pass
         if isinstance(err, OSError):
-            raise OutputError(f"{path}: cannot write: {err.strerror}") from None
+            raise OutputError(f"{shown_path}: cannot write: {err.strerror}") from None
         raise
 
 

@@ -143,6 +143,8 @@ class _Context:
     steps: Callable[[str, Any], int]
     nested: Callable[[str, Any], Any]
     duration: Callable[[str, Any], float] = None  # type: ignore[assignment]
+    total_steps: int | None = None  # the run's length: a metrics file is read no further than it needs
+    folder: str | None = None  # the config's folder, for relative file paths
 
 
 def coerce(
@@ -153,8 +155,10 @@ def coerce(
     steps_per_epoch: int | None,
     nested: Callable[[str, Any], Any],
     per_step: PerStep | None = None,
+    folder: str | None = None,
 ) -> Any:
-    """Coerce ``value`` to ``param``'s kind. ``nested(path, raw)`` builds child schedules."""
+    """Coerce ``value`` to ``param``'s kind. ``nested(path, raw)`` builds child schedules; a relative
+    file path is read from ``folder`` (the config's)."""
     if value is None:
         if param.optional or param.kind == "Spec":
             return None
@@ -166,7 +170,7 @@ def coerce(
     def duration(path: str, raw: Any) -> float:
         return to_duration(raw, param=path, total_steps=total_steps, steps_per_epoch=steps_per_epoch, per_step=per_step)
 
-    return COERCERS[param.kind](param.name, value, _Context(steps, nested, duration))
+    return COERCERS[param.kind](param.name, value, _Context(steps, nested, duration, total_steps, folder))
 
 
 def to_duration(value: Any, *, param: str = "duration", total_steps: int | None = None,
@@ -290,7 +294,8 @@ COERCERS: dict[str, Callable[[str, Any, _Context], Any]] = {
     "list[float]": _each(as_number),
     "dict[Steps, float]": _step_table,
     "Expr": _expr,
-    "Metrics": lambda name, value, ctx: metrics(name, value),
+    "Metrics": lambda name, value, ctx: metrics(name, value, limit=None if ctx.total_steps is None
+                                                else ctx.total_steps + 1, folder=ctx.folder),
     "Spec": lambda name, value, ctx: ctx.nested(name, value),
     "list[Spec]": lambda name, value, ctx: _each(ctx.nested)(name, value, ctx),
     "list[Phase]": _phases,
@@ -312,11 +317,14 @@ def _metric(name: str, value: Any) -> float:
     return as_number(name, value)
 
 
-def metrics(name: str, value: Any) -> list[float]:
+def metrics(name: str, value: Any, *, limit: int | None = None, folder: str | None = None) -> list[float]:
     """A metric series: a list of numbers, or a CSV/text file with one value per line; NaN and inf allowed.
 
     In a file, a first line that is not a number is a header; with several
-    comma-separated columns the last one is the metric.
+    comma-separated columns the last one is the metric. A relative path is read from
+    ``folder`` (the config's). The file is read no further than ``limit`` values (a run of
+    T updates uses at most T + 1: lr(t) depends on metrics[0..t-1]) and never past
+    :data:`MAX_METRICS_BYTES`; a FIFO or a device is refused, not read.
     """
     if isinstance(value, (list, tuple)):
         return [_metric(f"{name}[{i}]", v) for i, v in enumerate(value)]
@@ -324,25 +332,43 @@ def metrics(name: str, value: Any) -> list[float]:
         raise ParameterError(name, f"expected a list of numbers or a CSV file path; got {_kind(value)}")
     import os
 
-    if not os.path.isfile(value):
-        raise ParameterError(name, f"{value}: no such file")
-    if os.path.getsize(value) > MAX_METRICS_BYTES:
-        raise ParameterError(name, f"{value}: larger than {MAX_METRICS_BYTES // 2**20} MB")
+    from . import files
+
+    path = files.resolve(value, folder)
+    if not os.path.exists(path):
+        where = f" (read from {folder}, the config's folder)" if path != value else ""
+        raise ParameterError(name, f"{value}: no such file{where}")
+    if os.path.isdir(path):
+        raise ParameterError(name, f"{value}: is a directory, not a metrics file")
     try:
-        with open(value, encoding="utf-8") as fh:
-            lines = fh.read().splitlines()
-    except (OSError, UnicodeDecodeError) as err:
-        raise ParameterError(name, f"{value}: cannot read ({err})") from None
-    out = []
-    for number, line in enumerate(lines, 1):
-        field = line.rsplit(",", 1)[-1].strip()
-        if not field:
-            continue
-        if not _NUMERIC.match(field) and not field.lower() in ("nan", "inf", "-inf"):
-            if number == 1:
-                continue  # a header
-            raise ParameterError(name, f"{value}:{number}: not a number: {field!r}")
-        out.append(float(field))
+        fh = files.open_regular(path)
+    except files.Refused as err:
+        raise ParameterError(name, f"{value}: {err}") from None
+    except OSError as err:
+        raise ParameterError(name, f"{value}: cannot read ({err.strerror})") from None
+    files.note(path, "a metrics file the config reads")
+    out: list[float] = []
+    read = 0
+    with fh:
+        for number, raw in enumerate(fh, 1):
+            read += len(raw)
+            if read > MAX_METRICS_BYTES:
+                raise ParameterError(name, f"{value}: larger than {MAX_METRICS_BYTES // 2**20} MB before its "
+                                           f"{limit or len(out) + 1:,} values needed")
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                raise ParameterError(name, f"{value}:{number}: not UTF-8 text") from None
+            field = line.rsplit(",", 1)[-1].strip()
+            if not field:
+                continue
+            if not _NUMERIC.match(field) and not field.lower() in ("nan", "inf", "-inf"):
+                if number == 1:
+                    continue  # a header
+                raise ParameterError(name, f"{value}:{number}: not a number: {field!r}")
+            out.append(float(field))
+            if limit is not None and len(out) >= limit:
+                break  # the run cannot use more
     if not out:
         raise ParameterError(name, f"{value}: no values")
     return out

@@ -10,6 +10,7 @@ from typing import Any, Callable, Mapping
 import numpy as np
 
 from .errors import LrvizError, ParameterError, ParameterErrors, UnknownName, did_you_mean
+from .limits import MAX_NESTING
 from .params import Param, as_bool, coerce, signature
 from .schedules._base import Schedule
 from .schedules import compose, cosine, cyclic, decay, keyframes, transformer
@@ -146,6 +147,8 @@ class Context:
     lr: float | None = None
     steps_per_epoch: int | None = None
     per_step: PerStep | None = None  # tokens and samples an update consumes, for '2B tok' durations
+    depth: int = 0  # how many schedules this one is inside (lrviz.limits.MAX_NESTING)
+    folder: str | None = None  # the config's folder: a relative file path in it (metrics: m.csv) is read from there
 
 
 def _join(prefix: str, part: str) -> str:
@@ -160,7 +163,10 @@ class _PendingSpec:
 
     def build(self, *, total_steps: int | None = None, lr: float | None = None) -> Schedule:
         ctx = replace(self.context, total_steps=total_steps if total_steps is not None else self.context.total_steps,
-                      lr=lr if lr is not None else self.context.lr)
+                      lr=lr if lr is not None else self.context.lr, depth=self.context.depth + 1)
+        if ctx.depth > MAX_NESTING:
+            raise ParameterErrors([located(self.where, f"schedules nested more than {MAX_NESTING} deep "
+                                                       "(a schedule inside a schedule inside ...) are refused")])
         raw = self.raw
         if isinstance(raw, str):
             raw = {"name": raw}
@@ -221,7 +227,8 @@ def build_at(name: Any, params: Any, ctx: Context, where: str = "", counting: st
         try:
             if "total_steps" in params:
                 total = coerce(sig["total_steps"], params["total_steps"], total_steps=ctx.total_steps,
-                               steps_per_epoch=ctx.steps_per_epoch, per_step=ctx.per_step, nested=_no_nesting)
+                               steps_per_epoch=ctx.steps_per_epoch, per_step=ctx.per_step, nested=_no_nesting,
+                               folder=ctx.folder)
             if total is not None:
                 kwargs["total_steps"] = total if "total_steps" in params else Inherited(total)
         except ParameterError as err:
@@ -236,6 +243,7 @@ def build_at(name: Any, params: Any, ctx: Context, where: str = "", counting: st
         try:
             kwargs[key] = coerce(
                 param, value, total_steps=total, steps_per_epoch=ctx.steps_per_epoch, per_step=ctx.per_step,
+                folder=ctx.folder,
                 nested=lambda path, raw: _PendingSpec(raw, child_ctx, _join(prefix, path)),
             )
         except ParameterError as err:

@@ -13,10 +13,12 @@ its own result.
 from __future__ import annotations
 
 import os
+import resource
+import stat
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pytest
 
@@ -35,6 +37,15 @@ class Case:
     files: dict = field(default_factory=dict)  # name -> str | bytes | None (None: a folder)
     readonly: tuple[str, ...] = ()  # folders made read-only (chmod 0o555) before the run
     needs_non_root: bool = False
+    mem: int | None = None  # RLIMIT_AS of the run (bytes): allocating more is a MemoryError, so a traceback
+    cpu: int | None = None  # RLIMIT_CPU of the run (seconds): over it the run is killed (SIGXCPU)
+
+
+FIFO = object()  # in Case.files: a named pipe (nothing writes to it: reading it would block)
+
+
+class Link(str):
+    """In Case.files: a symlink to this target."""
 
 
 def plot(text: str | bytes, *extra: str, name: str = "bad.yaml") -> dict:
@@ -58,6 +69,113 @@ BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
 ) + "schedules: [cosine]\n"
 
 HUGE = "schedules: [cosine]\n" + "# padding padding padding padding padding padding padding\n" * 20_000
+
+BOUND_MEM = 2**30  # 1 GiB of address space: lrviz drawing a figure needs about half of it
+BOUND_CPU = 30  # seconds of CPU time
+
+
+def nested(depth: int) -> str:
+    """``depth`` lists inside each other, as YAML flow text: ``[[[]]]`` for 3."""
+    return "[" * depth + "]" * depth
+
+
+def clamps(depth: int) -> str:
+    """``clamp`` of ``clamp`` ... of ``cosine``, ``depth`` clamps, as one YAML flow mapping."""
+    text = "cosine"
+    for _ in range(depth):
+        text = "{name: clamp, params: {schedule: %s}}" % text
+    return text
+
+
+def plateau(metrics: str) -> str:
+    return f"total_steps: 1000\nschedules:\n  - name: hf.reduce_lr_on_plateau\n    params: {{metrics: {metrics}}}\n"
+
+
+DEEPSPEED = ('{"train_batch_size": 8, "optimizer": {"type": "AdamW", "params": {"lr": 0.001}}, '
+             '"scheduler": {"type": "WarmupLR", "params": {"warmup_num_steps": 10}}}')
+OPTIMIZERS = ("sgd", "momentum", "nag", "adagrad", "adadelta", "rmsprop", "adam", "adamw", "adam_l2", "sgd") * 3
+
+
+def round_two() -> list:
+    """Issue 20, families 5-8: nesting depth, memory and time, outputs that would destroy inputs,
+    messages that named the wrong thing. Each case runs under RLIMIT_AS = BOUND_MEM and
+    RLIMIT_CPU = BOUND_CPU: more memory is a MemoryError (a traceback), more CPU time kills the run."""
+    cases = [
+        # family 5: nesting depth (PyYAML composes with three frames per level; Python stops at 1000)
+        Case("r2-yaml-nested-600", code=1, starts="bad.yaml:3:", contains=("nested more than 64 levels deep",),
+             **plot("schedules:\n  - name: cosine\n    params: {min_lr: " + nested(600) + "}\n")),
+        Case("r2-yaml-nested-100k", code=1, starts="bad.yaml:1:", contains=("nested more than 64 levels deep",),
+             **plot("x: " + nested(100_000) + "\nschedules: [cosine]\n")),
+        Case("r2-yaml-alias-depth", code=1, starts="bad.yaml:", contains=("nested more than 64 levels deep",),
+             **plot("a: &a " + nested(60) + "\nb: [[[[[[*a]]]]]]\nschedules: [cosine]\n")),
+        Case("r2-clamp-of-clamp-300", code=1, starts="bad.yaml:2:", contains=("nested more than 64 levels deep",),
+             **plot("schedules:\n  - " + clamps(300) + "\n")),
+        Case("r2-clamp-of-clamp-26", code=1, starts="bad.yaml:2:",
+             contains=("params.schedule: schedules nested more than 24 deep",),
+             **plot("schedules:\n  - " + clamps(26) + "\n")),
+        Case("r2-set-nested-1100", code=2, starts="lrviz: --set cosine.min_lr: column 65: lists and mappings nested "
+             "more than 64 levels deep", **compare("cosine", "--set", "cosine.min_lr=" + nested(1100))),
+        Case("r2-vary-nested-1100", code=2, starts="lrviz: --vary min_lr: column 65: lists and mappings nested",
+             argv=("sweep", "cosine", "--vary", "min_lr=" + nested(1100) + ",1", "-o", "old.png")),
+        Case("r2-json-nested-100k", code=1, starts="ds.json: lists and mappings nested more than 64 levels deep",
+             **plot(DEEPSPEED[:-1] + ', "x": ' + nested(100_000) + "}", name="ds.json")),
+        Case("r2-json-nested-70", code=1, starts="ds.json:1:", contains=("nested more than 64 levels deep",),
+             **plot(DEEPSPEED[:-1] + ', "x": ' + nested(70) + "}", name="ds.json")),
+        # family 6: memory and time
+        Case("r2-export-to-1e9-steps", code=1, starts="lrviz: tanh: no exact torch equivalent",
+             argv=("export", "tanh", "--steps", "1000000000", "--to", "torch")),
+        Case("r2-playground-900-runs", code=2, starts="lrviz: 900 runs (30 optimizers x 30 schedules) of 100,000 steps",
+             contains=("--steps", "--optimizer", "--schedule"),
+             argv=("playground", *[w for o in OPTIMIZERS for w in ("--optimizer", o)],
+                   *["--schedule", "cosine"] * 30, "--steps", "100000", "-o", "old.png")),
+        Case("r2-playground-config-grid-memory", code=1,
+             starts="pg.yaml:1:1: 1,800 runs (9 optimizers x 1 schedule x 200 grid lrs) of 100,000 steps",
+             contains=("--lr-grid",),
+             files={"pg.yaml": "playground:\n  steps: 100000\n  lr_grid: {low: 1e-4, high: 1, count: 200}\n"
+                               "  optimizers: [" + ", ".join(OPTIMIZERS[:9]) + "]\nschedules: [cosine]\n"},
+             argv=("playground", "pg.yaml", "-o", "old.png")),
+        Case("r2-config-dev-zero", code=1, starts="/dev/zero: is a device, not a regular file",
+             argv=("plot", "/dev/zero", "-o", "old.png")),
+        Case("r2-config-fifo", code=1, starts="cfg.yaml: is a FIFO, not a regular file", files={"cfg.yaml": FIFO},
+             argv=("plot", "cfg.yaml", "-o", "old.png")),
+        Case("r2-metrics-fifo", code=1, starts="bad.yaml:4:14: schedules[0].params.metrics: m.csv: is a FIFO",
+             files={"bad.yaml": plateau("m.csv"), "m.csv": FIFO}, argv=("stats", "bad.yaml")),
+        Case("r2-metrics-dev-zero", code=1, starts="bad.yaml:4:14: schedules[0].params.metrics: /dev/zero: is a device",
+             files={"bad.yaml": plateau("/dev/zero")}, argv=("stats", "bad.yaml")),
+        Case("r2-log-fifo", code=1, starts="lrviz: run.csv: is a FIFO, not a regular file", files={"run.csv": FIFO},
+             argv=("check", "cosine", "--log", "run.csv")),
+        # family 7: outputs that would destroy inputs, or surprise
+        Case("r2-export-over-its-config", code=1, starts="lrviz: cfg.json: is the config this command reads",
+             files={"cfg.json": DEEPSPEED}, argv=("export", "cfg.json", "-o", "cfg.json")),
+        Case("r2-export-over-its-config-through-a-link", code=1,
+             starts="lrviz: out.json: is the config this command reads (cfg.json)",
+             files={"cfg.json": DEEPSPEED, "out.json": Link("cfg.json")}, argv=("export", "cfg.json", "-o", "out.json")),
+        Case("r2-export-over-the-metrics-file", code=1, starts="lrviz: m.csv: is a metrics file the config reads",
+             files={"bad.yaml": plateau("m.csv"), "m.csv": "loss\n3\n2\n1\n"}, argv=("export", "bad.yaml", "-o", "m.csv")),
+        Case("r2-output-empty-compare", code=2, starts="lrviz: --output: the file name is empty",
+             argv=("compare", "cosine", "-o", "")),
+        Case("r2-output-empty-export", code=2, starts="lrviz: --output: the file name is empty",
+             argv=("export", "cosine", "-o", "")),
+        Case("r2-output-empty-playground", code=2, starts="lrviz: --output: the file name is empty",
+             argv=("playground", "-o", "")),
+        Case("r2-output-empty-in-config", code=1, starts="bad.yaml:2:1: output: the file name is empty",
+             files={"bad.yaml": "schedules: [cosine]\noutput: ''\n"}, argv=("plot", "bad.yaml")),
+        # family 8: messages that named the wrong thing
+        Case("r2-steps-2-62-force", code=2, starts="lrviz: --steps: is too large; a duration must be at most 2**53",
+             **compare("cosine", "--steps", str(2**62), "--force")),
+        Case("r2-playground-seed-negative", code=2, starts="lrviz: --seed: expected a whole number seed >= 0; got -1",
+             argv=("playground", "--surface", "quadratic", "--seed", "-1", "-o", "old.png")),
+        Case("r2-playground-seed-2-63", code=2, starts=f"lrviz: --seed: expected a whole number seed >= 0; got {2**63}",
+             argv=("playground", "--surface", "noisy_quadratic", "--seed", str(2**63), "-o", "old.png")),
+        Case("r2-gallery-out-is-a-file", code=1, starts="lrviz: outfile: is a file, not a folder",
+             files={"outfile": OLD, "cfgs": None, "cfgs/good.yaml": GOOD},
+             argv=("gallery", "--configs", "cfgs", "--out", "outfile")),
+        Case("r2-metrics-read-from-the-config-folder", code=1,
+             starts="sub/bad.yaml:4:14: schedules[0].params.metrics: m.csv: no such file (read from ",
+             files={"sub": None, "sub/bad.yaml": plateau("m.csv"), "m.csv": "1\n2\n"}, argv=("stats", "sub/bad.yaml")),
+    ]
+    return [replace(case, mem=BOUND_MEM, cpu=BOUND_CPU) for case in cases]
+
 
 CASES = [
     # ---- YAML syntax and document shape ---------------------------------------------------
@@ -290,6 +408,8 @@ CASES = [
     Case("rule-check-missing-file", code=1, starts="nosuch.yaml: no such file", argv=("check", "nosuch.yaml")),
     Case("rule-export-output-format", code=1, starts="lrviz: old.png: unknown output format (.png)",
          argv=("export", "cosine", "-o", "old.png"), files={"old.png": OLD}),
+    # ---- round two: depth, memory, outputs, messages (issue 20, families 5-8) ----------------
+    *round_two(),
 ]
 
 # Positive controls: valid input exits 0 and replaces the output, so the harness can pass and sees changes.
@@ -312,8 +432,13 @@ def _snapshot(folder: str) -> dict:
             seen[os.path.relpath(os.path.join(base, d), folder)] = "<dir>"
         for f in files:
             path = os.path.join(base, f)
-            with open(path, "rb") as fh:
-                seen[os.path.relpath(path, folder)] = fh.read()
+            if os.path.islink(path):
+                seen[os.path.relpath(path, folder)] = "<link to %s>" % os.readlink(path)
+            elif not stat.S_ISREG(os.stat(path).st_mode):
+                seen[os.path.relpath(path, folder)] = "<special>"  # a FIFO: opening it would block
+            else:
+                with open(path, "rb") as fh:
+                    seen[os.path.relpath(path, folder)] = fh.read()
     return seen
 
 
@@ -323,6 +448,10 @@ def _prepare(case: Case, folder: str) -> None:
         path = os.path.join(folder, name)
         if content is None:
             os.makedirs(path, exist_ok=True)
+        elif content is FIFO:
+            os.mkfifo(path)
+        elif isinstance(content, Link):
+            os.symlink(content, path)
         else:
             with open(path, "wb") as fh:
                 fh.write(content if isinstance(content, bytes) else content.encode("utf-8"))
@@ -337,10 +466,24 @@ def _env() -> dict:
     return env
 
 
+def _limits(mem: int | None, cpu: int | None):
+    """A preexec_fn setting RLIMIT_AS and RLIMIT_CPU in the child, or None when neither is given."""
+    if mem is None and cpu is None:
+        return None
+
+    def limit() -> None:
+        if mem is not None:
+            resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
+        if cpu is not None:
+            resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
+
+    return limit
+
+
 def _run(case: Case, folder: str, env: dict) -> dict:
     before = _snapshot(folder)
     out = subprocess.run([sys.executable, "-m", "lrviz", *case.argv], capture_output=True, text=True, cwd=folder,
-                         env=env, timeout=60)
+                         env=env, timeout=60, preexec_fn=_limits(case.mem, case.cpu))
     return dict(code=out.returncode, stdout=out.stdout, stderr=out.stderr, before=before, after=_snapshot(folder))
 
 
@@ -407,3 +550,101 @@ def test_valid_input_writes_the_output(case: Case, results):
         rows = written.decode("utf-8").splitlines()
         assert rows[0] == "step,cosine" and len(rows) == 11  # a header and the lrs of updates 1..10 (steps 0..9)
         assert float(rows[1].split(",")[1]) == pytest.approx(1e-3)
+
+
+# ---- round two: outputs and inputs that must work (issue 20, families 6-8) --------------------------------
+
+
+def _lrviz(args, cwd, *, mem: int = BOUND_MEM, cpu: int = BOUND_CPU, **kwargs):
+    return subprocess.run([sys.executable, "-m", "lrviz", *args], capture_output=True, text=True, cwd=cwd, env=_env(),
+                          timeout=120, preexec_fn=_limits(mem, cpu), **kwargs)
+
+
+TEN = "total_steps: 10\nlr: 1e-3\nschedules: [cosine]\n"
+
+
+def _cosine_rows(text: str) -> list[str]:
+    """The CSV of TEN as lrviz must write it: lr(t) = 1e-3 (1 + cos(pi t / 10)) / 2 for t = 0..9, as repr."""
+    import math
+
+    return ["step,cosine"] + [f"{t},{1e-3 * (1 + math.cos(math.pi * t / 10)) / 2!r}" for t in range(10)]
+
+
+def test_writing_through_a_symlink_keeps_the_link(tmp_path):
+    (tmp_path / "good.yaml").write_text(TEN)
+    (tmp_path / "real.csv").write_bytes(OLD)
+    os.symlink("real.csv", tmp_path / "out.csv")
+    got = _lrviz(["export", "good.yaml", "-o", "out.csv"], tmp_path)
+    assert got.returncode == 0 and got.stderr == "", got
+    assert os.path.islink(tmp_path / "out.csv") and os.readlink(tmp_path / "out.csv") == "real.csv"
+    rows = (tmp_path / "real.csv").read_text().splitlines()
+    assert rows[0] == "step,cosine" and len(rows) == 11
+    assert [float(r.split(",")[1]) for r in rows[1:]] == pytest.approx([float(r.split(",")[1]) for r in _cosine_rows("")[1:]])
+    assert sorted(os.listdir(tmp_path)) == ["good.yaml", "out.csv", "real.csv"]  # no temporary file left
+
+
+def test_a_dangling_symlink_creates_its_target(tmp_path):
+    (tmp_path / "good.yaml").write_text(TEN)
+    os.symlink("made.csv", tmp_path / "out.csv")
+    got = _lrviz(["export", "good.yaml", "-o", "out.csv"], tmp_path)
+    assert got.returncode == 0, got
+    assert os.path.islink(tmp_path / "out.csv") and (tmp_path / "made.csv").read_text().startswith("step,cosine\n")
+
+
+def test_a_245_byte_file_name_is_written(tmp_path):
+    """NAME_MAX is 255 bytes: '.<name>.XXXXXXXX.tmp' of a 245-byte name is 259; the temporary name must be cut."""
+    name = "a" * 241 + ".csv"
+    assert len(name.encode()) == 245
+    (tmp_path / "good.yaml").write_text(TEN)
+    got = _lrviz(["export", "good.yaml", "-o", name], tmp_path)
+    assert got.returncode == 0 and got.stderr == "", got
+    assert (tmp_path / name).read_text().splitlines()[0] == "step,cosine"
+    assert sorted(os.listdir(tmp_path)) == sorted(["good.yaml", name])
+
+
+def test_sighup_during_a_write_removes_the_temporary_file(tmp_path):
+    """A closed terminal (SIGHUP) stops lrviz as SIGTERM does: exit 128 + 1, no temporary file, no output."""
+    import signal
+    import time
+
+    proc = subprocess.Popen([sys.executable, "-m", "lrviz", "export", "cosine", "--steps", "100000000", "-o", "big.csv"],
+                            cwd=tmp_path, env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 60
+        while not any(f.endswith(".tmp") for f in os.listdir(tmp_path)):
+            assert proc.poll() is None and time.monotonic() < deadline, "the export never started writing"
+            time.sleep(0.05)
+        time.sleep(0.3)
+        proc.send_signal(signal.SIGHUP)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 128 + signal.SIGHUP, err
+    assert b"Traceback" not in err
+    assert os.listdir(tmp_path) == []
+
+
+def test_a_60_mb_metrics_file_for_1000_steps_is_read_only_as_far_as_needed(tmp_path):
+    """6M lines of metrics; a run of 1,000 updates uses at most 1,001. Bounded by RLIMIT_CPU = 5 s (reading
+    and parsing every line took 7 s of CPU), and the lr is that of the first values. The metric only rises
+    (1, 2, 3, ...): torch's rule (mode min, factor 0.1, patience 10, cooldown 0) takes call 1 as the best, and
+    cuts the lr when the bad calls since the last cut exceed the patience: at calls 12, 23, 34, ...
+    so lr(t) = 0.1 * 0.1^r(t), r(t) = 0 for t < 12, else 1 + (t - 12) // 11."""
+    lines = "\n".join(str(1 + i) for i in range(6_000_000))
+    (tmp_path / "m.csv").write_text("loss\n" + lines + "\n")
+    assert (tmp_path / "m.csv").stat().st_size > 40e6
+    (tmp_path / "pl.yaml").write_text(plateau("m.csv"))
+    got = _lrviz(["export", "pl.yaml", "-o", "lr.csv", "--range", "0:30"], tmp_path, cpu=5)
+    assert got.returncode == 0, got
+    rows = [r.split(",") for r in (tmp_path / "lr.csv").read_text().splitlines()[1:]]
+    want = [0.1 * 0.1 ** (0 if t < 12 else 1 + (t - 12) // 11) for t in range(30)]
+    assert [float(r[1]) for r in rows] == pytest.approx(want, rel=1e-12)
+
+
+def test_a_metrics_path_is_read_from_the_config_folder(tmp_path):
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "pl.yaml").write_text(plateau("m.csv"))
+    (tmp_path / "sub" / "m.csv").write_text("3\n2\n1\n")
+    got = _lrviz(["stats", "sub/pl.yaml", "--format", "json"], tmp_path)
+    assert got.returncode == 0 and got.stderr == "", got

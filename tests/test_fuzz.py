@@ -1027,3 +1027,105 @@ def test_marks_and_breaks_are_capped_for_a_billion_steps(name):
         assert len(s.marks) <= MAX_MARKS, (kwargs, len(s.marks))
         assert s.breaks is None or len(s.breaks) <= MAX_BREAKS, (kwargs, len(s.breaks))
     assert built, f"{name}: nothing built"
+
+
+# ---------------------------------------------------------------------------------------------
+# Property D: nesting depths (issue 20, family 5), 300 examples
+# ---------------------------------------------------------------------------------------------
+# Lists and mappings nested d deep, as YAML flow, YAML block, JSON, through aliases, as a --set value,
+# and schedules nested n deep through the API. Depths cluster around the limits (lrviz.limits: 64
+# levels, 24 schedules) and reach past Python's recursion limit (1000 frames). The property: only an
+# LrvizError, and a refusal for the depth exactly when the depth, counted by the formula in each
+# test, is over the limit.
+
+from lrviz.limits import MAX_DEPTH, MAX_NESTING  # noqa: E402
+
+
+def depths(limit: int, far: int) -> st.SearchStrategy[int]:
+    """Depths near ``limit`` (either side), small ones, and far beyond it (up to ``far``)."""
+    return st.one_of(st.integers(limit - 3, limit + 3), st.integers(0, limit), st.integers(limit, far))
+
+
+def flow(d: int, kind: str) -> str:
+    """d containers inside each other in YAML flow style: lists, mappings, or both by turns."""
+    text = "1"
+    for i in range(d):
+        as_list = kind == "list" or (kind == "mixed" and i % 2)
+        text = f"[{text}]" if as_list else f"{{k: {text}}}"
+    return text
+
+
+def block(d: int) -> str:
+    """x: followed by d mappings in YAML block style (each one key deeper)."""
+    return "x:\n" + "".join("  " * (i + 1) + "k:" + ("\n" if i < d - 1 else " 1\n") for i in range(d)) if d else "x: 1\n"
+
+
+def is_depth_refusal(err: Exception) -> bool:
+    return "nested more than" in str(err)
+
+
+@fuzz_settings(120)
+@given(d=depths(MAX_DEPTH, 3000), kind=st.sampled_from(["list", "map", "mixed", "block"]))
+def test_config_nesting_is_refused_exactly_over_the_limit(d, kind):
+    # depth = 1 (the top mapping) + d (the containers under x)
+    if kind == "block":
+        d = min(d, 400)  # 2d-space indents: 400 levels is 160 kB, below the 1 MB config limit
+        text = block(d) + "schedules: [cosine]\n"
+    else:
+        text = "x: " + flow(d, kind) + "\nschedules: [cosine]\n"
+    over = 1 + d > MAX_DEPTH
+    try:
+        lrconfig.from_text(text, "fuzz.yaml")
+        raise AssertionError("x is not a config key: the config must be refused")
+    except LrvizError as err:
+        assert is_depth_refusal(err) == over, (d, kind, str(err)[:200])
+
+
+@fuzz_settings(60)
+@given(d=depths(MAX_DEPTH, 3000), via_alias=st.integers(0, 70))
+def test_alias_nesting_counts_the_depth_it_reaches(d, via_alias):
+    # a: d lists (depth 1 + d); b: via_alias lists around *a (depth 1 + via_alias + d)
+    text = f"a: &a {flow(d, 'list')}\nb: {'[' * via_alias}*a{']' * via_alias}\nschedules: [cosine]\n"
+    over = 1 + d > MAX_DEPTH or 1 + via_alias + d > MAX_DEPTH
+    try:
+        lrconfig.from_text(text, "fuzz.yaml")
+        raise AssertionError("a and b are not config keys: the config must be refused")
+    except LrvizError as err:
+        assert is_depth_refusal(err) == over, (d, via_alias, str(err)[:200])
+
+
+@fuzz_settings(60)
+@given(d=depths(MAX_DEPTH, 3000))
+def test_set_value_nesting(d):
+    from lrviz.errors import UsageError
+
+    # a --set value is a document of its own: depth = d
+    try:
+        value = lrconfig.parse_value(flow(d, "list"), "--set cosine.min_lr")
+    except UsageError as err:
+        assert d > MAX_DEPTH and str(err).startswith("--set cosine.min_lr: column ") and is_depth_refusal(err)
+        return
+    assert d <= MAX_DEPTH
+    for _ in range(d):
+        assert isinstance(value, list) and len(value) == 1
+        value = value[0]
+    assert value == 1
+
+
+@fuzz_settings(60)
+@given(n=depths(MAX_NESTING, 400))
+def test_schedule_nesting_through_the_api(n):
+    # clamp(...) n deep around cosine: the innermost cosine is inside n + 1 schedules
+    spec = "cosine"
+    for _ in range(n):
+        spec = {"name": "clamp", "params": {"schedule": spec}}
+    try:
+        schedule = lrviz.schedule("clamp", schedule=spec, lr=0.1, total_steps=100, max_lr=0.05)
+    except LrvizError as err:
+        assert n + 1 > MAX_NESTING and "schedules nested more than" in str(err), (n, str(err)[-200:])
+        return
+    assert n + 1 <= MAX_NESTING
+    # every clamp has max_lr 0.05 (outer) or none: lr(t) = min(cosine(t), 0.05), cosine(t) = 0.05 (1 + cos(pi t / 100))
+    t = np.array([0, 50, 99])
+    want = np.minimum(0.1 * (1 + np.cos(np.pi * t / 100)) / 2, 0.05)
+    assert np.allclose(schedule(t), want, rtol=1e-12)

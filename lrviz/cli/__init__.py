@@ -67,6 +67,9 @@ def _reported(command):
 
     @functools.wraps(command)
     def run(**kwargs):
+        from ..files import forget
+
+        forget()  # the inputs an output must not overwrite are this command's (in-process runs share a process)
         try:
             return command(**kwargs)
         except LrvizError as err:
@@ -88,7 +91,7 @@ for _info in app.registered_commands:  # the playground's too
 
 
 def _stopped(signum, frame) -> None:
-    """SIGINT and SIGTERM unwind, so a file being written is cleaned up, never left half-done.
+    """SIGINT, SIGTERM and SIGHUP unwind, so a file being written is cleaned up, never left half-done.
 
     The stop is also recorded (:data:`lrviz.output.STOPS`): Python ignores an exception raised
     while a generator is closed, and the command must not then go on to write its file.
@@ -126,8 +129,11 @@ def main() -> None:
     """Entry point: run the app; every error becomes one line and an exit code."""
     from ..output import stop_requested
 
-    signal.signal(signal.SIGTERM, _stopped)
-    signal.signal(signal.SIGINT, _stopped)
+    from ..output import STOP_SIGNALS
+
+    for name in STOP_SIGNALS:  # SIGHUP too: a closed terminal must not leave a temporary file behind
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), _stopped)
     sys.unraisablehook = _quiet_unraisable
     try:
         code = app(standalone_mode=False, prog_name="lrviz")

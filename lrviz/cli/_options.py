@@ -44,10 +44,14 @@ Steps = Annotated[StepsText, typer.Option("--steps", parser=parse_steps, metavar
 def steps_of(steps: "int | StepsText", *, steps_per_epoch: int | None = None, per_step=None,
              option: str = "--steps") -> int:
     """The number of steps ``--steps`` says: a number, a magnitude (``20k``) or a duration in epochs / tokens."""
-    if isinstance(steps, int) and not isinstance(steps, bool):
-        return steps
     from ..errors import ParameterError
     from ..units import to_steps
+
+    if isinstance(steps, int) and not isinstance(steps, bool):
+        try:  # the checks of a duration (at most 2**53) name --steps, not a schedule's total_steps that inherits it
+            return to_steps(steps, param=option)
+        except ParameterError as err:
+            raise UsageError(f"{option}: {err.message}") from None
 
     try:
         return to_steps(str(steps), param=option, steps_per_epoch=steps_per_epoch, per_step=per_step)
@@ -283,7 +287,7 @@ def apply_sets(specs, items: list[str] | None, *, option: str = "--set") -> tupl
         for i in found:
             spec = specs[i]
             origin = f"{option} {target or spec.label or spec.name}.{param}"
-            specs[i] = replace(spec, params={**spec.params, param: parse_value(text)},
+            specs[i] = replace(spec, params={**spec.params, param: parse_value(text, origin)},
                                origins={**spec.origins, param: origin})
     return tuple(specs)
 

@@ -31,13 +31,15 @@ def destination(output: str | None, term: bool, default: str, *, fmt: str | None
     :func:`lrviz.output.stdout_target`), or None for a terminal preview."""
     if term and output:
         raise UsageError("--term previews in the terminal and writes no file; drop --output")
+    if output == "":
+        raise UsageError("--output: the file name is empty; give one such as lr.png")
     if output == "-":
         from ..output import FIGURE_FORMATS, stdout_target
 
         return stdout_target(fmt, FIGURE_FORMATS)
     if fmt is not None:
         raise UsageError(f"--format {fmt}: picks the figure format of -o -; a file's extension picks its own")
-    return None if term else (output or default)
+    return None if term else (output if output is not None else default)
 
 
 def to_stdout(output) -> bool:

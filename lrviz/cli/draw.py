@@ -208,7 +208,7 @@ def sweep(
     varied = []
     for _, _, param, text in parse_assignments(vary, "--vary", example="min_lr=0,1e-4", shape="PARAM=V1,V2,..."):
         parts = text.split(";") if ";" in text else text.split(",")
-        varied.append((param, [parse_value(v.strip()) for v in parts]))
+        varied.append((param, [parse_value(v.strip(), f"--vary {param}") for v in parts]))
     from ..spec import ScheduleSpec
 
     fixed = apply_sets([ScheduleSpec(name)], assignments)[0].params

@@ -275,17 +275,19 @@ def check(
     cfg = source_config(sources, steps, lr, assignments, force, facts)
     counts: Counter = Counter()
     found = profiles(cfg)
+    lines = []  # printed once the log (if any) is read: a log that cannot be read is the only output
     for label, schedule, profile in found:
         for finding in diagnose(schedule, cfg.total_steps, steps_per_epoch=cfg.steps_per_epoch, scanned=profile):
             counts[finding.level] += 1
-            typer.echo(f"{label}: {finding.text()}")
-    typer.echo(summary(counts, len(found)))
+            lines.append(f"{label}: {finding.text()}")
+    lines.append(summary(counts, len(found)))
     left = False
     if with_log:
         _, verdict, _ = run.verdict(cfg, facts.world_size)
-        for line in verdict.lines():
-            typer.echo(line)
+        lines += verdict.lines()
         left = verdict.exit_code != 0
+    for line in lines:
+        typer.echo(line)
     if counts["error"] or left:
         raise typer.Exit(1)
 

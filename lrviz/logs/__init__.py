@@ -84,6 +84,15 @@ def detect(path: str) -> tuple[str, str]:
         return "mlflow", f"{path} is an SQLite database (MLflow's store)"
     if not os.path.exists(path):
         raise LogError(f"{path}: no such file or directory")
+    if not os.path.isfile(path) and not os.path.isdir(path):  # a FIFO or a device: never read, never a folder
+        from ..files import Refused, open_regular
+
+        try:
+            open_regular(path).close()
+        except Refused as err:
+            raise LogError(f"{path}: {err}") from None
+        except OSError as err:
+            raise LogError(f"{path}: cannot read: {err.strerror}") from None
     if os.path.isfile(path):
         if os.path.getsize(path) == 0:
             raise LogError(f"{path}: the file is empty")

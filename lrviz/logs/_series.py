@@ -185,11 +185,16 @@ def need_file(path: str) -> None:
 def text_lines(path: str):
     """The lines of a text log, streamed and decoded one by one (UTF-8, a BOM skipped), so a bad byte is
     named by its line: :class:`LogError` ``path:line: not UTF-8 text``."""
+    from .. import files
+
     need_file(path)
     try:
-        fh = open(path, "rb")
+        fh = files.open_regular(path)
+    except files.Refused as err:
+        raise LogError(f"{path}: {err}") from None
     except OSError as err:
         raise LogError(f"{path}: cannot read: {err.strerror}") from None
+    files.note(path, "the run log this command reads")
     with fh:
         for number, raw in enumerate(fh, 1):
             if number == 1 and raw.startswith(b"\xef\xbb\xbf"):

@@ -97,7 +97,8 @@ def playground(
         base = changes.get("surface", spec.surface)
         if base.name in SURFACES and "seed" not in SURFACES[base.name][1]:
             raise UsageError(f"--seed: surface {base.name} has no gradient noise to seed (quadratic and noisy_quadratic do)")
-        changes["surface"] = SurfaceSpec(base.name, {**base.params, "seed": seed}, base.path)
+        changes["surface"] = SurfaceSpec(base.name, {**base.params, "seed": seed}, base.path,
+                                         {**base.origins, "seed": "--seed"})
     if optimizer:
         changes["optimizers"] = tuple(OptimizerSpec(name, path="--optimizer") for name in optimizer)
     if schedule:

@@ -39,6 +39,8 @@ from ..units import _kind
 from . import feedback
 from . import optimizers as optimizer_table
 from . import surfaces as surface_table
+from ..files import folder_of
+from ..limits import MAX_PLAYGROUND_BYTES, playground_bytes
 from .spec import MAX_STEPS, VIEWS, LrGrid, OptimizerSpec, Playground, SurfaceSpec
 
 TOP_KEYS = ("title", "caption", "lr", "schedules", "output", "plot", "total_steps", "steps_per_epoch", "playground")
@@ -183,7 +185,7 @@ def finish(spec: Playground, doc, *, view_given: bool = True) -> Playground:
             doc.issue(opt.path or "playground.optimizers", f"view: effective_lr draws a step size per coordinate, "
                                                            f"which {opt.name} has not (it has: "
                       f"{', '.join(n for n, c in optimizer_table.OPTIMIZERS.items() if c.effective_lr is not optimizer_table.Optimizer.effective_lr)})")
-    context = registry.Context(spec.steps, spec.lr or 0.1, spec.steps_per_epoch)
+    context = registry.Context(spec.steps, spec.lr or 0.1, spec.steps_per_epoch, folder=folder_of(spec.source))
     for sched in spec.schedules:
         params = sched.params
         if feedback.watches_loss(sched.params):
@@ -196,7 +198,30 @@ def finish(spec: Playground, doc, *, view_given: bool = True) -> Playground:
         except ParameterErrors as errs:
             for err in errs.errors:
                 doc.issue(err.param, err.message)
+    if (too_big := over_memory(spec)) is not None:
+        doc.issue("", too_big)
     return spec
+
+
+def over_memory(spec: Playground) -> str | None:
+    """Why the arrays of ``spec``'s runs would be too large (:func:`lrviz.limits.playground_bytes` over
+    :data:`lrviz.limits.MAX_PLAYGROUND_BYTES`), estimated before anything is allocated; None when they fit."""
+    if spec.view == "flow":
+        return None
+    k, n = len(spec.optimizers), len(spec.schedules)
+    lrs = spec.lr_grid.count if spec.view == "grid" and spec.lr_grid is not None else 1
+    runs = k * n * lrs
+    size = playground_bytes(spec.steps, runs, record=spec.view != "grid")
+    if size <= MAX_PLAYGROUND_BYTES:
+        return None
+    def count(number: int, word: str) -> str:
+        return f"{number:,} {word}{'s' if number != 1 else ''}"
+
+    grid = f" x {count(lrs, 'grid lr')}" if lrs > 1 else ""
+    options = "--steps, --optimizer, --schedule or --lr-grid values" if lrs > 1 else "--steps, --optimizer or --schedule"
+    return (f"{count(runs, 'run')} ({count(k, 'optimizer')} x {count(n, 'schedule')}{grid}) of {spec.steps:,} steps "
+            f"would take {size / 2**30:.2f} GiB, over the {MAX_PLAYGROUND_BYTES // 2**20} MiB a playground may use; "
+            f"give fewer {options} (steps, optimizers, schedules, lr_grid in a config)")
 
 
 # ---- fields: each takes (doc, path, raw) or (path, raw) and reports with the path ----------
@@ -338,8 +363,8 @@ def _entry(doc, path: str, item: Any, what: str, known):
 def check_surface(doc, spec: SurfaceSpec):
     try:
         return surface_table.make(spec.name, **spec.params)
-    except ParameterError as err:
-        doc.issue(_below(doc, spec.path, err.param), err.message)
+    except ParameterError as err:  # a value an option gave is reported as that option (--seed), not as the surface
+        doc.issue(spec.origins.get(err.param.removeprefix("params.")) or _below(doc, spec.path, err.param), err.message)
         return None
 
 

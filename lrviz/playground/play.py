@@ -14,6 +14,7 @@ import numpy as np
 
 from .. import registry
 from ..curves import labels as schedule_labels
+from ..files import folder_of
 from ..errors import ConfigError, Issue, ParameterErrors
 from . import feedback
 from . import optimizers as optimizer_table
@@ -49,6 +50,10 @@ def _fail(spec: Playground, path: str, message: str) -> ConfigError:
 
 def prepare(spec: Playground) -> Prepared:
     """Build the surface, optimizers and schedule curves of ``spec`` (already validated)."""
+    from .config import over_memory
+
+    if (too_big := over_memory(spec)) is not None:  # for API callers: a config's or option's is refused by finish
+        raise _fail(spec, "", too_big)
     try:
         surface = surface_table.make(spec.surface.name, **spec.surface.params)
     except Exception as err:  # validated by config.finish; here for API callers
@@ -67,7 +72,7 @@ def prepare(spec: Playground) -> Prepared:
     curves = np.empty((len(lanes), len(spec.schedules), spec.steps))
     start = spec.start if spec.start is not None else surface.start
     for i, (_, opt, base) in enumerate(lanes):
-        context = registry.Context(spec.steps, base, spec.steps_per_epoch)
+        context = registry.Context(spec.steps, base, spec.steps_per_epoch, folder=folder_of(spec.source))
         for j, sched in enumerate(spec.schedules):
 
             watches = feedback.watches_loss(sched.params)

@@ -19,6 +19,7 @@ class SurfaceSpec:
     name: str = DEFAULT_SURFACE
     params: dict[str, Any] = field(default_factory=dict)
     path: str = "playground.surface"  # where it was written (for error messages)
+    origins: dict[str, str] = field(default_factory=dict)  # parameter -> the option that gave it ("seed": "--seed")
 
 
 @dataclass(frozen=True)

@@ -237,7 +237,12 @@ def load_json(text: str, source: str, *, comments: bool = False) -> Document:
         raise ConfigError([Issue(source, err.lineno, err.colno, "", f"JSON syntax: {err.msg}")]) from None
     except _Duplicate as err:
         raise ConfigError([Issue(source, None, None, str(err), "duplicate key")]) from None
+    except RecursionError:  # json's own guard, far deeper than lrviz.limits.MAX_DEPTH
+        raise ConfigError([Issue(source, None, None, "", yaml_config.too_deep_message())]) from None
     _, located = yaml_config.parse(body, source)  # JSON is YAML: borrow the positions when it parses
+    deep = [issue for issue in located.issues if issue.message == yaml_config.too_deep_message()]
+    if deep:  # what reads the document walks it: refused at the same depth as a YAML config
+        raise ConfigError(deep)
     return Document(source, data, located.where if not located.issues else None)
 
 
