@@ -249,10 +249,12 @@ def _to_config(data: Any, doc: _Located, force: bool = False) -> Config:
     title = data.get("title")
     if title is not None and not isinstance(title, str):
         title = str(title)
+    title = _text(doc, "title", title)
     caption = data.get("caption")
     if caption is not None and not isinstance(caption, str):
         doc.issue("caption", f"expected text; got {_kind(caption)}")
         caption = None
+    caption = _text(doc, "caption", caption)
     output = data.get("output")
     if output is not None and not isinstance(output, str):
         doc.issue("output", f"expected a file path; got {_kind(output)}")
@@ -266,10 +268,21 @@ def _to_config(data: Any, doc: _Located, force: bool = False) -> Config:
     schedules = _schedules(data.get("schedules"), doc, counting)
     config = Config(
         schedules=tuple(schedules), total_steps=total, lr=lr, steps_per_epoch=spe, per_step=per_step, counting=counting,
-        title=title, caption=caption, plot=plot, output=output, source=doc.source,
+        title=title, caption=caption, plot=plot, output=output, source=doc.source, positions=doc.where,
     )
     _check_builds(config, doc)
     return config
+
+
+def _text(doc: _Located, path: str, text: str | None) -> str | None:
+    """``text`` (a title, caption or label) if it can be drawn and written, else None with an issue at ``path``
+    (too long, or not UTF-8: see :mod:`lrviz.text`; its mathtext is checked when a figure is drawn)."""
+    from .text import plain_problem
+
+    if text is not None and (problem := plain_problem(text)):
+        doc.issue(path, problem)
+        return None
+    return text
 
 
 def _per_step(data: dict, doc: _Located) -> PerStep | None:
@@ -409,13 +422,13 @@ def _schedules(raw: Any, doc: _Located, counting: str) -> list[ScheduleSpec]:
         if not isinstance(params, dict):
             doc.issue(f"{path}.params", f"expected a mapping of parameters; got {_kind(params)}")
             continue
-        label = item.get("label")
+        label = _text(doc, f"{path}.label", None if item.get("label") is None else str(item["label"]))
         entry_counting = item.get("counting", counting)
         if entry_counting not in COUNTING_MODES:
             doc.issue(f"{path}.counting", f"must be one of {', '.join(COUNTING_MODES)}; got {entry_counting!r}")
             continue
         optimizer = _field(doc, f"{path}.optimizer", hyper.check_optimizer, item["optimizer"]) if "optimizer" in item else None
-        specs.append(ScheduleSpec(str(item["name"]), dict(params), None if label is None else str(label), entry_counting, path,
+        specs.append(ScheduleSpec(str(item["name"]), dict(params), label, entry_counting, path,
                                   optimizer=optimizer, hyper={k: item[k] for k in hyper.KEYS if k in item}))
     return specs
 

@@ -68,7 +68,16 @@ SET_HELP = ("NAME.PARAM=VALUE, repeatable: NAME is a schedule's name or label (a
 Set = Annotated[Optional[List[str]], typer.Option("--set", metavar="NAME.PARAM=VALUE", help=SET_HELP)]
 SetOwn = Annotated[Optional[List[str]], typer.Option("--set", metavar="NAME.PARAM=VALUE", help="NAME.PARAM=VALUE (or "
                                                      "just PARAM=VALUE: there is one schedule), repeatable.")]
-Title = Annotated[Optional[str], typer.Option("--title", help="Figure title.")]
+def parse_title(value: str) -> str:
+    """A typed --title: refused at once when too long or not UTF-8 (its mathtext is checked when drawn)."""
+    from ..text import Typed, plain_problem
+
+    if problem := plain_problem(str(value)):
+        raise typer.BadParameter(problem)
+    return Typed(value)
+
+
+Title = Annotated[Optional[str], typer.Option("--title", parser=parse_title, metavar="TEXT", help="Figure title.")]
 Stats = Annotated[bool, typer.Option("--stats", help="Add the stats table (peak, final, mean, area, steps above half "
                                                      "the peak) under the plot.")]
 Sources = Annotated[List[str], typer.Argument(help="A config (lrviz's, your trainer's own file, a shipped example "
@@ -150,6 +159,13 @@ class FigureOptions:
             config = replace(config, plot=with_options(config.plot, **options))
         except ParameterError as err:
             raise UsageError(f"--{err.param}: {err.message}") from None
+        if (self.size is not None or self.dpi is not None) and not self.term:
+            from ..draw.mpl import base_size, png_dpi
+            from ..limits import figure_problem
+
+            if problem := figure_problem(*base_size(config.plot), png_dpi(config.plot), png=True):
+                typed = [name for name, value in (("--size", self.size), ("--dpi", self.dpi)) if value is not None]
+                raise UsageError(f"{', '.join(typed)}: {problem}")
         if self.x == "epochs" and not config.steps_per_epoch:
             raise UsageError(f"--x: epochs need {epochs_need}")
         if self.x in ("tokens", "samples") and not getattr(config.per_step, self.x, None):
