@@ -87,6 +87,7 @@ def _walk(node: yaml.Node, path: str, doc: _Located, loader: yaml.SafeLoader) ->
         raise yaml.constructor.ConstructorError(None, None, f"tag {node.tag} is not allowed", node.start_mark)
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}
+        first: dict[Any, tuple[Any, str]] = {}  # key -> (the key as first written, its path): 100 and 100.0 are one key
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
                 doc.issues.append(Issue(doc.source, key_node.start_mark.line + 1, key_node.start_mark.column + 1,
@@ -99,9 +100,12 @@ def _walk(node: yaml.Node, path: str, doc: _Located, loader: yaml.SafeLoader) ->
                 continue
             sub = _child(path, key)
             if key in out:
+                given, where = first[key]
+                same = "" if repr(given) == repr(key) else f": {key!r} is the same key as {given!r}"
                 doc.issues.append(Issue(doc.source, key_node.start_mark.line + 1, key_node.start_mark.column + 1,
-                                        sub, "duplicate key (first given at line %d)" % doc.where[sub][0]))
+                                        sub, f"duplicate key{same} (first given at line {doc.where[where][0]})"))
                 continue
+            first[key] = (key, sub)
             doc.where[sub] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             out[key] = _walk(value_node, sub, doc, loader)
         return out
