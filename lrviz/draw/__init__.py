@@ -87,6 +87,26 @@ def check_figure(config: Config, curves: int, fmt: str | None = "png") -> None:
         raise ConfigError([Issue(config.source, line, col, path, problem)])
 
 
+def check_logy(curves: Sequence, config: Config) -> None:
+    """A log lr axis needs an lr above 0 somewhere: refuse (at ``plot.logy`` of the config, else as ``--logy``)
+    curves that are 0 everywhere, rather than draw an empty axis with matplotlib's warning."""
+    import numpy as np
+
+    if not config.plot.logy or not curves:
+        return
+    if any(np.any(np.isfinite(c.lr) & (np.asarray(c.lr) > 0)) for c in curves):
+        return
+    message = "no lr above 0 to draw on a log axis (every curve is 0 everywhere); draw it without a log axis"
+    if "plot.logy" in config.positions:
+        from ..config import position_in
+
+        line, col = position_in(config.positions, "plot.logy")
+        raise ConfigError([Issue(config.source, line, col, "plot.logy", message)])
+    from ..errors import UsageError
+
+    raise UsageError(f"--logy: {message}")
+
+
 def display_curves(config: Config, columns: int, schedules: Sequence | None = None):
     """The curves of ``config`` (or of ``schedules``) reduced to ``columns`` pixel columns."""
     from ..curves import evaluate, evaluate_schedule
@@ -130,6 +150,7 @@ def draw(curves: Sequence, config: Config, *, output: str | None = None, fmt: st
         fmt = _checked(output)
     check_texts(config)
     check_figure(config, len(curves), fmt or "png")
+    check_logy(curves, config)
     where = dict(title=config.title, total_steps=total_steps or config.total_steps,
                  steps_per_epoch=config.steps_per_epoch, per_step=config.per_step)
     if ax is not None:
@@ -164,6 +185,7 @@ def preview_curves(curves: Sequence, config: Config, *, width: int, height: int,
     from .axes import x_label, x_values
     from .terminal import preview as draw_dots
 
+    check_logy(curves, config)
     total = total_steps or config.total_steps
     series = [(c.label, x_values(steps, config.plot.x, total, config.steps_per_epoch, config.per_step), lr)
               for c in curves for steps, lr in [held(c.steps, c.lr, total)]]

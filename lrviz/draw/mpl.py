@@ -189,6 +189,28 @@ def draw_into(ax, curves: Sequence[Curve], plot: PlotSpec, *, total_steps: int, 
     ax.legend(handles, labels, loc="best", fontsize="small", frameon=False)
 
 
+HUGE_LR, TINY_LR = 1e300, 1e-290  # beyond these matplotlib's transforms overflow (a 5% margin over 1.7e308 is inf)
+
+
+def lr_scale_exponent(curves: Sequence[Curve]) -> int:
+    """0, or the power of ten e that brings an lr axis beyond what matplotlib can transform back to about 1:
+    a largest finite |lr| over :data:`HUGE_LR` or under :data:`TINY_LR` (but not 0) is drawn as
+    lr / 10**e with the axis labelled ×10^e, e = floor(log10(largest))."""
+    tops = [float(np.max(np.abs(c.lr[np.isfinite(c.lr)]))) for c in curves if np.isfinite(c.lr).any()]
+    top = max(tops, default=0.0)
+    if top > HUGE_LR or 0 < top < TINY_LR:
+        return math.floor(math.log10(top))
+    return 0
+
+
+def scaled(values, exponent: int):
+    """``values / 10**exponent``, in two factors so that 10**-exponent itself need not be a float (e = -323)."""
+    if not exponent:
+        return values
+    half = -exponent // 2
+    return values * 10.0 ** half * 10.0 ** (-exponent - half)
+
+
 class _Painter:
     """Draws curves into axes with consistent colours, dashes, ticks and annotations."""
 
@@ -204,6 +226,7 @@ class _Painter:
         self.extra: list = []  # artists an overlay added to the lr axes, for the legend
         self.paper = plot.style == "paper"
         self.annotated = annotated(plot)
+        self.exponent = lr_scale_exponent(self.curves)
 
     def style_of(self, i: int) -> dict:
         n = len(self.colors)
@@ -230,7 +253,7 @@ class _Painter:
         for i in which:
             curve = self.curves[i]
             steps, lr = self.held(curve.steps, curve.lr)
-            (line,) = ax.plot(self.x(steps), lr, **self.style_of(i), drawstyle="steps-post", zorder=2)
+            (line,) = ax.plot(self.x(steps), scaled(lr, self.exponent), **self.style_of(i), drawstyle="steps-post", zorder=2)
             if len(self.lines) < len(self.curves):
                 self.lines.append(line)
             if self.annotated:
@@ -251,7 +274,7 @@ class _Painter:
         for point, filled in ((annotate.peak(curve.steps, curve.lr), True), (annotate.final(curve.steps, curve.lr), False)):
             if point is None or (self.plot.logy and point.lr <= 0):
                 continue
-            ax.plot([float(self.x(point.step))], [point.lr], marker="o", markersize=4.5, color=color,
+            ax.plot([float(self.x(point.step))], [scaled(point.lr, self.exponent)], marker="o", markersize=4.5, color=color,
                     markerfacecolor=color if filled else face, markeredgewidth=1.1, clip_on=False, zorder=3,
                     linestyle="none")
 
@@ -280,6 +303,11 @@ class _Painter:
         values = np.concatenate([c.lr[np.isfinite(c.lr)] for c in curves] or [np.zeros(1)])
         low = min(0.0, float(values.min())) if len(values) else 0.0
         top = float(values.max()) if len(values) else 1.0
+        if self.exponent:  # drawn in units of 10**exponent already (see lr_scale_exponent)
+            low, top = scaled(low, self.exponent), scaled(top, self.exponent)
+            ax.set_ylim(low, top * 1.05 if top > 0 else 1.0)
+            ax.set_ylabel(axes.lr_label(self.exponent, math=self.paper))
+            return
         ax.set_ylim(low, top * 1.05 if top > 0 else 1.0)
         exponent = axes.lr_exponent(top)
         if exponent:
