@@ -22,7 +22,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from . import annotate, axes, style
+from . import annotate, axes, fonts, style
 from ..output import atomic_write
 from ..spec import SERIES, Curve, PlotSpec
 
@@ -139,42 +139,59 @@ def figure(
 
     ``table`` (plain text, e.g. statistics) is set in monospace under everything else.
     ``overlay(ax, to_x)`` draws more on the lr axes (a run's logged points) and returns
-    its artists for the legend; ``to_x`` maps steps to the x unit. Not for a grid."""
-    from matplotlib.figure import Figure
-
+    its artists for the legend; ``to_x`` maps steps to the x unit. Not for a grid.
+    Characters the style's font lacks are drawn in an installed font that has them (:mod:`lrviz.draw.fonts`)."""
     layout = layout_of(plot, curves)
     if plot.style == "paper":
         title = None  # a paper captions its figures: the title goes to the file's metadata only
     with style.context(plot.style):
-        painter = _Painter(curves, plot, total_steps, steps_per_epoch, per_step)
-        width = base_size(plot)[0]
-        rows = 0 if layout == "grid" else painter.legend_shape(width)[0]
-        titles = painter.panel_titles(width) if layout == "grid" else []
-        lines = max((_lines(h) * _rc("axes.titlesize") + _lines(n) * 1.1 * _rc(SUBTITLE_SIZE) for h, n in titles),
-                    default=_rc("axes.titlesize")) / _rc("axes.titlesize")
-        under = panels_of(curves) if layout == "stack" else []
-        size = figure_size(plot, layout, len(curves), rows, lines, titled=bool(title), panels=len(under))
-        band = _table_height(table) if table else 0.0
-        fig = root = Figure(figsize=(size[0], size[1] + band), layout="constrained")
-        if table:  # the plot above, the table in a band of its own below
-            fig, below = root.subfigures(2, 1, height_ratios=(size[1], band))
-            below.text(0.5, 0.5, table, ha="center", va="center", family="monospace", fontsize=_table_size(table, size[0]))
-        if layout == "grid":
-            painter.grid(fig, title, titles)
-        else:
-            if under:
-                ax, *below = fig.subplots(1 + len(under), 1, sharex=True, height_ratios=(3,) + (1.4,) * len(under))
-            else:
-                ax, below = fig.subplots(1, 1), []
-            painter.lr_axes(ax, range(len(curves)), title=title)
-            painter.lr_scale(ax, curves)
-            if overlay is not None:
-                painter.extra = [a for a in overlay(ax, painter.x) if not a.get_label().startswith("_")]
-            for key, ax_p in zip(under, below):
-                painter.panel_axes(ax_p, key)
-            painter.x_axis(below[-1] if below else ax)
-            painter.legend(fig, ax)
+        found = fonts.plan([title, table, *(c.label for c in curves), *(c.details for c in curves)])
+        fonts.note(found)
+        with matplotlib_rc(found.rc()), fonts.quiet_missing_glyphs():
+            root = _build(curves, plot, layout, title, total_steps, steps_per_epoch, table, overlay, per_step)
     root._lrviz_style = plot.style  # save() applies the same style to the savefig.* settings
+    root._lrviz_fonts = found  # ... and the same fallback fonts
+    return root
+
+
+def matplotlib_rc(changes: dict):
+    import matplotlib
+
+    return matplotlib.rc_context(changes)
+
+
+def _build(curves, plot: PlotSpec, layout: str, title, total_steps: int, steps_per_epoch, table, overlay, per_step):
+    """The figure of :func:`figure`, built inside its style."""
+    from matplotlib.figure import Figure
+
+    painter = _Painter(curves, plot, total_steps, steps_per_epoch, per_step)
+    width = base_size(plot)[0]
+    rows = 0 if layout == "grid" else painter.legend_shape(width)[0]
+    titles = painter.panel_titles(width) if layout == "grid" else []
+    lines = max((_lines(h) * _rc("axes.titlesize") + _lines(n) * 1.1 * _rc(SUBTITLE_SIZE) for h, n in titles),
+                default=_rc("axes.titlesize")) / _rc("axes.titlesize")
+    under = panels_of(curves) if layout == "stack" else []
+    size = figure_size(plot, layout, len(curves), rows, lines, titled=bool(title), panels=len(under))
+    band = _table_height(table) if table else 0.0
+    fig = root = Figure(figsize=(size[0], size[1] + band), layout="constrained")
+    if table:  # the plot above, the table in a band of its own below
+        fig, below = root.subfigures(2, 1, height_ratios=(size[1], band))
+        below.text(0.5, 0.5, table, ha="center", va="center", family="monospace", fontsize=_table_size(table, size[0]))
+    if layout == "grid":
+        painter.grid(fig, title, titles)
+    else:
+        if under:
+            ax, *below = fig.subplots(1 + len(under), 1, sharex=True, height_ratios=(3,) + (1.4,) * len(under))
+        else:
+            ax, below = fig.subplots(1, 1), []
+        painter.lr_axes(ax, range(len(curves)), title=title)
+        painter.lr_scale(ax, curves)
+        if overlay is not None:
+            painter.extra = [a for a in overlay(ax, painter.x) if not a.get_label().startswith("_")]
+        for key, ax_p in zip(under, below):
+            painter.panel_axes(ax_p, key)
+        painter.x_axis(below[-1] if below else ax)
+        painter.legend(fig, ax)
     return root
 
 
@@ -559,9 +576,12 @@ def save(fig, path: str, fmt: str, *, title: str | None = None, source: str | No
         if source:
             metadata["Source"] = source
 
+    found = getattr(fig, "_lrviz_fonts", None) or fonts.Plan()
+
     def write(fh) -> None:
         with style.context(getattr(fig, "_lrviz_style", "default")):
-            with matplotlib.rc_context({"svg.hashsalt": "lrviz", "pdf.compression": 6}):
+            with matplotlib.rc_context({"svg.hashsalt": "lrviz", "pdf.compression": 6, **found.rc()}), \
+                    fonts.quiet_missing_glyphs():
                 fig.savefig(fh, format=fmt, metadata=metadata, dpi=dpi)
 
     atomic_write(path, write)
