@@ -26,8 +26,9 @@ class Typed(str):
     option = "--title"
 
 
-def plain_problem(text: str) -> str | None:
-    """What is wrong with ``text`` as text (too long, not encodable), or None."""
+def plain_problem(text: str, *, argument: bool = False) -> str | None:
+    """What is wrong with ``text`` as text (too long, not encodable), or None. ``argument``: the text is a
+    command-line argument, where a lone surrogate U+DC80..U+DCFF stands for a byte that is not UTF-8."""
     if len(text) > MAX_TEXT:
         return f"is {len(text):,} characters long; at most {MAX_TEXT:,} are drawn"
     try:
@@ -35,7 +36,7 @@ def plain_problem(text: str) -> str | None:
     except UnicodeEncodeError as err:
         char = text[err.start]
         code = ord(char)
-        if 0xDC80 <= code <= 0xDCFF:  # surrogateescape: a byte of an argument that is not UTF-8
+        if argument and 0xDC80 <= code <= 0xDCFF:  # surrogateescape: a byte of an argument that is not UTF-8
             return f"not UTF-8 text (byte 0x{code - 0xDC00:02x} at character {err.start + 1})"
         return f"not valid text (a lone surrogate U+{code:04X} at character {err.start + 1})"
     return None

@@ -72,7 +72,7 @@ def parse_title(value: str) -> str:
     """A typed --title: refused at once when too long or not UTF-8 (its mathtext is checked when drawn)."""
     from ..text import Typed, plain_problem
 
-    if problem := plain_problem(str(value)):
+    if problem := plain_problem(str(value), argument=True):
         raise typer.BadParameter(problem)
     return Typed(value)
 
@@ -159,6 +159,11 @@ class FigureOptions:
             config = replace(config, plot=with_options(config.plot, **options))
         except ParameterError as err:
             raise UsageError(f"--{err.param}: {err.message}") from None
+        if not self.term and not config.positions:  # schedules typed as names, not read from a file
+            from ..limits import panels_problem
+
+            if problem := panels_problem(len(config.schedules)):
+                raise UsageError(f"schedule names: {problem}")
         if (self.size is not None or self.dpi is not None) and not self.term:
             from ..draw.mpl import base_size, png_dpi
             from ..limits import figure_problem
@@ -309,14 +314,22 @@ def distinct_labels(specs) -> tuple:
     for i, (spec, label) in enumerate(zip(specs, shown_as)):
         seen.setdefault(label, []).append(i)
     for label, where in seen.items():
+        repeats = []  # (first, copy, its number among copies of the name): one note per label, however many
         for k, i in enumerate(where[1:], start=2):
             out[i] = replace(out[i], label=f"{label} ({k})")
             same = [j for j in where[:k - 1] if specs[j].params == specs[i].params and specs[j].name == specs[i].name]
             if same:
-                first = out[same[0]].label or label
-                copy = sum(1 for s in specs[:i + 1] if s.name == specs[i].name)
-                typer.echo(f"lrviz: note: {first!r} and {out[i].label!r} are the same schedule with the same "
-                           f"parameters; set one apart with --set {specs[i].name}#{copy}.PARAM=VALUE", err=True)
+                repeats.append((out[same[0]].label or label, out[i].label,
+                                sum(1 for s in specs[:i + 1] if s.name == specs[i].name), specs[i].name))
+        if len(repeats) == 1:
+            first, copy, number, name = repeats[0]
+            typer.echo(f"lrviz: note: {first!r} and {copy!r} are the same schedule with the same "
+                       f"parameters; set one apart with --set {name}#{number}.PARAM=VALUE", err=True)
+        elif repeats:
+            first, _, number, name = repeats[0]
+            typer.echo(f"lrviz: note: {first!r} and {len(repeats)} copies of it ({repeats[0][1]!r} to "
+                       f"{repeats[-1][1]!r}) are the same schedule with the same parameters; set them apart with "
+                       f"--set {name}#{number}.PARAM=VALUE, ...", err=True)
     return tuple(out)
 
 

@@ -156,6 +156,11 @@ def compare(
     from dataclasses import replace as with_
 
     loaded = [with_(facts, steps_per_epoch=None).load(path, force=force) for path in configs or []]
+    if names and not figure.term:
+        from ..limits import panels_problem
+
+        if problem := panels_problem(len(names)):
+            raise UsageError(f"schedule names: {problem}")
     if names:
         loaded.insert(0, names_config(names, steps, lr, facts.steps_per_epoch, assignments, title, force,
                                       facts.tokens_per_step))

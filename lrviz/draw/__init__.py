@@ -52,12 +52,13 @@ def check_epochs(config: Config) -> None:
 
 
 def check_texts(config: Config) -> None:
-    """Refuse, before anything is drawn, a title, caption or label that cannot be drawn (see :mod:`lrviz.text`):
+    """Refuse, before anything is drawn, a title or label that cannot be drawn (see :mod:`lrviz.text`; a caption
+    is not drawn, and was checked as text when the config was read):
     one issue per text, at its place in the config, or named as the option that gave it (``--title``)."""
     from ..config import position_in
     from ..text import Typed, problem
 
-    texts = [("title", config.title, config.title.option if isinstance(config.title, Typed) else None), ("caption", config.caption, None)]
+    texts = [("title", config.title, config.title.option if isinstance(config.title, Typed) else None)]
     texts += [(f"{spec.path or spec.name}.label", spec.label, None) for spec in config.schedules]
     issues = []
     for path, text, origin in texts:
