@@ -10,7 +10,6 @@ child before it starts, so a case that allocates without bound (57.6 Gpixel) or 
 from __future__ import annotations
 
 import json
-import os
 import resource
 import subprocess
 import sys
