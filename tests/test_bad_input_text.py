@@ -275,3 +275,15 @@ def test_a_glyph_the_style_font_lacks_is_drawn_from_another_installed_font():
     out = _run_here("compare", "cosine", "--steps", "20", "--title", "ok " + chr(spare[0]), "-o", "-", "--format",
                     "svg")
     assert out.returncode == 0 and out.stderr == "", out.stderr
+
+
+def test_a_logged_column_name_with_dollars_is_plain_text_in_the_legend(tmp_path):
+    """A run log's column named ``lr$x^$`` (text from a file, not written for the figure) is drawn as it is:
+    the legend's ``logged: ...`` entry escapes its ``$``, so matplotlib does not parse it as math."""
+    (tmp_path / "run.csv").write_text("step,lr$x^$\n0,0.1\n10,0.09\n50,0.05\n", encoding="utf-8")
+    (tmp_path / "plan.yaml").write_text("total_steps: 100\nschedules: [cosine]\n", encoding="utf-8")
+    out = subprocess.run([sys.executable, "-m", "lrviz", "plot", "plan.yaml", "--log", "run.csv", "--log-format", "csv",
+                          "--log-columns", "step,lr$x^$", "-o", "run.png"], capture_output=True, text=True,
+                         timeout=120, cwd=tmp_path, env=_env(), preexec_fn=_limits)
+    assert "Traceback" not in out.stderr and out.returncode in (0, 1), out.stderr
+    assert "wrote run.png" in out.stdout and (tmp_path / "run.png").read_bytes().startswith(b"\x89PNG")

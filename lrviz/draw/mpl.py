@@ -214,7 +214,11 @@ def lr_scale_exponent(curves: Sequence[Curve]) -> int:
     a largest finite |lr| over :data:`HUGE_LR` or under :data:`TINY_LR` (but not 0) is drawn as
     lr / 10**e with the axis labelled ×10^e, e = floor(log10(largest))."""
     tops = [float(np.max(np.abs(c.lr[np.isfinite(c.lr)]))) for c in curves if np.isfinite(c.lr).any()]
-    top = max(tops, default=0.0)
+    return scale_exponent(max(tops, default=0.0))
+
+
+def scale_exponent(top: float) -> int:
+    """floor(log10(top)) for a largest |value| beyond :data:`HUGE_LR` or under :data:`TINY_LR` (not 0), else 0."""
     if top > HUGE_LR or 0 < top < TINY_LR:
         return math.floor(math.log10(top))
     return 0
@@ -343,29 +347,30 @@ class _Painter:
         has it, in the curve's colour and dash. Weight decay, effective decay and batch size start at 0."""
         from matplotlib.ticker import FuncFormatter
 
-        tops = []
+        drawn = []
         for i, curve in enumerate(self.curves):
             if key == "momentum":
                 steps, values = (curve.steps, curve.momentum) if curve.momentum is not None else (None, None)
             else:
                 found = [s for s in curve.series if s.key == key]
                 steps, values = (found[0].steps, found[0].values) if found else (None, None)
-            if values is None:
-                continue
-            ax.plot(*self.held_x(steps, values), **self.style_of(i), drawstyle="steps-post", zorder=2)
-            finite = np.asarray(values, dtype=np.float64)
-            finite = finite[np.isfinite(finite)]
-            if len(finite):
-                tops.append(float(finite.max()))
+            if values is not None:
+                drawn.append((i, curve, steps, np.asarray(values, dtype=np.float64)))
+        finite = [v[np.isfinite(v)] for _, _, _, v in drawn]
+        tops = [float(f.max()) for f in finite if len(f)]
+        shift = scale_exponent(max((float(np.abs(f).max()) for f in finite if len(f)), default=0.0))
+        for i, curve, steps, values in drawn:  # in units of 10**shift beyond what matplotlib can transform
+            ax.plot(*self.held_x(steps, scaled(values, shift)), **self.style_of(i), drawstyle="steps-post", zorder=2)
             if self.annotated:
                 self.boundaries(ax, curve, i)
-        exponent = 0
+        exponent = shift
         if key in ("weight_decay", "effective_decay", "batch_size"):
-            top = max(tops, default=0.0)
+            top = scaled(max(tops, default=0.0), shift)
             ax.set_ylim(0.0, top * 1.08 if top > 0 else 1.0)
-            exponent = axes.lr_exponent(top)
-            if exponent:
-                ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v / 10.0 ** exponent:.6g}"))
+            if not shift:
+                exponent = axes.lr_exponent(top)
+                if exponent:
+                    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v / 10.0 ** exponent:.6g}"))
         ax.set_ylabel(panel_label(key, self.curves, exponent, math=self.paper))
         ax.set_xlim(float(self.x(0)), float(self.x(self.total_steps)))
 
