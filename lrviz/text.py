@@ -42,6 +42,16 @@ def plain_problem(text: str, *, argument: bool = False) -> str | None:
     return None
 
 
+def printable(text: str) -> str:
+    """``text`` with what UTF-8 cannot hold replaced: the bytes of a file name that is not UTF-8 (Python's
+    surrogateescape) as U+FFFD, as a terminal shows them; for metadata and messages, never for lookups."""
+    try:
+        raw = text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # another lone surrogate: a '?'
+        raw = text.encode("utf-8", "replace")
+    return raw.decode("utf-8", "replace")
+
+
 def is_math(text: str) -> bool:
     """Whether matplotlib reads ``text`` as mathtext: an even, non-zero number of unescaped ``$``."""
     dollars = len(re.findall(r"(?<!\\)\$", text))

@@ -153,6 +153,10 @@ GOOD_CASES = [
     Case("ok-mathtext-title", code=0, starts="", **compare("cosine", "--title", "$\\eta_t$ for $5 a day")),
     Case("ok-dpi-2400-default-size", code=0, starts="", **compare("cosine", "--steps", "10", "--dpi", "600")),
     Run("ok-mplbackend-bogus", code=0, starts="", env={"MPLBACKEND": "bogus"}, **compare("cosine", "--steps", "20")),
+    # a config whose file name is the byte 0xff (not UTF-8), in a strict UTF-8 locale: its name goes into the
+    # PNG's metadata as U+FFFD (was a UnicodeEncodeError)
+    Run("ok-config-name-not-utf8", code=0, starts="", env={"PYTHONIOENCODING": "utf-8"},
+        **plot("total_steps: 10\nschedules: [cosine]\n", name="\udcff.yaml")),
 ]
 
 

@@ -131,6 +131,17 @@ def _backend_aside() -> None:
         os.environ["LRVIZ_MPLBACKEND"] = backend
 
 
+def _bytes_as_given() -> None:
+    """A file name that is not UTF-8 reaches Python as lone surrogates (surrogateescape); ``wrote NAME`` writes
+    its bytes back as they were given, as ls and cat do, instead of failing in a strict UTF-8 locale."""
+    reconfigure = getattr(sys.stdout, "reconfigure", None)
+    if reconfigure is not None and (getattr(sys.stdout, "errors", None) or "strict") == "strict":
+        try:
+            reconfigure(errors="surrogateescape")
+        except (ValueError, OSError):
+            pass
+
+
 def _closed_stdout() -> int:
     """stdout could not take what lrviz printed (``lrviz list > /dev/full``, a closed pipe): one line, as
     ``cat`` says it, and exit 1; Python's flush at exit must not try again and print a traceback."""
@@ -169,6 +180,7 @@ def _main() -> None:
     from ..output import stop_requested
 
     _backend_aside()
+    _bytes_as_given()
     signal.signal(signal.SIGTERM, _stopped)
     signal.signal(signal.SIGINT, _stopped)
     sys.unraisablehook = _quiet_unraisable

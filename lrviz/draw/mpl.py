@@ -567,6 +567,9 @@ def save(fig, path: str, fmt: str, *, title: str | None = None, source: str | No
     """
     import matplotlib
 
+    from ..text import printable
+
+    title, source = (printable(text) if text else text for text in (title, source))  # a file name may not be UTF-8
     metadata: dict[str, str | None] = {"Title": title or "lrviz"}
     if fmt == "png":
         metadata["Software"] = "lrviz"
