@@ -86,6 +86,22 @@ def _reason(message: str) -> str:
     return what + where
 
 
+_KEEP = "\ue000"  # a private-use character: a space inside math while wrapping
+
+
+def wrap(text: str, width: int, *, break_long_words: bool = False) -> list[str]:
+    """``textwrap.wrap`` at word breaks (not at hyphens) that never breaks inside ``$...$``: a line break in
+    the middle of math would make matplotlib draw the whole text as plain text, dollars and backslashes.
+    ``break_long_words`` splits a word longer than ``width``, unless the text holds math."""
+    import textwrap
+
+    if is_math(text):
+        break_long_words = False  # a long word may be math: kept whole
+        text = re.sub(r"(?<!\\)\$.*?(?<!\\)\$", lambda m: m.group(0).replace(" ", _KEEP), text)
+    lines = textwrap.wrap(text, width, break_on_hyphens=False, break_long_words=break_long_words)
+    return [line.replace(_KEEP, " ") for line in lines]
+
+
 def problem(text: str, *, math: bool = True) -> str | None:
     """The first problem of ``text``: length, encoding, then (``math``) mathtext; None when it can be drawn."""
     return plain_problem(text) or (math_problem(text) if math else None)

@@ -291,3 +291,18 @@ def test_a_logged_column_name_with_dollars_is_plain_text_in_the_legend(tmp_path)
                          timeout=120, cwd=tmp_path, env=_env(), preexec_fn=_limits)
     assert "Traceback" not in out.stderr and out.returncode in (0, 1), out.stderr
     assert "wrote run.png" in out.stdout and (tmp_path / "run.png").read_bytes().startswith(b"\x89PNG")
+
+
+@pytest.mark.parametrize("text, width", [(r"(a) $\alpha + \beta + \gamma + \delta + \epsilon$ and more words here", 12),
+                                         (r"cosine $\eta_t = \eta_0 \cos(\pi t / T)$ to $10^{-4}$, final", 8),
+                                         ("plain words that wrap at spaces only", 10)])
+def test_wrapping_never_breaks_inside_math(text, width):
+    """Legends and panel headings wrap at spaces, but a line break inside $...$ would make matplotlib draw the
+    whole label as plain text: every wrapped line holds an even number of unescaped $, and no word is lost."""
+    import re
+
+    from lrviz.text import wrap
+
+    lines = wrap(text, width, break_long_words=True)
+    assert all(len(re.findall(r"(?<!\\)\$", line)) % 2 == 0 for line in lines), lines
+    assert " ".join(lines).split() == text.split()

@@ -17,13 +17,13 @@ peak (filled dot) and final lr (open dot) with their values in the legend.
 from __future__ import annotations
 
 import math
-import textwrap
 from typing import Callable, Sequence
 
 import numpy as np
 
 from . import annotate, axes, fonts, style
 from ..output import atomic_write
+from ..text import wrap as wrap_text
 from ..spec import SERIES, Curve, PlotSpec
 
 DASHES = ("-", (0, (5, 2)), (0, (5, 1.5, 1, 1.5)), (0, (1.2, 1.2)), (0, (8, 2, 1, 2, 1, 2)),
@@ -407,7 +407,7 @@ class _Painter:
         """The legend's labels, each wrapped at word breaks to the figure's width (a twin with many parameters
         set gives a label longer than the page)."""
         chars = max(24, int(width * 72 / (0.62 * _rc("legend.fontsize"))) - 10)
-        return ["\n".join(textwrap.wrap(t, chars, break_on_hyphens=False, break_long_words=False)) or t
+        return ["\n".join(wrap_text(t, chars)) or t
                 for t in self.legend_entries()[1]]
 
     def paper_labels(self, width: float) -> list[str]:
@@ -415,7 +415,7 @@ class _Painter:
         labels = self.legend_entries()[1]
         share = 3 if self.paper_inside(width) else 1.3
         chars = max(16, int(width * 72 / (0.56 * _rc("legend.fontsize")) / share))
-        return ["\n".join(textwrap.wrap(t, chars, break_on_hyphens=False, break_long_words=False)) or t
+        return ["\n".join(wrap_text(t, chars)) or t
                 for t in labels]
 
     def paper_inside(self, width: float) -> bool:
@@ -472,7 +472,7 @@ class _Painter:
         room = width / cols * 72 / em  # characters of 1 pt across a panel
 
         def wrap(text: str, points: float) -> str:
-            return "\n".join(textwrap.wrap(text, max(12, int(room / points) - 2), break_on_hyphens=False))
+            return "\n".join(wrap_text(text, max(12, int(room / points) - 2), break_long_words=True))
 
         titles = []
         for i, curve in enumerate(self.curves):
