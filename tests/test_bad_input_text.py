@@ -55,6 +55,8 @@ def _run_limited(case: Case, folder: str, env: dict) -> dict:
 
 
 LONG = "x" * 900_000
+GRID_NAMES = ("step", "multistep", "exponential", "cosine", "linear", "polynomial", "constant", "inverse_sqrt",
+              "cosine_restarts", "wsd", "onecycle", "cyclic", "warmup", "keyframes", "inverse_time", "linear_cosine")
 PG = "playground:\n  surface: rosenbrock\n"
 GALLERY = {"configs": None, "configs/a.yaml": "title: fine\ntotal_steps: 50\nschedules: [cosine]\n",
            "configs/b.yaml": "title: \"$x^$\"\ntotal_steps: 50\nschedules: [step]\n", "out": None, "out/a.png": OLD}
@@ -111,6 +113,9 @@ CASES = [
          **plot("schedules: [cosine]\nplot: {size: [100, 100], dpi: 2400}\n")),
     Case("grid-500-panels", code=1, starts="bad.yaml:2:1: schedules: 500 curves in one figure is more than 64",
          **plot("total_steps: 100\nschedules: [" + ", ".join(["cosine"] * 500) + "]\nplot: {layout: grid}\n")),
+    Case("grid-grown-past-250-mpixel", code=2, starts="lrviz: --dpi: 8 x ", contains=("at most 250 Mpixel",
+                                                                                     "grew to hold its panels"),
+         **compare(*GRID_NAMES, "--layout", "grid", "--steps", "50", "--dpi", "2400")),
     Case("compare-70-names", code=2, starts="lrviz: schedule names: 70 curves in one figure is more than 64",
          **compare(*["step"] * 70)),
     Case("playground-57-gigapixel", code=1, starts="pg.yaml: plot.size: 100 x 100 in at 2400 dpi",

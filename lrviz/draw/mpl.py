@@ -585,6 +585,14 @@ def save(fig, path: str, fmt: str, *, title: str | None = None, source: str | No
             metadata["Source"] = source
 
     found = getattr(fig, "_lrviz_fonts", None) or fonts.Plan()
+    if fmt == "png":  # the exact size, now that panels and legend have made the figure taller: before rendering
+        from ..errors import ParameterError
+        from ..limits import figure_problem
+
+        width, height = (float(v) for v in fig.get_size_inches())
+        if problem := figure_problem(width, height, dpi or int(float(fig.get_dpi())), png=True):
+            raise ParameterError("--dpi", f"{problem} (the figure grew to hold its panels and legend); lower --dpi "
+                                          "or plot.dpi")
 
     def write(fh) -> None:
         with style.context(getattr(fig, "_lrviz_style", "default")):
