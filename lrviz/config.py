@@ -40,7 +40,7 @@ SCALE_KEYS = ("tokens_per_step", "samples_per_step", "batch_size", "seq_len", "g
 TOP_KEYS = ("title", "caption", "total_steps", "steps_per_epoch", *SCALE_KEYS, "lr", "counting", "schedules", "plot",
             "output")
 ENTRY_KEYS = ("name", "label", "params", "counting", "optimizer") + hyper.KEYS
-PLOT_KEYS = ("layout", "style", "logy", "x", "size", "dpi", "annotate")
+PLOT_KEYS = ("layout", "style", "logy", "x", "size", "dpi", "annotate", "difference", "context")
 
 
 class _Located:
@@ -355,8 +355,8 @@ def _plot(raw: Any, doc: _Located) -> PlotSpec:
         path = f"plot.{key}"
         if key not in PLOT_KEYS:
             doc.issue(path, f"unknown plot option{did_you_mean(str(key), PLOT_KEYS)}")
-        elif key == "logy":
-            options["logy"] = _field(doc, path, as_bool, value, False)
+        elif key in ("logy", "difference", "context"):
+            options[key] = _field(doc, path, as_bool, value, False)
         elif key in ("x", "layout", "style"):
             choices = {"x": X_UNITS, "layout": LAYOUTS, "style": STYLES}[key]
             if value not in choices:
@@ -373,6 +373,8 @@ def _plot(raw: Any, doc: _Located) -> PlotSpec:
             dpi = _field(doc, path, parse_dpi, value)
             if dpi:
                 options["dpi"] = dpi
+    if options.get("difference") and options.get("layout") in ("grid", "overlay"):
+        doc.issue("plot.difference", f"draws a panel under the lr: it needs layout stack or auto; got {options['layout']}")
     return PlotSpec(**options)
 
 

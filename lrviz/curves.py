@@ -180,6 +180,34 @@ def evaluate_schedule(schedule: Schedule, total_steps: int, *, label: str | None
                  optimizer=optimizer)
 
 
+def with_difference(curves: list[Curve], total_steps: int, columns: int | None = None) -> list[Curve]:
+    """``curves`` each with a ``difference`` series: lr_i(t) - lr_1(t) against the first curve (0 for the
+    first), on steps 0..total_steps - 1, M4-reduced to ``columns`` (the panel of ``plot.difference``).
+    Both schedules are evaluated on the same steps, so the difference is exact; every chunk is evaluated,
+    since a difference of two monotone pieces need not be monotone."""
+    from dataclasses import replace
+
+    if not curves:
+        return curves
+    reference = curves[0].schedule
+    zero = Series("difference", np.array([0, max(total_steps - 1, 0)], dtype=np.int64), np.zeros(2))
+    out = [replace(curves[0], series=curves[0].series + (zero,))]
+    for curve in curves[1:]:
+        schedule = curve.schedule
+
+        def minus(t: np.ndarray, schedule=schedule) -> np.ndarray:
+            return schedule.unchecked(t) - reference.unchecked(t)
+
+        with np.errstate(over="ignore", invalid="ignore"):
+            if columns is None:
+                steps = np.arange(total_steps, dtype=np.int64)
+                values = minus(steps)
+            else:
+                steps, (values,) = reduce_curves([minus], total_steps, columns)  # no breaks: a difference of monotone pieces need not be monotone
+        out.append(replace(curve, series=curve.series + (Series("difference", steps, values),)))
+    return out
+
+
 def first_non_finite(steps: np.ndarray, values: np.ndarray, evaluate: Callable[[np.ndarray], np.ndarray]) -> tuple[int, float] | None:
     """The first step whose value is not finite, and that value; None when all are finite.
 

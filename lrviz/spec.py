@@ -54,6 +54,10 @@ class PlotSpec:
     AdamW's effective decay, batch size; shared x) or ``auto`` (stack when a
     curve carries one, else overlay). ``size``
     and ``dpi`` default to the style's; a named size fixes the width only.
+    ``difference``: a panel under the lr with each curve minus the first one,
+    lr_i(t) - lr_1(t), so that a difference of one step or 1e-3 of the peak can
+    be seen (the layout becomes a stack; not with ``grid`` or ``overlay``).
+    ``context``: in a grid, every panel also shows the other curves in pale grey.
     """
 
     layout: str = "auto"
@@ -63,6 +67,8 @@ class PlotSpec:
     size: tuple[float, float] | str | None = None  # (W, H) inches, exact; or column | page | screen
     dpi: int | None = None  # PNG resolution
     annotate: bool | None = None  # phase boundaries, peak and final lr; None: the style's (off for paper)
+    difference: bool = False  # a panel of lr_i - lr_1 under the lr
+    context: bool = False  # grid: the other curves in pale grey behind each panel's own
 
 
 @dataclass(frozen=True)

@@ -86,20 +86,13 @@ def _reason(message: str) -> str:
     return what + where
 
 
-_KEEP = "\ue000"  # a private-use character: a space inside math while wrapping
-
-
-def wrap(text: str, width: int, *, break_long_words: bool = False) -> list[str]:
-    """``textwrap.wrap`` at word breaks (not at hyphens) that never breaks inside ``$...$``: a line break in
-    the middle of math would make matplotlib draw the whole text as plain text, dollars and backslashes.
-    ``break_long_words`` splits a word longer than ``width``, unless the text holds math."""
-    import textwrap
-
-    if is_math(text):
-        break_long_words = False  # a long word may be math: kept whole
-        text = re.sub(r"(?<!\\)\$.*?(?<!\\)\$", lambda m: m.group(0).replace(" ", _KEEP), text)
-    lines = textwrap.wrap(text, width, break_on_hyphens=False, break_long_words=break_long_words)
-    return [line.replace(_KEEP, " ") for line in lines]
+def glue_math(text: str, keep: str) -> str:
+    """``text`` with the spaces inside each ``$...$`` (as matplotlib reads math) replaced by ``keep``, so that
+    wrapping at spaces never breaks a formula: a line break inside math makes matplotlib draw the whole text
+    as plain text, dollars and backslashes."""
+    if not is_math(text):
+        return text
+    return re.sub(r"(?<!\\)\$.*?(?<!\\)\$", lambda m: m.group(0).replace(" ", keep), text)
 
 
 def problem(text: str, *, math: bool = True) -> str | None:

@@ -6,18 +6,19 @@ process (:func:`lrviz.draw.figure`, as the gallery draws it), after a real Agg d
 
 - every visible text box and legend lies inside the figure (window extents against the figure bbox);
 - no two text boxes overlap (tick labels are not compared with each other: neighbours may touch);
-- the file saved (PNG at 72 dpi, through :func:`lrviz.draw.mpl.save`) has the size in inches that was
-  asked for, to a pixel (the paper style's SVG is checked to the point in the test after).
+- every curve in a legend is visible: hiding it changes some pixel of the figure at 72 dpi (a curve
+  drawn exactly under another one is not: lrviz draws the lower one as a pale band);
+- the files saved (PNG at 72 dpi, SVG and PDF, through :func:`lrviz.draw.mpl.save`) have the size in
+  inches that was asked for, to a pixel (SVG and PDF to the point).
 
-The playground figures (``playground_*``) are left out: they run optimizers before drawing and are
-drawn by :mod:`lrviz.playground.figures`, not by :mod:`lrviz.draw`.
+The playground figures (``playground_*``, drawn by :mod:`lrviz.playground.figures` after their runs)
+go through the same checks in the same styles.
 Figures are drawn at 72 dpi (text extents scale with dpi, so the check holds at any resolution
 up to a pixel of rounding, which the tolerance allows for). About 45 s for the 176 cases on one core.
 """
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -30,7 +31,7 @@ DPI = 72
 TOLERANCE = 1.0  # pixels at DPI: rounding of glyph extents
 
 
-def _gallery_configs():
+def _gallery_configs(playgrounds: bool = False):
     from lrviz import gallery
     from lrviz.config import load
     from lrviz.playground import config as playground_config
@@ -38,14 +39,28 @@ def _gallery_configs():
 
     out = []
     for path in gallery.configs_in(str(CONFIGS)):
-        if not playground_config.is_playground(path):
-            out.append((Path(path).stem, load(path)))
+        if playground_config.is_playground(path) == playgrounds:
+            out.append((Path(path).stem, playground_config.load(path) if playgrounds else load(path)))
+    if playgrounds:
+        return out
     for path, facts, _ in gallery.trainer_files(str(CONFIGS)):
         out.append((f"trainer_{Path(path).stem}", load_any(path, **facts)))
     return out
 
 
 STYLES = [("default", None), ("paper", None), ("paper", "page"), ("dark", None)]
+
+
+def formats_of(style_name: str) -> tuple[str, ...]:
+    """The files checked: every format in the paper style (figures that go into a paper as PDF or SVG), the
+    PNG in the screen styles (the same figure: text extents do not depend on the format)."""
+    return ("png", "svg", "pdf") if style_name == "paper" else ("png",)
+
+
+def sees_hidden(style_name: str, size) -> bool:
+    """Hidden curves are looked for in the default style and the paper column (the page and dark styles draw
+    the same lines wider apart, or in other colours on the same geometry)."""
+    return size is None and style_name in ("default", "paper")
 
 
 def _asked_size(plot) -> tuple[float, float]:
@@ -144,6 +159,57 @@ def saved_inches(path: str) -> tuple[float, float]:
     return width, height
 
 
+def pdf_inches(path: str) -> tuple[float, float]:
+    """Width and height of a one-page PDF in inches (its MediaBox, in points)."""
+    box = re.search(rb"/MediaBox\s*\[\s*([-0-9.]+)\s+([-0-9.]+)\s+([-0-9.]+)\s+([-0-9.]+)\s*\]", Path(path).read_bytes())
+    x0, y0, x1, y1 = (float(v) for v in box.groups())
+    return (x1 - x0) / 72, (y1 - y0) / 72
+
+
+def hidden_curves(fig) -> list[str]:
+    """The curves (lines with a ``gid`` lrviz gives the curves a legend names) whose hiding changes no pixel
+    of ``fig`` at :data:`DPI`: fully covered by other artists."""
+    import numpy as np
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    fig.set_dpi(DPI)
+    canvas = FigureCanvasAgg(fig)
+
+    def pixels():
+        canvas.draw()
+        return np.asarray(canvas.buffer_rgba()).copy()
+
+    whole = pixels()
+    hidden = []
+    for ax in fig.get_axes():
+        for line in ax.get_lines():
+            if not (line.get_gid() or "").startswith(("lr-", "path-")) or not line.get_visible():
+                continue
+            line.set_visible(False)
+            if np.array_equal(pixels(), whole):
+                hidden.append(f"{line.get_gid()} in {ax.get_title(loc='left') or 'the axes'}")
+            line.set_visible(True)
+    return hidden
+
+
+def check_saved_sizes(fig, tmp_path, title, source, width, name, formats=("png", "svg", "pdf")):
+    """The files lrviz saves (PNG, SVG, PDF) have the figure's size; its width is the one asked for."""
+    from lrviz.draw import mpl
+
+    pixel = 1.01 / DPI  # a size in inches rounds to whole pixels
+    asked = tuple(fig.get_size_inches())
+    for fmt, measure, tolerance in (("png", lambda p: png_inches(p, DPI), pixel), ("svg", saved_inches, 0.005),
+                                    ("pdf", pdf_inches, 0.005)):
+        if fmt not in formats:
+            continue
+        target = str(tmp_path / f"f.{fmt}")
+        mpl.save(fig, target, fmt, title=title, source=source, dpi=DPI)  # as lrviz saves, at low dpi
+        got = measure(target)
+        if width is not None:
+            assert got[0] == pytest.approx(width, abs=tolerance), f"{name}.{fmt}: saved {got[0]:.3f} in wide, asked {width}"
+        assert got == pytest.approx(asked, abs=tolerance), f"{name}.{fmt}: saved {got}, figure {asked}"
+
+
 CASES = [(name, config, st, size) for name, config in _gallery_configs() for st, size in STYLES]
 
 
@@ -151,19 +217,34 @@ CASES = [(name, config, st, size) for name, config in _gallery_configs() for st,
                          ids=[f"{c[0]}-{c[2]}{'-' + c[3] if c[3] else ''}" for c in CASES])
 def test_every_gallery_figure_keeps_its_text_on_the_page_and_apart(name, config, style_name, size, tmp_path):
     from lrviz import draw
-    from lrviz.draw import mpl
 
     plot = replace(config.plot, style=style_name, **({"size": size} if size else {}))
     config = replace(config, plot=plot)
     fig = draw.figure(config)
-    target = str(tmp_path / "f.png")
-    mpl.save(fig, target, "png", title=config.title, source=config.source, dpi=DPI)  # as lrviz saves, at low dpi
-    width, height = _asked_size(plot)
-    got = png_inches(target, DPI)
-    pixel = 1.01 / DPI  # a size in inches rounds to whole pixels
-    assert got[0] == pytest.approx(width, abs=pixel), f"{name}: saved {got[0]:.3f} in wide, asked {width}"
-    assert got == pytest.approx(tuple(fig.get_size_inches()), abs=pixel), f"{name}: saved {got}, figure {fig.get_size_inches()}"
+    check_saved_sizes(fig, tmp_path, config.title, config.source, _asked_size(plot)[0], name, formats_of(style_name))
     assert problems(fig) == [], name
+    if sees_hidden(style_name, size):
+        assert hidden_curves(fig) == [], name
+
+
+PLAYGROUNDS = [(name, spec, st, size) for name, spec in _gallery_configs(playgrounds=True) for st, size in STYLES]
+
+
+@pytest.mark.parametrize("name,spec,style_name,size", PLAYGROUNDS,
+                         ids=[f"{c[0]}-{c[2]}{'-' + c[3] if c[3] else ''}" for c in PLAYGROUNDS])
+def test_every_playground_figure_keeps_its_text_on_the_page_and_its_paths_visible(name, spec, style_name, size,
+                                                                                   tmp_path):
+    from lrviz.draw import style
+    from lrviz.playground.play import figure
+
+    spec = replace(spec, style=style_name, **({"size": size} if size else {}))
+    fig = figure(spec)
+    width = (spec.size[0] if isinstance(spec.size, tuple) else style.SIZES[spec.size][0] if isinstance(spec.size, str)
+             else float(style.params(spec.style)["figure.figsize"][0]))
+    check_saved_sizes(fig, tmp_path, spec.title, spec.source, width, name, formats_of(style_name))
+    assert problems(fig) == [], name
+    if sees_hidden(style_name, size):
+        assert hidden_curves(fig) == [], name
 
 
 def test_the_paper_style_follows_paper_conventions(tmp_path):

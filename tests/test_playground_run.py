@@ -145,3 +145,47 @@ def test_gradient_descent_follows_the_modified_flow_to_second_order():
     # the modified rate by hand, one coordinate: GD gives (1 - eta c)^k, the flow exp(-(c + eta c^2/2) k eta)
     eta, c, k = 0.01, 4.0, 50
     assert flow.quadratic_flow(s, (0.0, 1.0), [k * eta], eta)[0, 1] == pytest.approx(np.exp(-(c + eta * c * c / 2) * k * eta))
+
+
+def _spec(**kw) -> Playground:
+    base = dict(surface=SurfaceSpec("rosenbrock", {}, "playground.surface"),
+                optimizers=tuple(OptimizerSpec(n, {}, None, f"playground.optimizers[{i}]")
+                                 for i, n in enumerate(kw.pop("names", ["sgd", "adam"]))),
+                schedules=(ScheduleSpec("constant"),), steps=50)
+    base.update(kw)
+    return Playground(**base)
+
+
+def test_the_running_geometric_mean_is_the_exp_of_the_trailing_mean_of_logs():
+    from lrviz.playground.figures import running_geometric_mean
+
+    values = np.array([1.0, 100.0, 10.0, 1000.0, 0.1])
+    # windows of 3 trailing values, fewer at the start
+    expected = [1.0, (1.0 * 100.0) ** (1 / 2), (1.0 * 100.0 * 10.0) ** (1 / 3), (100.0 * 10.0 * 1000.0) ** (1 / 3),
+                (10.0 * 1000.0 * 0.1) ** (1 / 3)]
+    np.testing.assert_allclose(running_geometric_mean(values, 3), expected, rtol=1e-12)
+
+
+def test_more_than_four_runs_get_a_small_map_each_beside_one_loss_panel():
+    names = ["sgd", "momentum", "nag", "adagrad", "rmsprop"]
+    fig = play.figure(_spec(names=names))
+    maps = [ax for ax in fig.get_axes() if any((line.get_gid() or "").startswith("path-") for line in ax.get_lines())]
+    assert [ax.get_title(loc="left") for ax in maps] == names  # one path each, titled by its optimizer
+    assert all(len([line for line in ax.get_lines() if (line.get_gid() or "").startswith("path-")]) == 1 for ax in maps)
+    assert len(fig.get_axes()) == len(names) + 1  # the spare cell of the 2 x 3 grid is removed, plus the loss
+    few = play.figure(_spec(names=["sgd", "adam"]))
+    assert len(few.get_axes()) == 2
+
+
+def test_the_lr_grid_puts_its_legend_in_the_grids_empty_cell_and_its_x_marks_inside_the_axes():
+    from lrviz.playground.spec import LrGrid
+
+    names = ["sgd", "momentum", "nag", "adagrad", "rmsprop"]  # a 2 x 3 grid: one cell to spare
+    fig = play.figure(_spec(names=names, view="grid", lr_grid=LrGrid(1e-4, 1.0, 6)))
+    panels = [ax for ax in fig.get_axes() if ax.axison]
+    spare = [ax for ax in fig.get_axes() if not ax.axison]
+    assert len(panels) == 5 and len(spare) == 1 and spare[0].get_legend() is not None and not fig.legends
+    marks = [line for ax in panels for line in ax.get_lines() if line.get_marker() == "x"]
+    assert marks and all(line.get_clip_on() and max(line.get_ydata()) < 1.0 for line in marks)  # sgd diverges at 1
+    three = play.figure(_spec(names=["sgd", "momentum", "nag"], view="grid", lr_grid=LrGrid(1e-4, 1.0, 6)))
+    assert len(three.legends) == 1  # a full row: the legend goes below

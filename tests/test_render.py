@@ -305,3 +305,82 @@ def test_importing_the_drawing_package_loads_no_schedule_registry_or_twin():
             "print(sorted(m for m in sys.modules if m == 'lrviz.registry' or m.startswith('lrviz.twins')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_the_difference_panel_draws_each_curve_minus_the_first_at_every_step():
+    """plot.difference: lr_i(t) - lr_1(t) from the formulas, step decay minus the constant 0.1:
+    0.1 * 0.1 ** floor(t / 300) - 0.1 on t = 0..999, and the first curve's own line at 0."""
+    fig = draw_config(config("constant", ("step", {"step_size": 300}), difference=True))
+    lr_ax, diff_ax = fig.axes
+    assert diff_ax.get_ylabel().startswith("lr − constant")
+    zero, step = [line for line in diff_ax.get_lines() if line.get_drawstyle() == "steps-post"]
+    assert set(np.asarray(zero.get_ydata())) == {0.0}
+    x, y = np.asarray(step.get_xdata()), np.asarray(step.get_ydata())
+    t = np.arange(1000)
+    assert np.array_equal(x[:-1], t)  # held to x = 1000 like the lr
+    np.testing.assert_allclose(y[:-1], 0.1 * 0.1 ** np.floor(t / 300) - 0.1, rtol=1e-12, atol=1e-15)
+
+
+def test_the_difference_panel_refuses_a_layout_it_cannot_go_under():
+    from lrviz.config import from_text
+    from lrviz.errors import ConfigError, ParameterError
+
+    with pytest.raises(ConfigError, match=r"plot.difference: draws a panel under the lr: it needs layout stack"):
+        from_text("schedules: [cosine, step]\nplot: {difference: true, layout: grid}\n")
+    with pytest.raises(ParameterError, match="needs layout stack or auto; got overlay"):
+        from lrviz.draw import with_options
+        with_options(PlotSpec(layout="overlay"), difference=True)
+
+
+def test_a_curve_another_one_hides_is_drawn_as_a_band_under_it():
+    fig = draw_config(config("cosine", "constant", ("cosine", {}, "again")))  # the third repeats the first
+    first, second, third = [line for line in fig.axes[0].get_lines() if (line.get_gid() or "").startswith("lr-")]
+    assert first.get_linewidth() > 3 * third.get_linewidth() and first.get_alpha() < 0.5
+    assert second.get_linewidth() == third.get_linewidth() and second.get_alpha() is None
+    from lrviz.curves import evaluate
+
+    assert mpl.coincident(evaluate(config("cosine", "step"))) == set()
+
+
+def test_a_fine_staircase_is_drawn_solid_and_wide_steps_keep_their_dashes():
+    per_epoch = np.arange(150)  # one value per epoch: 150 stairs of about 5.7 px on a 1000 px figure
+    assert mpl.fine_staircase(per_epoch, 0.95 ** per_epoch, 150, 1000)
+    per_step = np.arange(1000)  # a stair per pixel reads as a smooth line
+    assert not mpl.fine_staircase(per_step, 0.999 ** per_step, 1000, 1000)
+    assert not mpl.fine_staircase(per_step, 0.1 ** (per_step // 300), 1000, 1000)  # four wide steps
+    fig = draw_config(Config(schedules=(ScheduleSpec("cosine"), ScheduleSpec("exponential", {"decay_rate": 0.95,
+                                                                                              "decay_steps": 1,
+                                                                                              "staircase": True})),
+                             total_steps=150, lr=0.1, title="t"))
+    cosine, stairs = lines_of(fig.axes[0])
+    assert stairs.get_linestyle() == "-" and stairs.get_linewidth() < cosine.get_linewidth()
+
+
+def test_wrapped_text_breaks_at_words_but_not_inside_a_formula():
+    assert mpl.wrapped("the lr = lr0 * gamma ^ k per epoch of training here", 30).split("\n") == [
+        "the lr = lr0 * gamma ^ k per", "epoch of training here"]
+    assert mpl.wrapped("start at (x, y) then go on for a while", 12).split("\n") == [
+        "start at", "(x, y) then", "go on for a", "while"]
+    long = mpl.wrapped("a = b * c ^ d / e + f - g * h and then", 10)  # longer than a line: breaks after all
+    assert max(len(line) for line in long.split("\n")) <= 10
+
+
+def test_grid_context_draws_the_other_curves_in_grey_behind_each_panel():
+    fig = draw_config(config("step", "cosine", "linear", layout="grid", context=True))
+    for ax in fig.axes:
+        own = [line for line in ax.get_lines() if (line.get_gid() or "").startswith("lr-")]
+        grey = [line for line in ax.get_lines() if line.get_gid() is None and line.get_drawstyle() == "steps-post"]
+        assert len(own) == 1 and own[0].get_linestyle() == "-" and len(grey) == 2
+        assert all(g.get_zorder() < own[0].get_zorder() and g.get_alpha() < 0.3 for g in grey)
+    plain = draw_config(config("step", "cosine", "linear", layout="grid"))
+    assert all(len(lines_of(ax)) == 1 for ax in plain.axes)
+
+
+def test_the_paper_legend_typesets_the_parameter_names_that_have_a_standard_symbol():
+    assert axes.math_details("T_max=300, eta_min=0.01, decay_steps=5") == r"$T_{max}$=300, $\eta_{min}$=0.01, decay_steps=5"
+    cfg = config(("torch.CosineAnnealingLR", {"T_max": 300}), ("step", {"gamma": 0.5}), style="paper")
+    labels = [t.get_text() for t in draw_config(cfg).axes[0].get_legend().get_texts()]
+    assert labels == ["torch.CosineAnnealingLR\n($T_{max}$=300)", r"step ($\gamma$=0.5)"]
+    screen = draw_config(config(("torch.CosineAnnealingLR", {"T_max": 300}), ("step", {"gamma": 0.5})))
+    assert [t.get_text().split(" — ")[0] for t in screen.legends[0].get_texts()] == [
+        "torch.CosineAnnealingLR (T_max=300)", "step (gamma=0.5)"]  # the screen style keeps names as written

@@ -143,6 +143,8 @@ class FigureOptions:
     dpi: Optional[int] = None
     size: Optional[str] = None
     annotate: Optional[bool] = None
+    difference: Optional[bool] = None
+    context: Optional[bool] = None
     term: bool = False
 
     def apply(self, config, *, epochs_need: str = "--steps-per-epoch"):
@@ -195,6 +197,11 @@ _FIGURE_PARAMETERS = [
                                                                   "(3.5 in wide), page (7 in), screen.")]),
     ("annotate", Annotated[Optional[bool], typer.Option("--annotate/--no-annotate", help="Mark phase boundaries, peak "
                                                                                          "and final lr (on by default; off in --style paper).")]),
+    ("difference", Annotated[Optional[bool], typer.Option("--difference/--no-difference", help="A panel under the lr "
+                                                          "with each curve minus the first: a one-step shift or a "
+                                                          "1e-3 gap made visible.")]),
+    ("context", Annotated[Optional[bool], typer.Option("--context/--no-context", help="With --layout grid: the "
+                                                       "other curves in pale grey behind each panel's own.")]),
     ("term", Annotated[bool, typer.Option("--term", help="Preview in the terminal (braille dots) instead of writing a "
                                                          "file.")]),
 ]

@@ -91,7 +91,7 @@ def _plot_playground(config: str, output, fmt, stem: str, *, figure: FigureOptio
 
     unused = [f"--{k.replace('_', '-').replace('assignments', 'set').replace('show-stats', 'stats')}"
               for k, v in given.items() if v not in (None, False, [])]
-    unused += [f"--{f}" for f in ("layout", "logy", "x", "dpi", "size", "annotate") if getattr(figure, f) is not None]
+    unused += [f"--{f}" for f in ("layout", "logy", "x", "dpi", "size", "annotate", "difference", "context") if getattr(figure, f) is not None]
     unused += ["--log"] * with_log + ["--term"] * figure.term
     unused += [o for o, v in (("--steps-per-epoch", facts.steps_per_epoch), ("--dataset-size", facts.dataset_size),
                               ("--world-size", facts.world_size), ("--format", facts.config_format)) if v is not None]

@@ -35,11 +35,15 @@ def with_options(plot: PlotSpec, **options: Any) -> PlotSpec:
             changes[key] = parse_size(key, value)
         elif key == "dpi":
             changes[key] = parse_dpi(key, value)
-        elif key in ("logy", "annotate"):
+        elif key in ("logy", "annotate", "difference", "context"):
             changes[key] = as_bool(key, value)
         else:
             raise ParameterError(key, f"unknown plot option{did_you_mean(key, PlotSpec.__dataclass_fields__)}")
-    return replace(plot, **changes)
+    plot = replace(plot, **changes)
+    if plot.difference and plot.layout in ("grid", "overlay"):
+        raise ParameterError("difference" if "difference" in changes else "layout",
+                             f"the difference panel goes under the lr: it needs layout stack or auto; got {plot.layout}")
+    return plot
 
 
 def check_epochs(config: Config) -> None:
@@ -110,12 +114,16 @@ def check_logy(curves: Sequence, config: Config) -> None:
 
 def display_curves(config: Config, columns: int, schedules: Sequence | None = None):
     """The curves of ``config`` (or of ``schedules``) reduced to ``columns`` pixel columns."""
-    from ..curves import evaluate, evaluate_schedule
+    from ..curves import evaluate, evaluate_schedule, with_difference
 
     check_epochs(config)
     if schedules is None:
-        return evaluate(config, columns=columns, with_details=True)
-    return [evaluate_schedule(s, config.total_steps, columns=columns) for s in schedules]
+        curves = evaluate(config, columns=columns, with_details=True)
+    else:
+        curves = [evaluate_schedule(s, config.total_steps, columns=columns) for s in schedules]
+    if config.plot.difference:
+        curves = with_difference(curves, config.total_steps, columns)
+    return curves
 
 
 def figure(config: Config, *, output: str | None = None, schedules: Sequence | None = None, ax=None,

@@ -58,3 +58,20 @@ def lr_label(exponent: int, math: bool = False) -> str:
     r"""``learning rate`` or ``learning rate (×10^-4)`` in mathtext; ``math``: ``learning rate $\eta_t$``."""
     name = r"learning rate $\eta_t$" if math else "learning rate"
     return rf"{name} ($\times 10^{{{exponent}}}$)" if exponent else name
+
+
+# parameter names whose symbol is the same in every library that uses them (torch, the SGDR and
+# one-cycle papers): only these are typeset; other names stay as written
+PARAMETER_SYMBOLS = {"gamma": r"$\gamma$", "alpha": r"$\alpha$", "eta_min": r"$\eta_{min}$", "T_max": r"$T_{max}$",
+                     "T_0": r"$T_0$", "T_mult": r"$T_{mult}$", "max_lr": r"$\eta_{max}$", "base_lr": r"$\eta_{base}$",
+                     "lr": r"$\eta$"}
+
+
+def math_details(details: str) -> str:
+    """``"T_max=500, gamma=0.1"`` with the parameter names that have a standard symbol typeset in mathtext
+    (``"$T_{max}$=500, $\\gamma$=0.1"``), for the paper style's legends; other names are left as they are."""
+    parts = []
+    for part in details.split(", "):
+        key, eq, value = part.partition("=")
+        parts.append(f"{PARAMETER_SYMBOLS[key]}={value}" if eq and key in PARAMETER_SYMBOLS else part)
+    return ", ".join(parts)

@@ -7,7 +7,8 @@ evaluated curves, never configs or schedules.
 Layouts: ``overlay`` (one axes), ``grid`` (a panel per curve, shared axes,
 lettered (a), (b), ...), ``stack`` (lr above one panel per other hyperparameter
 the curves carry: momentum or Adam's beta1, beta2, weight decay, AdamW's
-effective decay lr x wd, batch size; shared x). Each value is
+effective decay lr x wd, batch size; then, with ``plot.difference``, each curve
+minus the first; shared x). Each value is
 drawn as holding for its whole step (``steps-post``), as the training loop
 uses it: a run of T updates draws lr(0..T-1), the last one held to x = T. Each curve keeps one colour and one dash pattern in every panel, so curves stay apart
 in grayscale. Annotations: phase boundaries as faint vertical lines, the
@@ -17,13 +18,15 @@ peak (filled dot) and final lr (open dot) with their values in the legend.
 from __future__ import annotations
 
 import math
+import re
+import textwrap
 from typing import Callable, Sequence
 
 import numpy as np
 
 from . import annotate, axes, fonts, style
 from ..output import atomic_write
-from ..text import wrap as wrap_text
+from ..text import glue_math
 from ..spec import SERIES, Curve, PlotSpec
 
 DASHES = ("-", (0, (5, 2)), (0, (5, 1.5, 1, 1.5)), (0, (1.2, 1.2)), (0, (8, 2, 1, 2, 1, 2)),
@@ -47,13 +50,17 @@ def panels_of(curves: Sequence[Curve]) -> list[str]:
     """The panels under the lr in a stack, top to bottom: ``momentum`` when a curve cycles it, then each
     key of :data:`lrviz.spec.SERIES` some curve carries. Only series that exist get a panel."""
     panels = ["momentum"] if any(c.momentum is not None for c in curves) else []
-    return panels + [key for key in SERIES if any(s.key == key for c in curves for s in c.series)]
+    panels += [key for key in SERIES if any(s.key == key for c in curves for s in c.series)]
+    return panels + (["difference"] if any(s.key == "difference" for c in curves for s in c.series) else [])
 
 
 def panel_label(key: str, curves: Sequence[Curve], exponent: int = 0, math: bool = False) -> str:
     r"""The y label of a stacked panel, with its unit (and the power of ten factored out of its ticks).
     ``math``: with the usual symbol (momentum $\mu_t$, weight decay $\lambda_t$, $\eta_t \lambda_t$, $B_t$)."""
-    if key == "momentum":
+    if key == "difference":
+        first = curves[0].label.split("(")[0].strip() if curves else ""
+        text = wrapped(("$\\Delta\\eta_t$ from " if math else "lr − ") + first, 18)
+    elif key == "momentum":
         names = {c.momentum_name for c in curves if c.momentum is not None}
         text = {frozenset({"beta1"}): r"Adam $\beta_1$",
                 frozenset({"momentum"}): r"momentum $\mu_t$" if math else "momentum"}.get(
@@ -248,13 +255,22 @@ class _Painter:
         self.paper = plot.style == "paper"
         self.annotated = annotated(plot)
         self.exponent = lr_scale_exponent(self.curves)
+        self.fine = {i for i, c in enumerate(self.curves)
+                     if fine_staircase(c.steps, c.lr, total_steps, base_size(plot)[0] * png_dpi(plot))}
+        self.bands = coincident(self.curves)
 
     def style_of(self, i: int) -> dict:
         n = len(self.colors)
         look = self.curves[i].look if i < len(self.curves) else None
         if look is not None:
-            return dict(color=self.colors[look[0] % n], linestyle=DASHES[look[1] % len(DASHES)])
-        return dict(color=self.colors[i % n], linestyle=DASHES[(i + i // n) % len(DASHES)])
+            color, dash = self.colors[look[0] % n], DASHES[look[1] % len(DASHES)]
+        else:
+            color, dash = self.colors[i % n], DASHES[(i + i // n) % len(DASHES)]
+        if i in self.fine:  # dashes broken at every stair look jagged: colour and width tell it apart
+            solid_before = sum(1 for j in range(i) if j in self.fine or self.style_of(j)["linestyle"] == "-")
+            return dict(color=color, linestyle="-", **({"linewidth": _rc("lines.linewidth") * 0.6}
+                                                      if solid_before else {}))
+        return dict(color=color, linestyle=dash)
 
     def x(self, steps):
         return axes.x_values(steps, self.plot.x, self.total_steps, self.steps_per_epoch, self.per_step)
@@ -269,12 +285,23 @@ class _Painter:
         steps, values = self.held(steps, values)
         return self.x(steps), values
 
-    def lr_axes(self, ax, which, *, title=None) -> None:
-        """Draw the lr curves ``which`` into ``ax``, with their annotations and the lr axis."""
+    def lr_axes(self, ax, which, *, title=None, alone: bool = False, context: bool = False) -> None:
+        """Draw the lr curves ``which`` into ``ax``, with their annotations and the lr axis. ``alone``: a grid
+        panel's one curve, drawn solid (its title names it); ``context``: over the other curves in pale grey."""
+        if context:
+            for j, other in enumerate(self.curves):
+                if j not in which:
+                    ax.plot(*self.held_x(other.steps, scaled(other.lr, self.exponent)),
+                            color=_rc_color("axes.labelcolor"), alpha=0.18,
+                            linewidth=0.8, drawstyle="steps-post", zorder=1)
         for i in which:
             curve = self.curves[i]
             steps, lr = self.held(curve.steps, curve.lr)
-            (line,) = ax.plot(self.x(steps), scaled(lr, self.exponent), **self.style_of(i), drawstyle="steps-post", zorder=2)
+            look = dict(self.style_of(i), linestyle="-") if alone else self.style_of(i)
+            if i in self.bands and len(which) > 1:  # a later curve has the same values: a band it is drawn on
+                look.update(linestyle="-", linewidth=3.4 * _rc("lines.linewidth"), alpha=0.35, solid_capstyle="butt")
+            (line,) = ax.plot(self.x(steps), scaled(lr, self.exponent), **look, drawstyle="steps-post", zorder=2,
+                              gid=f"lr-{i}")
             if len(self.lines) < len(self.curves):
                 self.lines.append(line)
             if self.annotated:
@@ -364,7 +391,17 @@ class _Painter:
             if self.annotated:
                 self.boundaries(ax, curve, i)
         exponent = shift
-        if key in ("weight_decay", "effective_decay", "batch_size"):
+        if key == "difference":
+            ax.axhline(0.0, color=_rc_color("axes.edgecolor"), linewidth=0.5, alpha=0.5, zorder=1)
+            spread = [float(np.nanmax(np.abs(s.values))) for c in self.curves for s in c.series
+                      if s.key == key and np.isfinite(s.values).any()]
+            top = scaled(max(spread, default=0.0), shift)
+            ax.set_ylim(-top * 1.1 if top > 0 else -1.0, top * 1.1 if top > 0 else 1.0)
+            if not shift:
+                exponent = axes.lr_exponent(top)
+                if exponent:
+                    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v / 10.0 ** exponent:.6g}"))
+        elif key in ("weight_decay", "effective_decay", "batch_size"):
             top = scaled(max(tops, default=0.0), shift)
             ax.set_ylim(0.0, top * 1.08 if top > 0 else 1.0)
             if not shift:
@@ -378,6 +415,8 @@ class _Painter:
         labels = []
         for curve in self.curves:
             text = curve.label
+            if self.paper and curve.details and f"({curve.details})" in text:  # a label lrviz made: symbols
+                text = text.replace(f"({curve.details})", f"({axes.math_details(curve.details)})")
             if self.annotated and (values := self.values(curve)):
                 text = f"{text} — {values}"
             labels.append(text)
@@ -395,7 +434,7 @@ class _Painter:
         if self.paper:
             if self.paper_inside(width):
                 return 0, 0
-            return self._measured_shape(self.paper_labels(width), width)
+            return legend_shape(self.paper_labels(width), width)
         labels = self.screen_labels(width)
         chars_per_line = width * 72 / (0.6 * _rc("legend.fontsize"))
         longest = max(len(line) for t in labels for line in t.splitlines() or [""])
@@ -407,16 +446,14 @@ class _Painter:
         """The legend's labels, each wrapped at word breaks to the figure's width (a twin with many parameters
         set gives a label longer than the page)."""
         chars = max(24, int(width * 72 / (0.62 * _rc("legend.fontsize"))) - 10)
-        return ["\n".join(wrap_text(t, chars)) or t
-                for t in self.legend_entries()[1]]
+        return [wrapped(t, chars) for t in self.legend_entries()[1]]
 
     def paper_labels(self, width: float) -> list[str]:
         """The paper legend's labels, wrapped: to a third of the width inside the axes, else to the page."""
         labels = self.legend_entries()[1]
         share = 3 if self.paper_inside(width) else 1.3
         chars = max(16, int(width * 72 / (0.56 * _rc("legend.fontsize")) / share))
-        return ["\n".join(wrap_text(t, chars)) or t
-                for t in labels]
+        return [wrapped(t, chars) for t in labels]
 
     def paper_inside(self, width: float) -> bool:
         """Whether the paper legend goes inside the axes: up to :data:`PAPER_INSIDE` entries of at most
@@ -424,24 +461,6 @@ class _Painter:
         labels = self.legend_entries()[1]
         chars = max(16, int(width * 72 / (0.56 * _rc("legend.fontsize")) / 3))
         return len(labels) <= PAPER_INSIDE and all(len(t) <= 2 * chars for t in labels)
-
-    @staticmethod
-    def _measured_shape(labels: list[str], width: float) -> tuple[int, int]:
-        """Columns as many as fit ``width`` inches when every column is as wide as the widest label
-        (measured in the legend's font) with its handle and spacing; rows in text lines."""
-        import matplotlib
-        from matplotlib.font_manager import FontProperties
-        from matplotlib.textpath import TextToPath
-
-        size = _rc("legend.fontsize")
-        font = FontProperties(size=size)
-        widest = max(TextToPath().get_text_width_height_descent(line, font, ismath=False)[0]
-                     for t in labels for line in t.splitlines() or [""])
-        rc = matplotlib.rcParams
-        column = widest + (rc["legend.handlelength"] + rc["legend.handletextpad"] + rc["legend.columnspacing"]) * size
-        cols = max(1, min(len(labels), int((0.94 * width * 72) // column)))
-        lines = max(t.count("\n") + 1 for t in labels)
-        return math.ceil(len(labels) / cols) * lines, cols
 
     def legend(self, fig, ax) -> None:
         """Below the axes, outside them, so it never hides a curve. In the paper style, up to
@@ -457,7 +476,7 @@ class _Painter:
             if self.paper_inside(width):
                 ax.legend(handles, labels, loc="best", frameon=False, handlelength=2.2, borderaxespad=0.3)
                 return
-            cols = self._measured_shape(labels, width)[1]
+            cols = legend_shape(labels, width)[1]
             fig.legend(handles, labels, loc="outside lower center", ncols=cols, frameon=False)
             return
         fig.legend(handles, self.screen_labels(width), loc="outside lower center", ncols=self.legend_shape(width)[1])
@@ -472,7 +491,7 @@ class _Painter:
         room = width / cols * 72 / em  # characters of 1 pt across a panel
 
         def wrap(text: str, points: float) -> str:
-            return "\n".join(wrap_text(text, max(12, int(room / points) - 2), break_long_words=True))
+            return wrapped(text, max(12, int(room / points) - 2))
 
         titles = []
         for i, curve in enumerate(self.curves):
@@ -491,7 +510,7 @@ class _Painter:
         panels = fig.subplots(rows, cols, sharex=True, sharey=True, squeeze=False)
         flat = list(panels.flat)
         for i, ax in enumerate(flat[: len(self.curves)]):
-            self.lr_axes(ax, [i])
+            self.lr_axes(ax, [i], alone=True, context=self.plot.context)
             head, notes = titles[i]
             lines = notes.count("\n") + 1 if notes else 0
             ax.set_title(head, loc="left", pad=5 + lines * 1.35 * _rc(SUBTITLE_SIZE))  # clear of the notes
@@ -516,6 +535,76 @@ class _Painter:
             ax.set_xlabel("")
         if title:
             fig.suptitle(title)
+
+
+_OPERATOR = re.compile(r" (?=[=*/^+×·≤≥<>−-] )|(?<= [=*/^+×·≤≥<>−-]) ")
+_GROUP = re.compile(r"\([^()]{1,24}\)|\[[^\[\]]{1,24}\]")
+
+
+def wrapped(text: str, chars: int) -> str:
+    """``text`` wrapped at word breaks to lines of about ``chars`` characters, never inside a formula: the
+    spaces around an operator (``lr * gamma ^ k``) and inside a short bracketed group (``(x, y)``) do not
+    break, unless the formula is longer than a line. Existing line breaks are kept; a word longer than a
+    line stays whole."""
+    keep = "\u00a0"  # no-break space: textwrap does not break there, and it draws as a space
+
+    def glue(line: str) -> str:
+        line = glue_math(line, keep)  # mathtext ($...$) never breaks: a break inside it draws it as raw text
+        glued = _GROUP.sub(lambda m: m.group(0).replace(" ", keep), _OPERATOR.sub(keep, line))
+        # a formula longer than a line breaks after all (at its operators), rather than run off the page
+        return glued if all(len(word) <= chars for word in glued.split(" ")) else line
+
+    lines = []
+    for line in text.split("\n"):
+        lines += textwrap.wrap(glue(line), chars, break_on_hyphens=False, break_long_words=False) or [""]
+    return "\n".join(lines).replace(keep, " ") or text
+
+
+def legend_shape(labels: list[str], width: float) -> tuple[int, int]:
+    """Columns as many as fit ``width`` inches when every column is as wide as the widest label
+    (measured in the legend's font) with its handle and spacing; rows in text lines."""
+    import matplotlib
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextToPath
+
+    size = _rc("legend.fontsize")
+    font = FontProperties(size=size)
+    widest = max(TextToPath().get_text_width_height_descent(line, font, ismath=False)[0]
+                 for t in labels for line in t.splitlines() or [""])
+    rc = matplotlib.rcParams
+    column = widest + (rc["legend.handlelength"] + rc["legend.handletextpad"] + rc["legend.columnspacing"]) * size
+    cols = max(1, min(len(labels), int((0.94 * width * 72) // column)))
+    lines = max(t.count("\n") + 1 for t in labels)
+    return math.ceil(len(labels) / cols) * lines, cols
+
+
+
+def fine_staircase(steps: np.ndarray, lr: np.ndarray, total_steps: int, pixels: float) -> bool:
+    """Whether a curve is a staircase whose typical stair is 2.5-16 pixels wide on a figure ``pixels`` wide
+    (an lr stepped per epoch over a hundred epochs): a dash pattern breaks on every riser there and looks
+    jagged, so it is drawn solid. Per-step curves (stairs under a pixel) and wide steps keep their dashes."""
+    lr = np.asarray(lr)
+    if len(lr) < 8 or total_steps <= 0:
+        return False
+    changes = np.asarray(steps)[1:][np.diff(lr) != 0]
+    if len(changes) < 8:
+        return False
+    stair = float(np.median(np.diff(changes))) * 0.85 * pixels / total_steps
+    return 2.5 <= stair <= 16.0
+
+
+def coincident(curves: Sequence[Curve]) -> set[int]:
+    """The curves that a later curve coincides with everywhere (same steps, values equal to 1e-9 of the peak):
+    each is drawn as a wide pale band under the later one, so both stay visible."""
+    out = set()
+    for i, a in enumerate(curves):
+        scale = float(np.nanmax(np.abs(a.lr))) if len(a.lr) and np.isfinite(a.lr).any() else 0.0
+        for b in curves[i + 1:]:
+            if (len(a.steps) == len(b.steps) and np.array_equal(a.steps, b.steps)
+                    and np.allclose(a.lr, b.lr, rtol=0, atol=1e-9 * scale, equal_nan=True)):
+                out.add(i)
+                break
+    return out
 
 
 def _table_size(text: str, width: float) -> float:

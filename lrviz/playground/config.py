@@ -16,7 +16,7 @@ and raised together as a ConfigError.
       steps: 500
       start: [-1.2, 1]
       lr_grid: "1e-4:1:20"    # or {low: 1e-4, high: 1, count: 20}; implies view: grid
-      view: trajectories      # trajectories | grid | flow
+      view: trajectories      # trajectories | grid | flow | effective_lr | lr_loss
       window: [-2, 2, -1, 3]  # xmin, xmax, ymin, ymax of the contour
 
 A config without ``playground:`` (a schedules config for ``lrviz plot``) runs its
@@ -36,6 +36,7 @@ from ..params import as_int, as_number, as_positive
 from ..spec import ScheduleSpec
 from ..draw.style import STYLES
 from ..units import _kind
+from . import feedback
 from . import optimizers as optimizer_table
 from . import surfaces as surface_table
 from .spec import MAX_STEPS, VIEWS, LrGrid, OptimizerSpec, Playground, SurfaceSpec
@@ -180,10 +181,21 @@ def finish(spec: Playground, doc, *, view_given: bool = True) -> Playground:
                             f"2/L = {limit:g} on this quadratic; got {spec.lr:g}")
     for opt in spec.optimizers:
         check_optimizer(doc, opt)
+        cls = optimizer_table.OPTIMIZERS.get(opt.name)
+        if spec.view == "effective_lr" and cls is not None and cls.effective_lr is optimizer_table.Optimizer.effective_lr:
+            doc.issue(opt.path or "playground.optimizers", f"view: effective_lr draws a step size per coordinate, "
+                                                           f"which {opt.name} has not (it has: "
+                      f"{', '.join(n for n, c in optimizer_table.OPTIMIZERS.items() if c.effective_lr is not optimizer_table.Optimizer.effective_lr)})")
     context = registry.Context(spec.steps, spec.lr or 0.1, spec.steps_per_epoch)
     for sched in spec.schedules:
+        params = sched.params
+        if feedback.watches_loss(sched.params):
+            params = feedback.with_metrics(sched.params, [0.0])
+            if spec.view == "grid":
+                doc.issue(f"{sched.path or sched.name}.params.metrics", "metrics: loss (the run's own loss) cannot be "
+                          "scaled over an lr grid: each lr gives its own curve; use view: trajectories or lr_loss")
         try:
-            registry.build_at(sched.name, sched.params, context, sched.path)
+            registry.build_at(sched.name, params, context, sched.path)
         except ParameterErrors as errs:
             for err in errs.errors:
                 doc.issue(err.param, err.message)

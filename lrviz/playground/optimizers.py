@@ -48,6 +48,12 @@ class Optimizer:
         """The parameters after update ``t`` (state is updated in place)."""
         raise NotImplementedError  # pragma: no cover
 
+    def effective_lr(self, lr: Any, t: int, state: dict[str, np.ndarray]) -> np.ndarray | None:
+        """The step size per coordinate that multiplied the gradient (or its average) in update ``t``,
+        read from the state after it; None for a rule without one (Adadelta's lr is a ratio of two
+        running averages, not a step size on g)."""
+        return None
+
 
 class SGD(Optimizer):
     """Plain gradient descent (document 3, document 1 eq. (5)): p <- p - lr g. Default lr 0.01 (Keras SGD)."""
@@ -56,8 +62,43 @@ class SGD(Optimizer):
     defaults = {"lr": 0.01}
     summary = "p -= lr g"
 
+    def effective_lr(self, lr, t, state):
+        return np.broadcast_to(lr, np.shape(lr)[:-1] + (2,)) * 1.0
+
     def update(self, p, g, lr, t, state):
         return p - lr * g
+
+
+class SGDL2(Optimizer):
+    """SGD with L2 regularization (document 5): the penalty (wd/2)|p|**2 joins the loss, so
+    g' = g + wd p and p <- p - lr g' = p - lr (g + wd p).  Defaults lr 0.01, weight_decay 0.01."""
+
+    name = "sgd_l2"
+    defaults = {"lr": 0.01, "weight_decay": 0.01}
+    summary = "p -= lr (g + wd p) (L2 in the loss)"
+
+    def effective_lr(self, lr, t, state):
+        return np.broadcast_to(lr, np.shape(lr)[:-1] + (2,)) * 1.0
+
+    def update(self, p, g, lr, t, state):
+        return p - lr * (g + self["weight_decay"] * p)
+
+
+class SGDW(Optimizer):
+    """SGD with decoupled weight decay (document 5's "weight decay"; Loshchilov and Hutter's SGDW without
+    momentum): the gradient step, then the decay, p <- p - lr g - lr wd p. For plain SGD this is the same
+    update as :class:`SGDL2` (the document's point; the two are computed in a different order, so they may
+    differ by rounding). Defaults lr 0.01, weight_decay 0.01."""
+
+    name = "sgdw"
+    defaults = {"lr": 0.01, "weight_decay": 0.01}
+    summary = "p -= lr g, then p -= lr wd p (decoupled)"
+
+    def effective_lr(self, lr, t, state):
+        return np.broadcast_to(lr, np.shape(lr)[:-1] + (2,)) * 1.0
+
+    def update(self, p, g, lr, t, state):
+        return p - lr * g - lr * self["weight_decay"] * p
 
 
 class Momentum(Optimizer):
@@ -113,6 +154,10 @@ class Adagrad(Optimizer):
         state["G"] = state["G"] + g * g
         return p - lr * g / np.sqrt(state["G"] + self["eps"])
 
+    def effective_lr(self, lr, t, state):
+        """lr / sqrt(G_t + eps): G_t only grows, so this only falls (towards 0 while gradients do not vanish)."""
+        return lr / np.sqrt(state["G"] + self["eps"])
+
 
 class Adadelta(Optimizer):
     """Adadelta (document 5; Zeiler 2012): RMSprop whose step size is the running RMS of past steps:
@@ -151,6 +196,10 @@ class RMSprop(Optimizer):
         state["G"] = beta * state["G"] + (1.0 - beta) * (g * g)
         return p - lr * g / np.sqrt(state["G"] + self["eps"])
 
+    def effective_lr(self, lr, t, state):
+        """lr / sqrt(G_t + eps), G_t a running average of g**2 (it can rise again)."""
+        return lr / np.sqrt(state["G"] + self["eps"])
+
 
 class Adam(Optimizer):
     """Adam (document 5; Kingma and Ba 2015):
@@ -177,6 +226,11 @@ class Adam(Optimizer):
 
     def update(self, p, g, lr, t, state):
         return p - lr * self.direction(g, t, state)
+
+    def effective_lr(self, lr, t, state):
+        """lr / sqrt(n_hat_t + eps), the step size on m_hat (for Adam + L2 and AdamW too; AdamW's decay
+        lr wd p comes on top)."""
+        return lr / np.sqrt(state["n"] / (1.0 - self["beta2"] ** t) + self["eps"])
 
 
 class AdamL2(Adam):
@@ -206,7 +260,7 @@ class AdamW(Adam):
 
 
 OPTIMIZERS: dict[str, type[Optimizer]] = {
-    cls.name: cls for cls in (SGD, Momentum, NAG, Adagrad, Adadelta, RMSprop, Adam, AdamW, AdamL2)
+    cls.name: cls for cls in (SGD, SGDL2, SGDW, Momentum, NAG, Adagrad, Adadelta, RMSprop, Adam, AdamW, AdamL2)
 }
 
 # The ranges each hyperparameter must be in: (low, high, low open?, high open?)

@@ -15,10 +15,11 @@ import numpy as np
 from .. import registry
 from ..curves import labels as schedule_labels
 from ..errors import ConfigError, Issue, ParameterErrors
+from . import feedback
 from . import optimizers as optimizer_table
 from . import surfaces as surface_table
 from .optimizers import Optimizer
-from .run import Result, grid_lrs, lr_curve, run_lanes
+from .run import Result, effective_lrs, grid_lrs, lr_curve, run_lanes
 from .spec import Playground
 from .surfaces import Surface
 
@@ -64,18 +65,33 @@ def prepare(spec: Playground) -> Prepared:
         lanes.append((o, opt, base))
     labels = _optimizer_labels([(o, base) for o, _, base in lanes])
     curves = np.empty((len(lanes), len(spec.schedules), spec.steps))
-    for i, (_, _, base) in enumerate(lanes):
+    start = spec.start if spec.start is not None else surface.start
+    for i, (_, opt, base) in enumerate(lanes):
         context = registry.Context(spec.steps, base, spec.steps_per_epoch)
         for j, sched in enumerate(spec.schedules):
-            try:
-                built = registry.build_at(sched.name, sched.params, context, sched.path)
-            except ParameterErrors as errs:
-                raise errs.to_config_error(spec.source) from None
-            curve = lr_curve(built, spec.steps)
+
+            watches = feedback.watches_loss(sched.params)
+            per = feedback.updates_per_call(sched.name, spec.steps_per_epoch) if watches else 1
+
+            def build(metrics=None, sched=sched, context=context, per=per):
+                params = sched.params if metrics is None else feedback.with_metrics(sched.params, metrics)
+                counting = "epoch_constant" if per > 1 else "cumulative"
+                try:
+                    return lr_curve(registry.build_at(sched.name, params, context, sched.path, counting), spec.steps)
+                except ParameterErrors as errs:
+                    raise errs.to_config_error(spec.source) from None
+
+            if watches:  # the schedule watches this run's own loss
+                def run(curve, opt=opt):
+                    return run_lanes(surface, [opt], curve[None, :], start, spec.steps, record=False).loss[:, 0]
+
+                start_loss = float(surface.value(np.asarray(start, dtype=float)))
+                curve = feedback.closed_loop(build, run, spec.steps, start_loss, per)
+            else:
+                curve = build()
             if not np.all(np.isfinite(curve)):
                 raise _fail(spec, sched.path or sched.name, "the lr is not finite at some step")
             curves[i, j] = curve
-    start = spec.start if spec.start is not None else surface.start
     return Prepared(surface, tuple(Lane(label, opt, base) for label, (_, opt, base) in zip(labels, lanes)),
                     tuple(schedule_labels(list(spec.schedules))), curves, start)
 
@@ -126,7 +142,28 @@ def figure(spec: Playground):
         lrs = spec.lr_grid.values()
         result = grid(prepared, lrs)
         return figures.grid_figure(prepared, result, lrs, spec=spec)
-    return figures.trajectories_figure(prepared, trajectories(prepared), spec=spec)
+    result = trajectories(prepared)
+    if spec.view == "lr_loss":
+        return figures.lr_loss_figure(prepared, result, spec=spec)
+    if spec.view == "effective_lr":
+        return figures.effective_lr_figure(prepared, result, effective(prepared, result), spec=spec)
+    return figures.trajectories_figure(prepared, result, spec=spec)
+
+
+def effective(prepared: Prepared, result: Result) -> list[np.ndarray]:
+    """The step size per coordinate of every (optimizer, schedule) run of :func:`trajectories`, in the
+    order of its batch (k * n arrays of (steps, 2)); see :func:`lrviz.playground.run.effective_lrs`."""
+    out = []
+    for i, lane in enumerate(prepared.lanes):
+        for j in range(len(prepared.schedule_labels)):
+            eff = effective_lrs(prepared.surface, lane.optimizer, prepared.curves[i, j], result.path[:, i, j],
+                                int(result.diverged_at[i, j]))
+            if eff is None:
+                raise ConfigError([Issue("<api>", None, None, "playground.view",
+                                         f"view: effective_lr needs optimizers with a step size per coordinate; "
+                                         f"{lane.optimizer.name} has none")])
+            out.append(eff)
+    return out
 
 
 def draw(spec: Playground, outputs: Sequence[str]) -> None:

@@ -137,3 +137,36 @@ def run_lanes(surface: Surface, optimizers: Sequence[Optimizer], tables: np.ndar
             if record:
                 path[t + 1] = p
     return Result(path, loss, p.copy(), diverged_at)
+
+
+
+def effective_lrs(surface: Surface, optimizer: Optimizer, curve: np.ndarray, path: np.ndarray,
+                  diverged_at: int = -1) -> np.ndarray | None:
+    """The step size per coordinate of each update along a recorded ``path`` (steps + 1, 2) of one run:
+    (steps, 2), row t-1 :meth:`Optimizer.effective_lr` after update t (Adagrad: lr(t-1) / sqrt(G_t + eps)).
+
+    The run is replayed from its path: update t takes its gradient at ``probe(path[t-1])`` (plus the
+    surface's noise of step t-1), as :func:`run_lanes` did, so the state is the run's own. Rows from
+    the update that diverged on (``diverged_at``, see :class:`Result`) are NaN. None when the optimizer
+    has no such step size.
+    """
+    path = np.asarray(path, dtype=float)
+    steps = path.shape[0] - 1
+    curve = np.asarray(curve, dtype=float)
+    noise = surface.noise_table(steps)
+    last = steps if diverged_at < 0 else max(int(diverged_at) - 1, 0)
+    out = np.full((steps, 2), np.nan)
+    with np.errstate(all="ignore"):
+        state = optimizer.init(path[0])
+        for t in range(last):
+            g = surface.gradient(optimizer.probe(path[t], state))
+            if noise is not None:
+                g = g + noise[t]
+            optimizer.update(path[t], g, curve[t:t + 1], t + 1, state)
+            eff = optimizer.effective_lr(curve[t:t + 1], t + 1, state)
+            if eff is None:
+                return None
+            out[t] = eff
+    if last == 0 and optimizer.effective_lr(curve[:1], 1, optimizer.init(path[0])) is None:
+        return None
+    return out

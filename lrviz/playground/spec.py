@@ -7,7 +7,7 @@ from typing import Any
 
 from ..spec import ScheduleSpec
 
-VIEWS = ("trajectories", "grid", "flow")
+VIEWS = ("trajectories", "grid", "flow", "effective_lr", "lr_loss")
 DEFAULT_SURFACE = "rosenbrock"
 DEFAULT_OPTIMIZERS = ("sgd", "momentum", "adam")
 DEFAULT_STEPS = 500
@@ -50,7 +50,9 @@ class Playground:
     ``lr``: base lr of every optimizer (an optimizer's own ``params.lr`` wins; without
     either, the surface's suggested lr for it, else the optimizer's default). Each
     schedule is built with that lr and ``total_steps = steps``. ``view``: trajectories
-    (contour + loss), grid (final loss against lr), flow (document 1 eq. (7)).
+    (contour + loss), grid (final loss against lr), flow (document 1 eq. (7)), effective_lr (contour +
+    each run's step size per coordinate, e.g. Adagrad's lr / sqrt(G_t + eps)), lr_loss (each run's lr and
+    loss against step: for schedules that watch the loss, ``metrics: loss``, see :mod:`.feedback`).
     """
 
     surface: SurfaceSpec = SurfaceSpec()

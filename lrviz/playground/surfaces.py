@@ -15,6 +15,10 @@ on arrays, so a point gives the same bits whatever batch it is evaluated in.
 - ``beale``: f = (1.5 - x + xy)**2 + (2.25 - x + xy**2)**2 + (2.625 - x + xy**3)**2;
   minimum 0 at (3, 0.5).
 - ``himmelblau``: f = (x**2 + y - 11)**2 + (x + y**2 - 7)**2; four minima of 0.
+- ``double_well``: f = (x**2 - 1)**2 + a x + b y**2 / 2, a tilted double well: two basins
+  near x = -1 and x = +1; for 0 < a < 8 / (3 sqrt 3) ~ 1.54 the left one is lower (the global
+  minimum) and the right one a worse local minimum, with a saddle between them near x = a/4.
+  Gradient (4x (x**2 - 1) + a, b y). Its ``minima`` are the global ones, ``local_minima`` the other.
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ class Surface:
     min_value: float = 0.0
     noise: float = 0.0  # standard deviation of the gradient noise, per coordinate
     seed: int = 0
+    local_minima: tuple[tuple[float, float], ...] = ()  # minima above min_value (drawn apart from the global ones)
 
     def value(self, p: np.ndarray) -> np.ndarray:  # pragma: no cover - every surface overrides it
         raise NotImplementedError
@@ -137,6 +142,43 @@ class Himmelblau(Surface):
         return out
 
 
+class DoubleWell(Surface):
+    """f = (x**2 - 1)**2 + a x + b y**2 / 2; grad = (4x (x**2 - 1) + a, b y).
+
+    The stationary points lie on y = 0 at the real roots of 4x**3 - 4x + a = 0: three of them
+    (two minima and the saddle between) when |a| < 8 / (3 sqrt 3), where f''(x) = 12x**2 - 4 > 0
+    at the outer two. With a > 0 the left minimum is the lower one (f ~ -a there, +a on the right)."""
+
+    def value(self, p):
+        a, b = self.params["a"], self.params["b"]
+        x, y = p[..., 0], p[..., 1]
+        u = x * x - 1.0
+        return u * u + a * x + 0.5 * b * (y * y)
+
+    def gradient(self, p):
+        a, b = self.params["a"], self.params["b"]
+        x = p[..., 0]
+        out = np.empty_like(p, dtype=float)
+        out[..., 0] = 4.0 * x * (x * x - 1.0) + a
+        out[..., 1] = b * p[..., 1]
+        return out
+
+
+def double_well_minima(a: float) -> tuple[float, float]:
+    """The two minima of (x**2 - 1)**2 + a x (|a| < 8 / (3 sqrt 3)), left then right: the outer real roots of
+    4x**3 - 4x + a, each polished by Newton steps on the cubic."""
+    roots = np.sort(np.roots([4.0, 0.0, -4.0, a]).real)
+    out = []
+    for x in (roots[0], roots[-1]):
+        for _ in range(3):
+            x = x - (4.0 * x * (x * x - 1.0) + a) / (12.0 * x * x - 4.0)
+        out.append(float(x))
+    return out[0], out[1]
+
+
+DOUBLE_WELL_TILT = 8.0 / (3.0 * 3.0 ** 0.5)  # above it the tilt leaves one basin
+
+
 HIMMELBLAU_MINIMA = ((3.0, 2.0), (-2.805118086952745, 3.131312518250573),
                      (-3.779310253377747, -3.283185991286170), (3.584428340330492, -1.848126526964404))
 
@@ -149,6 +191,8 @@ SURFACES: dict[str, tuple[type, dict[str, Any], str]] = {
     "rosenbrock": (Rosenbrock, {"a": 1.0, "b": 100.0}, "(a-x)**2 + b(y-x**2)**2: a curved narrow valley"),
     "beale": (Beale, {}, "Beale's function: flat plateaus and steep walls, minimum at (3, 0.5)"),
     "himmelblau": (Himmelblau, {}, "(x**2+y-11)**2 + (x+y**2-7)**2: four minima"),
+    "double_well": (DoubleWell, {"a": 0.5, "b": 1.0},
+                    "(x**2-1)**2 + a*x + b*y**2/2: two basins, the left one lower (a > 0)"),
 }
 
 
@@ -171,7 +215,7 @@ def make(name: str, **params: Any) -> Surface:
                                                   f"(it takes: {allowed})")
     values = {**defaults, **params}
     for key, value in values.items():
-        values[key] = _check(f"params.{key}", key, value)
+        values[key] = _check(f"params.{key}", key, value, name)
     noise, seed = values.pop("noise", 0.0), values.pop("seed", 0)
     shown = {k: v for k, v in values.items()}
     if noise:
@@ -186,10 +230,18 @@ def make(name: str, **params: Any) -> Surface:
         return Rosenbrock(name, shown, ((a, a * a),), (-1.2 * a if a else -1.2, 1.0), (-2.0, 2.0, -1.0, 3.0))
     if cls is Beale:
         return Beale(name, shown, ((3.0, 0.5),), (1.0, 1.5), (-4.5, 4.5, -4.5, 4.5))
+    if cls is DoubleWell:
+        left, right = double_well_minima(values["a"])
+        probe = DoubleWell(name, shown)
+        lows = [(m, float(probe.value(np.array([m, 0.0])))) for m in (left, right)]
+        best = min(v for _, v in lows)
+        minima = tuple((m, 0.0) for m, v in lows if v == best)
+        local = tuple((m, 0.0) for m, v in lows if v != best)
+        return DoubleWell(name, shown, minima, (1.7, 1.2), (-2.0, 2.0, -1.5, 1.5), best, local_minima=local)
     return Himmelblau(name, shown, HIMMELBLAU_MINIMA, (0.0, 0.0), (-5.0, 5.0, -5.0, 5.0))
 
 
-def _check(path: str, key: str, value: Any) -> Any:
+def _check(path: str, key: str, value: Any, surface: str = "") -> Any:
     from ..params import as_number
 
     if key == "seed":
@@ -203,6 +255,8 @@ def _check(path: str, key: str, value: Any) -> Any:
         raise ParameterError(path, f"must be >= 0; got {number:g}")
     if key == "b" and number <= 0:
         raise ParameterError(path, f"must be > 0; got {number:g}")
+    if key == "a" and surface == "double_well" and not abs(number) < DOUBLE_WELL_TILT:
+        raise ParameterError(path, f"must be in (-1.54, 1.54) (|a| < 8/(3 sqrt 3)) for two basins; got {number:g}")
     return number
 
 
@@ -218,4 +272,8 @@ LR_HINTS: dict[str, dict[str, float]] = {
     "rosenbrock": {"sgd": 0.002, "momentum": 0.001, "nag": 0.001, **_ADAPTIVE},
     "beale": {"sgd": 0.01, "momentum": 0.005, "nag": 0.005, **_ADAPTIVE, "adagrad": 1.0},
     "himmelblau": {"sgd": 0.01, "momentum": 0.001, "nag": 0.001, **_ADAPTIVE, "rmsprop": 0.05},
+    "double_well": {"sgd": 0.02, "momentum": 0.005, "nag": 0.005, **_ADAPTIVE},
 }
+for _hints in LR_HINTS.values():  # SGD with L2 or decoupled decay moves like SGD
+    _hints.setdefault("sgd_l2", _hints["sgd"])
+    _hints.setdefault("sgdw", _hints["sgd"])
