@@ -32,6 +32,7 @@ from .params import as_bool, as_int, as_non_negative, as_number
 from .spec import LAYOUTS, X_UNITS, Config, PlotSpec, ScheduleSpec
 from .draw.style import SIZES, STYLES
 from .limits import over_limit
+from .text import MAX_CAPTION, MAX_TEXT
 from .units import COUNTING_MODES, PerStep, _kind, to_steps
 
 MAX_BYTES = 1_000_000  # configs are small; a bigger file is refused
@@ -258,7 +259,7 @@ def _to_config(data: Any, doc: _Located, force: bool = False) -> Config:
     if caption is not None and not isinstance(caption, str):
         doc.issue("caption", f"expected text; got {_kind(caption)}")
         caption = None
-    caption = _text(doc, "caption", caption)
+    caption = _text(doc, "caption", caption, limit=MAX_CAPTION)
     output = data.get("output")
     if output is not None and not isinstance(output, str):
         doc.issue("output", f"expected a file path; got {_kind(output)}")
@@ -278,12 +279,12 @@ def _to_config(data: Any, doc: _Located, force: bool = False) -> Config:
     return config
 
 
-def _text(doc: _Located, path: str, text: str | None) -> str | None:
+def _text(doc: _Located, path: str, text: str | None, limit: int = MAX_TEXT) -> str | None:
     """``text`` (a title, caption or label) if it can be drawn and written, else None with an issue at ``path``
     (too long, or not UTF-8: see :mod:`lrviz.text`; its mathtext is checked when a figure is drawn)."""
     from .text import plain_problem
 
-    if text is not None and (problem := plain_problem(text)):
+    if text is not None and (problem := plain_problem(text, limit=limit)):
         doc.issue(path, problem)
         return None
     return text

@@ -2,7 +2,8 @@
 
 Three problems, each reported as one message naming the text (the option or the config key):
 
-- length: more than :data:`MAX_TEXT` characters (a 900k-character title took minutes to lay out);
+- length: more than :data:`MAX_TEXT` characters (a 900k-character title took minutes to lay out), or
+  :data:`MAX_CAPTION` for a caption;
 - encoding: a lone surrogate, which is what Python makes of bytes that are not UTF-8 in a command-line
   argument (``--title $'\\xff'`` arrives as ``'\\udcff'``) or of a ``"\\udcff"`` escape in YAML; no file,
   terminal or font can take it;
@@ -17,7 +18,8 @@ from __future__ import annotations
 
 import re
 
-MAX_TEXT = 1000  # characters in one title, label or caption
+MAX_TEXT = 1000  # characters in one title or label
+MAX_CAPTION = 10_000  # characters in a caption (not drawn: the gallery's index prints it)
 
 
 class Typed(str):
@@ -26,11 +28,11 @@ class Typed(str):
     option = "--title"
 
 
-def plain_problem(text: str, *, argument: bool = False) -> str | None:
+def plain_problem(text: str, *, argument: bool = False, limit: int = MAX_TEXT) -> str | None:
     """What is wrong with ``text`` as text (too long, not encodable), or None. ``argument``: the text is a
     command-line argument, where a lone surrogate U+DC80..U+DCFF stands for a byte that is not UTF-8."""
-    if len(text) > MAX_TEXT:
-        return f"is {len(text):,} characters long; at most {MAX_TEXT:,} are drawn"
+    if len(text) > limit:
+        return f"is {len(text):,} characters long; at most {limit:,} are {'drawn' if limit == MAX_TEXT else 'kept'}"
     try:
         text.encode("utf-8")
     except UnicodeEncodeError as err:
@@ -95,6 +97,6 @@ def glue_math(text: str, keep: str) -> str:
     return re.sub(r"(?<!\\)\$.*?(?<!\\)\$", lambda m: m.group(0).replace(" ", keep), text)
 
 
-def problem(text: str, *, math: bool = True) -> str | None:
+def problem(text: str, *, math: bool = True, limit: int = MAX_TEXT) -> str | None:
     """The first problem of ``text``: length, encoding, then (``math``) mathtext; None when it can be drawn."""
-    return plain_problem(text) or (math_problem(text) if math else None)
+    return plain_problem(text, limit=limit) or (math_problem(text) if math else None)

@@ -110,7 +110,7 @@ def _to_spec(data: Any, doc) -> Playground:
         if not isinstance(value, str):
             doc.issue(key, f"expected text; got {_kind(value)}")
             continue
-        if key != "output" and (problem := text_problem(value)):
+        if key != "output" and (problem := text_problem(value, caption=key == "caption")):
             doc.issue(key, problem)
             continue
         options[key] = value
@@ -365,12 +365,13 @@ def _entry(doc, path: str, item: Any, what: str, known):
     return str(item["name"]), dict(params), label, path
 
 
-def text_problem(text: str) -> str | None:
-    """What keeps a title, caption or label from being drawn (:mod:`lrviz.text`); a playground config is read
-    only to be drawn, so its mathtext is checked here, where the key's place is known."""
-    from ..text import problem
+def text_problem(text: str, *, caption: bool = False) -> str | None:
+    """What keeps a title or label from being drawn (:mod:`lrviz.text`); a playground config is read only to be
+    drawn, so its mathtext is checked here, where the key's place is known. A caption is not drawn: its length
+    and encoding only."""
+    from ..text import MAX_CAPTION, plain_problem, problem
 
-    return problem(text)
+    return plain_problem(text, limit=MAX_CAPTION) if caption else problem(text)
 
 
 def check_surface(doc, spec: SurfaceSpec):
