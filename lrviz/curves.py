@@ -141,9 +141,16 @@ def check_finite(curve: Curve, source: str, where: str) -> None:
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         found = first_non_finite(curve.steps, curve.lr, curve.schedule.unchecked)
     if found:
+        from .twins.failures import explain
+
         step, value = found
-        message = (f"{curve.schedule.name}: the lr is {value} from step {step:,}; "
-                   f"its parameters take it out of floating-point range")
+        named = explain(curve.schedule.name, curve.schedule.params, step, value)
+        if named:  # the framework's own float32 failure: its cause and the fix (lrviz check says the same)
+            framework, cause, fix = named
+            message = f"{curve.schedule.name}: {framework} gives the lr {value} from step {step:,}: {cause}; avoid it with {fix}"
+        else:
+            message = (f"{curve.schedule.name}: the lr is {value} from step {step:,}; "
+                       f"its parameters take it out of floating-point range")
         raise ConfigError([Issue(source, None, None, where, message)])
 
 

@@ -434,15 +434,15 @@ def _compiled(schedule):
 
 
 def _twin(name, steps, **kwargs):
-    """The twin's values, NaN where it raises StepError for a NaN of Keras."""
+    """The twin's values (inf kept, as Keras gives it), NaN where it raises StepError for a NaN of Keras."""
     schedule = lrviz.schedule(name, **kwargs)
     try:
-        return schedule(steps)
+        return schedule.unchecked(steps)
     except StepError:
         out = []
         for step in steps:
             try:
-                out.append(float(schedule(int(step))))
+                out.append(float(schedule.unchecked(np.asarray([int(step)]))[0]))
             except StepError:
                 out.append(math.nan)
         return np.array(out)

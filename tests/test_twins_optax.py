@@ -40,7 +40,7 @@ def test_fixture_covers_every_name():
 @pytest.mark.parametrize("name", NAMES)
 def test_builds_by_name_alone(name):
     s = lrviz.schedule(name)
-    t = np.arange(0, 1001)
+    t = np.arange(0, 1000)  # the run's steps (past them the jitted linear decay to 0 dips below 0, see below)
     v = s(t)
     assert v.dtype == np.float64 and v.shape == t.shape
     assert np.all(np.isfinite(v)) and np.all(v >= 0)
@@ -69,6 +69,34 @@ def test_docstring_has_a_formula(name):
     assert "lr(t)" in doc and "optax" in doc
 
 
+def fused(a, b, c):
+    """a*b + c rounded once to float32 (XLA's fused multiply-add; exact in float64 for these operands)."""
+    return F32(float(F32(a)) * float(F32(b)) + float(F32(c)))
+
+
+def test_jitted_linear_decay_to_zero_dips_below_zero():
+    """Compiled, 1 - c/T is fma(-c, float32(1/T), 1): at c = T = 1000 that is 1 - 1000 * float32(1/1000) < 0."""
+    frac = fused(-1000.0, F32(1.0) / F32(1000.0), 1.0)
+    assert frac < 0
+    want = float(fused(frac, 0.1, 0.0))
+    s = lrviz.schedule("optax.linear_schedule")
+    assert s.unchecked(np.asarray([1000, 5000])).tolist() == [want, want] and want < 0
+    assert float(lrviz.schedule("optax.linear_schedule", jit=False)(1000)) == 0.0
+
+
+def test_issue18_polynomial_nan_from_step_47():
+    """The case of issue 18: power 2.003, T = 18, B = 29: NaN from B + T = 47 compiled, end_value eagerly."""
+    kw = dict(init_value=3e-4, end_value=1.4e-4, power=2.003, transition_steps=18, transition_begin=29)
+    assert fused(-18.0, F32(1.0) / F32(18.0), 1.0) < 0  # 18 * float32(1/18) > 1
+    v = lrviz.schedule("optax.polynomial_schedule", **kw).unchecked(np.arange(60))
+    assert np.isfinite(v[:47]).all() and np.isnan(v[47:]).all()
+    assert float(v[46]) == pytest.approx(1.6e-4 * (1 / 18) ** 2.003 + 1.4e-4, rel=1e-6)
+    eager = lrviz.schedule("optax.polynomial_schedule", jit=False, **kw)(np.arange(60))
+    assert eager[47:].tolist() == [f32(1.4e-4)] * 13
+    with pytest.raises(LrvizError, match="at step 47"):
+        lrviz.schedule("optax.polynomial_schedule", **kw)(np.arange(60))
+
+
 def test_int32_counter_saturates():
     s = lrviz.schedule("optax.exponential_decay", init_value=1.0, transition_steps=2**29, decay_rate=0.5)
     assert s(2**31 + 12345) == s(2**31 - 1) == s(2**40)
@@ -83,7 +111,9 @@ def f32(x):
 
 
 def test_constant_is_the_python_float():
-    assert lrviz.schedule("optax.constant_schedule", value=0.1)(123) == 0.1  # not float32(0.1)
+    assert lrviz.schedule("optax.constant_schedule", value=0.1, jit=False)(123) == 0.1  # not float32(0.1)
+    # compiled, jit's output is a float32 array
+    assert lrviz.schedule("optax.constant_schedule", value=0.1)(123) == f32(0.1) != 0.1
 
 
 def test_join_rounds_python_floats_to_float32():
@@ -104,7 +134,9 @@ def test_polynomial_by_hand():
 
 def test_polynomial_zero_steps_is_constant_init():
     s = lrviz.schedule("optax.polynomial_schedule", init_value=0.3, end_value=0.0, transition_steps=0)
-    assert s(np.arange(5)).tolist() == [0.3] * 5
+    assert s(np.arange(5)).tolist() == [f32(0.3)] * 5
+    eager = lrviz.schedule("optax.polynomial_schedule", init_value=0.3, end_value=0.0, transition_steps=0, jit=False)
+    assert eager(np.arange(5)).tolist() == [0.3] * 5
 
 
 def test_piecewise_constant_switches_at_boundary_and_multiplies():
@@ -121,7 +153,7 @@ def test_exponential_bounds_and_staircase():
                             transition_begin=2, staircase=True)
     np.testing.assert_array_equal(stairs(np.arange(11)), [1] * 6 + [0.5] * 4 + [0.25])
     zero = lrviz.schedule("optax.exponential_decay", init_value=0.4, transition_steps=10, decay_rate=0.0)
-    assert zero(np.arange(3)).tolist() == [0.4] * 3
+    assert zero(np.arange(3)).tolist() == [f32(0.4)] * 3
 
 
 def test_exponential_flushes_subnormals():
@@ -297,21 +329,24 @@ def _live():
 
     assert not jax.config.jax_enable_x64
 
-    def values(schedule, steps):
-        # eager calls on scalar int32 counts, as the fixtures: under jax.vmap or jax.jit XLA turns a
-        # division by a constant into a multiplication by its rounded reciprocal and the values move
-        return np.asarray([float(schedule(jnp.asarray(t, dtype=jnp.int32))) for t in steps])
+    def values(schedule, steps, jit=False):
+        # scalar int32 counts, as the fixtures: jit=True compiles the schedule as a training step does (XLA turns
+        # a division by a constant into a product with its rounded reciprocal and fuses multiply-adds)
+        fn = jax.jit(schedule) if jit else schedule
+        return np.asarray([float(fn(jnp.asarray(t, dtype=jnp.int32))) for t in steps])
 
     return jax, optax, values
 
 
 def _close(lib, twin, context):
+    """Within an XLA ulp of cos/pow (relative 1e-6, 4e-7 of the peak), NaN exactly where the library's is."""
     finite = np.abs(lib[np.isfinite(lib)])
     scale = finite.max() if finite.size else 1.0
     np.testing.assert_allclose(twin, lib, rtol=1e-6, atol=4e-7 * scale, err_msg=str(context))
 
 
-def test_live_parity_random_schedules():
+@pytest.mark.parametrize("jit", [True, False], ids=["jit", "eager"])
+def test_live_parity_random_schedules(jit):
     jax, optax, values = _live()
     rng = np.random.default_rng(7)
     steps = np.r_[0:70, 1000, 10**5, 2**24 + 1, 2**31 - 1]
@@ -353,14 +388,15 @@ def test_live_parity_random_schedules():
              optax.warmup_exponential_decay_schedule(end, init, W, T, rate, B, stair, bound)),
         ]
         for name, kw, lib in pairs:
-            _close(values(lib, steps), lrviz.schedule(name, **kw)(steps), (name, kw))
+            _close(values(lib, steps, jit), lrviz.schedule(name, jit=jit, **kw).unchecked(steps), (name, kw))
         for kind in ("linear", "cosine"):
             lib = optax.piecewise_interpolate_schedule(kind, init, scales)
-            kw = dict(interpolate_type=kind, init_value=init, boundaries_and_scales=scales)
-            _close(values(lib, steps), lrviz.schedule("optax.piecewise_interpolate_schedule", **kw)(steps), kw)
+            kw = dict(interpolate_type=kind, init_value=init, boundaries_and_scales=scales, jit=jit)
+            _close(values(lib, steps, jit), lrviz.schedule("optax.piecewise_interpolate_schedule", **kw)(steps), kw)
 
 
-def test_live_parity_sgdr_and_join():
+@pytest.mark.parametrize("jit", [True, False], ids=["jit", "eager"])
+def test_live_parity_sgdr_and_join(jit):
     jax, optax, values = _live()
     rng = np.random.default_rng(11)
     steps = np.r_[0:160, 10**6]
@@ -369,16 +405,17 @@ def test_live_parity_sgdr_and_join():
                        warmup_steps=int(w), decay_steps=int(w + rng.integers(1, 40)),
                        end_value=float(rng.uniform(0, 0.05)), exponent=float(rng.choice([1.0, 2.0])))
                   for w in rng.integers(0, 10, int(rng.integers(1, 5)))]
-        _close(values(optax.sgdr_schedule(cycles), steps),
-               lrviz.schedule("optax.sgdr_schedule", cosine_kwargs=cycles)(steps), cycles)
+        _close(values(optax.sgdr_schedule(cycles), steps, jit),
+               lrviz.schedule("optax.sgdr_schedule", cosine_kwargs=cycles, jit=jit)(steps), cycles)
         bounds = sorted(int(b) for b in rng.integers(0, 150, 2))
         specs = [{"name": "optax.cosine_decay_schedule", "params": {"init_value": 0.3, "decay_steps": 50}},
                  {"name": "optax.constant_schedule", "params": {"value": 0.05}},
                  {"name": "optax.exponential_decay", "params": {"init_value": 0.2, "transition_steps": 9,
                                                                  "decay_rate": 0.6, "staircase": True}}]
+        specs = [{**c, "params": {**c["params"], "jit": jit}} for c in specs]
         lib = optax.join_schedules([optax.cosine_decay_schedule(0.3, 50), optax.constant_schedule(0.05),
                                     optax.exponential_decay(0.2, 9, 0.6, staircase=True)], bounds)
-        _close(values(lib, steps), lrviz.schedule("optax.join_schedules", schedules=specs, boundaries=bounds)(steps),
+        _close(values(lib, steps, jit), lrviz.schedule("optax.join_schedules", schedules=specs, boundaries=bounds)(steps),
                bounds)
 
 

@@ -23,7 +23,7 @@ import numpy as np
 import pytest
 
 import lrviz
-from lrviz.errors import StepError
+from lrviz.errors import StepError, UndrawableValue
 
 GOLDEN = Path(__file__).parent / "golden"
 
@@ -42,12 +42,29 @@ def params(library: str) -> list:
 
 
 def check(case: dict) -> None:
-    """The twin gives the recorded values (and momentum, and raises where the library raised)."""
+    """The twin gives the recorded values (and momentum, and raises where the library raised).
+
+    Where the library's lr is NaN or inf (optax under jit), the twin gives NaN or inf at the same steps
+    (``schedule.unchecked``) and ``schedule(steps)`` refuses them with a StepError naming the first."""
     schedule = lrviz.schedule(case["name"], **case["params"])
     steps = np.asarray(case["steps"], dtype=np.int64)
     rtol, atol = case.get("rtol", 1e-12), case.get("atol", 0.0)
-    np.testing.assert_allclose(schedule(steps), np.asarray(case["lr"], dtype=np.float64), rtol=rtol, atol=atol,
-                               err_msg=f"{case['id']}: lr")
+    expected = np.asarray(case["lr"], dtype=np.float64)
+    if np.isfinite(expected).all():
+        got = schedule(steps)
+    else:  # the twin gives the NaN (unchecked), or refuses it (UndrawableValue) at the library's first one
+        first = int(steps[~np.isfinite(expected)].min())
+        with pytest.raises(StepError, match=f"at step {first:,}"):
+            schedule(steps)
+        try:
+            got = schedule.unchecked(steps)
+        except UndrawableValue as err:
+            assert err.step == first, f"{case['id']}: refused from step {err.step}, the library's NaN is at {first}"
+            keep = steps < first
+            assert not np.isfinite(expected[~keep]).any(), f"{case['id']}: finite after the first NaN"
+            steps, expected = steps[keep], expected[keep]
+            got = schedule(steps)
+    np.testing.assert_allclose(got, expected, rtol=rtol, atol=atol, err_msg=f"{case['id']}: lr")
     if case.get("momentum") is not None:
         np.testing.assert_allclose(schedule.momentum(steps), np.asarray(case["momentum"], dtype=np.float64),
                                    rtol=rtol, atol=atol, err_msg=f"{case['id']}: momentum")

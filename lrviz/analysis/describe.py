@@ -33,9 +33,33 @@ def describe(name: str) -> str:
                   "  t_in_epochs        true: t counts epochs (t_initial, warmup_t, decay_t in epochs) and update u",
                   "                     trains at epoch u // updates_per_epoch; default: t is the update",
                   "  updates_per_epoch  updates per epoch; default: the config's steps_per_epoch"]
+    lines += _numerics(canonical, entry.factory)
     if entry.equivalents:
         lines += ["", "framework schedulers with this shape:"] + [f"  {t}" for t in entry.equivalents]
     if entry.sources:
         lines += ["", "described in (documents lrviz was built from):"]
         lines += [f"  {cited(n)} ({DOCUMENTS[n].original})" for n in entry.sources]
     return "\n".join(lines)
+
+
+def _numerics(name: str, factory) -> list[str]:
+    """The framework's own NaN / inf / negative lr (lrviz.twins.failures) and the twin's measured agreement."""
+    import sys
+    import textwrap
+
+    from ..twins.failures import conditions
+
+    lines: list[str] = []
+    found = conditions(name)
+    if found:
+        lines += ["", "numeric failures of the framework (the twin gives the same values; lrviz check names them):"]
+        lines += [text for c in found for text in textwrap.wrap(c, 100, initial_indent="  ", subsequent_indent="    ")]
+    module = sys.modules.get(getattr(factory, "__module__", ""))
+    mode = getattr(module, "MODE", None)
+    if mode and ("jit" in signature(factory) or "jit_compile" in signature(factory)):
+        lines += ["", "evaluation mode:"] + textwrap.wrap(mode, 100, initial_indent="  ", subsequent_indent="    ")
+    agreement = getattr(module, "AGREEMENT", {}).get(name)
+    if agreement:
+        lines += ["", "agreement with the library (measured on the recorded goldens):"]
+        lines += textwrap.wrap(agreement, 100, initial_indent="  ", subsequent_indent="    ")
+    return lines

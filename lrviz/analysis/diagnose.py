@@ -9,7 +9,10 @@ framework quirk worth knowing).
 Checks, for a run of ``T`` steps with peak ``P``:
 
 - non-finite lr (error) and negative lr (error), at the first such step, whether the
-  library raises there or gives the value (torch's LambdaLR going below 0);
+  library raises there or gives the value (torch's LambdaLR going below 0); where it
+  is a framework's own float32 failure (:mod:`lrviz.twins.failures`: optax under
+  jax.jit, Keras compiled by XLA) the finding names the framework, the value, the
+  cause and the smallest change of parameters that avoids it;
 - an lr that is 0 at every step (error: the run trains nothing);
 - a twin stepped past the point where its library raises (error);
 - warmup as long as or longer than training (error);
@@ -59,7 +62,7 @@ def diagnose(schedule: Schedule, total_steps: int, *, steps_per_epoch: int | Non
     """Every finding for ``schedule`` run for ``total_steps`` steps, errors first, then by step."""
     p = scanned or profile(schedule, total_steps)
     found: list[Finding] = []
-    found += _curve_values(p)
+    found += _curve_values(schedule, p)
     found += _nothing_trained(p)
     found += _warmup(schedule, total_steps)
     if p.first_non_finite is None and p.raised is None and p.peak > 0:
@@ -76,14 +79,27 @@ def _fmt(value: float) -> str:
     return f"{value:.4g}"
 
 
-def _curve_values(p: Profile) -> Iterator[Finding]:
+def _named_failure(schedule: Schedule, step: int, value: float) -> Finding | None:
+    """The framework's own numeric failure at ``step``, named with its cause and fix (None when none fits)."""
+    from ..twins.failures import explain
+
+    found = explain(schedule.name, schedule.params, step, value)
+    if found is None:
+        return None
+    framework, cause, fix = found
+    return Finding("error", step, f"{framework} gives the lr {value:.3g} from here: {cause}", f"avoid it with {fix}")
+
+
+def _curve_values(schedule: Schedule, p: Profile) -> Iterator[Finding]:
     if p.first_non_finite:
         step, value = p.first_non_finite
-        yield Finding("error", step, f"the lr is {value}", "its parameters take it out of floating-point range")
+        yield _named_failure(schedule, step, value) or Finding(
+            "error", step, f"the lr is {value}", "its parameters take it out of floating-point range")
     if p.first_negative:
         step, value = p.first_negative
-        yield Finding("error", step, f"the lr is negative ({_fmt(value)})",
-                      "an optimizer would step uphill; check floors, rates and noise")
+        yield _named_failure(schedule, step, value) or Finding(
+            "error", step, f"the lr is negative ({_fmt(value)})",
+            "an optimizer would step uphill; check floors, rates and noise")
     if p.raised:
         step, message = p.raised
         yield Finding("error", step, f"the library raises here: {message}",

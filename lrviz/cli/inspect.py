@@ -239,7 +239,9 @@ def check(
 ) -> None:
     """Diagnose schedules before training: one line per finding, with the step and a hint.
 
-    Errors (exit 1): a negative or non-finite lr, an lr that is 0 everywhere, a
+    Errors (exit 1): a negative or non-finite lr (where it is the framework's own
+    float32 failure, e.g. optax's NaN under jax.jit, the line names the framework,
+    the cause and the smallest change that avoids it), an lr that is 0 everywhere, a
     framework twin stepped past the point where its library raises, warmup as
     long as training. Warnings:
     no annealing, a min lr never reached, a jump where phases meet, too many

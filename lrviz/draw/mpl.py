@@ -342,7 +342,6 @@ class _Painter:
         return f"{float(self.x(step)):.3g}" + (" ep" if self.plot.x == "epochs" else "")
 
     def lr_scale(self, ax, curves: Sequence[Curve]) -> None:
-        from matplotlib.ticker import FuncFormatter
 
         ax.set_ylabel(axes.lr_label(0, math=self.paper))
         if self.plot.logy:
@@ -359,7 +358,7 @@ class _Painter:
         ax.set_ylim(low, top * 1.05 if top > 0 else 1.0)
         exponent = axes.lr_exponent(top)
         if exponent:
-            ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v / 10.0 ** exponent:.6g}"))
+            ax.yaxis.set_major_formatter(scaled_ticks(exponent))
             ax.set_ylabel(axes.lr_label(exponent, math=self.paper))
 
     def x_axis(self, ax) -> None:
@@ -372,7 +371,6 @@ class _Painter:
     def panel_axes(self, ax, key: str) -> None:
         """A stacked panel under the lr: the momentum (beta1) or one other hyperparameter of each curve that
         has it, in the curve's colour and dash. Weight decay, effective decay and batch size start at 0."""
-        from matplotlib.ticker import FuncFormatter
 
         drawn = []
         for i, curve in enumerate(self.curves):
@@ -400,14 +398,14 @@ class _Painter:
             if not shift:
                 exponent = axes.lr_exponent(top)
                 if exponent:
-                    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v / 10.0 ** exponent:.6g}"))
+                    ax.yaxis.set_major_formatter(scaled_ticks(exponent))
         elif key in ("weight_decay", "effective_decay", "batch_size"):
             top = scaled(max(tops, default=0.0), shift)
             ax.set_ylim(0.0, top * 1.08 if top > 0 else 1.0)
             if not shift:
                 exponent = axes.lr_exponent(top)
                 if exponent:
-                    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v / 10.0 ** exponent:.6g}"))
+                    ax.yaxis.set_major_formatter(scaled_ticks(exponent))
         ax.set_ylabel(panel_label(key, self.curves, exponent, math=self.paper))
         ax.set_xlim(float(self.x(0)), float(self.x(self.total_steps)))
 
@@ -538,21 +536,26 @@ class _Painter:
 
 
 _OPERATOR = re.compile(r" (?=[=*/^+×·≤≥<>−-] )|(?<= [=*/^+×·≤≥<>−-]) ")
-_GROUP = re.compile(r"\([^()]{1,24}\)|\[[^\[\]]{1,24}\]")
+_GROUP = re.compile(r"\([^()]{1,32}\)|\[[^\[\]]{1,32}\]|\{[^{}]{1,32}\}")
 
 
 def wrapped(text: str, chars: int) -> str:
     """``text`` wrapped at word breaks to lines of about ``chars`` characters, never inside a formula: the
-    spaces around an operator (``lr * gamma ^ k``) and inside a short bracketed group (``(x, y)``) do not
+    spaces around an operator (``lr * gamma ^ k``) and inside a short bracketed group (``(x, y)``, ``[1, 2]``, ``{100: 1}``) do not
     break, unless the formula is longer than a line. Existing line breaks are kept; a word longer than a
     line stays whole."""
     keep = "\u00a0"  # no-break space: textwrap does not break there, and it draws as a space
 
+    def groups(line: str) -> str:
+        return _GROUP.sub(lambda m: m.group(0).replace(" ", keep), line)
+
     def glue(line: str) -> str:
         line = glue_math(line, keep)  # mathtext ($...$) never breaks: a break inside it draws it as raw text
-        glued = _GROUP.sub(lambda m: m.group(0).replace(" ", keep), _OPERATOR.sub(keep, line))
-        # a formula longer than a line breaks after all (at its operators), rather than run off the page
-        return glued if all(len(word) <= chars for word in glued.split(" ")) else line
+        # whole formulas if they fit a line, else their bracketed groups, else words: never off the page
+        for glued in (groups(_OPERATOR.sub(keep, line)), groups(line)):
+            if all(len(word) <= chars for word in glued.split(" ")):
+                return glued
+        return line
 
     lines = []
     for line in text.split("\n"):
@@ -577,6 +580,14 @@ def legend_shape(labels: list[str], width: float) -> tuple[int, int]:
     lines = max(t.count("\n") + 1 for t in labels)
     return math.ceil(len(labels) / cols) * lines, cols
 
+
+
+def scaled_ticks(exponent: int):
+    """A tick formatter showing v / 10**exponent (the power of ten is in the axis label), with a true minus
+    sign as matplotlib's own ticks have."""
+    from matplotlib.ticker import FuncFormatter
+
+    return FuncFormatter(lambda v, _: f"{v / 10.0 ** exponent:.6g}".replace("-", "\u2212"))
 
 
 def fine_staircase(steps: np.ndarray, lr: np.ndarray, total_steps: int, pixels: float) -> bool:

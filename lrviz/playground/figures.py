@@ -146,7 +146,7 @@ def _mark_points(ax, surface, start, small: bool = False) -> list:
     if surface.local_minima:
         xs = [m[0] for m in surface.local_minima]
         ys = [m[1] for m in surface.local_minima]
-        (h,) = ax.plot(xs, ys, linestyle="none", marker="*", markersize=11, markerfacecolor="none",
+        (h,) = ax.plot(xs, ys, linestyle="none", marker="*", markersize=11 * scale, markerfacecolor="none",
                        markeredgecolor=_text_color(), markeredgewidth=1.0, zorder=6)
         handles[-1] = (handles[-1][0], "global minimum" if len(surface.minima) == 1 else "global minima")
         handles.append((h, "local minimum" if len(xs) == 1 else "local minima"))
@@ -307,10 +307,12 @@ def effective_lr_figure(prepared, result, effective, *, spec):
         coord_labels = ["x coordinate", "y coordinate"]
         width = _size(spec)[0]
         every = labels + coord_labels + ["start", "minimum"]
-        fig = Figure(figsize=_size(spec, _legend_height(every, width) + 0.45, ratio=0.47), layout="constrained")
+        narrow = width < NARROW
+        fig = Figure(figsize=_size(spec, _legend_height(every, width) + 0.45, ratio=1.1 if narrow else 0.47),
+                     layout="constrained")
         window = _window(spec, surface, paths, diverged_at < 0)
         aspect = min(max((window[1] - window[0]) / (window[3] - window[2]), 0.55), 1.6)
-        ax, ax_eff = fig.subplots(1, 2, width_ratios=(aspect, 1.15))
+        ax, ax_eff = fig.subplots(2, 1) if narrow else fig.subplots(1, 2, width_ratios=(aspect, 1.15))
         _contour(ax, surface, window)
         lines = []
         for r in range(k * n):
@@ -331,7 +333,7 @@ def effective_lr_figure(prepared, result, effective, *, spec):
         ax_eff.set_ylabel("step size")
         ax_eff.set_title("(b) step size per coordinate", loc="left")
         _legend(fig, lines + coords + [h for h, _ in marks], labels + coord_labels + [t for _, t in marks])
-        fig.suptitle(spec.title or f"Effective learning rates on {surface.label}, {steps:,} steps")
+        _title(fig, spec, spec.title or f"Effective learning rates on {surface.label}, {steps:,} steps")
     fig._lrviz_style = spec.style
     return fig
 
@@ -357,8 +359,10 @@ def lr_loss_figure(prepared, result, *, spec):
                 labels.append(label)
                 styles.append(_run_style(colors, i, j, k, n))
         width = _size(spec)[0]
-        fig = Figure(figsize=_size(spec, _legend_height(labels, width) + 0.45, ratio=0.47), layout="constrained")
-        ax_lr, ax_loss = fig.subplots(1, 2, sharex=True)
+        narrow = width < NARROW
+        fig = Figure(figsize=_size(spec, _legend_height(labels, width) + 0.45, ratio=1.1 if narrow else 0.47),
+                     layout="constrained")
+        ax_lr, ax_loss = fig.subplots(2, 1, sharex=True) if narrow else fig.subplots(1, 2, sharex=True)
         x = np.arange(steps + 1)
         lines = []
         for r in range(k * n):
@@ -390,7 +394,7 @@ def lr_loss_figure(prepared, result, *, spec):
             ax_loss.set_ylabel("loss − minimum")
             ax_loss.set_title("(b) loss against step", loc="left")
         _legend(fig, lines, labels)
-        fig.suptitle(spec.title or f"lr and loss on {surface.label}, {steps:,} steps")
+        _title(fig, spec, spec.title or f"lr and loss on {surface.label}, {steps:,} steps")
     fig._lrviz_style = spec.style
     return fig
 

@@ -229,7 +229,7 @@ def _optax(s: Schedule, total: int) -> Iterator[Candidate]:
     name = s.name
     if name.startswith("optax."):
         kind = name.split(".", 1)[1]
-        params = {k: v for k, v in s.params.items() if k not in ("lr", "total_steps") and v is not None}
+        params = {k: v for k, v in s.params.items() if k not in ("lr", "total_steps", "jit") and v is not None}
         yield name, {"lr": lr, **params}, lambda: _optax_text(kind, params)
         return
 

@@ -28,7 +28,8 @@ Keras kernels), ``hf``, ``greedy`` (HF's GreedyLR), ``timm``, ``timm_wsd``; trai
 libraries' terms, on ``lrviz.schedules._checks``), ``_checked`` (the
 StepError at the step where a library fails), ``_xla32`` (float32 as XLA/TF
 compute it), ``_torch_rng`` (torch's CPU generator, for timm's noise),
-``plateau`` and ``quirks``.
+``plateau``, ``quirks`` and ``failures`` (the frameworks' own NaN / negative lr, with
+cause and fix, for ``lrviz check`` and ``lrviz show``).
 """
 
 from __future__ import annotations

@@ -37,14 +37,17 @@ different answers:
   no fused multiply-add.
 
 The ``tf.*`` twins (:mod:`lrviz.twins.tf`) always use eager arithmetic: TF1
-graphs run op by op unless XLA auto-clustering is switched on.
+graphs run op by op unless XLA auto-clustering is switched on. (Under
+``tf.function(jit_compile=True)`` TF's own graph compiles differently from
+Keras 3's: ``polynomial_decay(3e-4, t, 18, 1.4e-4, power=2.003)`` is NaN at
+t = 18 only, with TensorFlow 2.21; no twin reproduces that mode.)
 
 Step convention: the value at step ``t`` is ``schedule(t)``, the learning rate
 Keras uses for the update made when ``optimizer.iterations == t`` (TF1: when
 ``global_step == t``). ``keras.ReduceLROnPlateau`` is a callback, not a
 schedule: its step is an epoch (one metric value), see its docstring.
 
-About 770 lines, a quarter of them docstrings: the seven ``keras.*``
+About 800 lines, a quarter of them docstrings: the seven ``keras.*``
 factories and the kernels and factory bodies that ``tf.*`` builds on; they
 stay here because they are Keras's classes, which TF1 calls.
 """
@@ -56,11 +59,10 @@ from typing import Any, Callable
 
 import numpy as np
 
-from ..errors import ParameterError
+from ..errors import ParameterError, UndrawableValue
 from ..schedules._base import Schedule
 from ..schedules import _checks as check
 from . import _checks as rules, _xla32 as xla
-from ._checked import refuse
 
 from ..kinds import Steps, Metrics
 
@@ -77,29 +79,7 @@ _MAX_MARKS = 100
 # --------------------------------------------------------------------------
 
 
-class _Arith:
-    """Float32 operations of a schedule evaluated eagerly or compiled by XLA."""
-
-    __slots__ = ("jit",)
-
-    def __init__(self, jit: bool):
-        self.jit = jit
-
-    def div_const(self, a: np.ndarray, c: np.float32) -> np.ndarray:
-        """``a / c`` for a constant ``c``: XLA multiplies by the float32 reciprocal."""
-        if self.jit:
-            with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
-                return a * (_ONE / c)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return a / c
-
-    def fma(self, a: Any, b: Any, c: Any) -> np.ndarray:
-        """``a*b + c``: one rounding when compiled (fused multiply-add), two otherwise."""
-        if self.jit:
-            with np.errstate(over="ignore", invalid="ignore"):
-                return (np.asarray(a, _F64) * np.asarray(b, _F64) + np.asarray(c, _F64)).astype(_F32)
-        with np.errstate(over="ignore", invalid="ignore"):
-            return a * b + c
+_Arith = xla.Arith  # float32 eager or compiled (jit_compile): lrviz.twins._xla32.Arith
 
 
 def _log(x: np.ndarray) -> np.ndarray:
@@ -117,8 +97,12 @@ def _out(x: np.ndarray) -> np.ndarray:
 
 
 def _refuse_nan(out: np.ndarray, t: np.ndarray, why: str) -> np.ndarray:
-    """Raise StepError at the first step where the library's value is NaN, saying why."""
-    refuse(t, np.isnan(out), lambda step: f"{why} (first at step {step:,})")
+    """Raise UndrawableValue (a StepError) at the first step where the library's value is NaN, saying why:
+    Keras gives the value, lrviz will not draw it, ``lrviz check`` reports it with its cause."""
+    bad = np.isnan(out)
+    if bad.any():
+        step = int(t[bad].min())
+        raise UndrawableValue(f"{why} (first at step {step:,})", step, math.nan)
     return out
 
 
@@ -780,6 +764,31 @@ def reduce_lr_on_plateau(
     params = dict(lr=lr, metrics=series if metrics is not None else None, monitor=monitor, factor=factor,
                   patience=patience, mode=mode, min_delta=min_delta, cooldown=cooldown, min_lr=min_lr)
     return Schedule(f, name="keras.ReduceLROnPlateau", params=params, marks=check.marks(*drops), breaks=())
+
+
+MODE = ("jit_compile (a twin parameter, not Keras'): true, the default, gives the values compiled by XLA, as model.fit "
+        "on JAX runs the schedule (a division by a constant is a product with the rounded reciprocal, multiply-adds "
+        "are fused); false gives the eager call schedule(step)")
+"""The evaluation modes, as ``lrviz show`` states them for the keras twins that take jit_compile."""
+
+_ULP = ("Keras 3.15.1 on JAX, compiled (jit_compile: true) and eager: XLA's float32 {fns} can be an ulp or two off the "
+        "correctly rounded value the twin computes; measured at most 1.3e-7 of the peak on tests/golden/keras.json "
+        "(both modes, incl. runs of 1e5-1e6 steps) and 1.12e-7 in 30 random draws per mode "
+        "(tests/golden/scan_float32.py){extra}. NaN where Keras gives NaN, at the same steps, in every draw")
+AGREEMENT = {
+    "keras.ExponentialDecay": _ULP.format(fns="pow", extra=""),
+    "keras.InverseTimeDecay": ("Keras 3.15.1 on JAX, compiled and eager: measured at most 7.5e-8 of the peak on "
+                               "tests/golden/keras.json (XLA's float32 division by a tensor) and within 5e-7 of it "
+                               "in the random draws of the live tests"),
+    "keras.PolynomialDecay": _ULP.format(fns="pow", extra=""),
+    "keras.CosineDecay": _ULP.format(fns="cos", extra=""),
+    "keras.CosineDecayRestarts": _ULP.format(fns="cos, log and pow", extra=(
+        "; with t_mul != 1 one ulp of t_mul ** i moves the cycle fraction: 1.94e-6 of the peak over 100,000 steps "
+        "(D0=10, t_mul=1.1, tests/golden/twins_two.json)")),
+    "keras.PiecewiseConstantDecay": "bit for bit with Keras 3.15.1 (values are selected, not computed)",
+    "keras.ReduceLROnPlateau": "bit for bit with Keras 3.15.1 (float32 comparisons)",
+}
+"""What ``lrviz show`` says of each twin's agreement with Keras."""
 
 
 TWINS: dict[str, tuple[Callable, str]] = {

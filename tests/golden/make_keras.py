@@ -21,7 +21,8 @@ Where the values come from:
   one-layer model; ``on_epoch_end(epoch, {monitor: value})`` is called for each
   metric value and ``optimizer.learning_rate`` recorded before the first
   call and after each one.
-* ``tf.*``: TensorFlow is not installed. TF1's ``tf.compat.v1.train.*``
+* ``tf.*``: TensorFlow is not needed here (tests/golden/make_tf.py records
+  the same twins from TensorFlow itself into tf.json). TF1's ``tf.compat.v1.train.*``
   functions build the TF-Keras schedule classes
   (tensorflow/python/keras/optimizer_v2/legacy_learning_rate_decay.py and
   learning_rate_schedule.py), whose float32 arithmetic is that of the Keras 3
@@ -42,6 +43,9 @@ correctly rounded, where XLA's float32 ``cos``/``pow``/``log`` may be an ulp
 or two off. ``CosineDecayRestarts`` with ``t_mul != 1`` uses ``5e-6`` and
 ``5e-7`` (its ``t_mul ** i`` grows the error with the cycle index). The
 hand-computed float64 formulas use ``rtol=2e-6`` and ``atol=1e-6`` times the peak.
+
+``long-*`` cases run 1e5-1e6 steps (800 subsampled steps including both ends and
+every boundary) in both modes.
 """
 
 from __future__ import annotations
@@ -189,6 +193,20 @@ def polynomial() -> None:
     keras_case("PolynomialDecay-sqrt-nan-jit", name, root, params, steps=list(range(10)), nan_from=10)
     keras_case("PolynomialDecay-sqrt-eager", name, root, {**params, "jit_compile": False},
                steps=list(range(30)) + [1000])
+    # found by random draws (compiled): issue 18's numbers in Keras (NaN from decay_steps = 18 on), and a linear
+    # decay to 0 whose fused end 1 - 34 * float32(1/34) is below 0: a lr of -4e-9 (atol 0 pins the sign)
+    issue = SCHEDULES.PolynomialDecay(3e-4, 18, 1.4e-4, power=2.003)
+    params = {"initial_learning_rate": 3e-4, "decay_steps": 18, "end_learning_rate": 1.4e-4, "power": 2.003}
+    keras_case("PolynomialDecay-power2.003-T18-nan-jit", name, issue, params, steps=list(range(18)), nan_from=18,
+               peak=3e-4)
+    keras_case("PolynomialDecay-power2.003-T18-eager", name, issue, {**params, "jit_compile": False},
+               steps=list(range(40)) + [10**5], peak=3e-4)
+    below = SCHEDULES.PolynomialDecay(1.0750533, 34, 0.0, power=1.0)
+    params = {"initial_learning_rate": 1.0750533, "decay_steps": 34, "end_learning_rate": 0.0, "power": 1.0}
+    steps = list(range(60)) + [10**5]
+    add("PolynomialDecay-linear-to-0-T34-below-0-jit", name, params, steps, evaluate(below, steps, True), atol_scale=0.0)
+    add("PolynomialDecay-linear-to-0-T34-eager", name, {**params, "jit_compile": False}, steps,
+        evaluate(below, steps, False), atol_scale=0.0)
     keras_case("PolynomialDecay-power2", name, SCHEDULES.PolynomialDecay(3e-4, 50, 0.0, power=2.0),
                {"initial_learning_rate": 3e-4, "decay_steps": 50, "end_learning_rate": 0.0, "power": 2.0}, peak=3e-4)
     keras_case("PolynomialDecay-rising", name, SCHEDULES.PolynomialDecay(1e-3, 16, 1e-2, power=1.5),
@@ -425,6 +443,40 @@ def tf1() -> None:
         add(case_id, name, params, steps, values, rtol=2e-6, peak=lr * (1 + alpha + beta), atol_scale=1e-6)
 
 
+# ---------------------------------------------------------------- long runs (1e5-1e6 steps), both modes
+def sparse(n: int, *bounds: int, points: int = 800) -> list[int]:
+    """About ``points`` of the steps 0..n-1: evenly spread, both ends, and each boundary with its neighbours."""
+    spread = np.unique(np.linspace(0, n - 1, points - 3 * len(bounds)).round().astype(np.int64)).tolist()
+    return sorted(set(spread) | {b + d for b in bounds for d in (-1, 0, 1) if 0 <= b + d < n} | {0, n - 1})
+
+
+def long_runs() -> None:
+    runs = [
+        ("long-CosineDecay-warmup-1e6", "keras.CosineDecay", SCHEDULES.CosineDecay(0.0, 990_000, alpha=0.01,
+                                                                                 warmup_target=3e-4, warmup_steps=10_000),
+         {"initial_learning_rate": 0.0, "decay_steps": 990_000, "alpha": 0.01, "warmup_target": 3e-4,
+          "warmup_steps": 10_000}, sparse(10**6, 10_000), 3e-4, False),
+        ("long-PolynomialDecay-1e5", "keras.PolynomialDecay", SCHEDULES.PolynomialDecay(0.05, 99_991, 5e-4, power=2.0),
+         {"initial_learning_rate": 0.05, "decay_steps": 99_991, "end_learning_rate": 5e-4, "power": 2.0},
+         sparse(10**5, 99_991), 0.05, False),
+        ("long-ExponentialDecay-staircase-1e6", "keras.ExponentialDecay",
+         SCHEDULES.ExponentialDecay(0.1, 30_011, 0.9, staircase=True),
+         {"initial_learning_rate": 0.1, "decay_steps": 30_011, "decay_rate": 0.9, "staircase": True},
+         sparse(10**6, *range(30_011, 10**6, 30_011)), 0.1, False),
+        ("long-InverseTimeDecay-1e6", "keras.InverseTimeDecay", SCHEDULES.InverseTimeDecay(0.1, 1000, 0.5),
+         {"initial_learning_rate": 0.1, "decay_steps": 1000, "decay_rate": 0.5}, sparse(10**6), 0.1, False),
+        ("long-CosineDecayRestarts-1e5", "keras.CosineDecayRestarts",
+         SCHEDULES.CosineDecayRestarts(0.1, 1000, t_mul=2.0, m_mul=0.8),
+         {"initial_learning_rate": 0.1, "first_decay_steps": 1000, "t_mul": 2.0, "m_mul": 0.8},
+         sparse(10**5, 1000, 3000, 7000, 15_000, 31_000, 63_000), 0.1, True),
+    ]
+    for case_id, name, schedule, params, steps, peak, restarts in runs:
+        for jit in (True, False):
+            keras_case(case_id + ("" if jit else "-eager"), name, schedule, {**params, "jit_compile": jit} if not jit
+                       else params, steps=steps, peak=peak, restarts=restarts)
+            cases[-1]["long"] = True
+
+
 def main() -> None:
     exponential()
     piecewise()
@@ -434,6 +486,7 @@ def main() -> None:
     restarts()
     plateau()
     tf1()
+    long_runs()
     data = {
         "library": "keras",
         "version": keras.__version__,

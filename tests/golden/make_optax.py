@@ -10,28 +10,40 @@ Recorded with optax 0.2.8, jax/jaxlib 0.10.2 (the versions are written into the
 file). Deterministic: the cases are fixed, the one random metric series comes
 from a seeded numpy generator, and the output is written with sorted keys.
 
-How values are taken, in jax's default configuration (``jax_enable_x64`` off):
+How values are taken, in jax's default configuration (``jax_enable_x64`` off).
+Every schedule case is recorded twice:
 
-- a schedule's value at step t is the eager call ``schedule(jnp.asarray(t,
-  jnp.int32))``: the int32 count the optimizer passes (scale_by_schedule and
-  inject_hyperparams evaluate ``schedule(count)`` and then increment it);
+- ``<id>`` (the twin's default, ``jit: true``): as training runs it. The
+  schedule sits in ``optax.scale_by_schedule`` and the optimizer's ``update``
+  is ``jax.jit``-compiled; its state's int32 ``count`` is set to t and the
+  update of a gradient of ones is the lr update t + 1 uses (NaN where optax
+  gives NaN). The recorder checks that ``jax.jit(schedule)(jnp.int32(t))``
+  gives the same bits at every step (it does: the schedule is compiled the
+  same way inside the update).
+- ``<id>-eager`` (``jit: false``): the eager call ``schedule(jnp.asarray(t,
+  jnp.int32))``, op by op, as a schedule called outside jit gives it.
 - ``optax.contrib.reduce_on_plateau`` is run as an optimizer: ``init`` on
   float32 params, then one jitted ``update(..., value=metric)`` per metric;
   the recorded lr is ``lr * scale`` after update t (the scale optax multiplies
-  update t + 1 by). Steps past the last metric are not recorded.
+  update t + 1 by). Steps past the last metric are not recorded. It has no
+  eager twin case (its state update is the same in both modes).
 
 Tolerances (each case's ``rtol``/``atol``): schedules without cos/pow
 (constant, linear, piecewise constant, linear one-cycle, warmup constant, the
 plateau scale) are recorded with the shared default (rtol 1e-12: bit-exact in
-practice). Schedules that use cos or pow get rtol 1e-6 and atol 4e-7 times the
-case's largest value: the twin evaluates cos and pow in float64 and rounds to
-float32, XLA uses its own float32 routines, and the two differ by one float32
-ulp for a few percent of arguments (measured: at most 1.6e-7 of the scale).
+practice), in both modes. Schedules that use cos or pow get rtol 1e-6 and atol
+4e-7 times the case's largest finite value: the twin evaluates cos and pow in
+float64 and rounds to float32, XLA uses its own float32 routines, and the two
+differ by one float32 ulp for a few percent of arguments (the largest
+difference measured is printed as ``ulp_bound`` in the file's header, per mode,
+relative to each case's peak). NaN must be NaN at the same steps.
+
+``long`` cases run 1e5 to 1e6 steps, subsampled (2000 steps including both
+ends and every phase boundary), in both modes.
 
 ``jit_vs_eager`` (top level, informational) lists the cases whose values
-change when the same schedule runs under ``jax.jit`` (XLA turns a division by
-a constant into a multiplication by a rounded reciprocal): how many values
-differ, the largest relative change, and how many become NaN.
+change between the two modes: how many values differ, the largest relative
+change, and how many become NaN.
 """
 
 from __future__ import annotations
@@ -55,10 +67,13 @@ def steps(n: int, *extra: int) -> list[int]:
 
 
 CASES: list[dict] = []
+UNFLAGGED: list[str] = []
 
 
-def case(cid: str, name: str, params: dict, build, at: list[int], exact: bool = False) -> None:
-    CASES.append(dict(id=cid, name=name, params=params, build=build, steps=at, exact=exact))
+def case(cid: str, name: str, params: dict, build, at: list[int], exact: bool = False, nan: bool = False,
+         long: bool = False) -> None:
+    """``nan``: the jitted values are NaN from some step on (optax's own failure, pinned); ``long``: a long run."""
+    CASES.append(dict(id=cid, name=name, params=params, build=build, steps=at, exact=exact, nan=nan, long=long))
 
 
 # O1 constant_schedule: optax returns the Python float itself
@@ -75,10 +90,10 @@ case("polynomial-power2-begin2", "optax.polynomial_schedule",
      lambda: optax.polynomial_schedule(1.0, 0.1, 2.0, 4, 2), steps(12, *FAR))
 case("polynomial-power1.5-T37", "optax.polynomial_schedule",
      {"init_value": 0.5, "end_value": 0.01, "power": 1.5, "transition_steps": 37, "transition_begin": 5},
-     lambda: optax.polynomial_schedule(0.5, 0.01, 1.5, 37, 5), steps(50, *FAR))
+     lambda: optax.polynomial_schedule(0.5, 0.01, 1.5, 37, 5), steps(50, *FAR), nan=True)
 case("polynomial-power0.5", "optax.polynomial_schedule",
      {"init_value": 0.2, "end_value": 0.05, "power": 0.5, "transition_steps": 60},
-     lambda: optax.polynomial_schedule(0.2, 0.05, 0.5, 60), steps(70, *FAR))
+     lambda: optax.polynomial_schedule(0.2, 0.05, 0.5, 60), steps(70, *FAR), nan=True)
 case("polynomial-rising-power3", "optax.polynomial_schedule",
      {"init_value": 0.01, "end_value": 0.2, "power": 3.0, "transition_steps": 50, "transition_begin": 10},
      lambda: optax.polynomial_schedule(0.01, 0.2, 3.0, 50, 10), steps(70, *FAR))
@@ -87,6 +102,19 @@ case("polynomial-T0-constant", "optax.polynomial_schedule",
      lambda: optax.polynomial_schedule(0.3, 0.1, 2.0, 0, 3), steps(6, *FAR), True)
 case("polynomial-lr", "optax.polynomial_schedule", {"lr": 0.7, "total_steps": 40, "power": 2.0},
      lambda: optax.polynomial_schedule(0.7, 0.0, 2.0, 40), steps(45, *FAR))
+
+# issue 18: under jit 1 - c/T is the fused 1 - c * float32(1/T), a hair below 0 at c = T when T * float32(1/T) > 1;
+# a fractional power of it is NaN from B + T on. An integer power (2.0) or a T that ends exactly
+# (16, where 16 * float32(1/16) == 1; 17 does not) avoid it.
+ISSUE18 = {"init_value": 3e-4, "end_value": 1.4e-4, "power": 2.003, "transition_steps": 18, "transition_begin": 29}
+case("polynomial-issue18-nan-from-47", "optax.polynomial_schedule", ISSUE18,
+     lambda: optax.polynomial_schedule(3e-4, 1.4e-4, 2.003, 18, 29), steps(60, *FAR), nan=True)
+case("polynomial-issue18-power2", "optax.polynomial_schedule", {**ISSUE18, "power": 2.0},
+     lambda: optax.polynomial_schedule(3e-4, 1.4e-4, 2.0, 18, 29), steps(60, *FAR))
+case("polynomial-issue18-T16", "optax.polynomial_schedule", {**ISSUE18, "transition_steps": 16},
+     lambda: optax.polynomial_schedule(3e-4, 1.4e-4, 2.003, 16, 29), steps(60, *FAR))
+case("polynomial-issue18-T17-nan", "optax.polynomial_schedule", {**ISSUE18, "transition_steps": 17},
+     lambda: optax.polynomial_schedule(3e-4, 1.4e-4, 2.003, 17, 29), steps(60, *FAR), nan=True)
 
 # O3 linear_schedule
 case("linear-default", "optax.linear_schedule", {}, lambda: optax.linear_schedule(0.1, 0.0, 1000),
@@ -326,6 +354,53 @@ case("join-nested-warmup-cosine", "optax.join_schedules",
      steps(50, *FAR))
 
 
+# found by random draws against optax under jax.jit (tests/golden/make_optax.py's scan, 210 draws: every NaN or
+# negative value came from a fused 1 - c * float32(1/T) below 0 at c = T; the twins gave NaN at the same steps)
+case("scan-polynomial-power0.832-T211", "optax.polynomial_schedule",
+     {"init_value": 0.16328, "end_value": 1e-05, "power": 0.832, "transition_steps": 211, "transition_begin": 19},
+     lambda: optax.polynomial_schedule(0.16328, 1e-05, 0.832, 211, 19), steps(240, *FAR), nan=True)
+case("scan-polynomial-power3.999-T108", "optax.polynomial_schedule",
+     {"init_value": 0.0015022, "end_value": 1e-05, "power": 3.999, "transition_steps": 108, "transition_begin": 21},
+     lambda: optax.polynomial_schedule(0.0015022, 1e-05, 3.999, 108, 21), steps(140, *FAR), nan=True)
+case("scan-linear-to-0-T379-negative", "optax.linear_schedule",
+     {"init_value": 0.14677, "end_value": 0.0, "transition_steps": 379, "transition_begin": 24},
+     lambda: optax.linear_schedule(0.14677, 0.0, 379, 24), steps(410, *FAR), True)
+
+
+def long_steps(n: int, *bounds: int, points: int = 1500) -> list[int]:
+    """About ``points`` steps of a run of ``n``: evenly spread, both ends, and each boundary with its neighbours."""
+    spread = np.unique(np.linspace(0, n - 1, points - 3 * len(bounds)).round().astype(np.int64)).tolist()
+    near = [b + d for b in bounds for d in (-1, 0, 1) if 0 <= b + d < n]
+    return sorted(set(spread) | set(near) | {0, n - 1})
+
+
+# long runs (1e5-1e6 steps, subsampled): drift over a long run, in both modes
+case("long-cosine-1e6", "optax.cosine_decay_schedule", {"init_value": 0.1, "decay_steps": 10**6, "alpha": 0.01},
+     lambda: optax.cosine_decay_schedule(0.1, 10**6, 0.01), long_steps(10**6 + 10, 10**6), long=True)
+case("long-warmup-cosine-1e6", "optax.warmup_cosine_decay_schedule",
+     {"init_value": 0.0, "peak_value": 3e-4, "warmup_steps": 2000, "decay_steps": 10**6, "end_value": 3e-5},
+     lambda: optax.warmup_cosine_decay_schedule(0.0, 3e-4, 2000, 10**6, 3e-5), long_steps(10**6, 2000), long=True)
+case("long-linear-1e6", "optax.linear_schedule", {"init_value": 1e-3, "end_value": 1e-5, "transition_steps": 999_937},
+     lambda: optax.linear_schedule(1e-3, 1e-5, 999_937), long_steps(10**6, 999_937), True, long=True)
+case("long-exponential-staircase-1e6", "optax.exponential_decay",
+     {"init_value": 0.1, "transition_steps": 30_011, "decay_rate": 0.9, "staircase": True, "transition_begin": 5000},
+     lambda: optax.exponential_decay(0.1, 30_011, 0.9, 5000, True),
+     long_steps(10**6, *(5000 + k * 30_011 for k in range(1, 34))), long=True)
+case("long-cosine-onecycle-1e5", "optax.cosine_onecycle_schedule", {"transition_steps": 10**5, "peak_value": 0.01},
+     lambda: optax.cosine_onecycle_schedule(10**5, 0.01), long_steps(10**5 + 10, 30_000, 10**5), long=True)
+case("long-polynomial-power2-1e5", "optax.polynomial_schedule",
+     {"init_value": 0.05, "end_value": 5e-4, "power": 2.0, "transition_steps": 99_991, "transition_begin": 7},
+     lambda: optax.polynomial_schedule(0.05, 5e-4, 2.0, 99_991, 7), long_steps(10**5 + 10, 7, 99_998), long=True)
+case("long-sgdr-1e5", "optax.sgdr_schedule", {"cosine_kwargs": [
+        {"init_value": 0.0, "peak_value": 0.1, "warmup_steps": 1000, "decay_steps": 30_000},
+        {"init_value": 0.0, "peak_value": 0.05, "warmup_steps": 1000, "decay_steps": 30_000},
+        {"init_value": 0.0, "peak_value": 0.025, "warmup_steps": 1000, "decay_steps": 40_000}]},
+     lambda: optax.sgdr_schedule([dict(init_value=0.0, peak_value=0.1, warmup_steps=1000, decay_steps=30_000),
+                                  dict(init_value=0.0, peak_value=0.05, warmup_steps=1000, decay_steps=30_000),
+                                  dict(init_value=0.0, peak_value=0.025, warmup_steps=1000, decay_steps=40_000)]),
+     long_steps(10**5, 1000, 30_000, 31_000, 60_000, 61_000), long=True)
+
+
 # O15 contrib.reduce_on_plateau: lr * scale after each metric value
 def plateau_metrics_walk() -> list[float]:
     rng = np.random.default_rng(20240501)
@@ -372,16 +447,53 @@ def evaluate(schedule, at: list[int]) -> list[float]:
     return [float(np.float64(schedule(jnp.asarray(t, jnp.int32)))) for t in at]
 
 
-def jit_difference(schedule, at: list[int], eager: list[float]) -> dict | None:
+def evaluate_trained(schedule, at: list[int]) -> list[float]:
+    """The lr a jitted optax update uses at count t: scale_by_schedule's update of a gradient of ones."""
+    tx = optax.scale_by_schedule(schedule)
+    state = tx.init({"w": jnp.zeros((), jnp.float32)})
+    update = jax.jit(tx.update)
+    ones = {"w": jnp.ones((), jnp.float32)}
+    out = []
+    for t in at:
+        updates, _ = update(ones, state._replace(count=jnp.asarray(t, jnp.int32)))
+        out.append(float(np.float64(updates["w"])))
     jitted = jax.jit(schedule)
-    values = np.asarray([float(np.float64(jitted(jnp.asarray(t, jnp.int32)))) for t in at])
-    eager_ = np.asarray(eager)
+    direct = np.asarray([float(np.float64(jitted(jnp.asarray(t, jnp.int32)))) for t in at])
+    assert np.array_equal(np.asarray(out), direct, equal_nan=True), "jit(schedule) differs from the jitted update"
+    return out
+
+
+def differences(values: list[float], eager: list[float], of: int) -> dict | None:
+    values, eager_ = np.asarray(values), np.asarray(eager)
     differ = ~((values == eager_) | (np.isnan(values) & np.isnan(eager_)))
     if not differ.any():
         return None
     ok = differ & np.isfinite(values) & (eager_ != 0)
     rel = float(np.max(np.abs(values[ok] / eager_[ok] - 1))) if ok.any() else 0.0
-    return dict(differ=int(differ.sum()), of=len(at), max_rel=rel, nan=int(np.isnan(values).sum()))
+    return dict(differ=int(differ.sum()), of=of, max_rel=rel, nan=int(np.isnan(values).sum()))
+
+
+def eager_params(name: str, params: dict) -> dict:
+    """The twin's parameters for the eager call: ``jit: false`` (join_schedules: on each optax child)."""
+    if name != "optax.join_schedules":
+        return {**params, "jit": False}
+    children = params.get("schedules")
+    if children is None:  # the twin's default children (linear then cosine) are built with their default, jit
+        assert params == {}, "spell the children out"
+        return {"schedules": [{"name": "optax.linear_schedule", "params": {"init_value": 0.0, "end_value": 0.1,
+                                                                           "transition_steps": 100, "jit": False}},
+                              {"name": "optax.cosine_decay_schedule", "params": {"init_value": 0.1, "decay_steps": 900,
+                                                                                 "jit": False}}],
+                "boundaries": [100]}
+    return {**params, "schedules": [{**c, "params": {**c.get("params", {}), "jit": False}} for c in children]}
+
+
+def tolerance(out: dict, lr: list[float], exact: bool) -> dict:
+    if not exact:
+        finite = [abs(v) for v in lr if np.isfinite(v)]
+        out["rtol"] = 1e-6
+        out["atol"] = 4e-7 * max(finite or [1.0])
+    return out
 
 
 def main() -> None:
@@ -389,25 +501,31 @@ def main() -> None:
     cases, jit_notes = [], {}
     for c in CASES:
         schedule = c["build"]()
-        lr = evaluate(schedule, c["steps"])
-        assert all(np.isfinite(lr)), c["id"]
-        out = dict(id=c["id"], name=c["name"], params=c["params"], steps=c["steps"], lr=lr)
-        if not c["exact"]:
-            out["rtol"] = 1e-6
-            out["atol"] = 4e-7 * max(abs(v) for v in lr)
-        cases.append(out)
-        note = jit_difference(schedule, c["steps"], lr)
+        eager = evaluate(schedule, c["steps"])
+        trained = evaluate_trained(schedule, c["steps"])
+        assert all(np.isfinite(eager)), c["id"]
+        if not all(np.isfinite(trained)) and not c["nan"]:
+            print(f"{c['id']}: NaN under jit, not flagged nan=True", file=sys.stderr)
+            UNFLAGGED.append(c["id"])
+        cases.append(tolerance(dict(id=c["id"], name=c["name"], params=c["params"], steps=c["steps"], lr=trained,
+                                    **({"long": True} if c.get("long") else {})), trained, c["exact"]))
+        cases.append(tolerance(dict(id=c["id"] + "-eager", name=c["name"], params=eager_params(c["name"], c["params"]),
+                                    steps=c["steps"], lr=eager, **({"long": True} if c.get("long") else {})),
+                               eager, c["exact"]))
+        note = differences(trained, eager, len(c["steps"]))
         if note:
             jit_notes[c["id"]] = note
-        print(f"{c['id']:45s} {len(lr):4d} values" + (f"  jit differs: {note}" if note else ""), file=sys.stderr)
+        print(f"{c['id']:45s} {len(eager):4d} values" + (f"  jit differs: {note}" if note else ""), file=sys.stderr)
     for cid, kwargs, metrics in PLATEAU:
         lr = run_plateau(kwargs, metrics)
         cases.append(dict(id=cid, name="optax.contrib.reduce_on_plateau", params={**kwargs, "metrics": metrics},
                           steps=list(range(len(metrics))), lr=lr))
         print(f"{cid:45s} {len(lr):4d} values", file=sys.stderr)
+    assert not UNFLAGGED, UNFLAGGED
     head = dict(library="optax", version=optax.__version__, jax=jax.__version__, jaxlib=jaxlib.__version__,
                 numpy=np.__version__, generator="tests/golden/make_optax.py",
-                config="jax_enable_x64=False; eager schedule(jnp.asarray(t, jnp.int32)); plateau: jitted update",
+                config="jax_enable_x64=False; <id>: jitted scale_by_schedule update at int32 count t; "
+                       "<id>-eager: schedule(jnp.asarray(t, jnp.int32)); plateau: jitted update",
                 jit_vs_eager=jit_notes)
     compact = dict(sort_keys=True, separators=(",", ":"))
     lines = [json.dumps(head, **compact)[:-1] + ',"cases":[']  # one case per line, for readable diffs

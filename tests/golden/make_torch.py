@@ -427,6 +427,45 @@ CASES: list[dict] = [
 ]
 
 
+def sparse(n: int, *bounds: int, points: int = 1000) -> list[int]:
+    """About ``points`` of the steps 0..n-1: evenly spread, both ends, and each boundary with its neighbours."""
+    every = max(1, (n - 1) // (points - 3 * len(bounds)))
+    return sorted(set(range(0, n, every)) | {b + d for b in bounds for d in (-1, 0, 1) if 0 <= b + d < n} | {0, n - 1})
+
+
+LONG = 20_000  # long runs of the stepped (stateful) schedulers: drift of their recursions over 2e4 steps
+CASES += [
+    dict(id="long-CosineAnnealingLR-2e4", name="torch.CosineAnnealingLR",
+         params={"lr": 0.1, "total_steps": LONG, "T_max": LONG, "eta_min": 1e-5}, steps=sparse(LONG, LONG - 1)),
+    dict(id="long-CosineAnnealingLR-past-T_max", name="torch.CosineAnnealingLR",
+         params={"lr": 0.1, "total_steps": LONG, "T_max": 6007, "eta_min": 1e-4}, steps=sparse(LONG, 6007, 12014, 18021)),
+    dict(id="long-ExponentialLR-2e4", name="torch.ExponentialLR", params={"lr": 0.3, "gamma": 0.9997},
+         steps=sparse(LONG)),
+    dict(id="long-MultiplicativeLR-2e4", name="torch.MultiplicativeLR",
+         params={"lr": 0.3, "lr_lambda": "0.9999 - 0.0009 * (1 - min(1, t % 7))"}, steps=sparse(LONG)),
+    dict(id="long-StepLR-2e4", name="torch.StepLR", params={"lr": 0.1, "step_size": 1999, "gamma": 0.7},
+         steps=sparse(LONG, *range(1999, LONG, 1999))),
+    dict(id="long-CosineAnnealingWarmRestarts-2e4", name="torch.CosineAnnealingWarmRestarts",
+         params={"lr": 0.1, "T_0": 1000, "T_mult": 2, "eta_min": 1e-4}, steps=sparse(LONG, 1000, 3000, 7000, 15000)),
+    dict(id="long-CyclicLR-exp_range-2e4", name="torch.CyclicLR", momentum=True,
+         params={"lr": 0.1, "base_lr": 1e-3, "max_lr": 0.1, "step_size_up": 700, "step_size_down": 1300,
+                 "mode": "exp_range", "gamma": 0.99995}, steps=sparse(LONG, *range(700, LONG, 2000))),
+    dict(id="long-OneCycleLR-2e4", name="torch.OneCycleLR", momentum=True,
+         params={"max_lr": 0.05, "total_steps": LONG, "pct_start": 0.25}, steps=sparse(LONG, LONG // 4 - 1)),
+    dict(id="long-PolynomialLR-2e4", name="torch.PolynomialLR",
+         params={"lr": 0.1, "total_iters": 19_000, "power": 1.7}, steps=sparse(LONG, 19_000)),
+    dict(id="long-SequentialLR-2e4", name="torch.SequentialLR",
+         params={"lr": 0.1, "total_steps": LONG, "schedulers": [spec("LinearLR", start_factor=0.01, total_iters=1000),
+                                                               spec("CosineAnnealingLR", T_max=19_000, eta_min=1e-5)],
+                 "milestones": [1000]}, steps=sparse(LONG, 1000)),
+    dict(id="long-ChainedScheduler-2e4", name="torch.ChainedScheduler",
+         params={"lr": 0.1, "total_steps": LONG, "schedulers": [spec("LinearLR", start_factor=0.1, total_iters=500),
+                                                               spec("ExponentialLR", gamma=0.9998)]},
+         steps=sparse(LONG, 500)),
+    dict(id="long-SWALR-2e4", name="torch.SWALR", params={"lr": 0.1, "swa_lr": 0.01, "anneal_epochs": 15_000},
+         steps=sparse(LONG, 15_000)),
+]
+
 def main() -> None:
     warnings.simplefilter("ignore")
     torch.manual_seed(0)
