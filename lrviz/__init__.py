@@ -12,6 +12,7 @@ Importing lrviz never imports matplotlib; in a notebook a Schedule or a Config s
 How the package is laid out, in the order data flows through it (each imports only from above it)::
 
     errors, kinds, units       the error tree; parameter kinds; durations and counting modes
+    limits, text               step, figure-size and curve limits; titles and labels checked before drawing
     documents                  the five documents lrviz was built from, with their English titles
     schedules/                 the maths (numpy only): the Schedule type, the validation vocabulary, families
     twins/                     exact twins of frameworks and trainers (numpy only), with their quirks

@@ -32,6 +32,7 @@ from .params import as_bool, as_int, as_non_negative, as_number
 from .spec import LAYOUTS, X_UNITS, Config, PlotSpec, ScheduleSpec
 from .draw.style import SIZES, STYLES
 from .limits import MAX_DEPTH, over_limit
+from .text import MAX_CAPTION, MAX_TEXT
 from .units import COUNTING_MODES, PerStep, _kind, to_steps
 
 MAX_BYTES = 1_000_000  # configs are small; a bigger file is refused
@@ -89,6 +90,7 @@ def _walk(node: yaml.Node, path: str, doc: _Located, loader: yaml.SafeLoader, de
         raise yaml.constructor.ConstructorError(None, None, f"tag {node.tag} is not allowed", node.start_mark)
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}
+        first: dict[Any, tuple[Any, str]] = {}  # key -> (the key as first written, its path): 100 and 100.0 are one key
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
                 doc.issues.append(Issue(doc.source, key_node.start_mark.line + 1, key_node.start_mark.column + 1,
@@ -101,9 +103,12 @@ def _walk(node: yaml.Node, path: str, doc: _Located, loader: yaml.SafeLoader, de
                 continue
             sub = _child(path, key)
             if key in out:
+                given, where = first[key]
+                same = "" if repr(given) == repr(key) else f": {key!r} is the same key as {given!r}"
                 doc.issues.append(Issue(doc.source, key_node.start_mark.line + 1, key_node.start_mark.column + 1,
-                                        sub, "duplicate key (first given at line %d)" % doc.where[sub][0]))
+                                        sub, f"duplicate key{same} (first given at line {doc.where[where][0]})"))
                 continue
+            first[key] = (key, sub)
             doc.where[sub] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             out[key] = _walk(value_node, sub, doc, loader, depth + 1)
         return out
@@ -291,10 +296,12 @@ def _to_config(data: Any, doc: _Located, force: bool = False) -> Config:
     title = data.get("title")
     if title is not None and not isinstance(title, str):
         title = str(title)
+    title = _text(doc, "title", title)
     caption = data.get("caption")
     if caption is not None and not isinstance(caption, str):
         doc.issue("caption", f"expected text; got {_kind(caption)}")
         caption = None
+    caption = _text(doc, "caption", caption, limit=MAX_CAPTION)
     output = data.get("output")
     if output is not None and not isinstance(output, str):
         doc.issue("output", f"expected a file path; got {_kind(output)}")
@@ -311,10 +318,21 @@ def _to_config(data: Any, doc: _Located, force: bool = False) -> Config:
     schedules = _schedules(data.get("schedules"), doc, counting)
     config = Config(
         schedules=tuple(schedules), total_steps=total, lr=lr, steps_per_epoch=spe, per_step=per_step, counting=counting,
-        title=title, caption=caption, plot=plot, output=output, source=doc.source,
+        title=title, caption=caption, plot=plot, output=output, source=doc.source, positions=doc.where,
     )
     _check_builds(config, doc)
     return config
+
+
+def _text(doc: _Located, path: str, text: str | None, limit: int = MAX_TEXT) -> str | None:
+    """``text`` (a title, caption or label) if it can be drawn and written, else None with an issue at ``path``
+    (too long, or not UTF-8: see :mod:`lrviz.text`; its mathtext is checked when a figure is drawn)."""
+    from .text import plain_problem
+
+    if text is not None and (problem := plain_problem(text, limit=limit)):
+        doc.issue(path, problem)
+        return None
+    return text
 
 
 def _per_step(data: dict, doc: _Located) -> PerStep | None:
@@ -456,13 +474,13 @@ def _schedules(raw: Any, doc: _Located, counting: str) -> list[ScheduleSpec]:
         if not isinstance(params, dict):
             doc.issue(f"{path}.params", f"expected a mapping of parameters; got {_kind(params)}")
             continue
-        label = item.get("label")
+        label = _text(doc, f"{path}.label", None if item.get("label") is None else str(item["label"]))
         entry_counting = item.get("counting", counting)
         if entry_counting not in COUNTING_MODES:
             doc.issue(f"{path}.counting", f"must be one of {', '.join(COUNTING_MODES)}; got {entry_counting!r}")
             continue
         optimizer = _field(doc, f"{path}.optimizer", hyper.check_optimizer, item["optimizer"]) if "optimizer" in item else None
-        specs.append(ScheduleSpec(str(item["name"]), dict(params), None if label is None else str(label), entry_counting, path,
+        specs.append(ScheduleSpec(str(item["name"]), dict(params), label, entry_counting, path,
                                   optimizer=optimizer, hyper={k: item[k] for k in hyper.KEYS if k in item}))
     return specs
 

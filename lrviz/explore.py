@@ -166,6 +166,13 @@ def open_window(name: str, **options: Any) -> None:
 
     import matplotlib
 
+    backend = os.environ.get("LRVIZ_MPLBACKEND")  # the user's MPLBACKEND, set aside by the CLI (lrviz.cli.main)
+    if backend:
+        try:
+            matplotlib.use(backend)
+        except (ValueError, ImportError) as err:
+            raise LrvizError(f"MPLBACKEND={backend}: not a matplotlib backend that can open a window here ({err})"
+                             .splitlines()[0]) from None
     if os.name == "posix" and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")) \
             and matplotlib.get_backend().lower() not in ("macosx",):
         raise LrvizError("explore needs a window and no display was found (DISPLAY is not set); "

@@ -15,6 +15,8 @@ list of ``{file, caption}`` with the facts a file cannot say itself
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from dataclasses import dataclass
 
 from .config import load
@@ -76,7 +78,9 @@ def configs_in(folder: str) -> list[str]:
 def build(configs: str, out: str, *, echo=lambda line: None, published_as: str | None = None) -> list[Figure]:
     """Draw every config of ``configs`` into ``out`` (PNG and SVG) and write ``out/README.md``.
 
-    Every config is loaded first, so a broken one stops the run before any file changes.
+    Every config is loaded first, so a broken one stops the run before any file changes; every figure is then
+    drawn into a hidden folder in ``out`` and moved in only when all of them were drawn (a figure that cannot
+    be drawn, a bad title say, leaves ``out`` as it was).
     The index's commands name ``published_as`` (default ``out``) as the gallery folder.
     """
     from .errors import OutputError
@@ -101,21 +105,30 @@ def build(configs: str, out: str, *, echo=lambda line: None, published_as: str |
         options = "".join(f" --{k.replace('_', '-')} {v}" for k, v in facts.items())
         loaded.append((f"trainer_{stem(path)}", path, replace(config, caption=caption + notes), "plot", options))
     figures = []
-    for name, path, config, command, options in loaded:
-        targets = [os.path.join(out, f"{name}.{fmt}") for fmt in FORMATS]
-        if command == "playground":
-            from .playground.play import draw
+    stage = tempfile.mkdtemp(prefix=".lrviz-gallery.", dir=out)  # every file is drawn here first: all or nothing
+    try:
+        drawn: list[str] = []
+        for name, path, config, command, options in loaded:
+            files = [f"{name}.{fmt}" for fmt in FORMATS]
+            staged = [os.path.join(stage, f) for f in files]
+            if command == "playground":
+                from .playground.play import draw
 
-            draw(config, targets)  # one run, written in every format
-        for target in targets:
-            if command == "plot":
-                figure(config, output=target)
-            echo(f"wrote {target}")
-        figures.append(Figure(name, path, config.title or name, config.caption or "", command, options))
-    index = os.path.join(out, "README.md")
-    text = index_text(figures, configs, published_as or out)
-    atomic_write(index, lambda fh: fh.write(text), binary=False)
-    echo(f"wrote {index}")
+                draw(config, staged)  # one run, written in every format
+            else:
+                for target in staged:
+                    figure(config, output=target)
+            drawn += files
+            figures.append(Figure(name, path, config.title or name, config.caption or "", command, options))
+        text = index_text(figures, configs, published_as or out)
+        atomic_write(os.path.join(stage, "README.md"), lambda fh: fh.write(text), binary=False)
+        for file in drawn + ["README.md"]:  # nothing failed: move them in, each replaced atomically
+            os.replace(os.path.join(stage, file), os.path.join(out, file))
+            echo(f"wrote {os.path.join(out, file)}")
+    except OSError as err:
+        raise OutputError(f"{out}: cannot write the gallery: {err.strerror}") from None
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
     return figures
 
 

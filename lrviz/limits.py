@@ -35,3 +35,33 @@ def playground_bytes(steps: int, runs: int, *, record: bool) -> int:
     (float64 each; the lr table, the loss of every update, and the point of every update)."""
     per_point = 8 * (1 + 1 + (2 if record else 0))
     return (steps + 1) * runs * per_point
+
+
+# Figure limits, checked before anything is drawn (lrviz.draw.check_figure names the options).
+MAX_PIXELS = 250_000_000  # of a PNG: the default 8 x 4.5 in at the highest --dpi, 2400, is 207 Mpixel (0.9 GB to draw)
+MIN_PIXELS = 32  # each side of a PNG, at its dpi
+MIN_INCHES = 0.5  # each side of any figure: less holds no tick labels
+MAX_PANELS = 64  # curves in one figure (grid panels, overlay curves), as sweep's 64 curves
+
+
+def figure_problem(width: float, height: float, dpi: int, png: bool) -> str | None:
+    """What is wrong with a figure of ``width`` x ``height`` inches at ``dpi`` (pixels counted for a PNG), or None."""
+    if min(width, height) < MIN_INCHES:
+        return f"{width:g} x {height:g} in is too small; each side must be at least {MIN_INCHES:g} in"
+    if not png:
+        return None
+    across, down = round(width * dpi), round(height * dpi)
+    if min(across, down) < MIN_PIXELS:
+        return (f"{width:g} x {height:g} in at {dpi} dpi is {across:,} x {down:,} pixels; each side must be at least "
+                f"{MIN_PIXELS} pixels")
+    if across * down > MAX_PIXELS:
+        return (f"{width:g} x {height:g} in at {dpi} dpi is {across:,} x {down:,} pixels ({across * down / 1e6:,.0f} "
+                f"Mpixel); at most {MAX_PIXELS / 1e6:,.0f} Mpixel are drawn")
+    return None
+
+
+def panels_problem(curves: int) -> str | None:
+    """The refusal for a figure of ``curves`` curves (one panel each in a grid), or None."""
+    if curves <= MAX_PANELS:
+        return None
+    return f"{curves:,} curves in one figure is more than {MAX_PANELS}; draw them in several figures"

@@ -27,6 +27,8 @@ from .errors import StepError, UndrawableValue
 from .schedules._base import Schedule
 
 CHUNK = 1 << 18
+SCALE = 64  # chunks with an lr over HUGE are summed in units of 2**SCALE, so that no partial sum overflows
+HUGE = 1e290
 RISE = 0.25  # a one-step rise of at least this fraction of the peak so far counts as a restart
 
 
@@ -47,10 +49,17 @@ class Profile:
     first_non_finite: tuple[int, float] | None = None
     raised: tuple[int, str] | None = None  # (first step, message) where the twin raises, as its library does
     scanned: int = 0  # steps evaluated: total_steps, or fewer when the schedule raised
+    scaled_area: float | None = None  # area * 2**-SCALE, finite where area itself is beyond float64 (lr near 1.7e308)
 
     @property
     def mean(self) -> float:
-        return self.area / self.total_steps if self.total_steps else float("nan")
+        """area / T; finite whenever every lr is (the scaled area is divided first: 1,000 lrs of 1.7e308 have a
+        mean of 1.7e308 and an area beyond float64, inf)."""
+        if not self.total_steps:
+            return float("nan")
+        if self.scaled_area is not None and math.isfinite(self.scaled_area):
+            return self.scaled_area / self.total_steps * 2.0 ** SCALE
+        return self.area / self.total_steps
 
     @property
     def flat(self) -> bool:
@@ -90,6 +99,7 @@ def profile(schedule: Schedule, total_steps: int) -> Profile:
     peak, peak_step, low, low_step = -math.inf, 0, math.inf, 0
     final = math.nan
     partial_sums: list[float] = []
+    huge_sums: list[float] = []  # of chunks holding an lr over HUGE, in units of 2**SCALE
     rises = 0
     previous = None
     negative = non_finite = raised = stop = None  # stop: the first step the schedule would not evaluate
@@ -132,7 +142,11 @@ def profile(schedule: Schedule, total_steps: int) -> Profile:
                 peak, peak_step = float(values[i]), int(steps[i])
             if values[j] < low:
                 low, low_step = float(values[j]), int(steps[j])
-        partial_sums.append(float(np.sum(values)))
+        top = float(np.nanmax(np.abs(values))) if np.isfinite(values).any() else 0.0
+        if top > HUGE:  # summed in units of 2**SCALE (exact: a power of two), else it would overflow
+            huge_sums.append(float(np.sum(values * 2.0 ** -SCALE)))
+        else:
+            partial_sums.append(float(np.sum(values)))
         joined = values if previous is None else np.concatenate(([previous], values))
         running_peak = np.fmax.accumulate(np.concatenate(([peak_before], np.nan_to_num(joined, nan=-np.inf))))[1:]
         with np.errstate(invalid="ignore"):
@@ -143,6 +157,10 @@ def profile(schedule: Schedule, total_steps: int) -> Profile:
         if stop is not None:
             break
     area = math.fsum(partial_sums)
+    scaled_area = None
+    if huge_sums:
+        scaled_area = math.fsum(huge_sums) + area * 2.0 ** -SCALE
+        area = scaled_area * 2.0 ** SCALE  # inf, silently, when the true area is beyond float64
     above = 0
     if peak > -math.inf:
         last = total_steps if stop is None else stop
@@ -150,7 +168,7 @@ def profile(schedule: Schedule, total_steps: int) -> Profile:
             with np.errstate(invalid="ignore"):
                 above += int(np.count_nonzero(lr >= peak / 2))
     return Profile(total_steps, peak, peak_step, low, low_step, final, area, above, rises, negative, non_finite,
-                   raised, scanned)
+                   raised, scanned, scaled_area)
 
 
 def _step_chunks(total_steps: int, size: int = CHUNK) -> Iterator[np.ndarray]:

@@ -86,6 +86,7 @@ class Config:
     plot: PlotSpec = PlotSpec()
     output: str | None = None
     source: str = "<api>"  # the file it came from
+    positions: dict = field(default_factory=dict, compare=False, repr=False)  # key path -> (line, col) in source
 
     def _repr_png_(self) -> bytes:
         """A 4 x 2.5 in PNG of every curve, for Jupyter (see :mod:`lrviz.notebook`)."""

@@ -23,6 +23,10 @@ Properties, and their example counts (3,070 in all, with the 90 names registered
   an LrvizError.
 - C, the CLI in-process, 200 examples: ``lrviz compare NAME --steps T --set
   NAME.PARAM=VALUE --term`` ends with no exception, a SystemExit or an LrvizError.
+- D, user text, 60 examples: titles and labels of mathtext fragments (valid and broken), lone
+  surrogates, CJK and long runs are refused as LrvizErrors naming the text, before any file, or
+  drawn with no warning. E, figure sizes, 400 examples: W,H and dpi of every magnitude are
+  accepted exactly when the size rule written out in the test says (issue 20).
 
 The twins in :data:`NEGATIVE_LIKE_THE_LIBRARY` reproduce a negative lr that their
 library itself gives for valid parameters; for them "lr >= 0" is relaxed as that
@@ -1129,3 +1133,101 @@ def test_schedule_nesting_through_the_api(n):
     t = np.array([0, 50, 99])
     want = np.minimum(0.1 * (1 + np.cos(np.pi * t / 100)) / 2, 0.05)
     assert np.allclose(schedule(t), want, rtol=1e-12)
+
+
+# E and F (issue 20): text a user writes (titles, labels) and figure sizes
+# ---------------------------------------------------------------------------------------------
+# E, 60 examples: labels and titles mixing mathtext fragments (valid and broken), lone surrogates, CJK, symbols
+# and long runs, drawn as a config's label and title into an SVG: either an LrvizError naming the text before
+# anything is drawn (no file), or a figure with no exception and no warning (warnings are errors here).
+# F, 400 examples: sizes W,H and dpi of every magnitude through the CLI's option check: accepted exactly when
+# the rule written out below (0.5 <= W,H <= 100 in; 10 <= dpi <= 2400; each side >= 32 px; <= 250 Mpixel) says.
+
+MATH_PIECES = ("$", "\\$", "$\\eta_t$", "$x^$", "$\\frac{", "}$", "$\\frac{1}{2}$", "^", "_", "{", "}", "\\sqrt",
+               "$\\alpha$", "\\", "$$")
+TEXT_PIECES = ("lr", " ", "cosine", "学习率", "余弦", "∯", "⨀", "—", "×", "\udcff", "\ud800", "\x00", "\n", "é", "🙂")
+
+
+@st.composite
+def user_text(draw) -> str:
+    pieces = draw(st.lists(st.sampled_from(MATH_PIECES + TEXT_PIECES), min_size=1, max_size=8))
+    text = "".join(pieces)
+    if now_and_then(draw, 8):
+        text += "w" * draw(st.sampled_from([990, 1001, 5000]))
+    return text
+
+
+def _yaml_quoted(text: str) -> str:
+    """``text`` as a YAML double-quoted scalar (escapes for backslash, quote, controls and surrogates)."""
+    out = []
+    for ch in text:
+        if ch in '\\"':
+            out.append("\\" + ch)
+        elif ord(ch) < 0x20 or 0xD800 <= ord(ch) <= 0xDFFF:
+            out.append(f"\\u{ord(ch):04x}")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
+@fuzz_settings(60)
+@given(label=user_text(), title=user_text())
+def test_user_text_is_refused_before_drawing_or_drawn_without_warnings(label, title, tmp_path_factory):
+    from lrviz.draw import figure
+
+    folder = tmp_path_factory.mktemp("text")
+    path, out = folder / "t.yaml", folder / "t.svg"
+    path.write_text(f"title: {_yaml_quoted(title)}\ntotal_steps: 20\nschedules:\n"
+                    f"  - {{name: cosine, label: {_yaml_quoted(label)}}}\nplot: {{size: [3, 2]}}\n", encoding="utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        try:
+            figure(lrconfig.load(str(path)), output=str(out))
+        except LrvizError as err:
+            assert "label" in str(err) or "title" in str(err), err
+            assert not out.exists()
+            return
+    assert out.exists() and out.stat().st_size > 0
+
+
+def _accepted(width: float, height: float, dpi: int) -> bool:
+    """The size rule, written out: the option ranges, then each side's inches and pixels, then the pixel count."""
+    if not (0 < width <= 100 and 0 < height <= 100 and 10 <= dpi <= 2400):
+        return False
+    across, down = round(width * dpi), round(height * dpi)
+    return min(width, height) >= 0.5 and min(across, down) >= 32 and across * down <= 250_000_000
+
+
+SIZES = st.one_of(st.floats(min_value=1e-4, max_value=300, allow_nan=False),
+                  st.sampled_from([0.5, 0.49, 100, 100.01, 3.5, 7, 8]))
+DPIS = st.one_of(st.integers(min_value=1, max_value=5000), st.sampled_from([10, 2400, 2401, 64, 63, 1000]))
+
+
+@fuzz_settings(400)
+@given(width=SIZES, height=SIZES, dpi=DPIS)
+def test_figure_sizes_are_accepted_exactly_by_the_rule(width, height, dpi):
+    from lrviz.cli._options import FigureOptions
+    from lrviz.errors import UsageError
+
+    config = lrconfig.from_names(["cosine"], total_steps=10)
+    try:
+        FigureOptions(size=f"{width!r},{height!r}", dpi=dpi).apply(config)
+        accepted = True
+    except UsageError as err:
+        assert str(err).startswith(("--size", "--dpi")), err
+        accepted = False
+    assert accepted == _accepted(width, height, dpi), (width, height, dpi)
+
+
+def test_the_smallest_accepted_figure_draws(tmp_path):
+    """0.5 x 0.5 in at 64 dpi, 32 x 32 pixels: the rule's lower edge is drawn, not only checked."""
+    from dataclasses import replace
+
+    from lrviz.draw import figure, with_options
+
+    config = lrconfig.from_names(["cosine"], total_steps=10)
+    config = replace(config, plot=with_options(config.plot, size="0.5,0.5", dpi=64))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # matplotlib: constrained layout cannot fit 0.5 in
+        figure(config, output=str(tmp_path / "edge.png"))
+    assert (tmp_path / "edge.png").read_bytes().startswith(b"\x89PNG")

@@ -226,7 +226,8 @@ def markers(log: RunLog, verdict: Verdict | None = None, hints: Hints | None = N
         steps, _ = plan_steps(log, hints or Hints())
         matched = np.ones(steps.shape, dtype=bool)
         first = None
-    label = f"logged: {log.series} ({log.format}, {len(log):,} points)"
+    series = log.series.replace("$", "\\$")  # a column or tag name read from a file: plain text, never mathtext
+    label = f"logged: {series} ({log.format}, {len(log):,} points)"
     return Markers(steps, log.lrs, matched, label, first)
 
 

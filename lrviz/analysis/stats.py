@@ -14,6 +14,7 @@ For a run of ``T`` updates (see :mod:`lrviz.scan` for the conventions):
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
 
@@ -81,7 +82,12 @@ def as_csv(stats: list[Stats]) -> str:
 
 
 def as_json(stats: list[Stats]) -> str:
-    return json.dumps([asdict(s) for s in stats], indent=2) + "\n"
+    """The stats as JSON; a number beyond float64 (the area of 1,000 lrs of 1.7e308) or NaN is ``null``, as in
+    ``lrviz export``'s JSON: JSON has no Infinity."""
+    def plain(value):
+        return None if isinstance(value, float) and not math.isfinite(value) else value
+
+    return json.dumps([{k: plain(v) for k, v in asdict(s).items()} for s in stats], indent=2, allow_nan=False) + "\n"
 
 
 def _csv_text(text: str) -> str:

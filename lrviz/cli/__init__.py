@@ -125,10 +125,65 @@ def _click_usage(exc: Exception) -> int | None:
     return code
 
 
+def _backend_aside() -> None:
+    """lrviz draws off-screen (Figure.savefig picks its canvas by format), so the user's MPLBACKEND does not
+    matter, and a bad one (``MPLBACKEND=bogus``) would make importing matplotlib fail: it is set aside, as
+    LRVIZ_MPLBACKEND, for the one command that opens a window (``lrviz explore``)."""
+    backend = os.environ.pop("MPLBACKEND", None)
+    if backend:
+        os.environ["LRVIZ_MPLBACKEND"] = backend
+
+
+def _bytes_as_given() -> None:
+    """A file name that is not UTF-8 reaches Python as lone surrogates (surrogateescape); ``wrote NAME`` writes
+    its bytes back as they were given, as ls and cat do, instead of failing in a strict UTF-8 locale."""
+    reconfigure = getattr(sys.stdout, "reconfigure", None)
+    if reconfigure is not None and (getattr(sys.stdout, "errors", None) or "strict") == "strict":
+        try:
+            reconfigure(errors="surrogateescape")
+        except (ValueError, OSError):
+            pass
+
+
+def _closed_stdout() -> int:
+    """stdout could not take what lrviz printed (``lrviz list > /dev/full``, a closed pipe): one line, as
+    ``cat`` says it, and exit 1; Python's flush at exit must not try again and print a traceback."""
+    try:
+        sys.stdout = open(os.devnull, "w")
+    except OSError:
+        pass
+    return 1
+
+
 def main() -> None:
     """Entry point: run the app; every error becomes one line and an exit code."""
+    import errno
+
+    try:
+        try:
+            _main()
+        finally:
+            _flush_stdout()
+    except BrokenPipeError:  # 'lrviz list | head': the reader went away; that is not an error
+        _closed_stdout()
+        sys.exit(141 if hasattr(signal, "SIGPIPE") else 1)
+    except OSError as err:
+        if err.errno not in (errno.ENOSPC, errno.EIO, errno.EDQUOT, errno.EFBIG) or err.filename is not None:
+            raise
+        typer.echo(f"lrviz: write error: {err.strerror}", err=True)
+        sys.exit(_closed_stdout())
+
+
+def _flush_stdout() -> None:
+    """Flush stdout now, so a write error (a full device) is seen here, not at interpreter exit."""
+    sys.stdout.flush()
+
+
+def _main() -> None:
     from ..output import stop_requested
 
+    _backend_aside()
+    _bytes_as_given()
     from ..output import STOP_SIGNALS
 
     for name in STOP_SIGNALS:  # SIGHUP too: a closed terminal must not leave a temporary file behind

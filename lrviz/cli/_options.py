@@ -72,7 +72,16 @@ SET_HELP = ("NAME.PARAM=VALUE, repeatable: NAME is a schedule's name or label (a
 Set = Annotated[Optional[List[str]], typer.Option("--set", metavar="NAME.PARAM=VALUE", help=SET_HELP)]
 SetOwn = Annotated[Optional[List[str]], typer.Option("--set", metavar="NAME.PARAM=VALUE", help="NAME.PARAM=VALUE (or "
                                                      "just PARAM=VALUE: there is one schedule), repeatable.")]
-Title = Annotated[Optional[str], typer.Option("--title", help="Figure title.")]
+def parse_title(value: str) -> str:
+    """A typed --title: refused at once when too long or not UTF-8 (its mathtext is checked when drawn)."""
+    from ..text import Typed, plain_problem
+
+    if problem := plain_problem(str(value), argument=True):
+        raise typer.BadParameter(problem)
+    return Typed(value)
+
+
+Title = Annotated[Optional[str], typer.Option("--title", parser=parse_title, metavar="TEXT", help="Figure title.")]
 Stats = Annotated[bool, typer.Option("--stats", help="Add the stats table (peak, final, mean, area, steps above half "
                                                      "the peak) under the plot.")]
 Sources = Annotated[List[str], typer.Argument(help="A config (lrviz's, your trainer's own file, a shipped example "
@@ -156,6 +165,18 @@ class FigureOptions:
             config = replace(config, plot=with_options(config.plot, **options))
         except ParameterError as err:
             raise UsageError(f"--{err.param}: {err.message}") from None
+        if not self.term and not config.positions:  # schedules typed as names, not read from a file
+            from ..limits import panels_problem
+
+            if problem := panels_problem(len(config.schedules)):
+                raise UsageError(f"schedule names: {problem}")
+        if (self.size is not None or self.dpi is not None) and not self.term:
+            from ..draw.mpl import base_size, png_dpi
+            from ..limits import figure_problem
+
+            if problem := figure_problem(*base_size(config.plot), png_dpi(config.plot), png=True):
+                typed = [name for name, value in (("--size", self.size), ("--dpi", self.dpi)) if value is not None]
+                raise UsageError(f"{', '.join(typed)}: {problem}")
         if self.x == "epochs" and not config.steps_per_epoch:
             raise UsageError(f"--x: epochs need {epochs_need}")
         if self.x in ("tokens", "samples") and not getattr(config.per_step, self.x, None):
@@ -304,14 +325,22 @@ def distinct_labels(specs) -> tuple:
     for i, (spec, label) in enumerate(zip(specs, shown_as)):
         seen.setdefault(label, []).append(i)
     for label, where in seen.items():
+        repeats = []  # (first, copy, its number among copies of the name): one note per label, however many
         for k, i in enumerate(where[1:], start=2):
             out[i] = replace(out[i], label=f"{label} ({k})")
             same = [j for j in where[:k - 1] if specs[j].params == specs[i].params and specs[j].name == specs[i].name]
             if same:
-                first = out[same[0]].label or label
-                copy = sum(1 for s in specs[:i + 1] if s.name == specs[i].name)
-                typer.echo(f"lrviz: note: {first!r} and {out[i].label!r} are the same schedule with the same "
-                           f"parameters; set one apart with --set {specs[i].name}#{copy}.PARAM=VALUE", err=True)
+                repeats.append((out[same[0]].label or label, out[i].label,
+                                sum(1 for s in specs[:i + 1] if s.name == specs[i].name), specs[i].name))
+        if len(repeats) == 1:
+            first, copy, number, name = repeats[0]
+            typer.echo(f"lrviz: note: {first!r} and {copy!r} are the same schedule with the same "
+                       f"parameters; set one apart with --set {name}#{number}.PARAM=VALUE", err=True)
+        elif repeats:
+            first, _, number, name = repeats[0]
+            typer.echo(f"lrviz: note: {first!r} and {len(repeats)} copies of it ({repeats[0][1]!r} to "
+                       f"{repeats[-1][1]!r}) are the same schedule with the same parameters; set them apart with "
+                       f"--set {name}#{number}.PARAM=VALUE, ...", err=True)
     return tuple(out)
 
 

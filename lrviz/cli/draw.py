@@ -10,7 +10,7 @@ import typer
 from ..errors import ParameterError, UsageError
 from . import _show
 from ._options import (STEPS_HELP, ConfigFacts, FigureOptions, Force, Name, Output, Set, SetOwn, Stats, StepsPerEpoch,
-                       StepsText, Title, parse_steps,
+                       StepsText, Title, parse_steps, parse_title,
                        apply_sets, check_run, complete_configs, complete_names, config_options, config_with_sets, figure_options, figure_target,
                        log_options, names_config, parse_assignments)
 from ._runlog import LogOptions
@@ -156,6 +156,11 @@ def compare(
     from dataclasses import replace as with_
 
     loaded = [with_(facts, steps_per_epoch=None).load(path, force=force) for path in configs or []]
+    if names and not figure.term:
+        from ..limits import panels_problem
+
+        if problem := panels_problem(len(names)):
+            raise UsageError(f"schedule names: {problem}")
     if names:
         loaded.insert(0, names_config(names, steps, lr, facts.steps_per_epoch, assignments, title, force,
                                       facts.tokens_per_step))
@@ -179,8 +184,8 @@ def sweep(
                                              help=f"total_steps of every curve: {STEPS_HELP}.")] = 1000,
     lr: Annotated[float, typer.Option("--lr", help="Peak/base lr of every curve.")] = 0.1,
     steps_per_epoch: StepsPerEpoch = None,
-    title: Annotated[Optional[str], typer.Option("--title", help="Figure title (default: the name and what "
-                                                 "varies).")] = None,
+    title: Annotated[Optional[str], typer.Option("--title", parser=parse_title, metavar="TEXT",
+                                                 help="Figure title (default: the name and what varies).")] = None,
     output: Annotated[Optional[str], typer.Option("--output", "-o", metavar="FILE", help="Output file (default "
                                                   "sweep.png); .png, .svg or .pdf; - for stdout (PNG).")] = None,
     show_stats: Annotated[bool, typer.Option("--stats", help="Add the stats table under the plot.")] = False,

@@ -55,6 +55,63 @@ def check_epochs(config: Config) -> None:
                                  f"{', seq_len' if config.plot.x == 'tokens' else ''} in the config)")])
 
 
+def check_texts(config: Config) -> None:
+    """Refuse, before anything is drawn, a title or label that cannot be drawn (see :mod:`lrviz.text`; a caption
+    is not drawn, and was checked as text when the config was read):
+    one issue per text, at its place in the config, or named as the option that gave it (``--title``)."""
+    from ..config import position_in
+    from ..text import Typed, problem
+
+    texts = [("title", config.title, config.title.option if isinstance(config.title, Typed) else None)]
+    texts += [(f"{spec.path or spec.name}.label", spec.label, None) for spec in config.schedules]
+    issues = []
+    for path, text, origin in texts:
+        if text is not None and (found := problem(text)):
+            line, col = (None, None) if origin else position_in(config.positions, path)
+            issues.append(Issue("lrviz" if origin else config.source, line, col, path, found, origin=origin))
+    if issues:
+        raise ConfigError(issues)
+
+
+def check_figure(config: Config, curves: int, fmt: str | None = "png") -> None:
+    """Refuse, before anything is drawn, a figure too small or too large to draw (:mod:`lrviz.limits`):
+    the size (exact W,H, or the named or style width at the style's height) at the PNG dpi, and the number of
+    curves; at ``plot.size`` (or ``plot.dpi``) of the config. The CLI checks typed --size and --dpi itself."""
+    from ..config import position_in
+    from ..limits import figure_problem, panels_problem
+    from . import mpl
+
+    width, height = mpl.base_size(config.plot)
+    problem, path = figure_problem(width, height, mpl.png_dpi(config.plot), fmt == "png"), "plot.size"
+    if problem and "plot.size" not in config.positions and "plot.dpi" in config.positions:
+        path = "plot.dpi"
+    if problem is None and (problem := panels_problem(curves)):
+        path = "schedules"
+    if problem:
+        line, col = position_in(config.positions, path) if path in config.positions else (None, None)
+        raise ConfigError([Issue(config.source, line, col, path, problem)])
+
+
+def check_logy(curves: Sequence, config: Config) -> None:
+    """A log lr axis needs an lr above 0 somewhere: refuse (at ``plot.logy`` of the config, else as ``--logy``)
+    curves that are 0 everywhere, rather than draw an empty axis with matplotlib's warning."""
+    import numpy as np
+
+    if not config.plot.logy or not curves:
+        return
+    if any(np.any(np.isfinite(c.lr) & (np.asarray(c.lr) > 0)) for c in curves):
+        return
+    message = "no lr above 0 to draw on a log axis (every curve is 0 everywhere); draw it without a log axis"
+    if "plot.logy" in config.positions:
+        from ..config import position_in
+
+        line, col = position_in(config.positions, "plot.logy")
+        raise ConfigError([Issue(config.source, line, col, "plot.logy", message)])
+    from ..errors import UsageError
+
+    raise UsageError(f"--logy: {message}")
+
+
 def display_curves(config: Config, columns: int, schedules: Sequence | None = None):
     """The curves of ``config`` (or of ``schedules``) reduced to ``columns`` pixel columns."""
     from ..curves import evaluate, evaluate_schedule, with_difference
@@ -78,6 +135,8 @@ def figure(config: Config, *, output: str | None = None, schedules: Sequence | N
     from . import mpl
 
     fmt = _checked(output)
+    check_texts(config)
+    check_figure(config, len(schedules) if schedules is not None else len(config.schedules), fmt or "png")
     curves = display_curves(config, mpl.pixel_columns(config.plot), schedules)
     return draw(curves, config, output=output, fmt=fmt, ax=ax, table=table, overlay=overlay)
 
@@ -98,6 +157,9 @@ def draw(curves: Sequence, config: Config, *, output: str | None = None, fmt: st
 
     if output and fmt is None:
         fmt = _checked(output)
+    check_texts(config)
+    check_figure(config, len(curves), fmt or "png")
+    check_logy(curves, config)
     where = dict(title=config.title, total_steps=total_steps or config.total_steps,
                  steps_per_epoch=config.steps_per_epoch, per_step=config.per_step)
     if ax is not None:
@@ -132,6 +194,7 @@ def preview_curves(curves: Sequence, config: Config, *, width: int, height: int,
     from .axes import x_label, x_values
     from .terminal import preview as draw_dots
 
+    check_logy(curves, config)
     total = total_steps or config.total_steps
     series = [(c.label, x_values(steps, config.plot.x, total, config.steps_per_epoch, config.per_step), lr)
               for c in curves for steps, lr in [held(c.steps, c.lr, total)]]

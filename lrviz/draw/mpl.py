@@ -24,8 +24,9 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from . import annotate, axes, style
+from . import annotate, axes, fonts, style
 from ..output import atomic_write
+from ..text import glue_math
 from ..spec import SERIES, Curve, PlotSpec
 
 DASHES = ("-", (0, (5, 2)), (0, (5, 1.5, 1, 1.5)), (0, (1.2, 1.2)), (0, (8, 2, 1, 2, 1, 2)),
@@ -145,42 +146,59 @@ def figure(
 
     ``table`` (plain text, e.g. statistics) is set in monospace under everything else.
     ``overlay(ax, to_x)`` draws more on the lr axes (a run's logged points) and returns
-    its artists for the legend; ``to_x`` maps steps to the x unit. Not for a grid."""
-    from matplotlib.figure import Figure
-
+    its artists for the legend; ``to_x`` maps steps to the x unit. Not for a grid.
+    Characters the style's font lacks are drawn in an installed font that has them (:mod:`lrviz.draw.fonts`)."""
     layout = layout_of(plot, curves)
     if plot.style == "paper":
         title = None  # a paper captions its figures: the title goes to the file's metadata only
     with style.context(plot.style):
-        painter = _Painter(curves, plot, total_steps, steps_per_epoch, per_step)
-        width = base_size(plot)[0]
-        rows = 0 if layout == "grid" else painter.legend_shape(width)[0]
-        titles = painter.panel_titles(width) if layout == "grid" else []
-        lines = max((_lines(h) * _rc("axes.titlesize") + _lines(n) * 1.1 * _rc(SUBTITLE_SIZE) for h, n in titles),
-                    default=_rc("axes.titlesize")) / _rc("axes.titlesize")
-        under = panels_of(curves) if layout == "stack" else []
-        size = figure_size(plot, layout, len(curves), rows, lines, titled=bool(title), panels=len(under))
-        band = _table_height(table) if table else 0.0
-        fig = root = Figure(figsize=(size[0], size[1] + band), layout="constrained")
-        if table:  # the plot above, the table in a band of its own below
-            fig, below = root.subfigures(2, 1, height_ratios=(size[1], band))
-            below.text(0.5, 0.5, table, ha="center", va="center", family="monospace", fontsize=_table_size(table, size[0]))
-        if layout == "grid":
-            painter.grid(fig, title, titles)
-        else:
-            if under:
-                ax, *below = fig.subplots(1 + len(under), 1, sharex=True, height_ratios=(3,) + (1.4,) * len(under))
-            else:
-                ax, below = fig.subplots(1, 1), []
-            painter.lr_axes(ax, range(len(curves)), title=title)
-            painter.lr_scale(ax, curves)
-            if overlay is not None:
-                painter.extra = [a for a in overlay(ax, painter.x) if not a.get_label().startswith("_")]
-            for key, ax_p in zip(under, below):
-                painter.panel_axes(ax_p, key)
-            painter.x_axis(below[-1] if below else ax)
-            painter.legend(fig, ax)
+        found = fonts.plan([title, table, *(c.label for c in curves), *(c.details for c in curves)])
+        fonts.note(found)
+        with matplotlib_rc(found.rc()), fonts.quiet_missing_glyphs():
+            root = _build(curves, plot, layout, title, total_steps, steps_per_epoch, table, overlay, per_step)
     root._lrviz_style = plot.style  # save() applies the same style to the savefig.* settings
+    root._lrviz_fonts = found  # ... and the same fallback fonts
+    return root
+
+
+def matplotlib_rc(changes: dict):
+    import matplotlib
+
+    return matplotlib.rc_context(changes)
+
+
+def _build(curves, plot: PlotSpec, layout: str, title, total_steps: int, steps_per_epoch, table, overlay, per_step):
+    """The figure of :func:`figure`, built inside its style."""
+    from matplotlib.figure import Figure
+
+    painter = _Painter(curves, plot, total_steps, steps_per_epoch, per_step)
+    width = base_size(plot)[0]
+    rows = 0 if layout == "grid" else painter.legend_shape(width)[0]
+    titles = painter.panel_titles(width) if layout == "grid" else []
+    lines = max((_lines(h) * _rc("axes.titlesize") + _lines(n) * 1.1 * _rc(SUBTITLE_SIZE) for h, n in titles),
+                default=_rc("axes.titlesize")) / _rc("axes.titlesize")
+    under = panels_of(curves) if layout == "stack" else []
+    size = figure_size(plot, layout, len(curves), rows, lines, titled=bool(title), panels=len(under))
+    band = _table_height(table) if table else 0.0
+    fig = root = Figure(figsize=(size[0], size[1] + band), layout="constrained")
+    if table:  # the plot above, the table in a band of its own below
+        fig, below = root.subfigures(2, 1, height_ratios=(size[1], band))
+        below.text(0.5, 0.5, table, ha="center", va="center", family="monospace", fontsize=_table_size(table, size[0]))
+    if layout == "grid":
+        painter.grid(fig, title, titles)
+    else:
+        if under:
+            ax, *below = fig.subplots(1 + len(under), 1, sharex=True, height_ratios=(3,) + (1.4,) * len(under))
+        else:
+            ax, below = fig.subplots(1, 1), []
+        painter.lr_axes(ax, range(len(curves)), title=title)
+        painter.lr_scale(ax, curves)
+        if overlay is not None:
+            painter.extra = [a for a in overlay(ax, painter.x) if not a.get_label().startswith("_")]
+        for key, ax_p in zip(under, below):
+            painter.panel_axes(ax_p, key)
+        painter.x_axis(below[-1] if below else ax)
+        painter.legend(fig, ax)
     return root
 
 
@@ -193,6 +211,32 @@ def draw_into(ax, curves: Sequence[Curve], plot: PlotSpec, *, total_steps: int, 
     painter.x_axis(ax)
     handles, labels = painter.legend_entries()
     ax.legend(handles, labels, loc="best", fontsize="small", frameon=False)
+
+
+HUGE_LR, TINY_LR = 1e300, 1e-290  # beyond these matplotlib's transforms overflow (a 5% margin over 1.7e308 is inf)
+
+
+def lr_scale_exponent(curves: Sequence[Curve]) -> int:
+    """0, or the power of ten e that brings an lr axis beyond what matplotlib can transform back to about 1:
+    a largest finite |lr| over :data:`HUGE_LR` or under :data:`TINY_LR` (but not 0) is drawn as
+    lr / 10**e with the axis labelled ×10^e, e = floor(log10(largest))."""
+    tops = [float(np.max(np.abs(c.lr[np.isfinite(c.lr)]))) for c in curves if np.isfinite(c.lr).any()]
+    return scale_exponent(max(tops, default=0.0))
+
+
+def scale_exponent(top: float) -> int:
+    """floor(log10(top)) for a largest |value| beyond :data:`HUGE_LR` or under :data:`TINY_LR` (not 0), else 0."""
+    if top > HUGE_LR or 0 < top < TINY_LR:
+        return math.floor(math.log10(top))
+    return 0
+
+
+def scaled(values, exponent: int):
+    """``values / 10**exponent``, in two factors so that 10**-exponent itself need not be a float (e = -323)."""
+    if not exponent:
+        return values
+    half = -exponent // 2
+    return values * 10.0 ** half * 10.0 ** (-exponent - half)
 
 
 class _Painter:
@@ -210,6 +254,7 @@ class _Painter:
         self.extra: list = []  # artists an overlay added to the lr axes, for the legend
         self.paper = plot.style == "paper"
         self.annotated = annotated(plot)
+        self.exponent = lr_scale_exponent(self.curves)
         self.fine = {i for i, c in enumerate(self.curves)
                      if fine_staircase(c.steps, c.lr, total_steps, base_size(plot)[0] * png_dpi(plot))}
         self.bands = coincident(self.curves)
@@ -246,7 +291,8 @@ class _Painter:
         if context:
             for j, other in enumerate(self.curves):
                 if j not in which:
-                    ax.plot(*self.held_x(other.steps, other.lr), color=_rc_color("axes.labelcolor"), alpha=0.18,
+                    ax.plot(*self.held_x(other.steps, scaled(other.lr, self.exponent)),
+                            color=_rc_color("axes.labelcolor"), alpha=0.18,
                             linewidth=0.8, drawstyle="steps-post", zorder=1)
         for i in which:
             curve = self.curves[i]
@@ -254,7 +300,8 @@ class _Painter:
             look = dict(self.style_of(i), linestyle="-") if alone else self.style_of(i)
             if i in self.bands and len(which) > 1:  # a later curve has the same values: a band it is drawn on
                 look.update(linestyle="-", linewidth=3.4 * _rc("lines.linewidth"), alpha=0.35, solid_capstyle="butt")
-            (line,) = ax.plot(self.x(steps), lr, **look, drawstyle="steps-post", zorder=2, gid=f"lr-{i}")
+            (line,) = ax.plot(self.x(steps), scaled(lr, self.exponent), **look, drawstyle="steps-post", zorder=2,
+                              gid=f"lr-{i}")
             if len(self.lines) < len(self.curves):
                 self.lines.append(line)
             if self.annotated:
@@ -275,7 +322,7 @@ class _Painter:
         for point, filled in ((annotate.peak(curve.steps, curve.lr), True), (annotate.final(curve.steps, curve.lr), False)):
             if point is None or (self.plot.logy and point.lr <= 0):
                 continue
-            ax.plot([float(self.x(point.step))], [point.lr], marker="o", markersize=4.5, color=color,
+            ax.plot([float(self.x(point.step))], [scaled(point.lr, self.exponent)], marker="o", markersize=4.5, color=color,
                     markerfacecolor=color if filled else face, markeredgewidth=1.1, clip_on=False, zorder=3,
                     linestyle="none")
 
@@ -303,6 +350,11 @@ class _Painter:
         values = np.concatenate([c.lr[np.isfinite(c.lr)] for c in curves] or [np.zeros(1)])
         low = min(0.0, float(values.min())) if len(values) else 0.0
         top = float(values.max()) if len(values) else 1.0
+        if self.exponent:  # drawn in units of 10**exponent already (see lr_scale_exponent)
+            low, top = scaled(low, self.exponent), scaled(top, self.exponent)
+            ax.set_ylim(low, top * 1.05 if top > 0 else 1.0)
+            ax.set_ylabel(axes.lr_label(self.exponent, math=self.paper))
+            return
         ax.set_ylim(low, top * 1.05 if top > 0 else 1.0)
         exponent = axes.lr_exponent(top)
         if exponent:
@@ -320,38 +372,40 @@ class _Painter:
         """A stacked panel under the lr: the momentum (beta1) or one other hyperparameter of each curve that
         has it, in the curve's colour and dash. Weight decay, effective decay and batch size start at 0."""
 
-        tops = []
+        drawn = []
         for i, curve in enumerate(self.curves):
             if key == "momentum":
                 steps, values = (curve.steps, curve.momentum) if curve.momentum is not None else (None, None)
             else:
                 found = [s for s in curve.series if s.key == key]
                 steps, values = (found[0].steps, found[0].values) if found else (None, None)
-            if values is None:
-                continue
-            ax.plot(*self.held_x(steps, values), **self.style_of(i), drawstyle="steps-post", zorder=2)
-            finite = np.asarray(values, dtype=np.float64)
-            finite = finite[np.isfinite(finite)]
-            if len(finite):
-                tops.append(float(finite.max()))
+            if values is not None:
+                drawn.append((i, curve, steps, np.asarray(values, dtype=np.float64)))
+        finite = [v[np.isfinite(v)] for _, _, _, v in drawn]
+        tops = [float(f.max()) for f in finite if len(f)]
+        shift = scale_exponent(max((float(np.abs(f).max()) for f in finite if len(f)), default=0.0))
+        for i, curve, steps, values in drawn:  # in units of 10**shift beyond what matplotlib can transform
+            ax.plot(*self.held_x(steps, scaled(values, shift)), **self.style_of(i), drawstyle="steps-post", zorder=2)
             if self.annotated:
                 self.boundaries(ax, curve, i)
-        exponent = 0
+        exponent = shift
         if key == "difference":
             ax.axhline(0.0, color=_rc_color("axes.edgecolor"), linewidth=0.5, alpha=0.5, zorder=1)
             spread = [float(np.nanmax(np.abs(s.values))) for c in self.curves for s in c.series
                       if s.key == key and np.isfinite(s.values).any()]
-            top = max(spread, default=0.0)
+            top = scaled(max(spread, default=0.0), shift)
             ax.set_ylim(-top * 1.1 if top > 0 else -1.0, top * 1.1 if top > 0 else 1.0)
-            exponent = axes.lr_exponent(top)
-            if exponent:
-                ax.yaxis.set_major_formatter(scaled_ticks(exponent))
+            if not shift:
+                exponent = axes.lr_exponent(top)
+                if exponent:
+                    ax.yaxis.set_major_formatter(scaled_ticks(exponent))
         elif key in ("weight_decay", "effective_decay", "batch_size"):
-            top = max(tops, default=0.0)
+            top = scaled(max(tops, default=0.0), shift)
             ax.set_ylim(0.0, top * 1.08 if top > 0 else 1.0)
-            exponent = axes.lr_exponent(top)
-            if exponent:
-                ax.yaxis.set_major_formatter(scaled_ticks(exponent))
+            if not shift:
+                exponent = axes.lr_exponent(top)
+                if exponent:
+                    ax.yaxis.set_major_formatter(scaled_ticks(exponent))
         ax.set_ylabel(panel_label(key, self.curves, exponent, math=self.paper))
         ax.set_xlim(float(self.x(0)), float(self.x(self.total_steps)))
 
@@ -496,6 +550,7 @@ def wrapped(text: str, chars: int) -> str:
         return _GROUP.sub(lambda m: m.group(0).replace(" ", keep), line)
 
     def glue(line: str) -> str:
+        line = glue_math(line, keep)  # mathtext ($...$) never breaks: a break inside it draws it as raw text
         # whole formulas if they fit a line, else their bracketed groups, else words: never off the page
         for glued in (groups(_OPERATOR.sub(keep, line)), groups(line)):
             if all(len(word) <= chars for word in glued.split(" ")):
@@ -612,6 +667,9 @@ def save(fig, path: str, fmt: str, *, title: str | None = None, source: str | No
     """
     import matplotlib
 
+    from ..text import printable
+
+    title, source = (printable(text) if text else text for text in (title, source))  # a file name may not be UTF-8
     metadata: dict[str, str | None] = {"Title": title or "lrviz"}
     if fmt == "png":
         metadata["Software"] = "lrviz"
@@ -626,9 +684,20 @@ def save(fig, path: str, fmt: str, *, title: str | None = None, source: str | No
         if source:
             metadata["Source"] = source
 
+    found = getattr(fig, "_lrviz_fonts", None) or fonts.Plan()
+    if fmt == "png":  # the exact size, now that panels and legend have made the figure taller: before rendering
+        from ..errors import ParameterError
+        from ..limits import figure_problem
+
+        width, height = (float(v) for v in fig.get_size_inches())
+        if problem := figure_problem(width, height, dpi or int(float(fig.get_dpi())), png=True):
+            raise ParameterError("--dpi", f"{problem} (the figure grew to hold its panels and legend); lower --dpi "
+                                          "or plot.dpi")
+
     def write(fh) -> None:
         with style.context(getattr(fig, "_lrviz_style", "default")):
-            with matplotlib.rc_context({"svg.hashsalt": "lrviz", "pdf.compression": 6}):
+            with matplotlib.rc_context({"svg.hashsalt": "lrviz", "pdf.compression": 6, **found.rc()}), \
+                    fonts.quiet_missing_glyphs():
                 fig.savefig(fh, format=fmt, metadata=metadata, dpi=dpi)
 
     atomic_write(path, write)

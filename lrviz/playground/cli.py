@@ -115,7 +115,7 @@ def playground(
     if steps is not None:
         changes["steps"] = value("--steps", cfg.step_count, steps)
     if lr is not None:
-        changes["lr"] = value("--lr", cfg.positive_number, lr)
+        changes["lr"] = value("--lr", cfg.playground_lr, lr)
         optimizers = changes.get("optimizers", spec.optimizers)
         changes["optimizers"] = tuple(replace(o, params={k: v for k, v in o.params.items() if k != "lr"})
                                       for o in optimizers)

@@ -112,9 +112,12 @@ def _to_spec(data: Any, doc) -> Playground:
         if not isinstance(value, str):
             doc.issue(key, f"expected text; got {_kind(value)}")
             continue
+        if key != "output" and (problem := text_problem(value, caption=key == "caption")):
+            doc.issue(key, problem)
+            continue
         options[key] = value
     if data.get("lr") is not None:
-        options["lr"] = _field(doc, "lr", positive_number, data["lr"])
+        options["lr"] = _field(doc, "lr", playground_lr, data["lr"])
     spe = None
     if data.get("steps_per_epoch") is not None:
         spe = _field(doc, "steps_per_epoch", positive_int, data["steps_per_epoch"])
@@ -231,6 +234,14 @@ def positive_number(path: str, value: Any) -> float:
     return as_positive(path, value)
 
 
+def playground_lr(path: str, value: Any) -> float:
+    """An lr of the playground: > 0 and at most :data:`MAX_LR`."""
+    number = as_positive(path, value)
+    if number > MAX_LR:
+        raise ParameterError(path, f"must be at most {MAX_LR:g}; got {number:g}")
+    return number
+
+
 def positive_int(path: str, value: Any) -> int:
     return as_int(path, value, minimum=1)
 
@@ -242,6 +253,18 @@ def step_count(path: str, value: Any) -> int:
     return number
 
 
+MAX_COORDINATE = 1e6  # |x|, |y| of a start point or window: the surfaces live within a few units of 0
+MIN_SPAN = 1e-6  # width and height of a window: a narrower one has no contours to draw
+MAX_LR = 1e6  # an lr above this leaves any surface in one step; the figures' axes cannot hold 1e308
+
+
+def _coordinate(path: str, value: Any) -> float:
+    number = as_number(path, value)
+    if abs(number) > MAX_COORDINATE:
+        raise ParameterError(path, f"coordinates must be within ±{MAX_COORDINATE:g}; got {number:g}")
+    return number
+
+
 def point(path: str, value: Any) -> tuple[float, float]:
     """[x, y] or "x,y"."""
     given = value
@@ -249,7 +272,7 @@ def point(path: str, value: Any) -> tuple[float, float]:
         value = [part.strip() for part in value.split(",")]
     if not isinstance(value, (list, tuple)) or len(value) != 2:
         raise ParameterError(path, f"expected a point [x, y]; got {_shown(given)}")
-    x, y = (as_number(path, v) for v in value)
+    x, y = (_coordinate(path, v) for v in value)
     return (x, y)
 
 
@@ -257,9 +280,11 @@ def window(path: str, value: Any) -> tuple[float, float, float, float]:
     """[xmin, xmax, ymin, ymax]."""
     if not isinstance(value, (list, tuple)) or len(value) != 4:
         raise ParameterError(path, f"expected [xmin, xmax, ymin, ymax]; got {_shown(value)}")
-    x0, x1, y0, y1 = (as_number(path, v) for v in value)
+    x0, x1, y0, y1 = (_coordinate(path, v) for v in value)
     if not (x0 < x1 and y0 < y1):
         raise ParameterError(path, f"needs xmin < xmax and ymin < ymax; got {[x0, x1, y0, y1]}")
+    if min(x1 - x0, y1 - y0) < MIN_SPAN:
+        raise ParameterError(path, f"needs a width and height of at least {MIN_SPAN:g}; got {x1 - x0:g} x {y1 - y0:g}")
     return (x0, x1, y0, y1)
 
 
@@ -284,6 +309,8 @@ def lr_grid(path: str, value: Any) -> LrGrid:
     count = as_int(path, _number_text(count))
     if not 0 < low < high:
         raise ParameterError(path, f"needs 0 < LOW < HIGH; got {low:g}:{high:g}")
+    if high > MAX_LR or low < 1 / MAX_LR ** 2:
+        raise ParameterError(path, f"needs {1 / MAX_LR ** 2:g} <= LOW < HIGH <= {MAX_LR:g}; got {low:g}:{high:g}")
     if not 2 <= count <= 200:
         raise ParameterError(path, f"N must be between 2 and 200; got {count}")
     return LrGrid(low, high, count)
@@ -356,8 +383,20 @@ def _entry(doc, path: str, item: Any, what: str, known):
     if not isinstance(params, dict):
         doc.issue(f"{path}.params", f"expected a mapping of parameters; got {_kind(params)}")
         return None
-    label = item.get("label")
-    return str(item["name"]), dict(params), None if label is None else str(label), path
+    label = None if item.get("label") is None else str(item["label"])
+    if label is not None and (problem := text_problem(label)):
+        doc.issue(f"{path}.label", problem)
+        return None
+    return str(item["name"]), dict(params), label, path
+
+
+def text_problem(text: str, *, caption: bool = False) -> str | None:
+    """What keeps a title or label from being drawn (:mod:`lrviz.text`); a playground config is read only to be
+    drawn, so its mathtext is checked here, where the key's place is known. A caption is not drawn: its length
+    and encoding only."""
+    from ..text import MAX_CAPTION, plain_problem, problem
+
+    return plain_problem(text, limit=MAX_CAPTION) if caption else problem(text)
 
 
 def check_surface(doc, spec: SurfaceSpec):

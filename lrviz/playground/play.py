@@ -177,8 +177,14 @@ def draw(spec: Playground, outputs: Sequence[str]) -> None:
     from ..output import FIGURE_FORMATS, check_output
     from ..spec import PlotSpec
 
+    from ..errors import ConfigError, Issue
+    from ..limits import figure_problem
+
     formats = [check_output(path, FIGURE_FORMATS) for path in outputs]
+    plot = PlotSpec(style=spec.style, dpi=spec.dpi, size=spec.size)
+    dpi = mpl.png_dpi(plot)
+    if problem := figure_problem(*mpl.base_size(plot), dpi, png="png" in formats):
+        raise ConfigError([Issue(spec.source, None, None, "plot.size", problem)])
     fig = figure(spec)
-    dpi = mpl.png_dpi(PlotSpec(style=spec.style, dpi=spec.dpi))
     for path, fmt in zip(outputs, formats):
         mpl.save(fig, path, fmt, title=spec.title, source=spec.source, dpi=dpi)
