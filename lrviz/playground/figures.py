@@ -178,6 +178,20 @@ def _run_style(colors, i: int, j: int, k: int, n: int) -> dict:
     return dict(color=colors[c % len(colors)], linestyle=DASHES[d % len(DASHES)])
 
 
+def _run_labels(prepared, diverged_at: np.ndarray) -> list[str]:
+    """The legend label of each (optimizer, schedule) run, optimizer-major: the optimizer's label, the
+    schedule's when there is one optimizer, both otherwise; with the step it diverged at, if it did."""
+    k, n = len(prepared.lanes), len(prepared.schedule_labels)
+    labels = []
+    for i, lane in enumerate(prepared.lanes):
+        for j, sched in enumerate(prepared.schedule_labels):
+            label = lane.label if n == 1 else sched if k == 1 else f"{lane.label} · {sched}"
+            if diverged_at[i * n + j] >= 0:
+                label += f" (diverged at step {diverged_at[i * n + j]})"
+            labels.append(label)
+    return labels
+
+
 def trajectories_figure(prepared, result, *, spec):
     """(a) contour + a path per (optimizer, schedule); (b) loss - min against step (log y)."""
     from matplotlib.figure import Figure
@@ -191,14 +205,8 @@ def trajectories_figure(prepared, result, *, spec):
     steps = result.loss.shape[0] - 1
     with style.context(spec.style):
         colors = style.colors(spec.style)
-        labels, styles = [], []
-        for i, lane in enumerate(prepared.lanes):
-            for j, sched in enumerate(prepared.schedule_labels):
-                label = lane.label if n == 1 else sched if k == 1 else f"{lane.label} · {sched}"
-                if diverged_at[i * n + j] >= 0:
-                    label += f" (diverged at step {diverged_at[i * n + j]})"
-                labels.append(label)
-                styles.append(_run_style(colors, i, j, k, n))
+        labels = _run_labels(prepared, diverged_at)
+        styles = [_run_style(colors, i, j, k, n) for i in range(k) for j in range(n)]
         width = _size(spec)[0]
         narrow = width < NARROW
         runs = k * n
@@ -292,15 +300,8 @@ def effective_lr_figure(prepared, result, effective, *, spec):
     steps = result.path.shape[0] - 1
     with style.context(spec.style):
         colors = style.colors(spec.style)
-        labels, runs = [], []
-        for i, lane in enumerate(prepared.lanes):
-            for j, sched in enumerate(prepared.schedule_labels):
-                label = lane.label if n == 1 else sched if k == 1 else f"{lane.label} · {sched}"
-                if diverged_at[i * n + j] >= 0:
-                    label += f" (diverged at step {diverged_at[i * n + j]})"
-                labels.append(label)
-                c = i * n + j
-                runs.append(dict(color=colors[c % len(colors)]))
+        labels = _run_labels(prepared, diverged_at)
+        runs = [dict(color=colors[c % len(colors)]) for c in range(k * n)]
         text = _text_color()
         coords = [Line2D([], [], color=text, linestyle="-", linewidth=1.3),
                   Line2D([], [], color=text, linestyle=DASHES[1], linewidth=1.3)]
@@ -350,14 +351,8 @@ def lr_loss_figure(prepared, result, *, spec):
     steps = result.loss.shape[0] - 1
     with style.context(spec.style):
         colors = style.colors(spec.style)
-        labels, styles = [], []
-        for i, lane in enumerate(prepared.lanes):
-            for j, sched in enumerate(prepared.schedule_labels):
-                label = lane.label if n == 1 else sched if k == 1 else f"{lane.label} · {sched}"
-                if diverged_at[i * n + j] >= 0:
-                    label += f" (diverged at step {diverged_at[i * n + j]})"
-                labels.append(label)
-                styles.append(_run_style(colors, i, j, k, n))
+        labels = _run_labels(prepared, diverged_at)
+        styles = [_run_style(colors, i, j, k, n) for i in range(k) for j in range(n)]
         width = _size(spec)[0]
         narrow = width < NARROW
         fig = Figure(figsize=_size(spec, _legend_height(labels, width) + 0.45, ratio=1.1 if narrow else 0.47),
