@@ -22,6 +22,7 @@ as ``file:line:col: key.path: message``.
 from __future__ import annotations
 
 import os
+import re
 from typing import Any, Mapping, Sequence
 
 import yaml
@@ -52,6 +53,7 @@ class _Located:
         self.where: dict[str, tuple[int, int]] = {}
         self.issues: list[Issue] = []
         self.nodes = 0
+        self.first_given: dict[str, tuple[int, int]] = {}  # a duplicate key's path -> where the key was first given
 
     def issue(self, path: str, message: str) -> None:
         line, col = self.position(path)
@@ -105,6 +107,7 @@ def _walk(node: yaml.Node, path: str, doc: _Located, loader: yaml.SafeLoader, de
             if key in out:
                 given, where = first[key]
                 same = "" if repr(given) == repr(key) else f": {key!r} is the same key as {given!r}"
+                doc.first_given[sub] = doc.where[where]
                 doc.issues.append(Issue(doc.source, key_node.start_mark.line + 1, key_node.start_mark.column + 1,
                                         sub, f"duplicate key{same} (first given at line {doc.where[where][0]})"))
                 continue
@@ -538,10 +541,22 @@ def parse_value(text: str, option: str = "a value") -> Any:
     except yaml.YAMLError:  # a control character, refused by YAML's reader: the text as typed
         return text
     try:
-        return loader.get_single_data()
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        doc = _Located(option)
+        value = _walk(node, "", doc, loader)  # as a config is read: 100 and 100.0 are one (duplicate) key
     except _TooDeep as err:
         raise UsageError(f"{option}: column {err.mark.column + 1}: {too_deep_message()}") from None
-    except (yaml.YAMLError, ValueError):  # ValueError: PyYAML on 2020-13-45 or a \U escape beyond U+10FFFF
+    except (yaml.YAMLError, ValueError, _TooBig):  # ValueError: PyYAML on 2020-13-45 or a \U escape beyond U+10FFFF
         return text
     finally:
         loader.dispose()
+    if doc.issues:  # one line of text: the first key's column, not its line
+        issue = doc.issues[0]
+        message = issue.message
+        if issue.path in doc.first_given:
+            message = re.sub(r"\(first given at line \d+\)", f"(first given at column {doc.first_given[issue.path][1]})",
+                             message)
+        raise UsageError(f"{option}: column {issue.col}: {message}")
+    return value

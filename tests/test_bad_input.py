@@ -161,6 +161,9 @@ def round_two() -> list:
         Case("r2-output-empty-in-config", code=1, starts="bad.yaml:2:1: output: the file name is empty",
              files={"bad.yaml": "schedules: [cosine]\noutput: ''\n"}, argv=("plot", "bad.yaml")),
         # family 8: messages that named the wrong thing
+        Case("r2-set-duplicate-key", code=2, starts="lrviz: --set keyframes.keyframes: column 10: duplicate key: "
+             "100.0 is the same key as 100 (first given at column 2)",
+             **compare("keyframes", "--set", "keyframes.keyframes={100: 1, 100.0: 0.5}")),
         Case("r2-steps-2-62-force", code=2, starts="lrviz: --steps: is too large; a duration must be at most 2**53",
              **compare("cosine", "--steps", str(2**62), "--force")),
         Case("r2-playground-seed-negative", code=2, starts="lrviz: --seed: expected a whole number seed >= 0; got -1",
