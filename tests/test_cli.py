@@ -282,3 +282,24 @@ def test_a_curve_that_overflows_is_reported_at_its_first_bad_step(tmp_path):
     assert out.returncode == 1 and "the lr is inf from step 30,926;" in out.stderr
     out = run("plot", str(cfg), "-o", str(target))  # the reduced display path finds the same step
     assert out.returncode == 1 and "the lr is inf from step 30,926;" in out.stderr
+
+
+def test_steps_given_with_a_config_run_it_that_long_in_export_stats_and_check(tmp_path):
+    """--steps over a config's own total_steps, as plot does (it was silently ignored by export, stats and
+    check); --lr with a config is refused: each schedule keeps its own lr (--set changes one)."""
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text("total_steps: 10000\nlr: 0.1\nschedules: [cosine]\n")
+    out = tmp_path / "v.csv"
+    result = runner.invoke(app, ["export", str(cfg), "--steps", "400", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.reader(out.open()))[1:]
+    assert [int(r[0]) for r in rows] == list(range(400))
+    t = np.arange(400)
+    np.testing.assert_allclose([float(r[1]) for r in rows], 0.1 * (1 + np.cos(np.pi * t / 400)) / 2, rtol=1e-12,
+                               atol=1e-17)
+    stats = runner.invoke(app, ["stats", str(cfg), "--steps", "400", "--format", "json"])
+    assert stats.exit_code == 0, stats.output
+    assert json.loads(stats.output)[0]["final"] == pytest.approx(0.1 * (1 + math.cos(math.pi * 399 / 400)) / 2)
+    refused = runner.invoke(app, ["export", str(cfg), "--lr", "0.3", "-o", str(tmp_path / "w.csv")])
+    assert refused.exit_code == 2 and "--lr: a config keeps its own lr" in refused.output
+    assert not (tmp_path / "w.csv").exists()

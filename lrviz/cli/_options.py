@@ -38,7 +38,7 @@ def parse_steps(value: "int | str") -> "int | StepsText":
 
 STEPS_HELP = "1000, 20k, 1.5M, or 300ep (with --steps-per-epoch)"
 Steps = Annotated[StepsText, typer.Option("--steps", parser=parse_steps, metavar="N",
-                                          help=f"total_steps, when schedules are given by name: {STEPS_HELP}.")]
+                                          help=f"total_steps (default 1000; over a config's own): {STEPS_HELP}.")]
 
 
 def steps_of(steps: "int | StepsText", *, steps_per_epoch: int | None = None, per_step=None,
@@ -61,7 +61,7 @@ def steps_of(steps: "int | StepsText", *, steps_per_epoch: int | None = None, pe
             message = message.split(" but ")[0] + " but the run's size per update is not known: give --tokens-per-step" \
                 if "tokens" in message else message
         raise UsageError(f"{option}: {message}") from None
-Lr = Annotated[float, typer.Option("--lr", help="Peak/base lr, when schedules are given by name.")]
+Lr = Annotated[float, typer.Option("--lr", help="Peak/base lr of schedules given by name (default 0.1).")]
 TokensPerStep = Annotated[Optional[str], typer.Option(
     "--tokens-per-step", metavar="N", help="Tokens one update consumes (4M, 524288), for '2B tok' durations and "
     "--x tokens; over a config's own.")]
@@ -484,9 +484,11 @@ def source_config(sources: list[str], steps: int, lr: float, assignments: list[s
     if len(sources) > 1 and any(_looks_like_file(s) for s in sources):
         raise UsageError("give one config at a time, or schedule names (a config and names cannot be mixed)")
     if len(sources) == 1 and _looks_like_file(first):
-        return config_with_sets(facts.load(first, force=force), assignments)
+        if lr is not None:  # a config's schedules keep their own lrs: one --lr cannot say which
+            raise UsageError("--lr: a config keeps its own lr; change one schedule's with --set NAME.lr=VALUE")
+        return config_with_sets(facts.load(first, force=force), assignments, steps=steps, force=force)
     if facts.config_format or facts.dataset_size:  # --world-size may still be a hint for --log
         option = "--format" if facts.config_format else "--dataset-size"
         raise UsageError(f"{option}: applies to a config file; schedules given by name take --steps and --lr")
-    return names_config(sources, steps, lr, facts.steps_per_epoch, assignments, force=force,
-                        tokens_per_step=facts.tokens_per_step)
+    return names_config(sources, 1000 if steps is None else steps, 0.1 if lr is None else lr, facts.steps_per_epoch,
+                        assignments, force=force, tokens_per_step=facts.tokens_per_step)

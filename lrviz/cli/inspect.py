@@ -111,8 +111,8 @@ def export(
                                                   "to write (default: print it).")] = None,
     to: Annotated[Optional[str], typer.Option("--to", help="Write the trainer config or code that gives the same "
                                               "curve instead: hf, deepspeed, torch or optax.")] = None,
-    steps: Steps = 1000,
-    lr: Lr = 0.1,
+    steps: Steps = None,
+    lr: Lr = None,
     assignments: Set = None,
     every: Annotated[Optional[int], typer.Option("--every", help="Keep every Nth step (0, N, 2N, ...) and always "
                                                  "the last one.")] = None,
@@ -198,8 +198,8 @@ def export(
 @config_options(format_flags=("--config-format",))  # --format is the table's
 def stats(
     sources: Sources,
-    steps: Steps = 1000,
-    lr: Lr = 0.1,
+    steps: Steps = None,
+    lr: Lr = None,
     assignments: Set = None,
     fmt: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
     force: Force = False,
@@ -229,8 +229,8 @@ def stats(
 @log_options
 def check(
     sources: Sources,
-    steps: Steps = 1000,
-    lr: Lr = 0.1,
+    steps: Steps = None,
+    lr: Lr = None,
     assignments: Set = None,
     force: Force = False,
     *,
