@@ -303,3 +303,14 @@ def test_steps_given_with_a_config_run_it_that_long_in_export_stats_and_check(tm
     refused = runner.invoke(app, ["export", str(cfg), "--lr", "0.3", "-o", str(tmp_path / "w.csv")])
     assert refused.exit_code == 2 and "--lr: a config keeps its own lr" in refused.output
     assert not (tmp_path / "w.csv").exists()
+
+
+def test_the_pixel_limit_counts_pixels_of_a_png_only(tmp_path):
+    """--dpi sets a PNG's resolution: 20 x 20 in at 2400 dpi is 48,000^2 = 2,304 Mpixel as a PNG, over the
+    250 Mpixel limit, and nothing at all in an SVG or PDF, which are drawn."""
+    png = runner.invoke(app, ["compare", "cosine", "--size", "20,20", "--dpi", "2400", "-o", str(tmp_path / "a.png")])
+    assert png.exit_code == 2 and "2,304 Mpixel" in png.output and not (tmp_path / "a.png").exists()
+    for name in ("a.svg", "a.pdf"):
+        out = runner.invoke(app, ["compare", "cosine", "--size", "20,20", "--dpi", "2400", "-o", str(tmp_path / name)])
+        assert out.exit_code == 0, out.output
+        assert (tmp_path / name).stat().st_size > 0

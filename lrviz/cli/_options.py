@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import os
 from dataclasses import dataclass, fields
 from typing import Annotated, Any, Callable, List, Optional
 
@@ -151,7 +152,7 @@ class FigureOptions:
     context: Optional[bool] = None
     term: bool = False
 
-    def apply(self, config, *, epochs_need: str = "--steps-per-epoch"):
+    def apply(self, config, *, epochs_need: str = "--steps-per-epoch", output: str | None = None):
         """``config`` with these options over its ``plot:`` section (a bad one is a usage error naming it).
 
         ``epochs_need`` says what ``--x epochs`` lacks when the run has no steps_per_epoch."""
@@ -174,7 +175,7 @@ class FigureOptions:
             from ..draw.mpl import base_size, png_dpi
             from ..limits import figure_problem
 
-            if problem := figure_problem(*base_size(config.plot), png_dpi(config.plot), png=True):
+            if problem := figure_problem(*base_size(config.plot), png_dpi(config.plot), png=_is_png(output)):
                 typed = [name for name, value in (("--size", self.size), ("--dpi", self.dpi)) if value is not None]
                 raise UsageError(f"{', '.join(typed)}: {problem}")
         if self.x == "epochs" and not config.steps_per_epoch:
@@ -183,6 +184,13 @@ class FigureOptions:
             raise UsageError(f"--x: {self.x} need what one update consumes: a config with {self.x}_per_step, or "
                              f"batch_size{', seq_len' if self.x == 'tokens' else ''} (grad_accum, world_size)")
         return config
+
+
+def _is_png(output: str | None) -> bool:
+    """Whether ``output`` (a path, ``-o -`` with its format, or None for the default) is a PNG: its pixels are
+    counted; an SVG or PDF has no pixels, whatever --dpi says."""
+    fmt = getattr(output, "fmt", None) or (os.path.splitext(output)[1].lower().lstrip(".") if output else "png")
+    return fmt not in ("svg", "pdf")
 
 
 _FIGURE_PARAMETERS = [

@@ -69,8 +69,8 @@ def plot(config: ConfigPath, output: Output = None, steps: Annotated[Optional[St
     cfg = config_with_sets(facts.load(config, force=force), assignments, steps=steps, force=force)
     if title is not None:
         cfg = replace(cfg, title=title)
-    cfg = figure.apply(cfg, epochs_need=f"steps_per_epoch, which {config} does not set")
     out = _show.destination(output, figure.term, cfg.output or f"{stem}.png", fmt=fmt)
+    cfg = figure.apply(cfg, epochs_need=f"steps_per_epoch, which {config} does not set", output=out)
     overlay = None
     if with_log:
         if out is None:
@@ -167,10 +167,11 @@ def compare(
     elif facts.steps_per_epoch is not None:
         raise UsageError("--steps-per-epoch: applies to schedules given by name; a config sets its own")
     if len(loaded) == 1:
-        _show.draw(figure.apply(replace(loaded[0], title=title or loaded[0].title)), out, with_stats=show_stats)
+        _show.draw(figure.apply(replace(loaded[0], title=title or loaded[0].title), output=out), out,
+                   with_stats=show_stats)
         return
     spe = next((c.steps_per_epoch for c in loaded if c.steps_per_epoch), None)
-    frame = figure.apply(replace(loaded[0], title=title, steps_per_epoch=spe, source="lrviz compare"))
+    frame = figure.apply(replace(loaded[0], title=title, steps_per_epoch=spe, source="lrviz compare"), output=out)
     _show.draw_many(loaded, frame, out, with_stats=show_stats)
 
 
@@ -222,8 +223,8 @@ def sweep(
                          title=title)
     except ParameterError as err:
         raise UsageError(f"--{err.param}: {err.message}") from None
-    cfg = figure.apply(cfg)
-    _show.draw(cfg, _show.destination(output, figure.term, "sweep.png"), with_stats=show_stats)
+    out = _show.destination(output, figure.term, "sweep.png")
+    _show.draw(figure.apply(cfg, output=out), out, with_stats=show_stats)
 
 
 @figure_options
@@ -264,8 +265,8 @@ def resume(
     cfg = facts.load(str(config), force=force)
     if total is not None and (total < 1 or (not force and over_limit(total))):
         raise UsageError(f"--total: {over_limit(total) if total >= 1 else f'must be >= 1; got {total}'}")
-    cfg = figure.apply(cfg, epochs_need=f"steps_per_epoch, which {config} does not set")
     out = _show.destination(output, figure.term, f"{config.stem}_resumed.png", fmt=stdout_fmt)
+    cfg = figure.apply(cfg, epochs_need=f"steps_per_epoch, which {config} does not set", output=out)
     fmt = check_output(out, FIGURE_FORMATS) if out else None
     columns = 2 * _show.terminal()["width"] if out is None else mpl.pixel_columns(cfg.plot)
     try:
