@@ -96,7 +96,7 @@ def test_config_errors_are_located(text, key, words):
     with pytest.raises(ConfigError) as err:
         from_text(text, "run.yaml")
     text = str(err.value)
-    assert f"run.yaml:" in text and key in text and words in text
+    assert "run.yaml:" in text and key in text and words in text
 
 
 def _cli(*argv):

@@ -303,7 +303,7 @@ def test_a_bad_entry_is_located(tmp_path, entry, where, message):
 
 
 def test_a_bad_weight_decay_is_one_line_naming_file_line_and_key_and_writes_nothing(tmp_path):
-    path = _config(tmp_path, """\
+    _config(tmp_path, """\
         total_steps: 100
         schedules:
           - name: cosine
