@@ -523,8 +523,14 @@ def test_catalogue_is_large_and_ids_are_unique():
 def test_bad_input(case: Case, results):
     if case.needs_non_root and IS_ROOT:
         pytest.skip("root can write into a read-only folder")
-    got = results[case.id]
-    where = f"exit {got['code']}; stdout {got['stdout']!r}; stderr {got['stderr']!r}"
+    check_refused(results[case.id], case)
+
+
+def check_refused(got: dict, case: Case, limit: int | None = None) -> None:
+    """The rules every bad input keeps: no traceback, the case's exit code, one stderr line that starts with
+    the place and holds each fragment, nothing on stdout, no file created or changed. ``limit``: characters of
+    stdout and stderr shown when a rule fails."""
+    where = f"exit {got['code']}; stdout {got['stdout'][:limit]!r}; stderr {got['stderr'][:limit]!r}"
     assert "Traceback" not in got["stderr"] and "Traceback" not in got["stdout"], where
     assert got["code"] == case.code, where
     lines = got["stderr"].strip().splitlines()
