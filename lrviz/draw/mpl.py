@@ -259,15 +259,18 @@ class _Painter:
                      if fine_staircase(c.steps, c.lr, total_steps, base_size(plot)[0] * png_dpi(plot))}
         self.bands = coincident(self.curves)
 
-    def style_of(self, i: int) -> dict:
+    def _look(self, i: int) -> tuple:
+        """(colour, dash) of curve ``i``: its ``look`` pair when it has one, else by position."""
         n = len(self.colors)
         look = self.curves[i].look if i < len(self.curves) else None
         if look is not None:
-            color, dash = self.colors[look[0] % n], DASHES[look[1] % len(DASHES)]
-        else:
-            color, dash = self.colors[i % n], DASHES[(i + i // n) % len(DASHES)]
+            return self.colors[look[0] % n], DASHES[look[1] % len(DASHES)]
+        return self.colors[i % n], DASHES[(i + i // n) % len(DASHES)]
+
+    def style_of(self, i: int) -> dict:
+        color, dash = self._look(i)
         if i in self.fine:  # dashes broken at every stair look jagged: colour and width tell it apart
-            solid_before = sum(1 for j in range(i) if j in self.fine or self.style_of(j)["linestyle"] == "-")
+            solid_before = any(j in self.fine or self._look(j)[1] == "-" for j in range(i))
             return dict(color=color, linestyle="-", **({"linewidth": _rc("lines.linewidth") * 0.6}
                                                       if solid_before else {}))
         return dict(color=color, linestyle=dash)
