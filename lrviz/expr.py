@@ -57,6 +57,8 @@ def compile_expr(text: str, param: str = "lr_lambda") -> Callable[[np.ndarray], 
             out = fn(t.astype(np.float64))
         return np.broadcast_to(np.asarray(out, dtype=np.float64), t.shape).copy()
 
+    # an expression without t ('1', '0.5 * pi') is the same number at every step
+    evaluate.constant = not any(isinstance(n, ast.Name) and n.id == "t" for n in ast.walk(tree))
     return evaluate
 
 

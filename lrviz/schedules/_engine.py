@@ -19,12 +19,21 @@ its local time, as slices of the same block.
 
 A schedule written as a plain function ``f(t) -> lr`` runs through
 :func:`from_function`: the same blocks, ``out[:] = f(t)``.
+
+A call of at least :data:`PARALLEL_MIN` steps hands runs of whole blocks to
+:data:`THREADS` threads (numpy releases the GIL in its loops). The blocks are
+the same as in one thread, so the values are bit for bit the same, and so is
+the error: the one the first failing block in array order raises. A kernel
+that keeps state from one block to the next (a replay) sets ``serial``.
 """
 
 from __future__ import annotations
 
 import math
+import os
+import threading
 from bisect import bisect_right
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable, Sequence
 
 import numpy as np
@@ -35,6 +44,25 @@ BLOCK = 1 << 15  # steps per block: 256 KiB of float64
 RUN_PIECES = 64  # a run crossing more boundaries than this is indexed instead of sliced
 LOG_MAX = 709.0  # exp(x) is finite for x <= 709.78 ...
 LOG_MIN = -708.0  # ... and normal for x >= -708.39
+
+PARALLEL_MIN = 1 << 20  # steps from which a call is shared out between threads
+CHUNK_BLOCKS = 16  # blocks per task handed to a thread (512k steps)
+
+
+def _threads() -> int:
+    """Threads for one long call: ``LRVIZ_THREADS`` if set (1 turns threading off), else the CPUs this
+    process may use, at most 4 (the kernels are bound by memory beyond that)."""
+    given = os.environ.get("LRVIZ_THREADS", "").strip()
+    if given.isdigit() and int(given) >= 1:
+        return int(given)
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, min(cpus, 4))
+
+
+THREADS = _threads()
+_pool: ThreadPoolExecutor | None = None
+_pool_lock = threading.Lock()
+_inside = threading.local()  # set in a worker: a call made from a kernel runs in that thread
 
 Kernel = Callable[["Span", np.ndarray], None]
 
@@ -108,20 +136,13 @@ def evaluate(kernel: Kernel, steps: Any, *, finite: bool = False, blockwise: boo
     flat = t.reshape(-1)
     n = flat.size
     out = np.empty(n)
-    size = BLOCK if blockwise else max(n, 1)
     finite = finite and not getattr(kernel, "finite", False)  # a constant or a finite level table needs no check
-    bad: list[int] = []
-    for a in range(0, n, size):
-        tb = flat[a:a + size]
-        span = span_of(tb)
-        if span.lo < 0:
-            raise StepError(f"steps must be >= 0; got {int(flat.min())}")
-        ob = out[a:a + size]
-        kernel(span, ob)
-        if finite and not (math.isfinite(ob.max()) and math.isfinite(ob.min())):
-            bad.append(a)
+    if not blockwise:
+        bad = _blocks(kernel, flat, out, 0, n, max(n, 1), finite)
+    else:
+        bad = _shared(lambda a, b: _blocks(kernel, flat, out, a, b, BLOCK, finite), n, kernel)
     if bad:
-        where = np.concatenate([a + np.flatnonzero(~np.isfinite(out[a:a + size])) for a in bad])
+        where = np.concatenate([a + np.flatnonzero(~np.isfinite(out[a:b])) for a, b in bad])
         first = where[np.argmin(flat[where])]
         raise NonFiniteLr(int(flat[first]), float(out[first]))
     if t.ndim == 0:
@@ -129,19 +150,81 @@ def evaluate(kernel: Kernel, steps: Any, *, finite: bool = False, blockwise: boo
     return out.reshape(t.shape)
 
 
+def _blocks(kernel: Kernel, flat: np.ndarray, out: np.ndarray, start: int, stop: int, size: int,
+            finite: bool) -> list[tuple[int, int]]:
+    """Fill ``out[start:stop]`` block by block; the ``(a, b)`` of every block with an inf or NaN (with ``finite``)."""
+    bad = []
+    for a in range(start, stop, size):
+        b = min(a + size, stop)
+        span = span_of(flat[a:b])
+        if span.lo < 0:
+            raise StepError(f"steps must be >= 0; got {int(flat.min())}")
+        ob = out[a:b]
+        kernel(span, ob)
+        if finite and not (math.isfinite(ob.max()) and math.isfinite(ob.min())):
+            bad.append((a, b))
+    return bad
+
+
 def first(kernel: Kernel, n: int, *, finite: bool = False) -> np.ndarray:
     """The kernel's values at steps 0..n-1, the steps made block by block (no array of n steps):
     the output is the only full-size array."""
     out = np.empty(n)
     finite = finite and not getattr(kernel, "finite", False)
-    for a in range(0, n, BLOCK):
-        b = min(a + BLOCK, n)
-        ob = out[a:b]
-        kernel(Span(np.arange(a, b, dtype=np.int64), a, b - 1, True), ob)
-        if finite and not (math.isfinite(ob.max()) and math.isfinite(ob.min())):
-            i = a + int(np.argmax(~np.isfinite(ob)))
-            raise NonFiniteLr(i, float(out[i]))
+
+    def fill(start: int, stop: int) -> list[tuple[int, int]]:
+        bad = []
+        for a in range(start, stop, BLOCK):
+            b = min(a + BLOCK, stop)
+            ob = out[a:b]
+            kernel(Span(np.arange(a, b, dtype=np.int64), a, b - 1, True), ob)
+            if finite and not (math.isfinite(ob.max()) and math.isfinite(ob.min())):
+                bad.append((a, b))
+        return bad
+
+    bad = _shared(fill, n, kernel)
+    if bad:
+        a, b = bad[0]
+        i = a + int(np.argmax(~np.isfinite(out[a:b])))
+        raise NonFiniteLr(i, float(out[i]))
     return out
+
+
+def _shared(fill: Callable[[int, int], list], n: int, kernel: Kernel) -> list:
+    """``fill(0, n)``, or, for a long call, ``fill`` on runs of :data:`CHUNK_BLOCKS` whole blocks spread
+    over the threads; the lists they return joined in order, and the first run's error (in array order)
+    raised, as one thread would have met it first."""
+    if n < PARALLEL_MIN or THREADS < 2 or getattr(kernel, "serial", False) or getattr(_inside, "busy", False):
+        return fill(0, n)
+    step = BLOCK * CHUNK_BLOCKS
+    runs = [(a, min(a + step, n)) for a in range(0, n, step)]
+    errors = np.geterr()  # numpy's error state is per thread: the workers take the caller's
+
+    def task(run: tuple[int, int]):
+        _inside.busy = True
+        try:
+            with np.errstate(**errors):
+                return fill(*run), None
+        except Exception as error:  # noqa: BLE001 - handed back to the caller, in array order
+            return None, error
+        finally:
+            _inside.busy = False
+
+    results = list(_executor().map(task, runs))
+    joined: list = []
+    for found, error in results:
+        if error is not None:
+            raise error
+        joined.extend(found)
+    return joined
+
+
+def _executor() -> ThreadPoolExecutor:
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            _pool = ThreadPoolExecutor(THREADS, thread_name_prefix="lrviz-eval")
+        return _pool
 
 
 def on_steps(kernel: Kernel, t: np.ndarray) -> np.ndarray:
@@ -154,11 +237,13 @@ def on_steps(kernel: Kernel, t: np.ndarray) -> np.ndarray:
 
 
 def from_function(fn: Callable[[np.ndarray], np.ndarray]) -> Kernel:
-    """A kernel from a plain function ``f(t) -> lr`` of the block's steps."""
+    """A kernel from a plain function ``f(t) -> lr`` of the block's steps (``fn.finite``: it never gives
+    inf or NaN, so the finite check is skipped)."""
 
     def kernel(span: Span, out: np.ndarray) -> None:
         out[...] = fn(span.t)
 
+    kernel.finite = getattr(fn, "finite", False)  # a function that refuses inf and NaN itself
     return kernel
 
 
@@ -260,6 +345,7 @@ def held(fn: Callable[[np.ndarray], np.ndarray], *, size: int | None = None,
         else:
             out[...] = fn(span.t)
 
+    kernel.finite = getattr(fn, "finite", False)
     return kernel
 
 

@@ -37,6 +37,9 @@ def checked(fn: Callable[[np.ndarray], np.ndarray], bad: Callable[[np.ndarray, n
     The step reported is the first in the order of ``t`` where the value is bad. ``within = (lo, hi)``
     says that no finite value in [lo, hi] is bad: values whose min and max (which NaN propagates to)
     are finite and inside skip the mask, two reductions instead of the passes of ``bad``.
+
+    ``bad`` must hold wherever a value is inf or NaN: what comes back is finite, so the
+    returned function is marked ``finite`` and the engine does not check it again.
     """
     def g(t: np.ndarray) -> np.ndarray:
         with np.errstate(all="ignore"):
@@ -51,4 +54,5 @@ def checked(fn: Callable[[np.ndarray], np.ndarray], bad: Callable[[np.ndarray, n
             raise UndrawableValue(message(int(t[i]), float(out[i])), int(t[i]), float(out[i]), what)
         return out
 
+    g.finite = True
     return g

@@ -25,13 +25,18 @@ TINY = np.finfo(F32).tiny  # the smallest normal float32
 
 
 def flush(x: np.ndarray) -> np.ndarray:
-    """``x`` with subnormal float32 values replaced by 0, as a new array (``x`` is left as it is).
+    """``x`` with subnormal float32 values replaced by 0 (``x`` is left as it is: a new array, or ``x``
+    itself when it holds no subnormal, decided by its least and greatest value without a mask pass).
 
     Arrays of another dtype are returned unchanged: optax passes Python-float
     constants through as float64, and XLA does not flush those.
     """
     if x.dtype != F32:
         return x
+    if x.size:
+        low = x.min()
+        if low >= TINY or x.max() <= -TINY:  # one sign, no value below the smallest normal (NaN fails both)
+            return x
     return np.where(np.abs(x) < TINY, F32(0.0), x)
 
 

@@ -46,6 +46,7 @@ import numpy as np
 
 from ..errors import ParameterError
 from ..schedules._base import Schedule
+from ..schedules import _engine as engine
 from ..schedules import _checks as check
 from . import _checks as rules
 from ._checked import checked, refuse
@@ -168,7 +169,8 @@ def constant(*, lr: float = 0.1, total_steps: Steps = 1000) -> Schedule:
     def f(t: np.ndarray) -> np.ndarray:
         return np.full(t.shape, lr * 1)
 
-    return Schedule(_finite("hf.constant", f), name="hf.constant",
+    return Schedule(_finite("hf.constant", f), kernel=engine.constant(lr * 1) if math.isfinite(lr * 1) else None,
+                    name="hf.constant",
                     params=dict(lr=lr, total_steps=total_steps), breaks=())
 
 

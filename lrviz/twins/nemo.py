@@ -27,6 +27,7 @@ import numpy as np
 
 from ..errors import ParameterError
 from ..schedules._base import Schedule
+from ..schedules import _engine as engine
 from ..schedules import _checks as check
 
 from ..kinds import Steps
@@ -42,18 +43,17 @@ def _common(lr, total_steps, max_steps, warmup_steps, min_lr) -> tuple[float, in
 
 
 def _policy(name: str, base: float, M: int, W: int, lo: float, rest: Callable[[np.ndarray], np.ndarray],
-            warm: Callable[[np.ndarray], np.ndarray] | None = None) -> Callable[[np.ndarray], np.ndarray]:
-    def f(t: np.ndarray) -> np.ndarray:
-        out = np.empty(t.shape)
-        early = (t <= W) if W > 0 else np.zeros(t.shape, dtype=bool)
-        out[early] = warm(t[early]) if warm else base * ((t[early] + 1) / (W + 1))
-        late = ~early & (t > M)
-        out[late] = lo
-        mid = ~early & ~late
-        out[mid] = rest(t[mid])
-        return out
-
-    return f
+            warm: Callable[[np.ndarray], np.ndarray] | None = None, *, constant: bool = False) -> engine.Kernel:
+    """The block kernel of a NeMo policy: ``warm`` (default NeMo's base (t + 1) / (W + 1)) for t <= W when W > 0,
+    ``rest`` up to max_steps, min_lr after (the warmup wins over max_steps when W >= M). Each piece sees the
+    global step; ``constant``: ``rest`` is the constant base."""
+    if warm is None:
+        def warm(t: np.ndarray) -> np.ndarray:
+            return base * ((t + 1) / (W + 1))
+    middle = engine.constant(base) if constant else engine.from_function(rest)
+    after_warmup = W + 1 if W > 0 else 0
+    return engine.pieces([0, after_warmup, max(M + 1, after_warmup)],
+                         [engine.from_function(warm), middle, engine.constant(lo)], local=[False, False, False])
 
 
 def CosineAnnealing(*, lr: float = 0.1, total_steps: Steps = 1000, max_steps: int | None = None, warmup_steps: int = 0,
@@ -91,7 +91,7 @@ def CosineAnnealing(*, lr: float = 0.1, total_steps: Steps = 1000, max_steps: in
 
         f = _policy("CosineAnnealing", base, M, W, lo, megatron, megatron)
     params = dict(lr=base, max_steps=M, warmup_steps=W, constant_steps=C, min_lr=lo)
-    return Schedule(f, name="nemo.CosineAnnealing", params=params,
+    return Schedule(kernel=f, name="nemo.CosineAnnealing", params=params,
                     marks=check.marks((W, "end of warmup"), (M, "max_steps")), breaks=(W + 1, W + D + 1, M + 1))
 
 
@@ -108,7 +108,7 @@ def WarmupAnnealing(*, lr: float = 0.1, total_steps: Steps = 1000, max_steps: in
         return lo + (1 - mult) * (base - lo)
 
     params = dict(lr=base, max_steps=M, warmup_steps=W, min_lr=lo)
-    return Schedule(_policy("WarmupAnnealing", base, M, W, lo, rest), name="nemo.WarmupAnnealing", params=params,
+    return Schedule(kernel=_policy("WarmupAnnealing", base, M, W, lo, rest), name="nemo.WarmupAnnealing", params=params,
                     marks=check.marks((W, "end of warmup"), (M, "max_steps")), breaks=(W + 1, M + 1))
 
 
@@ -124,7 +124,7 @@ def InverseSquareRootAnnealing(*, lr: float = 0.1, total_steps: Steps = 1000, ma
         return base / np.power((t + 1) / (W + 1), 0.5)
 
     params = dict(lr=base, max_steps=M, warmup_steps=W, min_lr=lo)
-    return Schedule(_policy("InverseSquareRootAnnealing", base, M, W, lo, rest), name="nemo.InverseSquareRootAnnealing",
+    return Schedule(kernel=_policy("InverseSquareRootAnnealing", base, M, W, lo, rest), name="nemo.InverseSquareRootAnnealing",
                     params=params, marks=check.marks((W, "end of warmup"), (M, "max_steps")), breaks=(W + 1, M + 1))
 
 
@@ -136,7 +136,7 @@ def WarmupPolicy(*, lr: float = 0.1, total_steps: Steps = 1000, max_steps: int |
     """
     base, M, W, lo = _common(lr, total_steps, max_steps, warmup_steps, min_lr)
     params = dict(lr=base, max_steps=M, warmup_steps=W, min_lr=lo)
-    return Schedule(_policy("WarmupPolicy", base, M, W, lo, lambda t: np.full(t.shape, base)), name="nemo.WarmupPolicy",
+    return Schedule(kernel=_policy("WarmupPolicy", base, M, W, lo, None, constant=True), name="nemo.WarmupPolicy",
                     params=params, marks=check.marks((W, "end of warmup"), (M, "max_steps")), breaks=(W + 1, M + 1))
 
 

@@ -64,6 +64,7 @@ import numpy as np
 from ..errors import ParameterError
 from ..params import as_number
 from ..schedules._base import Schedule, realize
+from ..schedules import _engine as engine
 from ..schedules import _checks as check
 from . import _checks as rules, _xla32 as xla
 from ._checks import INT32_MAX
@@ -82,9 +83,15 @@ Kernel = Callable[[np.ndarray], np.ndarray]  # int64 steps -> float32 (jnp value
 
 
 def _const(value: float, ar: xla.Arith) -> Kernel:
-    """A schedule that returns a Python float: float64, exactly, when called; compiled, jit's float32 output."""
+    """A schedule that returns a Python float: float64, exactly, when called; compiled, jit's float32 output.
+    (Marked ``constant``: the engine fills the value instead of calling it.)"""
     value = F32(value) if ar.jit else float(value)
-    return lambda t: np.full(t.shape, value)
+
+    def k(t: np.ndarray) -> np.ndarray:
+        return np.full(t.shape, value)
+
+    k.constant = float(value)
+    return k
 
 
 def _polynomial(init: float, end: float, power: float | None, steps: int, begin: int, ar: xla.Arith) -> Kernel:
@@ -220,10 +227,16 @@ def _warmup_cosine(init: float, peak: float, warmup: int, decay: int, end: float
 
 
 def _schedule(kernel: Kernel, name: str, params: dict, marks=(), breaks=None) -> Schedule:
-    def f(t: np.ndarray) -> np.ndarray:
-        return kernel(np.minimum(t, INT32_MAX)).astype(np.float64)
+    """The Schedule of an optax kernel: int32 steps (optax's count saturates; the clamp is taken only
+    for a block that reaches past it), the value cast to float64 as it is stored."""
+    value = getattr(kernel, "constant", None)
+    if value is not None:
+        block = engine.constant(value)
+    else:
+        def block(span: engine.Span, out: np.ndarray) -> None:
+            out[...] = kernel(engine.clipped(span, INT32_MAX))
 
-    return Schedule(f, name=name, params=params, marks=tuple(marks)[:100], breaks=breaks)
+    return Schedule(kernel=block, name=name, params=params, marks=tuple(marks)[:100], breaks=breaks)
 
 
 # --------------------------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ import numpy as np
 
 from ..schedules._base import Schedule, realize
 from ..schedules import _checks as check
+from ..schedules import _engine as engine
 
 from ..kinds import Steps, Spec
 
@@ -50,11 +51,18 @@ def stepped(*, lr: float = 0.1, total_steps: Steps = 1000, schedule: Spec = None
             out = np.where(t < every, first, out)
         return out
 
+    if every > 1:
+        kernel = engine.held(f, size=every)  # constant on each tick: one value per tick of a block
+    elif first is None:
+        kernel = inner.kernel  # stepped every update: the schedule itself
+    else:
+        kernel = engine.pieces([0, 1], [engine.constant(first), inner.kernel], local=[False, False])
+
     mom = inner.momentum_at if inner.has_momentum else None
     marks = tuple(m._replace(step=m.step * every) for m in inner.marks)
     breaks = None if inner.breaks is None else tuple(b * every for b in inner.breaks) + (every,)
     params = dict(lr=lr, total_steps=total_steps, every=every, first_lr=first, schedule=inner.name)
-    return Schedule(f, name="stepped", params=params, momentum_fn=(lambda t: mom(t // every)) if mom else None,
+    return Schedule(f, kernel=kernel, name="stepped", params=params, momentum_fn=(lambda t: mom(t // every)) if mom else None,
                     marks=marks, periodic=inner.periodic, breaks=breaks)
 
 

@@ -252,7 +252,8 @@ def lambda_lr(*, lr: float = 0.1, lr_lambda: Expr = "1") -> Schedule:
     """
     lr = rules.lr(lr)
     fn = _expr("lr_lambda", lr_lambda)
-    return _absolute(_LambdaLeaf(fn), lr, "torch.LambdaLR", dict(lr=lr, lr_lambda=fn), "lr_lambda")
+    held = dict(bounds=[]) if getattr(fn, "constant", False) else None  # one value per block: filled
+    return _absolute(_LambdaLeaf(fn), lr, "torch.LambdaLR", dict(lr=lr, lr_lambda=fn), "lr_lambda", held=held)
 
 
 def multiplicative_lr(*, lr: float = 0.1, lr_lambda: Expr = "0.95") -> Schedule:
@@ -346,7 +347,7 @@ def constant_lr(*, lr: float = 0.1, factor: float = 1.0 / 3, total_iters: Steps 
         return np.where(t < total_iters, low, full)
 
     return _schedule(f, "torch.ConstantLR", dict(lr=lr, factor=factor, total_iters=total_iters),
-                     marks=check.marks((total_iters, "full lr")), breaks=())
+                     marks=check.marks((total_iters, "full lr")), breaks=(), held=dict(bounds=[total_iters]))
 
 
 def linear_lr(*, lr: float = 0.1, start_factor: float = 1.0 / 3, end_factor: float = 1.0, total_iters: Steps = 5) -> Schedule:
