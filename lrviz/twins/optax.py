@@ -169,6 +169,8 @@ def _interpolate(kind: str, init: float, boundaries_and_scales: Mapping[int, flo
         values.append(F32(values[-1] * F32(scale)))
     knots = np.asarray(values, dtype=F32)
     n = len(items)
+    if n == 0:  # no boundaries: float32(init_value) at every step (flushed, as XLA would)
+        return _const(float(xla.flush(knots)[0]), xla.Arith(True))
 
     def k(t: np.ndarray) -> np.ndarray:
         if n == 0:

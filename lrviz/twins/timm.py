@@ -300,20 +300,41 @@ def _cyclic(kind: str, *, lr: float, total_steps: int, t_initial: int | None, lr
     k_decay = check.number("k_decay", k_decay)
     power = check.number("power", power)
 
+    def one_cycle(t: np.ndarray):
+        """(i, t_i, t_curr, gamma) as scalars but t_curr, when every step of ``t`` is in one cycle of a
+        constant length (cycle_mul = 1): the same floats as :func:`_cycles` gives per step; else None."""
+        if cycle_mul != 1 or not t.size:
+            return None
+        i = int(t.min()) // t_initial
+        if int(t.max()) // t_initial != i:
+            return None
+        t_curr = (t - t_initial * i).astype(np.float64)
+        return i, float(t_initial), t_curr, float(_py_pow(cycle_decay, np.asarray([i], dtype=np.int64))[0])
+
     def core(t: np.ndarray) -> np.ndarray:
         """timm's ``_get_lr`` past warmup, on the (already shifted) step."""
-        index, t_i, t_curr, gamma = _cycles(t, t_initial, cycle_mul, cycle_decay)
-        if kind != "tanh":  # cosine and poly compute cycle_decay ** i before testing cycle_limit
-            _first_bad(t, np.isinf(gamma), "OverflowError: (34, 'Numerical result out of range') (cycle_decay ** i)")
-        active = index < cycle_limit
-        out = np.full(t.shape, lr_min)
-        if not active.any():
-            return out
-        everywhere = bool(active.all())  # then no step needs to be picked out (the same values)
-        if everywhere:
-            lr_max = lr * gamma
+        single = one_cycle(t)
+        if single is not None:  # one cycle: its index, length and decay are numbers, not arrays
+            index, t_i, t_curr, gamma = single
+            if kind != "tanh" and math.isinf(gamma):
+                _first_bad(t, np.ones(t.shape, dtype=bool), "OverflowError: (34, 'Numerical result out of range') "
+                                                            "(cycle_decay ** i)")
+            if not index < cycle_limit:
+                return np.full(t.shape, lr_min)
+            everywhere, lr_max = True, lr * gamma
         else:
-            t_i, t_curr, lr_max = t_i[active], t_curr[active], lr * gamma[active]
+            index, t_i, t_curr, gamma = _cycles(t, t_initial, cycle_mul, cycle_decay)
+            if kind != "tanh":  # cosine and poly compute cycle_decay ** i before testing cycle_limit
+                _first_bad(t, np.isinf(gamma), "OverflowError: (34, 'Numerical result out of range') (cycle_decay ** i)")
+            active = index < cycle_limit
+            out = np.full(t.shape, lr_min)
+            if not active.any():
+                return out
+            everywhere = bool(active.all())  # then no step needs to be picked out (the same values)
+            if everywhere:
+                lr_max = lr * gamma
+            else:
+                t_i, t_curr, lr_max = t_i[active], t_curr[active], lr * gamma[active]
         with np.errstate(all="ignore"):
             if kind == "tanh":
                 tr = t_curr / t_i
@@ -334,8 +355,9 @@ def _cyclic(kind: str, *, lr: float, total_steps: int, t_initial: int | None, lr
                     else:
                         scaled = np.power(base, power)
                     vals = lr_min + (lr_max - lr_min) * scaled
-        _first_bad(t if everywhere else t[active], ~np.isfinite(vals),
-                   "Python raises (OverflowError, ZeroDivisionError) or gives a complex lr here")
+        if not (vals.size and math.isfinite(vals.min()) and math.isfinite(vals.max())):  # NaN propagates to both
+            _first_bad(t if everywhere else t[active], ~np.isfinite(vals),
+                       "Python raises (OverflowError, ZeroDivisionError) or gives a complex lr here")
         if everywhere:
             return vals
         out[active] = vals
@@ -352,7 +374,7 @@ def _cyclic(kind: str, *, lr: float, total_steps: int, t_initial: int | None, lr
 
     def f(t: np.ndarray) -> np.ndarray:
         if not warmup_t or (t.size and int(t.min()) >= warmup_t):  # past the warmup: no step to pick out
-            return noise.apply(t, np.asarray(core(t - shift), dtype=np.float64))
+            return noise.apply(t, np.asarray(core(t - shift if shift else t), dtype=np.float64))
         out = np.empty(t.shape, dtype=np.float64)
         warm = t < warmup_t
         if warm.any():

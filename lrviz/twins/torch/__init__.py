@@ -75,7 +75,7 @@ from ...errors import ParameterError, StepError
 from ...expr import compile_expr
 from ...schedules._base import Schedule, realize
 from ...schedules import _checks as check
-from ...schedules._engine import held as stepwise
+from ...schedules._engine import held as stepwise, constant as constant_kernel
 from .. import _checks as rules
 from .._checked import checked
 from ..plateau import torch_plateau
@@ -212,7 +212,9 @@ def _schedule(lr_fn: Callable[[np.ndarray], np.ndarray], name: str, params: dict
 
     # within: finite values in the promised range are never refused (allow only lets more through)
     lr_checked = checked(lr_fn, *refused("lr", 0.0, np.inf), within=(0.0, np.inf))
-    kernel = None if held is None else stepwise(lr_checked, **held)
+    kernel = options.pop("kernel", None)  # a block kernel of the same values (a constant), else held stairs
+    if kernel is None and held is not None:
+        kernel = stepwise(lr_checked, **held)
     return Schedule(lr_checked, kernel=kernel, name=name, params=params,
                     momentum_fn=None if momentum_fn is None else checked(momentum_fn, *refused("momentum", 0.0, 1.0),
                                                                          what="momentum", within=(0.0, 1.0)),
@@ -252,8 +254,15 @@ def lambda_lr(*, lr: float = 0.1, lr_lambda: Expr = "1") -> Schedule:
     """
     lr = rules.lr(lr)
     fn = _expr("lr_lambda", lr_lambda)
-    held = dict(bounds=[]) if getattr(fn, "constant", False) else None  # one value per block: filled
-    return _absolute(_LambdaLeaf(fn), lr, "torch.LambdaLR", dict(lr=lr, lr_lambda=fn), "lr_lambda", held=held)
+    sched = _absolute(_LambdaLeaf(fn), lr, "torch.LambdaLR", dict(lr=lr, lr_lambda=fn), "lr_lambda")
+    if getattr(fn, "constant", False):  # an lr_lambda without t: the value at step 0 is the value at every step
+        try:
+            value = float(sched.lr_at(np.zeros(1, dtype=np.int64))[0])
+        except StepError:
+            return sched  # refused (a negative or infinite lr): the refusal is raised when it is evaluated
+        return _absolute(_LambdaLeaf(fn), lr, "torch.LambdaLR", dict(lr=lr, lr_lambda=fn), "lr_lambda",
+                         kernel=constant_kernel(value))
+    return sched
 
 
 def multiplicative_lr(*, lr: float = 0.1, lr_lambda: Expr = "0.95") -> Schedule:
