@@ -173,8 +173,6 @@ def _interpolate(kind: str, init: float, boundaries_and_scales: Mapping[int, flo
         return _const(float(xla.flush(knots)[0]), xla.Arith(True))
 
     def k(t: np.ndarray) -> np.ndarray:
-        if n == 0:
-            return np.full(t.shape, knots[0], dtype=F32)
         i = np.searchsorted(bounds[1:], t, side="right")  # bounds[i] <= t < bounds[i + 1]
         out = np.full(t.shape, knots[-1], dtype=F32)
         inside = i < n
