@@ -525,16 +525,23 @@ def bench_memory(n: int, names: tuple[str, ...] = MEMORY_NAMES) -> list[dict[str
     return rows
 
 
-def _wall(cmd: list[str], repeat: int, env: dict[str, str], cwd: Path) -> tuple[float, int, str]:
-    """Median wall time of a subprocess over ``repeat`` runs, its exit code and the tail of its stderr."""
-    times, rc, err = [], 0, ""
-    for _ in range(repeat):
-        start = time.perf_counter()
-        proc = subprocess.run(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        times.append(time.perf_counter() - start)
-        if proc.returncode:
-            rc, err = proc.returncode, proc.stderr.decode(errors="replace")[-500:]
-    return float(np.median(times)), rc, err
+def _walls(pair: tuple[list[str], list[str]], repeat: int, env: dict[str, str], cwd: Path) -> list[tuple[float, int, str]]:
+    """Median wall time of each of two subprocesses, run in turn ``repeat`` times (after one run of each that
+    is not timed: it writes the bytecode cache and warms the file cache), with exit code and stderr tail.
+
+    Taking turns puts both under the same machine at the same moments: on a shared 2-core machine a
+    slow second makes both slower, not one of them."""
+    times: list[list[float]] = [[], []]
+    rc, err = [0, 0], ["", ""]
+    for round_ in range(repeat + 1):
+        for i, cmd in enumerate(pair):
+            start = time.perf_counter()
+            proc = subprocess.run(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            if round_:
+                times[i].append(time.perf_counter() - start)
+            if proc.returncode:
+                rc[i], err[i] = proc.returncode, proc.stderr.decode(errors="replace")[-500:]
+    return [(float(np.median(times[i])), rc[i], err[i]) for i in range(2)]
 
 
 BARE_TYPER = """
@@ -567,8 +574,11 @@ def bench_cli(repeat: int) -> list[dict[str, Any]]:
 
     env = dict(os.environ)
     env["PYTHONPATH"] = str(ROOT) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
-    commands = len(app.registered_commands) + len(app.registered_groups)
     folder = Path(tempfile.mkdtemp(prefix="lrviz-bench-"))
+    # bytecode as an installed package has it (pip compiles on install), kept out of the source tree
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(folder / "pycache")
+    commands = len(app.registered_commands) + len(app.registered_groups)
     (folder / "bare_typer.py").write_text(BARE_TYPER.format(commands=commands))
     (folder / "bare_plot.py").write_text(BARE_PLOT)
     py = sys.executable
@@ -582,8 +592,7 @@ def bench_cli(repeat: int) -> list[dict[str, Any]]:
     ]
     rows = []
     for label, cmd, base_label, base_cmd in pairs:
-        t_base, rc_b, err_b = _wall(base_cmd, repeat, env, folder)
-        t_cmd, rc, err = _wall(cmd, repeat, env, folder)
+        (t_base, rc_b, err_b), (t_cmd, rc, err) = _walls((base_cmd, cmd), repeat, env, folder)
         row = {"command": label, "median_s": t_cmd, "baseline": base_label, "baseline_s": t_base, "ratio": t_cmd / t_base,
                "returncode": rc or rc_b}
         if rc or rc_b:

@@ -20,6 +20,7 @@ How the package is laid out, in the order data flows through it (each imports on
     spec                       plain dataclasses: ScheduleSpec, PlotSpec, Config, Curve, Series
     hyper                      weight decay, AdamW's lr x wd, batch-size ramps, beta2: series beside the lr
     config, sources            lrviz YAML -> Config; any file (lrviz's or a trainer's) -> Config
+    yamltext, positions        YAML text -> plain data (the one yaml reader); where each key was written
     trainers/, logs/           trainers' own config formats -> Config; run logs -> the lr a run used
     curves, decimate, scan     Config -> curves; M4 reduction for display; one chunked pass for statistics
     analysis/                  stats, check, sweep, resume, show, and the run against the plan

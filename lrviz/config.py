@@ -1,7 +1,7 @@
 """YAML config -> :class:`~lrviz.spec.Config`, with line and column for every problem.
 
-The only module that imports yaml. Every problem found is reported in one pass
-as ``file:line:col: key.path: message``.
+YAML is read by :mod:`lrviz.yamltext` (imported only when there is YAML to read); every problem
+found is reported in one pass as ``file:line:col: key.path: message``.
 
     title: Warmup then cosine
     total_steps: 10000
@@ -22,190 +22,24 @@ as ``file:line:col: key.path: message``.
 from __future__ import annotations
 
 import os
-import re
 from typing import Any, Mapping, Sequence
-
-import yaml
 
 from . import hyper, registry
 from .errors import ConfigError, Issue, ParameterError, ParameterErrors, did_you_mean
 from .params import as_bool, as_int, as_non_negative, as_number
 from .spec import LAYOUTS, X_UNITS, Config, PlotSpec, ScheduleSpec
 from .draw.style import SIZES, STYLES
-from .limits import MAX_DEPTH, over_limit
+from .limits import over_limit
 from .text import MAX_CAPTION, MAX_TEXT
 from .units import COUNTING_MODES, PerStep, _kind, to_steps
+from .positions import Located, position_in  # noqa: F401 - position_in: read from here by the drawers
 
 MAX_BYTES = 1_000_000  # configs are small; a bigger file is refused
-MAX_NODES = 100_000  # guards against alias expansion ("billion laughs")
 SCALE_KEYS = ("tokens_per_step", "samples_per_step", "batch_size", "seq_len", "grad_accum", "world_size")
 TOP_KEYS = ("title", "caption", "total_steps", "steps_per_epoch", *SCALE_KEYS, "lr", "counting", "schedules", "plot",
             "output")
 ENTRY_KEYS = ("name", "label", "params", "counting", "optimizer") + hyper.KEYS
 PLOT_KEYS = ("layout", "style", "logy", "x", "size", "dpi", "annotate", "difference", "context")
-
-
-class _Located:
-    """Plain Python data from YAML, with the position of every key path."""
-
-    def __init__(self, source: str):
-        self.source = source
-        self.where: dict[str, tuple[int, int]] = {}
-        self.issues: list[Issue] = []
-        self.nodes = 0
-        self.first_given: dict[str, tuple[int, int]] = {}  # a duplicate key's path -> where the key was first given
-
-    def issue(self, path: str, message: str) -> None:
-        line, col = self.position(path)
-        self.issues.append(Issue(self.source, line, col, path, message))
-
-    def position(self, path: str) -> tuple[int | None, int | None]:
-        """Line and column of ``path``, or of its nearest written ancestor."""
-        return position_in(self.where, path)
-
-
-def position_in(where: dict[str, tuple[int, int]], path: str) -> tuple[int | None, int | None]:
-    """Line and column of the key ``path`` (``a.b[2].c``) in ``where``, or of its nearest written ancestor."""
-    while True:
-        if path in where:
-            return where[path]
-        if not path:
-            return (None, None)
-        cut = max(path.rfind("."), path.rfind("["))
-        path = path[:cut] if cut > 0 else ""
-
-
-def _child(path: str, key: Any) -> str:
-    if isinstance(key, int):
-        return f"{path}[{key}]"
-    return f"{path}.{key}" if path else str(key)
-
-
-def _walk(node: yaml.Node, path: str, doc: _Located, loader: yaml.SafeLoader, depth: int = 0) -> Any:
-    doc.nodes += 1
-    if doc.nodes > MAX_NODES:
-        raise _TooBig()
-    if depth > MAX_DEPTH:  # reached through aliases: each alias was within the limit where it was written
-        raise _TooDeep(node.start_mark)
-    doc.where.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
-    if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.tag not in _PLAIN_TAGS:
-        raise yaml.constructor.ConstructorError(None, None, f"tag {node.tag} is not allowed", node.start_mark)
-    if isinstance(node, yaml.MappingNode):
-        out: dict[Any, Any] = {}
-        first: dict[Any, tuple[Any, str]] = {}  # key -> (the key as first written, its path): 100 and 100.0 are one key
-        for key_node, value_node in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                doc.issues.append(Issue(doc.source, key_node.start_mark.line + 1, key_node.start_mark.column + 1,
-                                        path, "merge keys (<<) are not supported"))
-                continue
-            key = _walk(key_node, path, doc, loader, depth + 1) if not isinstance(key_node, yaml.ScalarNode) else _construct(loader, key_node)
-            if isinstance(key, (dict, list)):
-                doc.issues.append(Issue(doc.source, key_node.start_mark.line + 1, key_node.start_mark.column + 1,
-                                        path, "a key must be a plain value"))
-                continue
-            sub = _child(path, key)
-            if key in out:
-                given, where = first[key]
-                same = "" if repr(given) == repr(key) else f": {key!r} is the same key as {given!r}"
-                doc.first_given[sub] = doc.where[where]
-                doc.issues.append(Issue(doc.source, key_node.start_mark.line + 1, key_node.start_mark.column + 1,
-                                        sub, f"duplicate key{same} (first given at line {doc.where[where][0]})"))
-                continue
-            first[key] = (key, sub)
-            doc.where[sub] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            out[key] = _walk(value_node, sub, doc, loader, depth + 1)
-        return out
-    if isinstance(node, yaml.SequenceNode):
-        return [_walk(item, _child(path, i), doc, loader, depth + 1) for i, item in enumerate(node.value)]
-    return _construct(loader, node)
-
-
-def _construct(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
-    """``loader.construct_object``, with PyYAML's ValueErrors (a date such as 2020-13-45, ``!!float x``) located."""
-    try:
-        return loader.construct_object(node, deep=True)
-    except (ValueError, OverflowError) as err:
-        raise yaml.constructor.ConstructorError(None, None, f"cannot read {node.value!r} ({err})", node.start_mark) from None
-
-
-_PLAIN_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
-
-
-class _TooBig(Exception):
-    pass
-
-
-class _TooDeep(Exception):
-    """A list or mapping nested more than :data:`lrviz.limits.MAX_DEPTH` deep, at ``mark``."""
-
-    def __init__(self, mark):
-        super().__init__()
-        self.mark = mark
-
-
-def too_deep_message() -> str:
-    return f"lists and mappings nested more than {MAX_DEPTH} levels deep are refused"
-
-
-class _Loader(yaml.SafeLoader):
-    """PyYAML's safe loader, refusing nesting deeper than :data:`MAX_DEPTH` while it composes.
-
-    PyYAML composes recursively (three Python frames per level), so a few hundred ``[`` exhaust
-    Python's stack; counted here, a deep document stops at the first level too many, with its position."""
-
-    depth = 0
-
-    def compose_node(self, parent, index):  # noqa: D102 (PyYAML's hook)
-        if not self.check_event(yaml.SequenceStartEvent, yaml.MappingStartEvent):
-            return super().compose_node(parent, index)
-        self.depth += 1
-        try:
-            if self.depth > MAX_DEPTH:
-                raise _TooDeep(self.peek_event().start_mark)
-            return super().compose_node(parent, index)
-        finally:
-            self.depth -= 1
-
-
-def parse(text: str, source: str = "<string>") -> tuple[Any, _Located]:
-    """Parse YAML text into plain data plus positions; syntax errors become issues."""
-    doc = _Located(source)
-    try:
-        loader = _Loader(text)
-    except yaml.reader.ReaderError as err:  # a control character such as NUL, refused by YAML
-        before = text[: err.position]
-        line, col = before.count("\n") + 1, err.position - (before.rfind("\n") + 1) + 1
-        doc.issues.append(Issue(source, line, col, "", f"YAML: character #x{err.character:04x} is not allowed"))
-        return None, doc
-    try:
-        node = loader.get_single_node()
-        if node is None:
-            doc.issues.append(Issue(source, None, None, "", "the config is empty"))
-            return None, doc
-        data = _walk(node, "", doc, loader)
-    except _TooBig:
-        doc.issues.append(Issue(source, None, None, "", f"the config expands to more than {MAX_NODES} values (aliases?); refused"))
-        return None, doc
-    except _TooDeep as err:
-        doc.issues.append(Issue(source, err.mark.line + 1, err.mark.column + 1, "", too_deep_message()))
-        return None, doc
-    except yaml.MarkedYAMLError as err:
-        mark = err.problem_mark or err.context_mark
-        problem = (err.problem or err.context or "invalid YAML").strip()
-        if "\\t" in problem or "'\\t'" in problem or "tab" in problem:
-            problem += " (YAML does not allow tabs for indentation)"
-        doc.issues.append(Issue(source, mark.line + 1 if mark else None, mark.column + 1 if mark else None, "", f"YAML syntax: {problem}"))
-        return None, doc
-    except yaml.YAMLError as err:
-        doc.issues.append(Issue(source, None, None, "", f"YAML: {err}"))
-        return None, doc
-    except ValueError as err:  # PyYAML's scanner: chr() of an escape such as \U10001000, beyond U+10FFFF
-        mark = loader.get_mark()
-        doc.issues.append(Issue(source, mark.line + 1, mark.column + 1, "", f"YAML syntax: invalid escape ({err})"))
-        return None, doc
-    finally:
-        loader.dispose()
-    return data, doc
 
 
 def read_text(path: str) -> str:
@@ -244,6 +78,27 @@ def load(path: str, *, force: bool = False) -> Config:
     return from_text(read_text(path), os.fspath(path), force=force)
 
 
+def parse(text: str, source: str = "<string>") -> tuple[Any, Located]:
+    """YAML ``text`` as plain data and the position of every key; syntax errors are issues (:mod:`lrviz.yamltext`)."""
+    from . import yamltext
+
+    return yamltext.parse(text, source)
+
+
+def parse_value(text: str, option: str = "a value") -> Any:
+    """One command-line value read as YAML reads it: '1e-4', '[60, 120]', 'true' (:func:`lrviz.yamltext.parse_value`)."""
+    from . import yamltext
+
+    return yamltext.parse_value(text, option)
+
+
+def too_deep_message() -> str:
+    """The problem of a list or mapping nested too deep (:func:`lrviz.yamltext.too_deep_message`)."""
+    from . import yamltext
+
+    return yamltext.too_deep_message()
+
+
 def from_text(text: str, source: str = "<string>", *, force: bool = False) -> Config:
     data, doc = parse(text, source)
     if doc.issues:
@@ -260,7 +115,7 @@ def _by_position(issues: list[Issue]) -> list[Issue]:
     return sorted(unique, key=lambda i: (i.line is None, i.line or 0, i.col or 0))
 
 
-def _field(doc: _Located, path: str, convert, value: Any, default: Any = None) -> Any:
+def _field(doc: Located, path: str, convert, value: Any, default: Any = None) -> Any:
     try:
         return convert(path, value)
     except ParameterError as err:
@@ -268,7 +123,7 @@ def _field(doc: _Located, path: str, convert, value: Any, default: Any = None) -
         return default
 
 
-def _to_config(data: Any, doc: _Located, force: bool = False) -> Config:
+def _to_config(data: Any, doc: Located, force: bool = False) -> Config:
     if not isinstance(data, dict):
         doc.issue("", f"the config must be a mapping of keys (title, total_steps, schedules, ...); got {_kind(data)}")
         return Config(schedules=())
@@ -327,7 +182,7 @@ def _to_config(data: Any, doc: _Located, force: bool = False) -> Config:
     return config
 
 
-def _text(doc: _Located, path: str, text: str | None, limit: int = MAX_TEXT) -> str | None:
+def _text(doc: Located, path: str, text: str | None, limit: int = MAX_TEXT) -> str | None:
     """``text`` (a title, caption or label) if it can be drawn and written, else None with an issue at ``path``
     (too long, or not UTF-8: see :mod:`lrviz.text`; its mathtext is checked when a figure is drawn)."""
     from .text import plain_problem
@@ -338,7 +193,7 @@ def _text(doc: _Located, path: str, text: str | None, limit: int = MAX_TEXT) -> 
     return text
 
 
-def _per_step(data: dict, doc: _Located) -> PerStep | None:
+def _per_step(data: dict, doc: Located) -> PerStep | None:
     """What one update consumes: samples = batch_size x grad_accum x world_size, tokens = samples x seq_len.
 
     ``tokens_per_step`` / ``samples_per_step`` may be given directly instead;
@@ -393,7 +248,7 @@ def _total_steps(path: str, value: Any, spe: int | None, force: bool = False, pe
     return steps
 
 
-def _plot(raw: Any, doc: _Located) -> PlotSpec:
+def _plot(raw: Any, doc: Located) -> PlotSpec:
     if raw is None:
         return PlotSpec()
     if not isinstance(raw, dict):
@@ -450,7 +305,7 @@ def parse_dpi(path: str, value: Any) -> int:
     return dpi
 
 
-def _schedules(raw: Any, doc: _Located, counting: str) -> list[ScheduleSpec]:
+def _schedules(raw: Any, doc: Located, counting: str) -> list[ScheduleSpec]:
     if raw is None:
         doc.issue("schedules" if "schedules" in doc.where else "", "no schedules: add a 'schedules:' list of {name, params}")
         return []
@@ -488,7 +343,7 @@ def _schedules(raw: Any, doc: _Located, counting: str) -> list[ScheduleSpec]:
     return specs
 
 
-def _check_builds(config: Config, doc: _Located) -> None:
+def _check_builds(config: Config, doc: Located) -> None:
     """Build every schedule once so parameter problems are found now, with positions."""
     from .files import folder_of
 
@@ -526,37 +381,3 @@ def from_names(names: Sequence[str], *, params: Mapping[str, Mapping[str, Any]] 
                   for name in names)
     return Config(schedules=specs, total_steps=total_steps, lr=lr, steps_per_epoch=steps_per_epoch, title=title,
                   source=source)
-
-
-def parse_value(text: str, option: str = "a value") -> Any:
-    """Parse one command-line value the way YAML would: '1e-4', '[60, 120]', 'true', 'cos'.
-
-    A value nested deeper than :data:`MAX_DEPTH` is a :class:`~lrviz.errors.UsageError` naming ``option``."""
-    from .errors import UsageError
-
-    if not text.strip():
-        return text
-    try:
-        loader = _Loader(text)
-    except yaml.YAMLError:  # a control character, refused by YAML's reader: the text as typed
-        return text
-    try:
-        node = loader.get_single_node()
-        if node is None:
-            return None
-        doc = _Located(option)
-        value = _walk(node, "", doc, loader)  # as a config is read: 100 and 100.0 are one (duplicate) key
-    except _TooDeep as err:
-        raise UsageError(f"{option}: column {err.mark.column + 1}: {too_deep_message()}") from None
-    except (yaml.YAMLError, ValueError, _TooBig):  # ValueError: PyYAML on 2020-13-45 or a \U escape beyond U+10FFFF
-        return text
-    finally:
-        loader.dispose()
-    if doc.issues:  # one line of text: the first key's column, not its line
-        issue = doc.issues[0]
-        message = issue.message
-        if issue.path in doc.first_given:
-            message = re.sub(r"\(first given at line \d+\)", f"(first given at column {doc.first_given[issue.path][1]})",
-                             message)
-        raise UsageError(f"{option}: column {issue.col}: {message}")
-    return value

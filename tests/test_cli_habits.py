@@ -392,3 +392,20 @@ def test_resume_and_sweep_to_stdout_keep_their_text_off_the_figure(tmp_path):
     assert b"jumps" in out.stderr and b"wrote" not in out.stdout
     swept = run("sweep", "cosine", "--vary", "min_lr=0,1e-3", "-o", "-")
     assert swept.returncode == 0 and swept.stdout.startswith(b"\x89PNG")
+
+
+def test_a_run_builds_only_the_command_it_names(monkeypatch):
+    """``lrviz NAME ...`` builds only NAME's click command; help, a typo and completion see the whole app."""
+    from typer.main import get_command
+
+    from lrviz.cli import app, app_for
+
+    names = sorted(get_command(app).commands)
+    assert len(names) == len(app.registered_commands) >= 13
+    for name in names:
+        one = get_command(app_for([name, "--steps", "5"]))
+        assert sorted(one.commands) == [name]
+    for argv in ([], ["--help"], ["-h"], ["--version"], ["compar", "step"], ["step"]):
+        assert app_for(argv) is app, argv
+    monkeypatch.setenv("_LRVIZ_COMPLETE", "complete_bash")
+    assert app_for(["compare"]) is app

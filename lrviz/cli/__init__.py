@@ -16,6 +16,7 @@ is imported only by commands that draw, numpy not at all by ``--help``.
 
 from __future__ import annotations
 
+import copy
 import functools
 import os
 import signal
@@ -179,6 +180,28 @@ def _flush_stdout() -> None:
     sys.stdout.flush()
 
 
+def command_name(info) -> str:
+    """The name a registered command is called by (typer's rule: the function's name, lower case, _ as -)."""
+    return info.name or info.callback.__name__.lower().replace("_", "-")
+
+
+def app_for(argv: list[str]) -> typer.Typer:
+    """The app holding only the command ``argv`` names, when it names one.
+
+    typer builds the click object of every command on each run (~25 ms for 13 of them); the one
+    that runs is enough. Anything else (no command, an option first, a name lrviz does not know,
+    shell completion) gets the whole app, so that help, suggestions and completion see every command.
+    """
+    if not argv or argv[0].startswith("-") or "_LRVIZ_COMPLETE" in os.environ:
+        return app
+    for info in app.registered_commands:
+        if command_name(info) == argv[0]:
+            one = copy.copy(app)
+            one.registered_commands = [info]
+            return one
+    return app
+
+
 def _main() -> None:
     from ..output import stop_requested
 
@@ -191,7 +214,7 @@ def _main() -> None:
             signal.signal(getattr(signal, name), _stopped)
     sys.unraisablehook = _quiet_unraisable
     try:
-        code = app(standalone_mode=False, prog_name="lrviz")
+        code = app_for(sys.argv[1:])(standalone_mode=False, prog_name="lrviz")
         if stop_requested():
             raise KeyboardInterrupt if stop_requested() == signal.SIGINT else SystemExit(128 + stop_requested())
         if isinstance(code, int) and code:  # click returns, not raises, typer.Exit codes here

@@ -6,11 +6,16 @@ a ``metavar`` shows the metavar instead, so every option without one gets one he
 its click type (:data:`METAVARS`; a flag gets none); an argument is shown by its metavar
 (its name in capitals) with no type tag. Commands and the app get
 this through :class:`Command` and :class:`Group` (``cls=``); nothing here imports numpy.
+
+The same two classes give each plain parameter its reader from :mod:`._coerce` (typer's own
+reads import pydantic), as click asks for the parameters to parse them.
 """
 
 from __future__ import annotations
 
 from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
+
+from ._coerce import prefill
 
 METAVARS = {"int": "N", "integer": "N", "float": "NUMBER", "str": "TEXT", "text": "TEXT", "Path": "FILE",
             "path": "FILE", "bool": "", "boolean": ""}
@@ -51,12 +56,14 @@ def clean(param) -> None:
 
 
 class Command(TyperCommand):
-    """A typer command whose help shows clean metavars (--help itself is added by click at this point)."""
+    """A typer command whose help shows clean metavars (--help itself is added by click at this point) and
+    whose plain values are read without pydantic."""
 
     def get_params(self, ctx):
         params = super().get_params(ctx)
         for param in params:
             clean(param)
+            prefill(param)
         return params
 
 
@@ -67,4 +74,5 @@ class Group(TyperGroup):
         params = super().get_params(ctx)
         for param in params:
             clean(param)
+            prefill(param)
         return params

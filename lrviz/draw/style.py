@@ -7,6 +7,7 @@ Importing this module does not import matplotlib.
 
 from __future__ import annotations
 
+import functools
 import os
 from contextlib import contextmanager
 from typing import Iterator
@@ -29,7 +30,12 @@ def path(name: str) -> str:
 
 
 def params(name: str) -> dict:
-    """The rcParams a style sets (matplotlib imported here)."""
+    """The rcParams a style sets (matplotlib imported here), read once per style (a figure asks ~20 times)."""
+    return dict(_read(name))
+
+
+@functools.lru_cache(maxsize=None)
+def _read(name: str) -> dict:
     import matplotlib
 
     return dict(matplotlib.rc_params_from_file(path(name), use_default_template=False))
