@@ -11,7 +11,7 @@ import numpy as np
 from ._base import Schedule
 from ..kinds import Steps
 from . import _checks as check, _engine as engine
-from ._noise import normal
+from ._noise import normal, normal_run
 from ._numeric import scaled_power
 
 _MAX_MARKED_CYCLES = 100  # restart marks kept for plots
@@ -219,13 +219,19 @@ def noisy_linear_cosine(
     variance_decay = check.non_negative("variance_decay", variance_decay)
     seed = check.seed("seed", seed)
 
+    def noise(span: engine.Span, clipped: np.ndarray) -> np.ndarray:
+        """normal(seed, t') of the block: a pair of steps at a time over a run below D."""
+        if span.run and span.hi <= decay_steps:
+            return normal_run(seed, span.lo, span.size)
+        return normal(seed, clipped)
+
     def kernel(span: engine.Span, out: np.ndarray) -> None:
         clipped, linear = _linear_cosine_parts(span, decay_steps, num_periods, out)
-        std = np.add(clipped, 1.0)  # sqrt(initial_variance / (1 + t')**variance_decay), in place
-        np.power(std, variance_decay, out=std)
-        np.divide(initial_variance, std, out=std)
-        np.sqrt(std, out=std)
-        std *= normal(seed, clipped)  # holds its last value after D
+        std = np.log1p(clipped, dtype=np.float64)  # sqrt(initial_variance / (1 + t')**variance_decay)
+        std *= -0.5 * variance_decay  # = sqrt(initial_variance) * exp(-variance_decay / 2 * ln(1 + t')), in place
+        np.exp(std, out=std)
+        std *= math.sqrt(initial_variance)
+        std *= noise(span, clipped)  # holds its last value after D
         linear += std
         linear += alpha
         out *= linear
