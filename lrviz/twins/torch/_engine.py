@@ -156,6 +156,9 @@ class _Engine:
             return self._compute(b)
 
     def values(self, t: np.ndarray, momentum: bool = False) -> np.ndarray:
+        run = _run_of(t)
+        if run is not None:
+            return self._run_values(*run, momentum)
         out = np.empty(t.shape)
         t_eval = t
         if self._hold is not None:
@@ -190,12 +193,52 @@ class _Engine:
                 out[far_mask] = self._far[1](t_eval[far_mask])
         return out
 
+    def _run_values(self, lo: int, hi: int, momentum: bool) -> np.ndarray:
+        """:meth:`values` of the steps ``lo, lo + 1, ..., hi``: each block's values copied to their slice
+        of the output, the closed form on the slice beyond ``far`` (no sorting, masks or gathers)."""
+        out = np.empty(hi - lo + 1)
+        top = hi if self._hold is None else min(hi, self._hold)
+        if top < hi:  # held from self._hold on: the value there, once
+            out[max(top, lo - 1) + 1 - lo:] = self.values(np.array([self._hold]), momentum)[0]
+            if lo > top:
+                return out
+        far0 = self._far[0] if self._far is not None else top + 1
+        if lo == 0:
+            ck = self._ckpt[0]
+            out[0] = ck[1] if momentum else ck[0]
+        a, b = max(lo, 1), min(top, far0 - 1)  # the steps the blocks give
+        if a <= b:
+            if b > SEQUENTIAL_LIMIT:
+                raise StepError(f"{self._name} has no closed form: the lr at step {b} needs every step "
+                                f"before it, and lrviz evaluates it up to step 2**28 = {SEQUENTIAL_LIMIT:,}")
+            for block in range((a - 1) // BLOCK, (b - 1) // BLOCK + 1):
+                first, last = max(a, block * BLOCK + 1), min(b, (block + 1) * BLOCK)
+                lr, mom = self._block_values(block)
+                src = mom if momentum else lr
+                out[first - lo:last - lo + 1] = src[first - 1 - block * BLOCK:last - block * BLOCK]
+        self._raise_if_error(np.array([hi]))
+        start = max(lo, far0)
+        if start <= top:
+            with np.errstate(all="ignore"):
+                out[start - lo:top - lo + 1] = self._far[1](np.arange(start, top + 1, dtype=np.int64))
+        return out
+
     def _raise_if_error(self, t: np.ndarray) -> None:
         if self._error is None or not t.size:
             return
         step, message = self._error
         if int(t.max()) >= step:
             raise StepError(message)
+
+
+def _run_of(t: np.ndarray) -> tuple[int, int] | None:
+    """(lo, hi) when ``t`` is the int64 steps lo, lo + 1, ..., hi (1-d, at least 64 of them), else None."""
+    if t.ndim != 1 or t.size < 64 or t.dtype.kind not in "iu":
+        return None
+    lo, hi = int(t[0]), int(t[-1])
+    if lo < 0 or hi - lo != t.size - 1 or not bool(np.all(t[1:] > t[:-1])):
+        return None
+    return lo, hi
 
 
 
