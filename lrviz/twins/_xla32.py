@@ -77,3 +77,24 @@ class Arith:
             if self.jit:
                 return (np.asarray(a, F64) * np.asarray(b, F64) + np.asarray(c, F64)).astype(F32)
             return a * b + c
+
+
+# In place, block by block (the optax twins' kernels): a float64 block that holds float32 values.
+
+
+def to_f32(x: np.ndarray, into: np.ndarray) -> np.ndarray:
+    """``into[...] = float32(x)``: the values of ``x`` rounded to float32 (an overflow gives inf)."""
+    np.copyto(into, x, casting="unsafe")
+    return into
+
+
+def flush_in_place(x: np.ndarray) -> np.ndarray:
+    """:func:`flush` in place, for a float32 array or a float64 one holding float32 values: a
+    subnormal float32 value becomes 0 (decided by the least and greatest value; a mask pass only
+    when they straddle the smallest normal)."""
+    if x.size:
+        low = x.min()
+        if low >= TINY or x.max() <= -TINY:
+            return x
+    x[np.abs(x) < TINY] = 0.0
+    return x

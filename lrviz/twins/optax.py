@@ -75,23 +75,41 @@ from ..kinds import Steps, Spec, Metrics
 F32 = np.float32
 PI32 = np.float32(np.pi)
 
-Kernel = Callable[[np.ndarray], np.ndarray]  # int64 steps -> float32 (jnp value) or float64 (a Python float)
+Kernel = engine.Kernel  # kernel(span, out): the values at the span's steps written into out (float64 holding
+#                         float32 values, or a Python float's own value); a kernel of float32 values is marked float32
 
 
-# --------------------------------------------------------------------------------------------------
-# kernels: optax's schedules in float32, with XLA's arithmetic on CPU (lrviz.twins._xla32)
+EXACT_F32 = 1 << 24  # integers up to 2**24 are exact in float32; a count beyond it rounds when cast
+
+
+def _f32(kernel: Kernel) -> Kernel:
+    kernel.float32 = True
+    return kernel
 
 
 def _const(value: float, ar: xla.Arith) -> Kernel:
     """A schedule that returns a Python float: float64, exactly, when called; compiled, jit's float32 output.
-    (Marked ``constant``: the engine fills the value instead of calling it.)"""
-    value = F32(value) if ar.jit else float(value)
-
-    def k(t: np.ndarray) -> np.ndarray:
-        return np.full(t.shape, value)
-
-    k.constant = float(value)
+    (Marked ``constant``: the engine fills the value, and join_schedules rounds it to float32.)"""
+    value = float(F32(value)) if ar.jit else float(value)
+    k = engine.constant(value)
+    k.constant = value
+    k.float32 = ar.jit
     return k
+
+
+def _counts(t: np.ndarray, shift: int, top: int | None, lo: int, hi: int, out: np.ndarray) -> np.ndarray:
+    """out = float32(clip(t - shift, 0, top)) as float64, the clip taken only where the block reaches past
+    0 or ``top``, the rounding to float32 only where a count passes 2**24 (``lo``/``hi``: the block's least and
+    greatest step)."""
+    if shift:
+        np.subtract(t, shift, out=out)
+    else:
+        np.copyto(out, t, casting="unsafe")
+    if lo - shift < 0 or (top is not None and hi - shift > top):
+        np.clip(out, 0, top, out=out)
+    if min(hi - shift, top if top is not None else hi) > EXACT_F32:
+        out[...] = out.astype(F32)
+    return out
 
 
 def _polynomial(init: float, end: float, power: float | None, steps: int, begin: int, ar: xla.Arith) -> Kernel:
@@ -99,19 +117,41 @@ def _polynomial(init: float, end: float, power: float | None, steps: int, begin:
 
     Eager: frac = 1 - c / T, lr = (I - E) * frac ** power + E, each op rounded.
     Compiled: frac = fma(-c, float32(1/T), 1), lr = fma(frac ** power, I - E, E).
+    A power of 1.0 is the same as none: x ** 1.0 is x, and frac is never subnormal.
     """
     if steps <= 0:
         return _const(init, ar)
     begin = max(begin, 0)
-    span, end32, steps32 = F32(init - end), F32(end), F32(steps)
+    span32, end32, steps32 = F32(init - end), F32(end), F32(steps)
+    recip = float(F32(1.0) / steps32)
+    power = None if power is None or power == 1.0 else float(F32(power))
 
-    def k(t: np.ndarray) -> np.ndarray:
-        c = np.clip(t - begin, 0, steps).astype(F32)
-        frac = ar.fma(-c, F32(1.0) / steps32, F32(1.0)) if ar.jit else F32(1.0) - c / steps32
-        shaped = frac if power is None else xla.pow(frac, F32(power))
-        return xla.flush(ar.fma(shaped, span, end32))
+    def k(span: engine.Span, out: np.ndarray) -> None:
+        c = _counts(span.t, begin, steps, span.lo, span.hi, out)
+        tmp = np.empty(out.shape, F32)
+        if ar.jit:  # fma(-c, 1/T, 1): the product is exact in float64, the sum rounded once to float32
+            c *= -recip
+            c += 1.0
+            xla.to_f32(c, tmp)
+        else:
+            xla.to_f32(c, tmp)
+            tmp /= steps32
+            np.subtract(F32(1.0), tmp, out=tmp)
+        if power is not None:
+            out[...] = tmp
+            np.power(out, power, out=out)
+            xla.flush_in_place(xla.to_f32(out, tmp))
+        if ar.jit:
+            out[...] = tmp
+            out *= float(span32)
+            out += float(end32)
+            xla.to_f32(out, tmp)
+        else:
+            tmp *= span32
+            tmp += end32
+        out[...] = xla.flush_in_place(tmp)
 
-    return k
+    return _f32(k)
 
 
 def _exponential(init: float, steps: int, rate: float, begin: int, staircase: bool, end: float | None,
@@ -120,100 +160,181 @@ def _exponential(init: float, steps: int, rate: float, begin: int, staircase: bo
     if steps <= 0 or rate == 0:
         return _const(init, ar)
     begin = max(begin, 0)
-    init32, steps32, rate32 = F32(init), F32(steps), F32(rate)
+    init32, steps32, rate64 = F32(init), F32(steps), float(F32(rate))
+    recip32 = F32(1.0) / steps32
     clip = None if end is None else (np.maximum if rate < 1.0 else np.minimum)
 
-    def k(t: np.ndarray) -> np.ndarray:
-        d = t - begin
-        p = ar.div_const(d.astype(F32), steps32)
-        if staircase:
-            p = np.floor(p)
-        with np.errstate(all="ignore"):
-            out = np.where(d <= 0, init32, xla.flush(init32 * xla.pow(rate32, p)))
+    def k(span: engine.Span, out: np.ndarray) -> None:
+        tmp = np.empty(out.shape, F32)
+        if span.hi <= begin:  # d <= 0 everywhere: I
+            tmp.fill(init32)
+        else:
+            np.subtract(span.t, begin, out=out)
+            xla.to_f32(out, tmp)  # d as float32
+            if ar.jit:
+                tmp *= recip32
+            else:
+                tmp /= steps32
+            if staircase:
+                np.floor(tmp, out=tmp)
+            out[...] = tmp
+            np.power(rate64, out, out=out)
+            xla.flush_in_place(xla.to_f32(out, tmp))
+            tmp *= init32
+            xla.flush_in_place(tmp)
+            if span.lo <= begin:  # where d <= 0: I
+                if span.run:
+                    tmp[:begin - span.lo + 1] = init32
+                else:
+                    tmp[span.t <= begin] = init32
         if clip is not None:
-            out = clip(out, F32(end))
-        return out
+            clip(tmp, F32(end), out=tmp)
+        out[...] = tmp
 
-    return k
+    return _f32(k)
 
 
 def _cosine(init: float, decay_steps: int, alpha: float, exponent: float, ar: xla.Arith) -> Kernel:
     """optax.cosine_decay_schedule (decay_steps > 0).
 
     Eager: x = (pi * c) / D; compiled: x = c * float32(pi * float32(1/D)) (the constants fold) and
-    the last multiply-add (1 - alpha) * decay ** exponent + alpha is fused.
+    the last multiply-add (1 - alpha) * decay ** exponent + alpha is fused. An exponent of 1 is
+    skipped: x ** 1 is x, and the decay 0.5 * (1 + cos) is never subnormal.
     """
-    init32, steps32, keep32, alpha32, exponent32 = F32(init), F32(float(decay_steps)), F32(1 - alpha), F32(alpha), F32(exponent)
+    init32, steps32, keep32, alpha32, exponent64 = F32(init), F32(float(decay_steps)), F32(1 - alpha), F32(alpha), float(F32(exponent))
     scale32 = F32(PI32 * (F32(1.0) / steps32))
 
-    def k(t: np.ndarray) -> np.ndarray:
-        count = np.minimum(t.astype(F32), steps32)
-        x = count * scale32 if ar.jit else PI32 * count / steps32
-        decay = F32(0.5) * (F32(1.0) + xla.cos(x))
-        return xla.flush(init32 * ar.fma(xla.pow(decay, exponent32), keep32, alpha32))
+    def k(span: engine.Span, out: np.ndarray) -> None:
+        tmp = np.empty(out.shape, F32)
+        np.copyto(tmp, span.t, casting="unsafe")
+        if span.hi > decay_steps:
+            np.minimum(tmp, steps32, out=tmp)
+        if ar.jit:
+            tmp *= scale32
+        else:
+            tmp *= PI32
+            tmp /= steps32
+        out[...] = tmp
+        np.cos(out, out=out)
+        xla.to_f32(out, tmp)
+        tmp += F32(1.0)
+        tmp *= F32(0.5)
+        if exponent64 != 1.0:
+            out[...] = tmp
+            np.power(out, exponent64, out=out)
+            xla.flush_in_place(xla.to_f32(out, tmp))
+        if ar.jit:
+            out[...] = tmp
+            out *= float(keep32)
+            out += float(alpha32)
+            xla.to_f32(out, tmp)
+        else:
+            tmp *= keep32
+            tmp += alpha32
+        tmp *= init32
+        out[...] = xla.flush_in_place(tmp)
 
-    return k
+    return _f32(k)
 
 
 def _interpolate(kind: str, init: float, boundaries_and_scales: Mapping[int, float] | None, ar: xla.Arith) -> Kernel:
-    """optax.piecewise_interpolate_schedule (boundaries >= 0, scales >= 0).
+    """optax.piecewise_interpolate_schedule (boundaries >= 0, scales >= 0): one piece per interval, on its
+    local step u = t - b_i, and the last knot from the last boundary on.
 
-    Compiled: p = (t - b_i) * float32(1/size_i); the linear form is fma(t - b_i, float32((v_(i+1) -
-    v_i) * float32(1/size_i)), v_i) (XLA folds the two constants) and the cosine form
+    Compiled: p = u * float32(1/size_i); the linear form is fma(u, float32((v_(i+1) - v_i) *
+    float32(1/size_i)), v_i) (XLA folds the two constants) and the cosine form
     fma((v_i - v_(i+1)) / 2, cos(p * pi) + 1, v_(i+1)).
     """
     items = sorted(boundaries_and_scales.items()) if boundaries_and_scales else []
-    bounds = np.asarray([0] + [b for b, _ in items], dtype=np.int64)
+    bounds = [0] + [b for b, _ in items]
     values = [F32(init)]
     for _, scale in items:  # jnp.cumprod: a sequential float32 product
         values.append(F32(values[-1] * F32(scale)))
-    knots = np.asarray(values, dtype=F32)
-    n = len(items)
-    if n == 0:  # no boundaries: float32(init_value) at every step (flushed, as XLA would)
-        return _const(float(xla.flush(knots)[0]), xla.Arith(True))
+    last = float(xla.flush(np.asarray(values[-1:], F32))[0])
+    if not items:  # no boundaries: float32(init_value) at every step (flushed, as XLA would)
+        return _const(last, xla.Arith(True))
+    pieces = [_segment(kind, values[j], values[j + 1], max(bounds[j + 1] - bounds[j], 1), ar) for j in range(len(items))]
+    return _f32(engine.pieces(bounds, [*pieces, engine.constant(last)]))
 
-    def k(t: np.ndarray) -> np.ndarray:
-        i = np.searchsorted(bounds[1:], t, side="right")  # bounds[i] <= t < bounds[i + 1]
-        out = np.full(t.shape, knots[-1], dtype=F32)
-        inside = i < n
-        if inside.any():
-            j = i[inside]
-            start, stop = knots[j], knots[j + 1]
-            size = np.maximum(bounds[j + 1] - bounds[j], 1).astype(F32)
-            pct = ar.div_const((t[inside] - bounds[j]).astype(F32), size)
-            if kind == "linear" and ar.jit:  # the constants fold: (v_(i+1) - v_i) * float32(1/size) first
-                gaps = (t[inside] - bounds[j]).astype(F32)
-                out[inside] = ar.fma(gaps, (stop - start) * (F32(1.0) / size), start)
-            elif kind == "linear":
-                out[inside] = (stop - start) * pct + start
+
+def _segment(kind: str, start: F32, stop: F32, size: int, ar: xla.Arith) -> Kernel:
+    """One interval of the interpolation, from ``start`` at u = 0 towards ``stop`` at u = size."""
+    size32 = F32(size)
+    recip32 = F32(1.0) / size32
+    slope = float(F32(stop - start) * recip32)  # linear, compiled: one folded constant
+    half = F32((start - stop) / F32(2.0))
+
+    def k(span: engine.Span, out: np.ndarray) -> None:
+        u = _counts(span.t, 0, None, span.lo, span.hi, out)
+        tmp = np.empty(out.shape, F32)
+        if kind == "linear" and ar.jit:
+            u *= slope
+            u += float(start)
+            xla.to_f32(u, tmp)
+        else:
+            xla.to_f32(u, tmp)
+            if ar.jit:
+                tmp *= recip32
             else:
-                out[inside] = ar.fma((start - stop) / F32(2.0), xla.cos(PI32 * pct) + F32(1.0), stop)
-        return xla.flush(out)
+                tmp /= size32
+            if kind == "linear":
+                tmp *= F32(stop - start)
+                tmp += start
+            else:
+                tmp *= PI32
+                out[...] = tmp
+                np.cos(out, out=out)
+                xla.to_f32(out, tmp)
+                tmp += F32(1.0)
+                if ar.jit:
+                    out[...] = tmp
+                    out *= float(half)
+                    out += float(stop)
+                    xla.to_f32(out, tmp)
+                else:
+                    tmp *= half
+                    tmp += stop
+        out[...] = xla.flush_in_place(tmp)
 
     return k
 
 
+def _rounded(kernel: Kernel) -> Kernel:
+    """The kernel's values rounded to float32, as jnp.where rounds a Python float (a no-op for float32 values)."""
+    if getattr(kernel, "float32", False):
+        return kernel
+    value = getattr(kernel, "constant", None)
+    if value is not None:
+        return _const(value, xla.Arith(True))
+
+    def k(span: engine.Span, out: np.ndarray) -> None:
+        kernel(span, out)
+        out[...] = out.astype(F32)
+
+    return _f32(k)
+
+
+def _local(kernel: Kernel, start: int) -> Kernel:
+    """``kernel(t - start)``."""
+    return lambda span, out: kernel(span.shifted(start), out)
+
+
 def _join(children: list[Kernel], boundaries: list[int]) -> Kernel:
-    """optax.join_schedules: ``out = where(step < b_k, out, s_k(step - b_k))`` for each pair, in order."""
+    """optax.join_schedules: ``out = where(step < b_k, out, s_k(step - b_k))`` for each pair, in order, so
+    step t belongs to the last pair with b_k <= t (boundaries need not increase)."""
     pairs = list(zip(boundaries, children[1:]))  # zip: extra schedules or boundaries are ignored
     if not pairs:
         return children[0]
     starts = [0] + [b for b, _ in pairs]
     kernels = [children[0]] + [c for _, c in pairs]
-
-    def k(t: np.ndarray) -> np.ndarray:
-        which = np.zeros(t.shape, dtype=np.intp)
-        for j, b in enumerate(starts[1:], 1):  # a loop over boundaries, not steps
-            which[t >= b] = j
-        out = np.empty(t.shape, dtype=F32)
-        for j, (start, kernel) in enumerate(zip(starts, kernels)):
-            mask = which == j
-            if mask.any():
-                with np.errstate(over="ignore"):
-                    out[mask] = kernel(t[mask] - start).astype(F32)  # jnp.where rounds Python floats
-        return out
-
-    return k
+    edges, owners = [], []
+    for edge in sorted(set(starts)):  # who owns [edge, next edge): the last pair that has started
+        owner = max(j for j, s in enumerate(starts) if s <= edge)
+        if not owners or owners[-1] != owner:
+            edges.append(edge)
+            owners.append(owner)
+    pieces = [_local(_rounded(kernels[j]), starts[j]) for j in owners]
+    return _f32(engine.pieces(edges, pieces, local=[False] * len(pieces)))
 
 
 def _warmup_cosine(init: float, peak: float, warmup: int, decay: int, end: float, exponent: float, where: str,
@@ -228,14 +349,16 @@ def _warmup_cosine(init: float, peak: float, warmup: int, decay: int, end: float
 
 def _schedule(kernel: Kernel, name: str, params: dict, marks=(), breaks=None) -> Schedule:
     """The Schedule of an optax kernel: int32 steps (optax's count saturates; the clamp is taken only
-    for a block that reaches past it), the value cast to float64 as it is stored."""
-    value = getattr(kernel, "constant", None)
-    if value is not None:
-        block = engine.constant(value)
+    for a block that reaches past it), the value stored as float64."""
+    if getattr(kernel, "constant", None) is not None:
+        block = kernel
     else:
         def block(span: engine.Span, out: np.ndarray) -> None:
-            out[...] = kernel(engine.clipped(span, INT32_MAX))
+            if span.hi > INT32_MAX:
+                span = engine.span_of(np.minimum(span.t, INT32_MAX))
+            kernel(span, out)
 
+        block.float32 = getattr(kernel, "float32", False)
     return Schedule(kernel=block, name=name, params=params, marks=tuple(marks)[:100], breaks=breaks)
 
 
@@ -385,7 +508,7 @@ def piecewise_constant_schedule(
         return _schedule(_const(init_value, xla.Arith(params["jit"])), "optax.piecewise_constant_schedule", params, breaks=())
     items = sorted(table.items())
 
-    def kernel(t: np.ndarray) -> np.ndarray:
+    def level(t: np.ndarray) -> np.ndarray:
         v = np.full(t.shape, F32(init_value))
         with np.errstate(all="ignore"):
             for threshold, scale in items:  # a loop over boundaries, as optax's own
@@ -394,6 +517,7 @@ def piecewise_constant_schedule(
         return xla.flush(v)
 
     marks = check.marks(*((b, f"x{s:g}", "drop") for b, s in items))
+    kernel = _f32(engine.held(level, bounds=[b for b, _ in items]))  # constant between boundaries: one call per level
     return _schedule(kernel, "optax.piecewise_constant_schedule", params, marks,
                      breaks=tuple(b + d for b, _ in items for d in (0, 1)))
 
@@ -877,7 +1001,7 @@ def join_schedules(
         else:
             span = total_steps
         children.append(realize(child, total_steps=span, lr=lr))
-    kernels: list[Kernel] = [c.lr_at for c in children]
+    kernels: list[Kernel] = [c.kernel for c in children]
     kernel = _join(kernels, boundaries)
     marks: list[tuple[int, str]] = []
     breaks: list[int] | None = []
