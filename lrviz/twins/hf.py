@@ -115,11 +115,11 @@ def _cycles(value: object) -> float:
 def _split(t: np.ndarray, W: int, warm: Callable[[np.ndarray], np.ndarray],
            rest: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
     """``warm(t)`` where ``t < W``, ``rest(t)`` elsewhere (each sees only its own steps)."""
-    if W <= 0:
+    if W <= 0 or (t.size and t.min() >= W):
         return rest(t)
-    early = t < W
-    if early.all():
+    if t.max() < W:
         return warm(t)
+    early = t < W
     out = np.empty(t.shape, dtype=np.float64)
     out[early] = warm(t[early])
     late = ~early
@@ -136,12 +136,14 @@ def _linear_warmup(W: int) -> Callable[[np.ndarray], np.ndarray]:
 
 def _progress(t: np.ndarray, W: int, T: int) -> np.ndarray:
     """``float(current_step - num_warmup_steps) / float(max(1, num_training_steps - num_warmup_steps))``."""
-    return (t - W).astype(np.float64) / float(max(1, T - W))
+    out = np.subtract(t, W, dtype=np.float64)  # exact: steps are below 2**53
+    out /= float(max(1, T - W))
+    return out
 
 
 def _cosine(progress: np.ndarray, num_cycles: float) -> np.ndarray:
     """``0.5 * (1.0 + math.cos(math.pi * float(num_cycles) * 2.0 * progress))``, same order of operations."""
-    out = (math.pi * float(num_cycles) * 2.0) * progress
+    out = np.multiply(progress, math.pi * float(num_cycles) * 2.0, out=progress)
     np.cos(out, out=out)
     out += 1.0
     out *= 0.5
@@ -283,9 +285,11 @@ def _cosine_min_lr(name: str, lr: float, total_steps: int, W: int, T: int, num_c
                    params: dict) -> Schedule:
     def rest(t: np.ndarray) -> np.ndarray:
         out = _cosine(_progress(t, W, T), num_cycles)
-        out *= 1 - rate
-        out += rate
-        np.maximum(out, 0.0, out=out)
+        if rate != 0.0:
+            out *= 1 - rate
+            out += rate
+        if rate < 0.0:  # 0.5 * (1 + cos) >= 0, so c * (1 - r) + r >= 0 for any r >= 0: max(0, .) only bites below
+            np.maximum(out, 0.0, out=out)
         return out
 
     def f(t: np.ndarray) -> np.ndarray:
@@ -467,23 +471,29 @@ def polynomial(*, lr: float = 0.1, total_steps: Steps = 1000, num_warmup_steps: 
     name = "hf.polynomial"
 
     def rest(t: np.ndarray) -> np.ndarray:
+        whole = not t.size or t.max() <= T  # no step past T: no mask
         out = np.empty(t.shape, dtype=np.float64)
-        after = t > T
-        mid = ~after
-        tm = t[mid]
+        after = None if whole else t > T
+        mid = None if whole else ~after
+        tm = t if whole else t[mid]
         if tm.size:
-            _raise(name, tm, np.full(tm.shape, decay_steps == 0), "ZeroDivisionError", "division by zero")
-            pct = (tm - W).astype(np.float64) / float(decay_steps)
+            if decay_steps == 0:
+                _raise(name, tm, np.ones(tm.shape, dtype=bool), "ZeroDivisionError", "division by zero")
+            pct = np.subtract(tm, W, dtype=np.float64)
+            pct /= float(decay_steps)
             np.subtract(1, pct, out=pct)
             if power < 0:
                 _raise(name, tm, pct == 0.0, "ZeroDivisionError", "0.0 cannot be raised to a negative power")
-            with np.errstate(over="ignore"):
-                np.power(pct, power, out=pct)
+            if power != 1.0:  # x ** 1.0 is x
+                with np.errstate(over="ignore"):
+                    np.power(pct, power, out=pct)
             if power < 0:
                 _raise(name, tm, np.isinf(pct), "OverflowError", "(34, 'Numerical result out of range')")
             pct *= lr_range
             pct += lr_end
             pct /= lr
+            if whole:
+                return pct
             out[mid] = pct
         if after.any():
             out[after] = lr_end / lr

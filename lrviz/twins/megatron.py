@@ -72,29 +72,24 @@ def OptimizerParamScheduler(*, lr: float = 0.1, total_steps: Steps = 1000, init_
         wsd = check.steps("wsd_decay_steps", wsd_decay_steps, minimum=1)
     delta = max_lr - lo
 
-    def f(t: np.ndarray) -> np.ndarray:
-        n = t.astype(np.float64) * inc  # consumed samples, exact below 2**53
-        out = np.empty(t.shape)
-        warm = (n <= Wm) if Wm > 0 else np.zeros(t.shape, dtype=bool)
-        out[warm] = init + (max_lr - init) * n[warm] / float(Wm)
-        rest = ~warm
+    def warm(n: np.ndarray) -> np.ndarray:
+        """init + (max_lr - init) * n / Wm, in place."""
+        n *= max_lr - init
+        n /= float(Wm)
+        n += init
+        return n
+
+    def decay(x: np.ndarray) -> np.ndarray:
+        """The lr at Wm < n <= D, computed in x's own buffer."""
         if style == "constant":
-            out[rest] = max_lr
-            return out
-        late = rest & (n > D)
-        out[late] = lo
-        mid = rest & ~late
-        x = n[mid]
+            x.fill(max_lr)
+            return x
         if style == "inverse-square-root":
-            w = max(Wm, 1)
-            out[mid] = np.maximum(lo, max_lr * w ** 0.5 / np.power(np.maximum(x, 1), 0.5))
-            return out
-        r = (x - Wm) / float(D - Wm)
-        if style == "linear":
-            c = 1.0 - r
-        elif style == "cosine":
-            c = 0.5 * (np.cos(math.pi * r) + 1.0)
-        else:
+            np.maximum(x, 1, out=x)
+            np.power(x, 0.5, out=x)
+            np.divide(max_lr * max(Wm, 1) ** 0.5, x, out=x)
+            return np.maximum(lo, x, out=x)
+        if style == "WSD":
             start = D - wsd
             c = np.ones(x.shape)
             decaying = x > start
@@ -102,7 +97,39 @@ def OptimizerParamScheduler(*, lr: float = 0.1, total_steps: Steps = 1000, init_
             c[decaying] = {"linear": lambda: 1.0 - s, "cosine": lambda: 0.5 * (np.cos(math.pi * s) + 1.0),
                            "exponential": lambda: (2.0 * np.power(0.5, s)) - 1.0,
                            "minus_sqrt": lambda: 1.0 - np.sqrt(s)}[wsd_style]()
-        out[mid] = lo + c * delta
+        else:
+            c = x  # r = (n - Wm) / (D - Wm)
+            c -= Wm
+            c /= float(D - Wm)
+            if style == "linear":
+                np.subtract(1.0, c, out=c)
+            else:  # cosine
+                c *= math.pi
+                np.cos(c, out=c)
+                c += 1.0
+                c *= 0.5
+        c *= delta
+        c += lo
+        return c
+
+    def f(t: np.ndarray) -> np.ndarray:
+        n = t.astype(np.float64)
+        n *= inc  # consumed samples, exact below 2**53
+        if not n.size:
+            return n
+        first, last = float(t.min()) * inc, float(t.max()) * inc  # n is increasing in t: its least and greatest
+        if Wm > 0 and last <= Wm:
+            return warm(n)
+        if (Wm <= 0 or first > Wm) and (style == "constant" or last <= D):
+            return decay(n)
+        out = np.empty(t.shape)
+        warmed = (n <= Wm) if Wm > 0 else np.zeros(t.shape, dtype=bool)
+        out[warmed] = warm(n[warmed])
+        rest = ~warmed
+        late = rest & (n > D) if style != "constant" else np.zeros(t.shape, dtype=bool)
+        out[late] = lo
+        mid = rest & ~late
+        out[mid] = decay(n[mid])
         return out
 
     W_it, D_it = Wm / inc, D / inc
