@@ -224,7 +224,10 @@ def _schedule(lr_fn: Callable[[np.ndarray], np.ndarray], name: str, params: dict
 def _from_engine(engine: _Engine, name: str, params: dict, **options) -> Schedule:
     engine._name = name
     momentum = (lambda t: engine.values(t, momentum=True)) if engine._momentum else None
-    return _schedule(lambda t: engine.values(t), name, params, momentum, **options)
+    sched = _schedule(lambda t: engine.values(t), name, params, momentum, **options)
+    if engine._far is None:  # every block steps from the one before: one thread, in order (threads would wait
+        sched.kernel.serial = True  # on each other and recompute blocks the cache let go)
+    return sched
 
 
 def _direct(leaf: _Leaf, g: dict, t: np.ndarray, momentum: bool = False) -> np.ndarray:

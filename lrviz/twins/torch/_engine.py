@@ -254,6 +254,20 @@ def _block_maps(root, leaves: list[_Leaf], g: dict, momentum: bool, lo: int, hi:
     mom = np.full((n, width), np.nan) if momentum else None
     first: tuple[int, str] | None = None
     for col, (lid, k, j, rs) in enumerate(slots):
+        owner = int(lid[0]) if n else -1
+        if n and bool(np.all(lid == owner)) and not rs.any():  # one scheduler steps in every row: no masks
+            if owner < 0:
+                continue
+            with np.errstate(all="ignore"):
+                maps = leaves[owner].step_maps(k, j, g)
+            kind[:, col], p[:, col], q[:, col], r[:, col] = maps.kind, maps.p, maps.q, maps.r
+            if mom is not None and maps.mom is not None:
+                mom[:, col] = maps.mom
+            if maps.err is not None:
+                i = int(np.flatnonzero(maps.err)[0])
+                if first is None or c[i] < first[0]:
+                    first = (int(c[i]), maps.msg(i))
+            continue
         for leaf in leaves:  # a loop over schedulers
             mine = lid == leaf.id
             if not mine.any():

@@ -221,8 +221,13 @@ class _LinearLeaf(_Leaf):
 
     def step_maps(self, k, j, g):
         s, e, n = self.s, self.e, self.total_iters
+        lo, hi = (int(k.min()), int(k.max())) if k.size else (1, 0)
+        if lo > n:  # past total_iters: factors of 1
+            return _mul(np.ones(k.shape))
         with np.errstate(all="ignore"):
             ramp = 1.0 + (e - s) / (n * s + (k - 1) * (e - s))
+        if lo >= 1 and hi <= n:  # inside the ramp
+            return _mul(ramp)
         return _mul(np.where(k == 0, s, np.where(k > n, 1.0, ramp)))
 
     def restart_maps(self, j, g):
@@ -266,23 +271,48 @@ class _CosineLeaf(_Leaf):
         T, eta, base = self.T, self.eta, self.base
         kf = k.astype(np.float64)
         with np.errstate(all="ignore"):
-            below = 1 + np.cos(math.pi * (kf - 1) / T)
-            ratio = (1 + np.cos(math.pi * kf / T)) / below
+            if k.size > 1 and int(k[-1]) - int(k[0]) == k.size - 1 and bool(np.all(k[1:] > k[:-1])):
+                # consecutive steps: cos(pi (k-1) / T) is the cos of the step before (the same expression)
+                ends = np.arange(int(k[0]) - 1, int(k[-1]) + 1, dtype=np.float64)
+                ends *= math.pi
+                ends /= T
+                np.cos(ends, out=ends)
+                ends += 1
+                below, ratio = ends[:-1], ends[1:] / ends[:-1]
+            else:
+                below = 1 + np.cos(math.pi * (kf - 1) / T)
+                ratio = (1 + np.cos(math.pi * kf / T)) / below
         kind = np.full(k.shape, _COS, dtype=np.int8)
         p, q = ratio, np.full(k.shape, eta)
-        add = (k - 1 - T) % (2 * T) == 0
-        kind[add] = _ADD
-        p = np.where(add, (base - eta) * (1 - math.cos(math.pi / T)) / 2, p)
-        resume = (j == 0) & (k > 0)  # torch's branch for a scheduler resumed at last_epoch > 0
-        if resume.any():
+        add = self._additive(k)
+        if add is not None:
+            kind[add] = _ADD
+            p = np.where(add, (base - eta) * (1 - math.cos(math.pi / T)) / 2, p)
+        else:
+            add = np.zeros(k.shape, bool)
+        resume = (j == 0) & (k > 0) if j.size and int(j.min()) == 0 else None  # torch's branch for a resumed scheduler
+        if resume is not None and resume.any():
             kind[resume] = _SET
             p = np.where(resume, eta + (base - eta) * (1 + np.cos(kf * math.pi / T)) / 2, p)
         m = _Maps(kind, p, q)
         if self.can_error():
-            zero = (below == 0) & ~add & ~resume & (k > 0)
+            zero = (below == 0) & ~add & (k > 0)
+            if resume is not None:
+                zero &= ~resume
             m.err, m.msg = _errors(zero, lambda i: f"ZeroDivisionError: float division by zero "
                                                    f"(torch's step() number {int(k[i])}: 1 + cos(pi (t-1) / T_max) = 0)")
         return m
+
+    def _additive(self, k: np.ndarray) -> np.ndarray | None:
+        """Where torch takes the additive branch, (k - 1 - T_max) % (2 T_max) == 0; None where no k of the
+        array can (an integer T_max and no such k between the least and greatest: no pass over k)."""
+        T = self.T
+        if T == math.floor(T) and T >= 1 and k.size:
+            T2, lo, hi = 2 * int(T), int(k.min()), int(k.max())
+            first = lo + (1 + int(T) - lo) % T2  # the least k >= lo with k = 1 + T (mod 2T)
+            if first > hi:
+                return None
+        return (k - 1 - T) % (2 * T) == 0
 
     def initial_maps(self, g):
         return _mul(1.0)
