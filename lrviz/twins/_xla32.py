@@ -5,6 +5,9 @@
 - :func:`cos` and :func:`pow` are evaluated in float64 and rounded once to
   float32, i.e. correctly rounded; the backends' own float32 kernels may be an
   ulp or two off, which each twin module's precision statement accounts for.
+  :func:`pow_const` (a constant base) takes exp(y ln base) in float64: the
+  correctly rounded value but where the power lies within ~2**-50 of a
+  float32 rounding midpoint (none found in 5 x 10**7 arguments).
 - :class:`Arith`: the two evaluation modes of a float32 schedule. Compiled
   (``jit``), XLA's algebraic simplifier turns a division by a constant ``x / c``
   into ``x * float32(1/c)`` and LLVM contracts ``a*b + c`` into one fused
@@ -15,6 +18,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -43,6 +47,24 @@ def flush(x: np.ndarray) -> np.ndarray:
 def cos(x: np.ndarray) -> np.ndarray:
     """``cos`` of a float32 array, correctly rounded to float32."""
     return np.cos(x.astype(F64)).astype(F32)
+
+
+def pow_const(base: Any, y: Any) -> np.ndarray:
+    """``base ** y`` for a constant ``base``, rounded to float32, then flushed: for 0 < base != 1,
+    exp(y ln base) in float64 (np.power's general loop is 4x slower); :func:`pow` otherwise.
+
+    The float64 value is within (1 + |y ln base|) * 2**-53 relative of the exact power, so the
+    rounding to float32 can differ from the correctly rounded value only where the power lies that
+    close to a float32 rounding midpoint: none in 5 x 10**7 arguments tried (five bases, 10**7
+    float32 exponents each).
+    """
+    b = float(base)
+    if not b > 0.0 or b == 1.0:
+        return pow(base, y)
+    with np.errstate(all="ignore"):
+        x = np.multiply(y, math.log(b), dtype=F64)
+        np.exp(x, out=x)
+        return flush(x.astype(F32))
 
 
 def pow(x: Any, y: Any) -> np.ndarray:

@@ -7,7 +7,8 @@ rate, float32 by default (the twins always pass a float: a Python int as
 same arithmetic in float32, in the library's order of operations, and return
 float64; subnormal results are flushed to 0 as XLA and TF do on CPU.
 Transcendental functions (``cos``, ``log``, ``pow``, ``exp``) are evaluated in
-float64 and rounded to float32, i.e. correctly rounded, where a backend's own
+float64 and rounded to float32, i.e. correctly rounded (a power of a constant
+base as exp(y ln base), :func:`lrviz.twins._xla32.pow_const`), where a backend's own
 float32 kernels may be an ulp or two off: values agree with Keras on the JAX
 backend to a relative 1e-6, and exactly for piecewise values and
 ``ReduceLROnPlateau``. ``CosineDecayRestarts`` with ``t_mul != 1`` agrees to
@@ -62,6 +63,7 @@ import numpy as np
 from ..errors import ParameterError, UndrawableValue
 from ..schedules._base import Schedule
 from ..schedules import _checks as check
+from ..schedules import _engine as engine
 from . import _checks as rules, _xla32 as xla
 
 from ..kinds import Steps, Metrics
@@ -93,12 +95,24 @@ def _steps32(t: np.ndarray) -> np.ndarray:
 
 
 def _out(x: np.ndarray) -> np.ndarray:
-    return xla.flush(np.asarray(x, _F32)).astype(_F64)
+    """A twin's float32 values, subnormals flushed (in place): :func:`_twin` writes them into the block as float64."""
+    return xla.flush_in_place(np.asarray(x, _F32))
+
+
+def _twin(lr_fn: Callable[[np.ndarray], np.ndarray], **options) -> Schedule:
+    """The Schedule of a twin's function of the steps: each block's values written straight into the output
+    (a float32 result is widened as it is stored, with no float64 copy of it)."""
+    def kernel(span: engine.Span, out: np.ndarray) -> None:
+        out[...] = lr_fn(span.t)
+
+    return Schedule(kernel=kernel, **options)
 
 
 def _refuse_nan(out: np.ndarray, t: np.ndarray, why: str) -> np.ndarray:
     """Raise UndrawableValue (a StepError) at the first step where the library's value is NaN, saying why:
     Keras gives the value, lrviz will not draw it, ``lrviz check`` reports it with its cause."""
+    if out.size and not np.isnan(out.min()):  # min propagates NaN: one reduction, no mask
+        return out
     bad = np.isnan(out)
     if bad.any():
         step = int(t[bad].min())
@@ -143,7 +157,7 @@ def _exponential_curve(lr0: float, decay_steps: int, rate: np.float32, staircase
         p = ar.div_const(_steps32(t), ds)
         if staircase:
             p = np.floor(p)
-        return _out(lr32 * xla.pow(rate, p))
+        return _out(lr32 * xla.pow_const(rate, p))
 
     return f
 
@@ -231,11 +245,11 @@ def _restarts_index(ar: _Arith, t: np.ndarray, d0: np.float32, t_mul: np.float32
         with np.errstate(divide="ignore", invalid="ignore"):
             ratio = _log(arg) / log_t_mul
     index = np.floor(ratio)  # the float log: a restart can come one step late
-    grown = xla.pow(t_mul, index)
+    grown = xla.pow_const(t_mul, index)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         if ar.jit:
             rest = ar.fma(steps, q, -((_ONE - grown) * (_ONE / shrink)))
-            return index, rest * xla.pow(t_mul, -index)
+            return index, rest * xla.pow_const(t_mul, -index)
         done = ar.div_const(_ONE - grown, shrink)  # sum of the lengths of the cycles before
         return index, (fraction - done) / grown
 
@@ -247,7 +261,7 @@ def _restarts_curve(lr0: float, first_decay_steps: int, t_mul: float, m_mul: flo
     def f(t: np.ndarray) -> np.ndarray:
         index, fraction = _restarts_index(ar, t, d0, tm)
         with np.errstate(invalid="ignore", over="ignore"):
-            cosine = (_HALF * xla.pow(mm, index)) * (_ONE + xla.cos(_PI * fraction))
+            cosine = (_HALF * xla.pow_const(mm, index)) * (_ONE + xla.cos(_PI * fraction))
             decayed = ar.fma(_ONE - a32, cosine, a32)  # alpha is a float32 tensor here
             return _refuse_nan(_out(lr32 * decayed), t, f"{name}: {_RESTARTS_NAN}")
 
@@ -339,7 +353,7 @@ def _exponential_twin(name: str, lr0_name: str, *, lr: Any, total_steps: Any, lr
               "staircase": staircase}
     f = _exponential_curve(lr0, decay_steps, _F32(decay_rate), staircase, _arith_and_params(params, jit_compile))
     marks = _stair_marks(decay_steps, total_steps) if staircase else ()
-    return Schedule(f, name=name, params=params, marks=marks, breaks=())
+    return _twin(f, name=name, params=params, marks=marks, breaks=())
 
 
 def _inverse_time_twin(name: str, lr0_name: str, *, lr: Any, total_steps: Any, lr0: Any, decay_steps: Any,
@@ -353,7 +367,7 @@ def _inverse_time_twin(name: str, lr0_name: str, *, lr: Any, total_steps: Any, l
               "staircase": staircase}
     f = _inverse_time_curve(lr0, decay_steps, decay_rate, staircase, _arith_and_params(params, jit_compile))
     marks = _stair_marks(decay_steps, total_steps) if staircase else ()
-    return Schedule(f, name=name, params=params, marks=marks, breaks=())
+    return _twin(f, name=name, params=params, marks=marks, breaks=())
 
 
 def _polynomial_twin(name: str, lr0_name: str, *, lr: Any, total_steps: Any, lr0: Any, decay_steps: Any,
@@ -369,8 +383,8 @@ def _polynomial_twin(name: str, lr0_name: str, *, lr: Any, total_steps: Any, lr0
     f = _polynomial_curve(lr0, decay_steps, end, power, cycle, _arith_and_params(params, jit_compile), name)
     if cycle:
         marks = check.marks(*((k * decay_steps + 1, "restart", "restart") for k in range(1, _MAX_MARKS + 1)), limit=total_steps)
-        return Schedule(f, name=name, params=params, marks=marks, periodic=True)
-    return Schedule(f, name=name, params=params,
+        return _twin(f, name=name, params=params, marks=marks, periodic=True)
+    return _twin(f, name=name, params=params,
                     marks=check.marks((decay_steps, "end of decay"), limit=total_steps), breaks=())
 
 
@@ -385,7 +399,7 @@ def _restarts_twin(name: str, lr0_name: str, *, lr: Any, total_steps: Any, lr0: 
     params = {"lr": lr, "total_steps": total_steps, lr0_name: lr0, "first_decay_steps": first_decay_steps,
               "t_mul": t_mul, "m_mul": m_mul, "alpha": alpha}
     f = _restarts_curve(lr0, first_decay_steps, t_mul, m_mul, alpha, _arith_and_params(params, jit_compile), name)
-    return Schedule(f, name=name, params=params, marks=_restart_marks(first_decay_steps, t_mul, total_steps), periodic=True)
+    return _twin(f, name=name, params=params, marks=_restart_marks(first_decay_steps, t_mul, total_steps), periodic=True)
 
 
 # --------------------------------------------------------------------------
@@ -450,7 +464,7 @@ def piecewise_constant_decay(
     boundaries, values = _piecewise_values(boundaries, values, lr, total_steps)
     params = dict(lr=lr, total_steps=total_steps, boundaries=boundaries, values=values)
     if _sorted(boundaries):
-        return Schedule(_lookup_curve(boundaries, values), name="keras.PiecewiseConstantDecay", params=params,
+        return _twin(_lookup_curve(boundaries, values), name="keras.PiecewiseConstantDecay", params=params,
                         marks=_piecewise_marks(boundaries), breaks=tuple(b + 1 for b in boundaries))
     bounds = list(boundaries)
     levels = [_F32(v) for v in values]
@@ -463,7 +477,7 @@ def piecewise_constant_decay(
             out += ((t > low) & (t <= high)).astype(_F32) * level
         return _out(out)
 
-    return Schedule(f, name="keras.PiecewiseConstantDecay", params=params, marks=_piecewise_marks(boundaries))
+    return _twin(f, name="keras.PiecewiseConstantDecay", params=params, marks=_piecewise_marks(boundaries))
 
 
 def polynomial_decay(
@@ -570,7 +584,7 @@ def cosine_decay(
     params = dict(lr=lr, total_steps=total_steps, initial_learning_rate=lr0, decay_steps=decay_steps, alpha=alpha,
                   warmup_target=warmup_target, warmup_steps=warmup_steps, jit_compile=jit_compile)
     if warmup_target is None:
-        return Schedule(_cosine_curve(lr0, decay_steps, alpha, ar), name="keras.CosineDecay", params=params,
+        return _twin(_cosine_curve(lr0, decay_steps, alpha, ar), name="keras.CosineDecay", params=params,
                         marks=check.marks((decay_steps, "end of decay"), limit=total_steps), breaks=())
     lr32, ds, target, w32 = _F32(lr0), _F32(decay_steps), _F32(warmup_target), _F32(warmup_steps)
     horizon = ds + w32
@@ -578,6 +592,10 @@ def cosine_decay(
 
     def f(t: np.ndarray) -> np.ndarray:
         step = np.minimum(_steps32(t), horizon)
+        if step.size and step.max() < w32:  # a block inside one branch: no masks
+            return _out(ar.fma(delta, ar.div_const(step, w32), lr32))
+        if step.size and step.min() >= w32:
+            return _out(_cosine_part(ar, step - w32, ds, target, alpha))
         warm = step < w32
         out = np.empty(step.shape, dtype=_F32)
         if warm.any():  # lax.cond: the branches are separate computations
@@ -588,7 +606,7 @@ def cosine_decay(
         return _out(out)
 
     marks = check.marks((warmup_steps, "end of warmup"), (warmup_steps + decay_steps, "end of decay"), limit=total_steps)
-    return Schedule(f, name="keras.CosineDecay", params=params, marks=marks, breaks=(warmup_steps,))
+    return _twin(f, name="keras.CosineDecay", params=params, marks=marks, breaks=(warmup_steps,))
 
 
 def cosine_decay_restarts(
@@ -763,7 +781,7 @@ def reduce_lr_on_plateau(
 
     params = dict(lr=lr, metrics=series if metrics is not None else None, monitor=monitor, factor=factor,
                   patience=patience, mode=mode, min_delta=min_delta, cooldown=cooldown, min_lr=min_lr)
-    return Schedule(f, name="keras.ReduceLROnPlateau", params=params, marks=check.marks(*drops), breaks=())
+    return _twin(f, name="keras.ReduceLROnPlateau", params=params, marks=check.marks(*drops), breaks=())
 
 
 MODE = ("jit_compile (a twin parameter, not Keras'): true, the default, gives the values compiled by XLA, as model.fit "

@@ -10,7 +10,8 @@ arithmetic is float32, done here with numpy in the same order as optax:
   peak_value``, ``peak_value / div_factor``) happens in float64 first, as in
   optax, and is rounded once when it meets an array.
 - ``cos`` and ``pow`` are evaluated in float64 and rounded to float32 (see
-  the agreement below).
+  the agreement below); a power of a constant base as exp(y ln base)
+  (:func:`lrviz.twins._xla32.pow_const`).
 - XLA on CPU flushes float32 subnormals to zero; so do the twins.
 - Where optax returns a parameter unchanged (``constant_schedule``, a
   ``transition_steps <= 0`` or ``decay_rate == 0`` that turns a schedule into
@@ -178,7 +179,11 @@ def _exponential(init: float, steps: int, rate: float, begin: int, staircase: bo
             if staircase:
                 np.floor(tmp, out=tmp)
             out[...] = tmp
-            np.power(rate64, out, out=out)
+            if 0.0 < rate64 != 1.0:  # r ** p as exp(p ln r), as lrviz.twins._xla32.pow_const
+                out *= math.log(rate64)
+                np.exp(out, out=out)
+            else:
+                np.power(rate64, out, out=out)
             xla.flush_in_place(xla.to_f32(out, tmp))
             tmp *= init32
             xla.flush_in_place(tmp)

@@ -25,7 +25,7 @@ from ..schedules._noise import normal
 from . import _checks as rules, _xla32 as xla
 from ._checked import refuse
 from .keras import (_EAGER, _F32, _F64, _HALF, _ONE, _PI, _cosine_curve, _decay_steps, _exponential_curve, _exponential_twin,
-                    _initial, _inverse_time_twin, _lookup_curve, _out, _piecewise_marks, _piecewise_values, _polynomial_twin,
+                    _initial, _inverse_time_twin, _lookup_curve, _out, _twin, _piecewise_marks, _piecewise_values, _polynomial_twin,
                     _restarts_twin, _sorted, _stair_marks, _steps32)
 
 from ..kinds import Steps
@@ -81,7 +81,7 @@ def tf_piecewise_constant(
     boundaries, values = _piecewise_values(boundaries, values, lr, total_steps)
     params = dict(lr=lr, total_steps=total_steps, boundaries=boundaries, values=values)
     if _sorted(boundaries):
-        return Schedule(_lookup_curve(boundaries, values), name="tf.piecewise_constant", params=params,
+        return _twin(_lookup_curve(boundaries, values), name="tf.piecewise_constant", params=params,
                         marks=_piecewise_marks(boundaries), breaks=tuple(b + 1 for b in boundaries))
     bounds = list(boundaries)
     levels = np.asarray(values, dtype=_F32).astype(_F64)
@@ -99,7 +99,7 @@ def tf_piecewise_constant(
                                          "(boundaries not increasing): tf.case(exclusive=True) raises InvalidArgumentError")
         return out
 
-    return Schedule(f, name="tf.piecewise_constant", params=params, marks=_piecewise_marks(boundaries))
+    return _twin(f, name="tf.piecewise_constant", params=params, marks=_piecewise_marks(boundaries))
 
 
 def tf_polynomial_decay(
@@ -154,7 +154,7 @@ def tf_natural_exp_decay(
     params = dict(lr=lr, total_steps=total_steps, learning_rate=lr0, decay_steps=decay_steps,
                   decay_rate=decay_rate, staircase=staircase)
     marks = _stair_marks(decay_steps, total_steps) if staircase else ()
-    return Schedule(f, name="tf.natural_exp_decay", params=params, marks=marks, breaks=())
+    return _twin(f, name="tf.natural_exp_decay", params=params, marks=marks, breaks=())
 
 
 def tf_inverse_time_decay(
@@ -201,7 +201,7 @@ def tf_cosine_decay(
     decay_steps = _decay_steps("decay_steps", decay_steps, total_steps)
     alpha = check.non_negative("alpha", alpha)
     params = dict(lr=lr, total_steps=total_steps, learning_rate=lr0, decay_steps=decay_steps, alpha=alpha)
-    return Schedule(_cosine_curve(lr0, decay_steps, alpha, _EAGER), name="tf.cosine_decay", params=params,
+    return _twin(_cosine_curve(lr0, decay_steps, alpha, _EAGER), name="tf.cosine_decay", params=params,
                     marks=check.marks((decay_steps, "end of decay"), limit=total_steps), breaks=())
 
 
@@ -278,7 +278,7 @@ def tf_linear_cosine_decay(
 
     params = dict(lr=lr, total_steps=total_steps, learning_rate=lr0, decay_steps=decay_steps,
                   num_periods=num_periods, alpha=alpha, beta=beta)
-    return Schedule(f, name="tf.linear_cosine_decay", params=params,
+    return _twin(f, name="tf.linear_cosine_decay", params=params,
                     marks=check.marks((decay_steps, "end of decay"), limit=total_steps),
                     breaks=() if num_periods <= 0.5 else None)
 
@@ -334,7 +334,7 @@ def tf_noisy_linear_cosine_decay(
     params = dict(lr=lr, total_steps=total_steps, learning_rate=lr0, decay_steps=decay_steps,
                   initial_variance=initial_variance, variance_decay=variance_decay, num_periods=num_periods,
                   alpha=alpha, beta=beta, seed=seed)
-    return Schedule(f, name="tf.noisy_linear_cosine_decay", params=params,
+    return _twin(f, name="tf.noisy_linear_cosine_decay", params=params,
                     marks=check.marks((decay_steps, "end of decay"), limit=total_steps))
 
 
