@@ -189,7 +189,8 @@ def _polynomial_curve(lr0: float, decay_steps: int, end: float, power: float, cy
                 remaining = _ONE - gs / (ds * multiplier)
         else:
             remaining = ar.fma(-np.minimum(gs, ds), _ONE / ds, _ONE) if ar.jit else _ONE - np.minimum(gs, ds) / ds
-        return _refuse_nan(_out(ar.fma(span, xla.pow(remaining, p32), end32)), t, f"{name}: {_POLY_NAN}")
+        shaped = remaining if p32 == _ONE else xla.pow(remaining, p32)  # x ** 1 is x (and never subnormal here)
+        return _refuse_nan(_out(ar.fma(span, shaped, end32)), t, f"{name}: {_POLY_NAN}")
 
     return f
 
@@ -315,15 +316,11 @@ def _sorted(boundaries: list[int]) -> bool:
     return all(a <= b for a, b in zip(boundaries, boundaries[1:]))
 
 
-def _lookup_curve(boundaries: list[int], values: list[float]):
-    """values[i] for boundaries[i-1] < t <= boundaries[i]: the switch comes at b + 1."""
-    bounds = np.asarray(boundaries, dtype=np.int64)
+def _lookup_curve(boundaries: list[int], values: list[float]) -> engine.Kernel:
+    """values[i] for boundaries[i-1] < t <= boundaries[i]: the switch comes at b + 1 (a level table, see
+    :func:`lrviz.schedules._engine.levels`, whose bound k is boundaries[k] + 1)."""
     levels = np.asarray(values, dtype=_F32).astype(_F64)
-
-    def f(t: np.ndarray) -> np.ndarray:
-        return levels[np.searchsorted(bounds, t, side="left")]
-
-    return f
+    return engine.levels([b + 1 for b in boundaries], levels)
 
 
 # --------------------------------------------------------------------------
@@ -464,7 +461,7 @@ def piecewise_constant_decay(
     boundaries, values = _piecewise_values(boundaries, values, lr, total_steps)
     params = dict(lr=lr, total_steps=total_steps, boundaries=boundaries, values=values)
     if _sorted(boundaries):
-        return _twin(_lookup_curve(boundaries, values), name="keras.PiecewiseConstantDecay", params=params,
+        return Schedule(kernel=_lookup_curve(boundaries, values), name="keras.PiecewiseConstantDecay", params=params,
                         marks=_piecewise_marks(boundaries), breaks=tuple(b + 1 for b in boundaries))
     bounds = list(boundaries)
     levels = [_F32(v) for v in values]

@@ -81,7 +81,7 @@ def tf_piecewise_constant(
     boundaries, values = _piecewise_values(boundaries, values, lr, total_steps)
     params = dict(lr=lr, total_steps=total_steps, boundaries=boundaries, values=values)
     if _sorted(boundaries):
-        return _twin(_lookup_curve(boundaries, values), name="tf.piecewise_constant", params=params,
+        return Schedule(kernel=_lookup_curve(boundaries, values), name="tf.piecewise_constant", params=params,
                         marks=_piecewise_marks(boundaries), breaks=tuple(b + 1 for b in boundaries))
     bounds = list(boundaries)
     levels = np.asarray(values, dtype=_F32).astype(_F64)
