@@ -24,6 +24,7 @@ import numpy as np
 from ..errors import ParameterError
 from ..schedules._base import Schedule
 from ..schedules import _checks as check
+from ..schedules import _engine as engine
 
 from ..kinds import Steps
 
@@ -267,15 +268,18 @@ def LRRangeTest(*, lr: float = 0.1, total_steps: Steps = 1000, lr_range_test_min
     rate = check.non_negative("lr_range_test_step_rate", lr_range_test_step_rate)  # a negative rate drives the lr below 0
     stairs = check.flag("lr_range_test_staircase", lr_range_test_staircase)
 
-    def f(t: np.ndarray) -> np.ndarray:
-        x = t.astype(np.float64) / size
+    def kernel(span: engine.Span, out: np.ndarray) -> None:  # in the block, in DeepSpeed's order
+        np.copyto(out, span.t, casting="unsafe")
+        out /= size
         if stairs:
-            x = np.floor(x)
-        return lo * (1 + rate * x)
+            np.floor(out, out=out)
+        out *= rate
+        out += 1
+        out *= lo
 
     params = dict(lr_range_test_min_lr=lo, lr_range_test_step_size=size, lr_range_test_step_rate=rate,
                   lr_range_test_staircase=stairs)
-    return Schedule(f, name="deepspeed.LRRangeTest", params=params, breaks=() if rate >= 0 else ())
+    return Schedule(kernel=kernel, name="deepspeed.LRRangeTest", params=params, breaks=() if rate >= 0 else ())
 
 
 TWINS = {

@@ -222,9 +222,10 @@ def linear(*, lr: float = 0.1, total_steps: Steps = 1000, num_warmup_steps: Warm
     d = float(max(1, T - W))
 
     def rest(t: np.ndarray) -> np.ndarray:
-        out = (T - t).astype(np.float64)
+        out = np.subtract(T, t, dtype=np.float64)  # exact: steps are below 2**53
         out /= d
-        np.maximum(out, 0.0, out=out)
+        if t.size and t.max() > T:  # max(0, .) bites only past T
+            np.maximum(out, 0.0, out=out)
         return out
 
     def f(t: np.ndarray) -> np.ndarray:
@@ -495,7 +496,7 @@ def polynomial(*, lr: float = 0.1, total_steps: Steps = 1000, num_warmup_steps: 
             if whole:
                 return pct
             out[mid] = pct
-        if after.any():
+        if after is not None and after.any():
             out[after] = lr_end / lr
         return out
 

@@ -28,6 +28,7 @@ import numpy as np
 
 from ..schedules._base import Schedule
 from ..schedules import _checks as check
+from ..schedules import _engine as engine
 
 from ..kinds import Steps
 
@@ -77,7 +78,10 @@ def yolo(*, lr: float = 0.01, total_steps: Steps = 1000, lrf: float = 0.01, cos_
 
     params = dict(lr=lr, lrf=lrf, cos_lr=cos, epochs=E, warmup_epochs=we, warmup_bias_lr=bias, nb=nb, group=group)
     marks = check.marks((nw, "end of warmup"), (E * nb, "epochs"))
-    return Schedule(f, name="ultralytics.yolo", params=params, marks=marks, breaks=None)
+    # past the warmup the lr is lr * lf(epoch), constant over each epoch of nb steps: one call per epoch of a block
+    stairs = engine.held(f, size=nb)
+    kernel = stairs if not nw else engine.pieces([0, nw + 1], [engine.from_function(f), stairs], local=[False, False])
+    return Schedule(f, kernel=kernel, name="ultralytics.yolo", params=params, marks=marks, breaks=None)
 
 
 TWINS = {

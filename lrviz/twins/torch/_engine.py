@@ -7,6 +7,7 @@ twins without one stop at :data:`SEQUENTIAL_LIMIT`.
 
 from __future__ import annotations
 
+import math
 import threading
 from typing import Any, Callable
 
@@ -322,7 +323,8 @@ class _Products:
     """``x0 * g * g * ... * g`` (k factors, multiplied left to right as torch does), for any k.
 
     Exact up to :data:`EXACT_LIMIT` factors (a cached ``np.multiply.accumulate``
-    table); beyond, ``x0 * g ** k``.
+    table); beyond, ``x0 * g ** k`` as ``x0 * exp(k ln g)`` (the sequential product
+    there is itself k roundings away from it).
     """
 
     def __init__(self, x0: float, gamma: float):
@@ -331,9 +333,12 @@ class _Products:
         self.lock = threading.Lock()
 
     def __call__(self, k: np.ndarray) -> np.ndarray:
-        top = int(k.max()) if k.size else 0
-        near = k < EXACT_LIMIT
-        need = min(top, EXACT_LIMIT - 1)
+        if not k.size:
+            return np.empty(k.shape)
+        lo, hi = int(k.min()), int(k.max())
+        if lo >= EXACT_LIMIT:  # every k far: no table, no mask
+            return self._far(k)
+        need = min(hi, EXACT_LIMIT - 1)
         with self.lock:
             if self.table.size <= need:
                 size = min(EXACT_LIMIT, max(need + 1, 2 * self.table.size, 1024))
@@ -342,9 +347,21 @@ class _Products:
                 with np.errstate(all="ignore"):
                     self.table = np.multiply.accumulate(seq)
             table = self.table
+        if hi < EXACT_LIMIT:
+            return table.take(k)
         out = np.empty(k.shape)
+        near = k < EXACT_LIMIT
         out[near] = table[k[near]]
-        if not near.all():
-            with np.errstate(all="ignore"):
-                out[~near] = self.x0 * np.power(self.gamma, k[~near].astype(np.float64))
+        out[~near] = self._far(k[~near])
         return out
+
+    def _far(self, k: np.ndarray) -> np.ndarray:
+        x = k.astype(np.float64)
+        with np.errstate(all="ignore"):
+            if self.gamma > 0:
+                x *= math.log(self.gamma)
+                np.exp(x, out=x)
+            else:
+                np.power(self.gamma, x, out=x)
+            x *= self.x0
+        return x

@@ -305,7 +305,7 @@ class _CosineLeaf(_Leaf):
 
     def _additive(self, k: np.ndarray) -> np.ndarray | None:
         """Where torch takes the additive branch, (k - 1 - T_max) % (2 T_max) == 0; None where no k of the
-        array can (an integer T_max and no such k between the least and greatest: no pass over k)."""
+        array can (an integer T_max and no such k between the least and greatest: no modulo over k)."""
         T = self.T
         if T == math.floor(T) and T >= 1 and k.size:
             T2, lo, hi = 2 * int(T), int(k.min()), int(k.max())
