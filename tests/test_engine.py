@@ -123,3 +123,23 @@ def test_held_stairs_call_the_function_once_per_stair_of_a_run():
     out = engine.evaluate(kernel, np.arange(1000))
     np.testing.assert_array_equal(out, 0.5 ** (np.arange(1000) // 100))
     assert calls == [10]  # one block, ten stairs: one call with their first steps
+
+
+def test_a_replayed_series_is_copied_on_runs_indexed_elsewhere_and_held_after_its_end():
+    values = np.random.default_rng(3).random(BLOCK + 500)
+    kernel = engine.table(values)
+    t = np.arange(3 * BLOCK)
+    want = values[np.minimum(t, values.size - 1)]  # lr(t) = values[min(t, last)]
+    np.testing.assert_array_equal(engine.evaluate(kernel, t), want)  # runs: inside, across the end, past it
+    perm = shuffled(t.size, seed=4)
+    np.testing.assert_array_equal(engine.evaluate(kernel, t[perm]), want[perm])
+    np.testing.assert_array_equal(engine.first(kernel, t.size), want)
+    assert kernel.finite and not engine.table([1.0, math.nan]).finite
+
+
+def test_a_plateau_twin_draws_its_replay_the_same_on_any_steps():
+    sched = lrviz.schedule("torch.ReduceLROnPlateau", total_steps=3 * BLOCK)
+    t = np.arange(4 * BLOCK)
+    perm = shuffled(t.size, seed=5)
+    np.testing.assert_array_equal(sched(t[perm]), sched(t)[perm])
+    np.testing.assert_array_equal(sched(t), sched.lr_at(t))

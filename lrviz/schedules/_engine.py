@@ -305,6 +305,32 @@ def levels(bounds: Sequence[int], values: np.ndarray) -> Kernel:
     return kernel
 
 
+def table(values: np.ndarray) -> Kernel:
+    """A replayed series: lr(t) = values[min(t, len(values) - 1)] (the last value held after it).
+
+    A run is copied slice by slice (and filled past the end); other blocks index
+    the series once, indices clipped to its last entry.
+    """
+    values = np.asarray(values, dtype=np.float64)
+    last = values.size - 1
+    if last < 0:
+        raise ValueError("a series needs at least one value")
+
+    def kernel(span: Span, out: np.ndarray) -> None:
+        if not span.run:
+            values.take(span.t, out=out, mode="clip")  # steps are >= 0: only the top is clipped
+        elif span.lo > last:
+            out.fill(values[last])
+        else:
+            n = min(span.hi, last) - span.lo + 1
+            out[:n] = values[span.lo:span.lo + n]
+            if n < span.size:
+                out[n:] = values[last]
+
+    kernel.finite = bool(np.all(np.isfinite(values)))
+    return kernel
+
+
 def stairs(top: int, size: int, level: Callable[[np.ndarray], np.ndarray], fallback: Kernel) -> Kernel:
     """lr(t) = level(floor(min(t, top) / size)): a level table over k = 0..top // size when it is short
     (at most 2**16 levels), else ``fallback``."""

@@ -21,6 +21,7 @@ import numpy as np
 from ..errors import ParameterError
 from ..kinds import Metrics, Steps, TypedNumber
 from ..schedules._base import Schedule
+from ..schedules import _engine as engine
 from ..schedules import _checks as check
 from . import _checks as rules
 
@@ -162,7 +163,8 @@ def greedy(*, lr: float = 0.1, total_steps: Steps = 1000, metrics: Metrics | Non
     params = dict(lr=lr, total_steps=total_steps, metrics=list(metrics), mode=mode, factor=factor,
                   threshold=float(threshold), threshold_mode=threshold_mode, min_lr=min_lr, max_lr=max_lr,
                   eps=float(eps), smooth=smooth, window_size=window_size, **counts)
-    return Schedule(lambda t: table[np.minimum(t, last)], name="hf.greedy", params=params, marks=marks, breaks=None)
+    return Schedule(lambda t: table[np.minimum(t, last)], kernel=engine.table(table), name="hf.greedy", params=params,
+                    marks=marks, breaks=None)
 
 
 TWINS: dict[str, tuple[Callable, str]] = {

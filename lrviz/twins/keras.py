@@ -778,7 +778,8 @@ def reduce_lr_on_plateau(
 
     params = dict(lr=lr, metrics=series if metrics is not None else None, monitor=monitor, factor=factor,
                   patience=patience, mode=mode, min_delta=min_delta, cooldown=cooldown, min_lr=min_lr)
-    return _twin(f, name="keras.ReduceLROnPlateau", params=params, marks=check.marks(*drops), breaks=())
+    return Schedule(f, kernel=engine.table(table), name="keras.ReduceLROnPlateau", params=params,
+                    marks=check.marks(*drops), breaks=())
 
 
 MODE = ("jit_compile (a twin parameter, not Keras'): true, the default, gives the values compiled by XLA, as model.fit "

@@ -1116,7 +1116,7 @@ def reduce_on_plateau(
     params = dict(lr=lr, total_steps=total_steps, metrics=None if metrics is None else values, factor=factor,
                   patience=patience, rtol=rtol, atol=atol, cooldown=cooldown, accumulation_size=accumulation_size,
                   min_scale=min_scale)
-    return Schedule(f, name="optax.contrib.reduce_on_plateau", params=params, marks=marks[:100],
+    return Schedule(f, kernel=engine.table(table), name="optax.contrib.reduce_on_plateau", params=params, marks=marks[:100],
                     breaks=() if monotone else None)
 
 

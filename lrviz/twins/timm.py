@@ -59,6 +59,7 @@ import numpy as np
 from ..errors import ParameterError, StepError
 from ..schedules._base import Schedule
 from ..schedules import _checks as check
+from ..schedules import _engine as engine
 from . import _checks as rules
 from ._checked import refuse
 from ._torch_rng import _U32, torch_noise
@@ -754,7 +755,8 @@ def plateau_lr(
     params = dict(lr=lr, total_steps=total_steps, metrics=values, decay_rate=decay_rate, patience_t=patience_t,
                   threshold=threshold, cooldown_t=cooldown_t, warmup_t=warmup_t, warmup_lr_init=warmup_lr_init,
                   lr_min=lr_min, mode=mode, noise_type=noise.type, **noise.params())
-    return Schedule(f, name="timm.plateau", params=params, marks=check.marks(*pairs)[:_MAX_MARKS],
+    return Schedule(f, kernel=None if noise.active else engine.table(table), name="timm.plateau", params=params,
+                    marks=check.marks(*pairs)[:_MAX_MARKS],
                     breaks=None if noise.active else tuple(b for b in (warmup_t, warmup_t + 1) if b > 0))
 
 
