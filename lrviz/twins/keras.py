@@ -168,10 +168,18 @@ def _inverse_time_curve(lr0: float, decay_steps: int, rate: float, staircase: bo
     def f(t: np.ndarray) -> np.ndarray:
         p = ar.div_const(_steps32(t), ds)
         if staircase:
-            p = np.floor(p)
-        denom = ar.fma(r32, p, _ONE)
+            np.floor(p, out=p)
+        if ar.jit:  # fma(r, p, 1): exact product in float64, one rounding
+            d = p.astype(_F64)
+            d *= float(r32)
+            d += 1.0
+            denom = d.astype(_F32)
+        else:
+            p *= r32
+            p += _ONE
+            denom = p
         with np.errstate(divide="ignore", invalid="ignore"):
-            return _out(lr32 / denom)
+            return _out(np.divide(lr32, denom, out=denom))
 
     return f
 
