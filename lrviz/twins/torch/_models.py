@@ -354,13 +354,13 @@ class _CyclicLeaf(_Leaf):
     def post_init(self, g):
         self.base = self.base_lr  # self.base_lrs = base_lrs, after LRScheduler.__init__ stepped once
 
-    def _scale(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """scale_fn(x) and where Python's float power overflows (torch raises OverflowError)."""
+    def _scale(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+        """scale_fn(x) and where Python's float power overflows (torch raises OverflowError; None: nowhere)."""
         with np.errstate(all="ignore"):
             if self.custom is not None:
-                return self.custom(x), np.zeros(x.shape, bool)
+                return self.custom(x), None
             if self.mode == "triangular":
-                return np.ones(x.shape), np.zeros(x.shape, bool)
+                return np.ones(x.shape), None
             if self.mode == "triangular2":
                 power = np.power(2.0, (x - 1).astype(np.float64))
                 return 1 / power, np.isinf(power)
@@ -373,11 +373,15 @@ class _CyclicLeaf(_Leaf):
             cycle = np.floor(1 + kf / self.total)
             x = 1.0 + kf / self.total - cycle
             sf = np.where(x <= self.ratio, x / self.ratio, (x - 1) / (self.ratio - 1))
-            scale, over = self._scale(cycle.astype(np.int64) if self.scale_mode == "cycle" else k)
+            if self.custom is None and self.mode == "triangular":  # a scale of 1: x * 1.0 is x
+                scale, over = 1.0, None
+            else:
+                scale, over = self._scale(cycle.astype(np.int64) if self.scale_mode == "cycle" else k)
             lr = self.base + (self.max_lr - self.base) * sf * scale
             mom = self.max_m - (self.max_m - self.base_m) * sf * scale if self.writes_momentum else None
         m = _Maps(_SET, lr, mom=mom)
-        m.err, m.msg = _errors(over, lambda i: f"OverflowError: {OVERFLOW}")
+        if over is not None:
+            m.err, m.msg = _errors(over, lambda i: f"OverflowError: {OVERFLOW}")
         return m
 
 
@@ -626,8 +630,20 @@ class _Sequential:
         s = self.s + c
         ms = np.asarray(self.ms, dtype=np.int64)
         idx = np.searchsorted(ms, s, side="right")
-        slots = [(np.full(n, -1), np.zeros(n, np.int64), np.zeros(n, np.int64), np.zeros(n, bool))
-                 for _ in range(self.slots)]
+
+        def blank():
+            return np.full(n, -1), np.zeros(n, np.int64), np.zeros(n, np.int64), np.zeros(n, bool)
+
+        p = int(idx[0]) if n else -1
+        if n and bool(np.all(idx == p)):  # every call in one phase: the child's own slots, no gathers
+            child = self.children[p]
+            if p == 0 or self.ms[p - 1] <= self.s:
+                sub, sub_errors = child.program(c)
+                return list(sub) + [blank() for _ in range(self.slots - len(sub))], list(sub_errors)
+            if isinstance(child, _Leaf):
+                k = s - self.ms[p - 1]
+                return [(np.full(n, child.id), k, child.j + k, k == 0)] + [blank() for _ in range(self.slots - 1)], []
+        slots = [blank() for _ in range(self.slots)]
         errors = []
         for p, child in enumerate(self.children):  # a loop over phases
             rows = np.flatnonzero(idx == p)
