@@ -70,16 +70,21 @@ def _normalize(kind: np.ndarray, p: np.ndarray, q: np.ndarray, r: np.ndarray) ->
     """Copies of ``kind`` and ``p`` where maps that forget the incoming lr are "set" maps (they start runs)."""
     kind = np.array(kind, dtype=np.int8)
     p = np.array(p, dtype=np.float64)
+    high = int(kind.max()) if kind.size else 0
+    if high <= _SET:  # multiplications and sets only: nothing to rewrite
+        return kind, p
     with np.errstate(all="ignore"):
-        zero = (kind == _COS) & (p == 0.0)  # 0 * (lr - eta_min) + eta_min == eta_min
+        cos = kind == _COS
+        zero = cos & (p == 0.0)  # 0 * (lr - eta_min) + eta_min == eta_min
         kind[zero], p[zero] = _SET, q[zero]
-        swa_done = (kind == _SWA) & (r == 1.0)  # SWALR past its anneal: swa * a + swa * (1 - a)
-        p[swa_done] = p[swa_done] * q[swa_done] + p[swa_done] * (1 - q[swa_done])
-        kind[swa_done] = _SET
-        swa_end = (kind == _SWA) & (q == 1.0)  # alpha = 1: swa * 1 + (finite) * 0
-        p[swa_end] = p[swa_end] * q[swa_end]
-        kind[swa_end] = _SET
-        kind[(kind == _COS) & (q == 0.0)] = _MUL  # r * (lr - 0.0) + 0.0 == r * lr, bit for bit
+        if high >= _SWA:
+            swa_done = (kind == _SWA) & (r == 1.0)  # SWALR past its anneal: swa * a + swa * (1 - a)
+            p[swa_done] = p[swa_done] * q[swa_done] + p[swa_done] * (1 - q[swa_done])
+            kind[swa_done] = _SET
+            swa_end = (kind == _SWA) & (q == 1.0)  # alpha = 1: swa * 1 + (finite) * 0
+            p[swa_end] = p[swa_end] * q[swa_end]
+            kind[swa_end] = _SET
+        kind[cos & ~zero & (q == 0.0)] = _MUL  # r * (lr - 0.0) + 0.0 == r * lr, bit for bit
     return kind, p
 
 
