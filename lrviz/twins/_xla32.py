@@ -100,6 +100,18 @@ class Arith:
                 return (np.asarray(a, F64) * np.asarray(b, F64) + np.asarray(c, F64)).astype(F32)
             return a * b + c
 
+    def fma_in_place(self, x: np.ndarray, b: Any, c: Any, wide: np.ndarray) -> np.ndarray:
+        """``x = x*b + c`` for a float32 array ``x`` and constants ``b``, ``c``, in place: compiled, one
+        rounding (the exact product and sum in ``wide``, a float64 scratch of x's shape); eager, two."""
+        if self.jit:
+            wide[...] = x
+            wide *= float(b)
+            wide += float(c)
+            return to_f32(wide, x)
+        x *= F32(b)
+        x += F32(c)
+        return x
+
 
 # In place, block by block (the optax twins' kernels): a float64 block that holds float32 values.
 
@@ -108,6 +120,15 @@ def to_f32(x: np.ndarray, into: np.ndarray) -> np.ndarray:
     """``into[...] = float32(x)``: the values of ``x`` rounded to float32 (an overflow gives inf)."""
     np.copyto(into, x, casting="unsafe")
     return into
+
+
+def pow_in_place(x: np.ndarray, y: float, wide: np.ndarray) -> np.ndarray:
+    """``x = x ** y`` for a float32 array ``x``, as :func:`pow` (float64, rounded once, flushed), in place;
+    ``wide`` is a float64 scratch of x's shape."""
+    wide[...] = x
+    with np.errstate(all="ignore"):
+        np.power(wide, y, out=wide)
+    return flush_in_place(to_f32(wide, x))
 
 
 def flush_in_place(x: np.ndarray) -> np.ndarray:

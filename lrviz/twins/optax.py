@@ -139,17 +139,8 @@ def _polynomial(init: float, end: float, power: float | None, steps: int, begin:
             tmp /= steps32
             np.subtract(F32(1.0), tmp, out=tmp)
         if power is not None:
-            out[...] = tmp
-            np.power(out, power, out=out)
-            xla.flush_in_place(xla.to_f32(out, tmp))
-        if ar.jit:
-            out[...] = tmp
-            out *= float(span32)
-            out += float(end32)
-            xla.to_f32(out, tmp)
-        else:
-            tmp *= span32
-            tmp += end32
+            xla.pow_in_place(tmp, power, out)
+        ar.fma_in_place(tmp, span32, end32, out)
         out[...] = xla.flush_in_place(tmp)
 
     return _f32(k)
@@ -225,17 +216,8 @@ def _cosine(init: float, decay_steps: int, alpha: float, exponent: float, ar: xl
         tmp += F32(1.0)
         tmp *= F32(0.5)
         if exponent64 != 1.0:
-            out[...] = tmp
-            np.power(out, exponent64, out=out)
-            xla.flush_in_place(xla.to_f32(out, tmp))
-        if ar.jit:
-            out[...] = tmp
-            out *= float(keep32)
-            out += float(alpha32)
-            xla.to_f32(out, tmp)
-        else:
-            tmp *= keep32
-            tmp += alpha32
+            xla.pow_in_place(tmp, exponent64, out)
+        ar.fma_in_place(tmp, keep32, alpha32, out)
         tmp *= init32
         out[...] = xla.flush_in_place(tmp)
 
@@ -291,14 +273,7 @@ def _segment(kind: str, start: F32, stop: F32, size: int, ar: xla.Arith) -> Kern
                 np.cos(out, out=out)
                 xla.to_f32(out, tmp)
                 tmp += F32(1.0)
-                if ar.jit:
-                    out[...] = tmp
-                    out *= float(half)
-                    out += float(stop)
-                    xla.to_f32(out, tmp)
-                else:
-                    tmp *= half
-                    tmp += stop
+                ar.fma_in_place(tmp, half, stop, out)
         out[...] = xla.flush_in_place(tmp)
 
     return k
